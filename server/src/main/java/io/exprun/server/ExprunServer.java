@@ -1,0 +1,151 @@
+package io.exprun.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.exprun.server.api.ExperimentResultsResource;
+import io.exprun.server.api.ExperimentRunsResource;
+import io.exprun.server.api.LocalDateParamConverter;
+import io.exprun.server.api.ModelMapper;
+import io.exprun.server.auth.ApiKeys;
+import io.exprun.server.auth.BearerAuthFilter;
+import io.exprun.server.config.CatalogLoader;
+import io.exprun.server.config.JsonMapper;
+import io.exprun.server.config.ServerConfig;
+import io.exprun.server.domain.ExperimentCatalog;
+import io.exprun.server.domain.RunCanceller;
+import io.exprun.server.domain.RunService;
+import io.exprun.server.error.ExceptionMappers;
+import io.exprun.server.store.Database;
+import io.exprun.server.store.JdbcRunStore;
+import io.exprun.server.store.RunStore;
+import io.exprun.server.work.BlockExecutor;
+import io.exprun.server.work.RunWorkers;
+import io.exprun.server.work.SimulatedBlockExecutor;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
+import org.glassfish.jersey.jackson.JacksonFeature;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * exprun wired together: database → store → domain → Jersey resources on Grizzly, plus the workers.
+ * {@link Main} starts it from the environment; tests start it with a {@link ServerConfig} of their own.
+ */
+public final class ExprunServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ExprunServer.class);
+
+    private final Database database;
+    private final RunStore store;
+    private final RunService runService;
+    private final RunCanceller canceller;
+    private final RunWorkers workers;
+    private final HttpServer http;
+    private final URI baseUri;
+    private final String instanceId;
+
+    private ExprunServer(ServerConfig config, BlockExecutor executor, List<Object> extraComponents) throws IOException {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            // Jersey and Grizzly log through java.util.logging: route it to the same place as ours
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+        ObjectMapper json = JsonMapper.shared();
+        ExperimentCatalog catalog = CatalogLoader.load(config.catalog(), json);
+        this.instanceId = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.database = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize());
+        try {
+            this.store = new JdbcRunStore(database.dataSource(), json);
+            if (database.isEmbedded()) {
+                // only this process uses the embedded database: whatever was in flight when it last died is ours to resume
+                int recovered = store.requeueInterrupted();
+                if (recovered > 0) {
+                    log.info("re-queued {} run(s) interrupted by the previous shutdown", recovered);
+                }
+            }
+            // millisecond ticks: what the API returns right after a write equals what the store gives back later
+            Clock clock = Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1));
+            this.workers = new RunWorkers(store, executor, clock, config.lease(), instanceId);
+            this.canceller = new RunCanceller(store, clock, workers);
+            this.runService = new RunService(store, catalog, clock, workers::nudge);
+            ModelMapper mapper = new ModelMapper(json);
+
+            ResourceConfig app = new ResourceConfig()
+                    .register(new ExperimentRunsResource(runService, canceller, mapper))
+                    .register(new ExperimentResultsResource(runService, mapper))
+                    .register(JacksonFeature.withoutExceptionMappers())
+                    .register(JsonMapper.class)
+                    .register(LocalDateParamConverter.class)
+                    .register(new BearerAuthFilter(new ApiKeys(config.apiKeys())))
+                    .property(ServerProperties.WADL_FEATURE_DISABLE, true)
+                    .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+            ExceptionMappers.all().forEach(app::register);
+            extraComponents.forEach(app::register);
+
+            URI bindUri = URI.create("http://" + config.bind() + ":" + config.port() + "/");
+            this.http = GrizzlyHttpServerFactory.createHttpServer(bindUri, app, false);
+            http.start();
+            int port = http.getListeners().iterator().next().getPort();
+            this.baseUri = URI.create("http://" + config.bind() + ":" + port + "/");
+            workers.start(config.workers());
+        } catch (IOException | RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    public static ExprunServer start(ServerConfig config) throws IOException {
+        return start(config, new SimulatedBlockExecutor(config.simDocMillis(), config.simFailureRate()), List.of());
+    }
+
+    /** @param extraComponents JAX-RS providers to add (tests use this to observe responses) */
+    public static ExprunServer start(ServerConfig config, BlockExecutor executor, List<Object> extraComponents)
+            throws IOException {
+        return new ExprunServer(config, executor, extraComponents);
+    }
+
+    public URI baseUri() {
+        return baseUri;
+    }
+
+    public RunStore store() {
+        return store;
+    }
+
+    public RunService runService() {
+        return runService;
+    }
+
+    public RunCanceller canceller() {
+        return canceller;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /** Stops taking requests, lets in-flight ones finish, stops the workers, closes the pool. */
+    @Override
+    public void close() {
+        try {
+            http.shutdown().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            http.shutdownNow();
+        }
+        workers.close();
+        database.close();
+    }
+}

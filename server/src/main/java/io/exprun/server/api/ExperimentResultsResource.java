@@ -1,0 +1,43 @@
+package io.exprun.server.api;
+
+import io.exprun.server.domain.RunService;
+import io.exprun.server.generated.api.ExperimentResultsApi;
+import io.exprun.server.generated.model.ExperimentResult;
+import io.exprun.server.generated.model.ExperimentResultList;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.SecurityContext;
+
+import java.util.List;
+
+/** The experiment-results operations of the generated interface. */
+public final class ExperimentResultsResource implements ExperimentResultsApi {
+
+    private final RunService runs;
+    private final ModelMapper mapper;
+
+    @Context
+    private SecurityContext security;
+
+    public ExperimentResultsResource(RunService runs, ModelMapper mapper) {
+        this.runs = runs;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public ExperimentResult getExperimentResult(String resultId) {
+        return mapper.result(runs.getResult(tenant(), resultId));
+    }
+
+    @Override
+    public ExperimentResultList listExperimentResults(String runId, String before, String after, Integer limit,
+                                                      String order) {
+        RequestChecks checks = new RequestChecks();
+        checks.require(runId != null && !runId.isBlank(), List.of("query", "run_id"), "Field required", "missing", null);
+        var page = checks.page(before, after, limit, order);
+        return mapper.results(runs.listResults(tenant(), runId, page));
+    }
+
+    private String tenant() {
+        return security.getUserPrincipal().getName();
+    }
+}

@@ -1,0 +1,81 @@
+package io.exprun.server.api;
+
+import io.exprun.server.domain.LifecycleStatus;
+import io.exprun.server.domain.RunCanceller;
+import io.exprun.server.domain.RunQuery;
+import io.exprun.server.domain.RunService;
+import io.exprun.server.generated.api.ExperimentRunsApi;
+import io.exprun.server.generated.model.CancelWorkflowExperimentRunResponse;
+import io.exprun.server.generated.model.CreateExperimentRunRequest;
+import io.exprun.server.generated.model.ExperimentRun;
+import io.exprun.server.generated.model.ExperimentRunList;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.SecurityContext;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Set;
+
+/** The experiment-runs operations of the generated interface (paths and media types come from the spec). */
+public final class ExperimentRunsResource implements ExperimentRunsApi {
+
+    private final RunService runs;
+    private final RunCanceller canceller;
+    private final ModelMapper mapper;
+
+    @Context
+    private SecurityContext security;
+
+    public ExperimentRunsResource(RunService runs, RunCanceller canceller, ModelMapper mapper) {
+        this.runs = runs;
+        this.canceller = canceller;
+        this.mapper = mapper;
+    }
+
+    /** Any body (none, empty, or {@code {}}) is accepted and ignored: the interface declares no entity parameter. */
+    @Override
+    public CancelWorkflowExperimentRunResponse cancelExperimentRun(String runId) {
+        return mapper.cancelResponse(canceller.cancel(tenant(), runId, null));
+    }
+
+    @Override
+    public ExperimentRun createExperimentRun(CreateExperimentRunRequest request) {
+        RequestChecks checks = new RequestChecks();
+        checks.require(request != null, List.of("body"), "Field required", "missing", null);
+        checks.throwIfAny();
+        checks.require(request.getExperimentId() != null && !request.getExperimentId().isBlank(),
+                List.of("body", "experiment_id"), "Field required", "missing", null);
+        checks.throwIfAny();
+        return mapper.run(runs.create(tenant(), request.getExperimentId(), request.getWorkflowId(), "api"));
+    }
+
+    @Override
+    public ExperimentRun getExperimentRun(String runId) {
+        return mapper.run(runs.get(tenant(), runId));
+    }
+
+    @Override
+    public ExperimentRunList listExperimentRuns(String workflowId, String experimentId, String blockId,
+                                                io.exprun.server.generated.model.LifecycleStatus status,
+                                                io.exprun.server.generated.model.LifecycleStatus excludeStatus,
+                                                String triggerType, LocalDate fromDate, LocalDate toDate,
+                                                String sortBy, String before, String after, Integer limit,
+                                                String order) {
+        RequestChecks checks = new RequestChecks();
+        checks.oneOf(sortBy, Set.of("created_at"), "query", "sort_by");
+        checks.require(fromDate == null || toDate == null || !fromDate.isAfter(toDate), List.of("query", "from_date"),
+                "from_date must not be after to_date", "value_error", String.valueOf(fromDate));
+        var page = checks.page(before, after, limit, order);
+        RunQuery query = new RunQuery(workflowId, experimentId, blockId, domain(status), domain(excludeStatus),
+                triggerType, fromDate, toDate, page);
+        return mapper.runs(runs.list(tenant(), query));
+    }
+
+    private static LifecycleStatus domain(io.exprun.server.generated.model.LifecycleStatus wire) {
+        return wire == null ? null : LifecycleStatus.parse(wire.toString());
+    }
+
+    private String tenant() {
+        return security.getUserPrincipal().getName();
+    }
+}

@@ -1,0 +1,61 @@
+package io.exprun.server.config;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.exprun.server.generated.model.ExperimentRun;
+import jakarta.ws.rs.ext.ContextResolver;
+import jakarta.ws.rs.ext.Provider;
+
+/**
+ * The one ObjectMapper of exprun, configured once and shared by the HTTP layer, the store and the tests.
+ */
+@Provider
+public final class JsonMapper implements ContextResolver<ObjectMapper> {
+
+    private static final ObjectMapper MAPPER = create();
+
+    public static ObjectMapper shared() {
+        return MAPPER;
+    }
+
+    private static ObjectMapper create() {
+        ObjectMapper m = new ObjectMapper();
+        m.registerModule(new JavaTimeModule());
+        // RFC 3339 timestamps with an offset ("2026-05-18T10:00:00Z"), never epoch numbers
+        m.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        m.disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
+        // clients may send fields this version does not know (FastAPI ignores extras too)
+        m.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        // but a number or boolean where the contract says string is a validation error, as in FastAPI
+        m.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        m.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        // jaxrs-spec 7.25.0 puts @JsonValue on toString() of integer enums, which writes n_consensus as "3";
+        // the contract says integer. This mixin moves @JsonValue to the enum's Integer value().
+        m.addMixIn(ExperimentRun.NConsensusEnum.class, IntegerEnumValue.class);
+        return m;
+    }
+
+    /** Mixin: serialize an integer enum through its {@code Integer value()} rather than its toString(). */
+    private abstract static class IntegerEnumValue {
+        @JsonValue
+        abstract Integer value();
+
+        @Override
+        @JsonValue(false)
+        public abstract String toString();
+    }
+
+    @Override
+    public ObjectMapper getContext(Class<?> type) {
+        return MAPPER;
+    }
+}

@@ -1,0 +1,52 @@
+package io.exprun.server.domain;
+
+import java.util.Map;
+
+/**
+ * Something the caller named is not there for them (absent, or another tenant's: the two are
+ * indistinguishable on purpose), or a run is not in a state the operation accepts.
+ * {@code code} is the contract's machine-readable case.
+ */
+public final class NotFoundException extends RuntimeException {
+    private final String code;
+    private final Map<String, Object> details;
+
+    private NotFoundException(String code, String message, Map<String, Object> details) {
+        super(message, null, false, false);
+        this.code = code;
+        this.details = Map.copyOf(details);
+    }
+
+    public static NotFoundException run(String runId) {
+        return new NotFoundException("run_not_found", "Run " + runId + " not found", Map.of("run_id", runId));
+    }
+
+    public static NotFoundException notCancellable(String runId, LifecycleStatus current) {
+        return new NotFoundException("run_not_cancellable",
+                "Run " + runId + " is " + current.wire() + " and can no longer be cancelled",
+                Map.of("run_id", runId, "status", current.wire()));
+    }
+
+    public static NotFoundException result(String resultId) {
+        return new NotFoundException("result_not_found", "Result " + resultId + " not found", Map.of("result_id", resultId));
+    }
+
+    public static NotFoundException experiment(String experimentId) {
+        return new NotFoundException("experiment_not_found", "Experiment " + experimentId + " not found",
+                Map.of("experiment_id", experimentId));
+    }
+
+    public static NotFoundException workflowMismatch(String experimentId, String workflowId) {
+        return new NotFoundException("experiment_not_found",
+                "Experiment " + experimentId + " does not belong to workflow " + workflowId,
+                Map.of("experiment_id", experimentId, "workflow_id", workflowId));
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public Map<String, Object> details() {
+        return details;
+    }
+}

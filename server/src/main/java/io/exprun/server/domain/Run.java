@@ -1,0 +1,29 @@
+package io.exprun.server.domain;
+
+import java.time.Instant;
+
+/** One run of an experiment, as stored. */
+public record Run(
+        String id,
+        String tenant,
+        String experimentId,
+        String workflowId,
+        String workflowVersionId,
+        String blockId,
+        String blockType,
+        int nConsensus,
+        String triggerType,
+        Lifecycle lifecycle,
+        Instant createdAt,
+        Instant startedAt,
+        Instant completedAt,
+        String blockExecutionFingerprint,
+        String documentsFingerprint,
+        int documentCount,
+        int completedDocumentCount,
+        int errorCount) {
+
+    public LifecycleStatus status() {
+        return lifecycle.status();
+    }
+}

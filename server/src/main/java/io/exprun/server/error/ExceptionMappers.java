@@ -1,0 +1,126 @@
+package io.exprun.server.error;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.exprun.server.domain.NotFoundException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import org.glassfish.jersey.server.ParamException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every way a request can fail, mapped to the contract's shapes. No stack trace ever reaches a response; a client
+ * mistake is never a 5xx.
+ */
+public final class ExceptionMappers {
+
+    private static final Logger log = LoggerFactory.getLogger(ExceptionMappers.class);
+
+    private ExceptionMappers() {
+    }
+
+    public static List<Object> all() {
+        return List.of(new NotFound(), new Validation(), new Json(), new Web(), new Unexpected());
+    }
+
+    /** Domain "not there for you" and "not cancellable": 404 with the case in {@code detail.code}. */
+    public static final class NotFound implements ExceptionMapper<NotFoundException> {
+        @Override
+        public Response toResponse(NotFoundException e) {
+            return ErrorResponses.envelope(404, e.code(), e.getMessage(), e.details());
+        }
+    }
+
+    public static final class Validation implements ExceptionMapper<ValidationProblem> {
+        @Override
+        public Response toResponse(ValidationProblem e) {
+            return ErrorResponses.validation(e.errors());
+        }
+    }
+
+    /** Malformed or mistyped JSON bodies: 422 like FastAPI, pointing at the offending field when Jackson knows it. */
+    public static final class Json implements ExceptionMapper<JsonProcessingException> {
+        @Override
+        public Response toResponse(JsonProcessingException e) {
+            if (e instanceof JsonMappingException m && !(e instanceof JsonParseException) && !m.getPath().isEmpty()) {
+                List<Object> loc = new ArrayList<>();
+                loc.add("body");
+                for (JsonMappingException.Reference ref : m.getPath()) {
+                    loc.add(ref.getFieldName() != null ? ref.getFieldName() : ref.getIndex());
+                }
+                // the generated models mark required properties on their @JsonCreator: absent → Jackson's "Missing required"
+                boolean missing = e instanceof MismatchedInputException && String.valueOf(e.getOriginalMessage())
+                        .startsWith("Missing required");
+                return ErrorResponses.validation(List.of(missing
+                        ? ErrorResponses.error(loc, "Field required", "missing", null)
+                        : ErrorResponses.error(loc, "Input has the wrong type for this field", "type_error", null)));
+            }
+            long offset = e.getLocation() != null ? Math.max(0, e.getLocation().getCharOffset()) : 0;
+            return ErrorResponses.validation(List.of(ErrorResponses.error(List.of("body", offset),
+                    "JSON decode error", "json_invalid", null)
+                    .ctx(Map.of("error", e.getOriginalMessage() == null ? "invalid JSON" : truncate(e.getOriginalMessage())))));
+        }
+    }
+
+    /** What Jersey itself rejects: unknown path, wrong method, unconvertible parameters, wrong content type. */
+    public static final class Web implements ExceptionMapper<WebApplicationException> {
+        @Override
+        public Response toResponse(WebApplicationException e) {
+            if (e instanceof ParamException p) {
+                String where = switch (p.getParameterType().getSimpleName()) {
+                    case "QueryParam" -> "query";
+                    case "PathParam" -> "path";
+                    case "HeaderParam" -> "header";
+                    default -> "request";
+                };
+                return ErrorResponses.validation(List.of(ErrorResponses.error(List.of(where, p.getParameterName()),
+                        "Input is not a valid value for this parameter", "value_error", null)));
+            }
+            if (e instanceof NotSupportedException) {
+                return ErrorResponses.validation(List.of(ErrorResponses.error(List.of("body"),
+                        "Body must be JSON (Content-Type: application/json)", "model_attributes_type", null)));
+            }
+            if (e.getCause() instanceof JsonProcessingException json) {
+                return new Json().toResponse(json);
+            }
+            int status = e.getResponse().getStatus();
+            if (e instanceof NotAllowedException) {
+                return Response.fromResponse(ErrorResponses.envelope(405, "method_not_allowed", "Method not allowed",
+                        Map.of())).allow(e.getResponse().getAllowedMethods()).build();
+            }
+            if (status == 404) {
+                return ErrorResponses.envelope(404, "not_found", "Not found", Map.of());
+            }
+            if (status >= 500) {
+                log.error("request failed", e);
+                return ErrorResponses.envelope(status, "internal_error", "Internal server error", Map.of());
+            }
+            String reason = e.getResponse().getStatusInfo().getReasonPhrase();
+            return ErrorResponses.envelope(status, "http_" + status, reason == null ? "Request rejected" : reason, Map.of());
+        }
+    }
+
+    /** A bug or an outage: logged with its stack trace here, answered without one. */
+    public static final class Unexpected implements ExceptionMapper<Throwable> {
+        @Override
+        public Response toResponse(Throwable e) {
+            log.error("unexpected failure", e);
+            return ErrorResponses.envelope(500, "internal_error", "Internal server error", Map.of());
+        }
+    }
+
+    private static String truncate(String s) {
+        String oneLine = s.replaceAll("\\s+", " ");
+        return oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine;
+    }
+}

@@ -1,0 +1,87 @@
+package io.exprun.server.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.exprun.server.config.JsonMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A tiny real HTTP client for tests: JDK HttpClient over HTTP/1.1, answers parsed with the server's ObjectMapper. */
+public final class Http {
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private final URI base;
+    private final String key;
+
+    public Http(URI base, String key) {
+        this.base = base;
+        this.key = key;
+    }
+
+    public Http as(String otherKey) {
+        return new Http(base, otherKey);
+    }
+
+    public Answer get(String path) {
+        return send(builder(path).GET());
+    }
+
+    public Answer post(String path) {
+        return send(builder(path).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    public Answer postJson(String path, String json) {
+        return send(builder(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public Answer send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> r = CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Answer(r.statusCode(), r.body(), r.headers());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpRequest.Builder builder(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        return b;
+    }
+
+    /** A response: status, raw body text, headers, and the body as JSON. */
+    public record Answer(int status, String body, HttpHeaders headers) {
+        public JsonNode json() {
+            try {
+                return JsonMapper.shared().readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (status " + status + "): " + body, e);
+            }
+        }
+
+        public String lifecycleStatus() {
+            return json().path("lifecycle").path("status").asText(null);
+        }
+
+        public String errorCode() {
+            return json().path("detail").path("code").asText(null);
+        }
+    }
+}

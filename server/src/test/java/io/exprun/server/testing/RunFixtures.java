@@ -1,0 +1,129 @@
+package io.exprun.server.testing;
+
+import io.exprun.server.domain.ErrorInfo;
+import io.exprun.server.domain.Lifecycle;
+import io.exprun.server.domain.LifecycleStatus;
+import io.exprun.server.domain.Result;
+import io.exprun.server.domain.Run;
+import io.exprun.server.domain.RunCanceller;
+import io.exprun.server.domain.RunService;
+import io.exprun.server.store.RunStore;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Puts runs into any lifecycle state through the real service and store transitions (no SQL of its own, no
+ * test-only endpoint): create → enqueue → claim → start/complete results → finish, or cancel. Use with a server
+ * started without workers, so nothing moves the runs afterwards.
+ */
+public final class RunFixtures {
+
+    public static final String TENANT_A = "tenant-a";
+    public static final String KEY_A = "test-key-a";
+    public static final String TENANT_B = "tenant-b";
+    public static final String KEY_B = "test-key-b";
+    public static final String EXPERIMENT = "exp_demo";
+    public static final String OWNER = "fixtures";
+
+    private final RunService service;
+    private final RunCanceller canceller;
+    private final RunStore store;
+
+    public RunFixtures(RunService service, RunCanceller canceller, RunStore store) {
+        this.service = service;
+        this.canceller = canceller;
+        this.store = store;
+    }
+
+    /**
+     * A run of {@link #EXPERIMENT} (5 documents) in {@code status}. Running: 1 result completed, 1 running, 3 pending.
+     * Completed: all results completed. Error: one result failed. Cancelled: cancelled while running.
+     */
+    public Run runIn(String tenant, LifecycleStatus status) {
+        return switch (status) {
+            case PENDING -> service.create(tenant, EXPERIMENT, null, "api");
+            case QUEUED -> queued(tenant);
+            case RUNNING -> running(tenant, 1, true);
+            case COMPLETED -> completed(tenant);
+            case ERROR -> errorRun(tenant, "1 of 5 documents failed",
+                    new ErrorInfo("extraction timed out", "Traceback: simulated", "blk_extract", "Extract invoice fields",
+                            "timeout", Map.of("document_id", "doc_2")));
+            case CANCELLED -> cancelledRun(tenant, RunCanceller.DEFAULT_REASON);
+        };
+    }
+
+    public Run errorRun(String tenant, String message, ErrorInfo details) {
+        Run run = running(tenant, 0, false);
+        Result first = store.startNextResult(run.id(), OWNER, now(), lease()).orElseThrow();
+        store.failResult(run.id(), first.id(), OWNER, message, details, now());
+        drain(run, true);
+        finish(run, Lifecycle.error(message, details));
+        return reload(run);
+    }
+
+    /** Cancelled while running; {@code reason} may be null (the contract allows {@code "reason": null}). */
+    public Run cancelledRun(String tenant, String reason) {
+        Run run = running(tenant, 1, true);
+        return store.cancelRun(tenant, run.id(), reason, now()).orElseThrow();
+    }
+
+    /** Running, with {@code completedResults} results done and (optionally) the next one running. */
+    public Run running(String tenant, int completedResults, boolean oneInFlight) {
+        Run run = queued(tenant);
+        store.claimRun(run.id(), OWNER, now(), lease()).orElseThrow();
+        for (int i = 0; i < completedResults; i++) {
+            Result r = store.startNextResult(run.id(), OWNER, now(), lease()).orElseThrow();
+            store.completeResult(run.id(), r.id(), OWNER, "{\"document_id\":\"" + r.document().id() + "\"}", now());
+        }
+        if (oneInFlight) {
+            store.startNextResult(run.id(), OWNER, now(), lease()).orElseThrow();
+        }
+        return reload(run);
+    }
+
+    public Run completed(String tenant) {
+        Run run = running(tenant, 0, false);
+        drain(run, false);
+        finish(run, Lifecycle.of(LifecycleStatus.COMPLETED));
+        return reload(run);
+    }
+
+    private Run queued(String tenant) {
+        Run run = service.create(tenant, EXPERIMENT, null, "api");
+        store.enqueue(run.id());
+        return reload(run);
+    }
+
+    private void drain(Run run, boolean completeThem) {
+        Optional<Result> next;
+        while ((next = store.startNextResult(run.id(), OWNER, now(), lease())).isPresent()) {
+            Result r = next.get();
+            store.completeResult(run.id(), r.id(), OWNER, "{\"document_id\":\"" + r.document().id() + "\"}", now());
+        }
+    }
+
+    private void finish(Run run, Lifecycle outcome) {
+        if (!store.finishRun(run.id(), OWNER, outcome, now())) {
+            throw new IllegalStateException("could not finish fixture run " + run.id());
+        }
+    }
+
+    private Run reload(Run run) {
+        return store.findRun(run.tenant(), run.id()).orElseThrow();
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static Instant lease() {
+        return now().plus(1, ChronoUnit.HOURS);
+    }
+
+    public RunCanceller canceller() {
+        return canceller;
+    }
+}

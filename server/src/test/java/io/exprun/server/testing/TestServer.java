@@ -1,0 +1,86 @@
+package io.exprun.server.testing;
+
+import io.exprun.server.ExprunServer;
+import io.exprun.server.config.ServerConfig;
+import io.exprun.server.work.BlockExecutor;
+import io.exprun.server.work.SimulatedBlockExecutor;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real exprun server for tests: real HTTP on an ephemeral loopback port, a real database (a fresh H2 file in a
+ * temporary directory, or the JDBC URL given), the two test tenants' keys.
+ */
+public final class TestServer implements AutoCloseable {
+
+    public static final Map<String, String> TEST_KEYS = Map.of(
+            RunFixtures.KEY_A, RunFixtures.TENANT_A,
+            RunFixtures.KEY_B, RunFixtures.TENANT_B);
+
+    private final ExprunServer server;
+    private final RunFixtures fixtures;
+
+    private TestServer(ExprunServer server) {
+        this.server = server;
+        this.fixtures = new RunFixtures(server.runService(), server.canceller(), server.store());
+    }
+
+    /** A config on a fresh H2 file database, port 0, the test keys, fast simulated documents. */
+    public static ServerConfig h2Config(int workers) {
+        try {
+            Path dir = Files.createTempDirectory("exprun-test-");
+            return ServerConfig.defaults()
+                    .withPort(0)
+                    .withDb("jdbc:h2:file:" + dir.resolve("exprun") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000", null, null)
+                    .withApiKeys(TEST_KEYS)
+                    .withWorkers(workers)
+                    .withSimulation(20, 0.0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** H2, with {@code workers} worker threads (0: runs stay exactly where fixtures put them). */
+    public static TestServer startH2(int workers) {
+        return start(h2Config(workers));
+    }
+
+    public static TestServer start(ServerConfig config) {
+        return start(config, new SimulatedBlockExecutor(config.simDocMillis(), config.simFailureRate()), List.of());
+    }
+
+    public static TestServer start(ServerConfig config, BlockExecutor executor, List<Object> extraComponents) {
+        try {
+            return new TestServer(ExprunServer.start(config, executor, extraComponents));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public URI baseUri() {
+        return server.baseUri();
+    }
+
+    public int port() {
+        return server.baseUri().getPort();
+    }
+
+    public ExprunServer server() {
+        return server;
+    }
+
+    public RunFixtures fixtures() {
+        return fixtures;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
