@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.exprun.server.domain.NotFoundException;
+import io.exprun.server.store.StoreException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
@@ -30,7 +31,7 @@ public final class ExceptionMappers {
     }
 
     public static List<Object> all() {
-        return List.of(new NotFound(), new Validation(), new Json(), new Web(), new Unexpected());
+        return List.of(new NotFound(), new Validation(), new Json(), new Web(), new StoreUnavailable(), new Unexpected());
     }
 
     /** Domain "not there for you" and "not cancellable": 404 with the case in {@code detail.code}. */
@@ -110,7 +111,17 @@ public final class ExceptionMappers {
         }
     }
 
-    /** A bug or an outage: logged with its stack trace here, answered without one. */
+    /** The database failed or is out of reach: retryable, so 503 with Retry-After (clients back off and retry). */
+    public static final class StoreUnavailable implements ExceptionMapper<StoreException> {
+        @Override
+        public Response toResponse(StoreException e) {
+            log.error("database failure", e);
+            return Response.fromResponse(ErrorResponses.envelope(503, "unavailable",
+                    "The service is temporarily unavailable", Map.of())).header("Retry-After", "1").build();
+        }
+    }
+
+    /** A bug: logged with its stack trace here, answered without one. */
     public static final class Unexpected implements ExceptionMapper<Throwable> {
         @Override
         public Response toResponse(Throwable e) {
