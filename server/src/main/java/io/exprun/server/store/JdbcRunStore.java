@@ -42,6 +42,20 @@ public final class JdbcRunStore implements RunStore {
             + "document_mime_type, block_type, status, error_message, error_details, cancel_reason, created_at, "
             + "started_at, completed_at, attempt, output_json";
 
+    /**
+     * Results are read joined to their run: a result still pending, queued or running in a cancelled run IS cancelled
+     * (with the run's reason and time). Cancel thus stays one single-row update however many results a run has, and
+     * is still atomic for every reader: the moment the run's row commits, all its unfinished results read cancelled.
+     */
+    private static final String RESULT_SELECT = "SELECT r.id, r.tenant, r.run_id, r.seq, r.experiment_id, r.document_id, "
+            + "r.document_filename, r.document_mime_type, r.block_type, "
+            + "CASE WHEN u.status = 'cancelled' AND r.status IN " + ACTIVE + " THEN 'cancelled' ELSE r.status END AS status, "
+            + "r.error_message, r.error_details, "
+            + "CASE WHEN u.status = 'cancelled' AND r.status IN " + ACTIVE + " THEN u.cancel_reason ELSE r.cancel_reason END AS cancel_reason, "
+            + "r.created_at, r.started_at, "
+            + "CASE WHEN u.status = 'cancelled' AND r.status IN " + ACTIVE + " THEN u.completed_at ELSE r.completed_at END AS completed_at, "
+            + "r.attempt, r.output_json FROM results r JOIN runs u ON u.id = r.run_id";
+
     private final DataSource dataSource;
     private final ObjectMapper json;
 
@@ -140,20 +154,19 @@ public final class JdbcRunStore implements RunStore {
                 where.append(" AND created_at < ?");
                 args.add(startOfDay(q.toDate().plusDays(1)));
             }
-            return page(c, "runs", RUN_COLUMNS, "created_at", where.toString(), args, q.page(), tenant,
-                    this::mapRun);
+            return page(c, "SELECT " + RUN_COLUMNS + " FROM runs", "runs", "created_at", "", where.toString(), args,
+                    q.page(), tenant, this::mapRun);
         });
     }
 
     @Override
     public Optional<Result> findResult(String tenant, String resultId) {
-        return withConnection(c -> selectResult(c, "SELECT " + RESULT_COLUMNS + " FROM results WHERE id = ? AND tenant = ?",
-                resultId, tenant));
+        return withConnection(c -> selectResult(c, RESULT_SELECT + " WHERE r.id = ? AND r.tenant = ?", resultId, tenant));
     }
 
     @Override
     public Page<Result> listResults(String tenant, String runId, PageRequest pageRequest) {
-        return withConnection(c -> page(c, "results", RESULT_COLUMNS, "seq", " WHERE tenant = ? AND run_id = ?",
+        return withConnection(c -> page(c, RESULT_SELECT, "results", "seq", "r.", " WHERE r.tenant = ? AND r.run_id = ?",
                 List.of(tenant, runId), pageRequest, tenant, this::mapResult));
     }
 
@@ -167,9 +180,7 @@ public final class JdbcRunStore implements RunStore {
             if (runs == 0) {
                 return Optional.empty();
             }
-            // set-based: one statement whatever the number of results
-            update(c, "UPDATE results SET status = 'cancelled', cancel_reason = ?, completed_at = ? "
-                    + "WHERE run_id = ? AND status IN " + ACTIVE, reason, at, runId);
+            // its unfinished results are cancelled by this same row: see RESULT_SELECT
             return selectRun(c, "SELECT " + RUN_COLUMNS + " FROM runs WHERE id = ?", runId);
         });
     }
@@ -236,7 +247,7 @@ public final class JdbcRunStore implements RunStore {
             }
             update(c, "UPDATE results SET status = 'running', started_at = ? WHERE id = ? AND status = 'pending'",
                     now.toEpochMilli(), next.get(0));
-            return selectResult(c, "SELECT " + RESULT_COLUMNS + " FROM results WHERE id = ?", next.get(0));
+            return selectResult(c, RESULT_SELECT + " WHERE r.id = ?", next.get(0));
         });
     }
 
@@ -297,7 +308,7 @@ public final class JdbcRunStore implements RunStore {
     public int requeueInterrupted() {
         return inTransaction(c -> {
             update(c, "UPDATE results SET status = 'pending', started_at = NULL, attempt = attempt + 1 "
-                    + "WHERE status = 'running'");
+                    + "WHERE status = 'running' AND run_id IN (SELECT id FROM runs WHERE status = 'running')");
             return update(c, "UPDATE runs SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL "
                     + "WHERE status = 'running'");
         });
@@ -313,12 +324,14 @@ public final class JdbcRunStore implements RunStore {
      * Keyset pagination on (sortColumn, id). {@code after} continues in the requested order past the cursor;
      * {@code before} returns the items just before the cursor, still presented in the requested order.
      */
-    private <T> Page<T> page(Connection c, String table, String columns, String sortColumn, String where,
+    private <T> Page<T> page(Connection c, String selectFrom, String table, String sortColumn, String alias, String where,
                              List<Object> whereArgs, PageRequest p, String tenant, RowMapper<T> mapper) throws SQLException {
         String cursorId = p.after() != null ? p.after() : p.before();
         boolean forward = p.before() == null;
         boolean scanDescending = p.descending() == forward;
-        StringBuilder sql = new StringBuilder("SELECT ").append(columns).append(" FROM ").append(table).append(where);
+        StringBuilder sql = new StringBuilder(selectFrom).append(where);
+        String sort = alias + sortColumn;
+        String id = alias + "id";
         List<Object> args = new ArrayList<>(whereArgs);
         if (cursorId != null) {
             Optional<Long> cursorKey = sortKey(c, table, sortColumn, cursorId, tenant);
@@ -326,14 +339,14 @@ public final class JdbcRunStore implements RunStore {
                 return new Page<>(List.of(), null, null); // an unknown cursor points nowhere
             }
             String cmp = scanDescending ? "<" : ">";
-            sql.append(" AND (").append(sortColumn).append(' ').append(cmp).append(" ? OR (").append(sortColumn)
-                    .append(" = ? AND id ").append(cmp).append(" ?))");
+            sql.append(" AND (").append(sort).append(' ').append(cmp).append(" ? OR (").append(sort)
+                    .append(" = ? AND ").append(id).append(' ').append(cmp).append(" ?))");
             args.add(cursorKey.get());
             args.add(cursorKey.get());
             args.add(cursorId);
         }
         String dir = scanDescending ? " DESC" : " ASC";
-        sql.append(" ORDER BY ").append(sortColumn).append(dir).append(", id").append(dir);
+        sql.append(" ORDER BY ").append(sort).append(dir).append(", ").append(id).append(dir);
         List<T> rows = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {

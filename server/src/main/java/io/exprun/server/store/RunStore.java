@@ -34,8 +34,10 @@ public interface RunStore {
     Page<Result> listResults(String tenant, String runId, PageRequest page);
 
     /**
-     * One atomic transition: the run pending|queued|running → cancelled (with {@code reason}), and in the same
-     * transaction every pending|queued|running result of it → cancelled with the same reason.
+     * One atomic transition: the run pending|queued|running → cancelled (with {@code reason}), and with it every
+     * pending|queued|running result of the run → cancelled with the same reason and time. The results follow from the
+     * run's row (reads derive them), so the cost does not grow with the number of results and no reader can ever see
+     * a cancelled run with an unfinished result.
      *
      * @return the cancelled run, or empty when no such run of this tenant is cancellable (absent or terminal)
      */

@@ -176,6 +176,27 @@ abstract class RunsApiContractTest {
         assertThat(lifecycle.get("reason").isNull()).isTrue();
     }
 
+    @Test
+    void cancelling_a_run_with_thousands_of_pending_results_cancels_every_one_of_them() {
+        Run run = fx.runWithPendingResults(TENANT_A, 2_500);
+
+        assertThat(api.post(RUNS + "/" + run.id() + "/cancel").status()).isEqualTo(200);
+
+        int seen = 0;
+        String after = null;
+        do {
+            JsonNode page = api.get(RESULTS + "?run_id=" + run.id() + "&limit=100" + (after == null ? "" : "&after=" + after)).json();
+            for (JsonNode r : page.get("data")) {
+                assertThat(r.at("/lifecycle/status").asText()).isEqualTo("cancelled");
+                assertThat(r.at("/lifecycle/reason").asText()).isEqualTo("Cancelled by API request");
+                assertThat(r.at("/timing/completed_at").asText()).isNotEmpty();
+                seen++;
+            }
+            after = page.at("/list_metadata/after").isNull() ? null : page.at("/list_metadata/after").asText();
+        } while (after != null);
+        assertThat(seen).isEqualTo(2_500);
+    }
+
     // ---- auth -----------------------------------------------------------------------------------
 
     @Test

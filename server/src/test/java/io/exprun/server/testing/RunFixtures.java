@@ -84,6 +84,22 @@ public final class RunFixtures {
         return reload(run);
     }
 
+    /** A running run (of a synthetic experiment) with {@code count} pending results: for bulk cancel. */
+    public Run runWithPendingResults(String tenant, int count) {
+        Instant now = now();
+        String runId = "exprun_bulk_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        Run run = new Run(runId, tenant, EXPERIMENT, "wf_demo", "wfv_demo_1", "blk_extract", "extract", 3, "api",
+                Lifecycle.of(LifecycleStatus.RUNNING), now, now, null, "bef_bulk", "df_bulk", count, 0, 0);
+        java.util.List<Result> results = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            results.add(new Result(runId.replace("exprun_", "expres_") + "_" + i, tenant, runId, EXPERIMENT,
+                    new io.exprun.server.domain.Experiment.Document("doc_" + i, "doc-" + i + ".pdf", "application/pdf"),
+                    "extract", Lifecycle.of(LifecycleStatus.PENDING), now, null, null, 0, null));
+        }
+        store.insertRun(run, results);
+        return run;
+    }
+
     public Run completed(String tenant) {
         Run run = running(tenant, 0, false);
         drain(run, false);
