@@ -25,7 +25,14 @@ public final class JsonMapper implements ContextResolver<ObjectMapper> {
     }
 
     private static ObjectMapper create() {
-        ObjectMapper m = new ObjectMapper();
+        // bounded input: no request body of exprun is anywhere near 1 MB, nor nested 64 deep
+        ObjectMapper m = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+                .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                        .maxDocumentLength(1_000_000L)
+                        .maxStringLength(1_000_000)
+                        .maxNestingDepth(64)
+                        .build())
+                .build());
         m.registerModule(new JavaTimeModule());
         // RFC 3339 timestamps with an offset ("2026-05-18T10:00:00Z"), never epoch numbers
         m.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);

@@ -18,7 +18,7 @@ public final class NotFoundException extends RuntimeException {
     }
 
     public static NotFoundException run(String runId) {
-        return new NotFoundException("run_not_found", "Run " + runId + " not found", Map.of("run_id", runId));
+        return new NotFoundException("run_not_found", "Run " + shown(runId) + " not found", Map.of("run_id", shown(runId)));
     }
 
     public static NotFoundException notCancellable(String runId, LifecycleStatus current) {
@@ -28,18 +28,24 @@ public final class NotFoundException extends RuntimeException {
     }
 
     public static NotFoundException result(String resultId) {
-        return new NotFoundException("result_not_found", "Result " + resultId + " not found", Map.of("result_id", resultId));
+        return new NotFoundException("result_not_found", "Result " + shown(resultId) + " not found",
+                Map.of("result_id", shown(resultId)));
     }
 
     public static NotFoundException experiment(String experimentId) {
-        return new NotFoundException("experiment_not_found", "Experiment " + experimentId + " not found",
-                Map.of("experiment_id", experimentId));
+        return new NotFoundException("experiment_not_found", "Experiment " + shown(experimentId) + " not found",
+                Map.of("experiment_id", shown(experimentId)));
     }
 
     public static NotFoundException workflowMismatch(String experimentId, String workflowId) {
         return new NotFoundException("experiment_not_found",
-                "Experiment " + experimentId + " does not belong to workflow " + workflowId,
-                Map.of("experiment_id", experimentId, "workflow_id", workflowId));
+                "Experiment " + shown(experimentId) + " does not belong to workflow " + shown(workflowId),
+                Map.of("experiment_id", shown(experimentId), "workflow_id", shown(workflowId)));
+    }
+
+    /** Ids echoed back are cut short: a caller sending a 10 kB id does not get 10 kB (or 3 MB) back. */
+    private static String shown(String id) {
+        return id.length() <= 128 ? id : id.substring(0, 128) + "…";
     }
 
     public String code() {

@@ -2,6 +2,7 @@ package io.exprun.server.error;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.exprun.server.domain.NotFoundException;
@@ -53,6 +54,10 @@ public final class ExceptionMappers {
     public static final class Json implements ExceptionMapper<JsonProcessingException> {
         @Override
         public Response toResponse(JsonProcessingException e) {
+            if (e instanceof StreamConstraintsException || e.getCause() instanceof StreamConstraintsException) {
+                return ErrorResponses.validation(List.of(ErrorResponses.error(List.of("body"),
+                        "Body exceeds the limits (1 MB, strings up to 1 MB, 64 levels of nesting)", "too_long", null)));
+            }
             if (e instanceof JsonMappingException m && !(e instanceof JsonParseException) && !m.getPath().isEmpty()) {
                 List<Object> loc = new ArrayList<>();
                 loc.add("body");
