@@ -315,6 +315,38 @@ abstract class RunsApiContractTest {
     }
 
     @Test
+    void an_oversized_or_deeply_nested_body_returns_422_too_long() {
+        Http.Answer huge = api.postJson(RUNS, "{\"experiment_id\":\"" + "x".repeat(1_200_000) + "\"}");
+        Http.Answer deep = api.postJson(RUNS, "{\"a\":".repeat(500) + "1" + "}".repeat(500));
+
+        assertThat(huge.status()).isEqualTo(422);
+        assertThat(huge.json().at("/detail/0/type").asText()).isEqualTo("too_long");
+        assertThat(huge.body().length()).isLessThan(1_000);
+        assertThat(deep.status()).isEqualTo(422);
+        assertThat(deep.json().at("/detail/0/type").asText()).isEqualTo("too_long");
+    }
+
+    @Test
+    void a_uri_with_broken_percent_encoding_gets_404_or_422_in_the_contracts_shape_not_500() {
+        Http.Answer path = api.raw("POST", RUNS + "/%ZZ/cancel");
+        Http.Answer query = api.raw("GET", RUNS + "?status=%Zx");
+
+        assertThat(path.status()).isEqualTo(404);
+        assertThat(path.errorCode()).isEqualTo("not_found");
+        assertThat(query.status()).isEqualTo(422);
+        assertThat(query.json().at("/detail/0/loc/0").asText()).isEqualTo("query");
+    }
+
+    @Test
+    void a_ten_kilobyte_run_id_is_a_404_that_does_not_echo_it_whole() {
+        Http.Answer answer = api.post(RUNS + "/" + "r".repeat(10_000) + "/cancel");
+
+        assertThat(answer.status()).isIn(404, 414, 400);
+        assertThat(answer.status()).isLessThan(500);
+        assertThat(answer.body().length()).isLessThan(1_000);
+    }
+
+    @Test
     void creating_a_run_without_a_body_or_with_a_non_json_body_returns_422() {
         Http.Answer empty = api.postJson(RUNS, "");
         Http.Answer text = api.send(api.builder(RUNS).header("Content-Type", "text/plain")

@@ -58,6 +58,27 @@ public final class Http {
         }
     }
 
+    /**
+     * Sends {@code method target} as written, over a plain socket, for what java.net.http refuses to send
+     * (malformed escapes, raw bytes). Reads the whole answer (Connection: close).
+     */
+    public Answer raw(String method, String target) {
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            String request = method + " " + target + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\n"
+                    + (key != null ? "Authorization: Bearer " + key + "\r\n" : "")
+                    + "Content-Length: 0\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int status = Integer.parseInt(response.substring(9, 12));
+            int split = response.indexOf("\r\n\r\n");
+            String body = split < 0 ? "" : response.substring(split + 4);
+            return new Answer(status, body, HttpHeaders.of(java.util.Map.of(), (a, b) -> true));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public HttpRequest.Builder builder(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path));
         if (key != null) {
