@@ -1,0 +1,154 @@
+package io.exprun.contract;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Checks an HTTP response against what {@code openapi/experiment-runs.yaml} declares for that operation and status,
+ * with JSON Schema 2020-12 semantics over the spec's components (OpenAPI 3.1 schemas are 2020-12 schemas) and
+ * {@code format} asserted, so a timestamp without an offset fails. A status the operation does not declare fails too.
+ */
+public final class SpecConformance {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COMPONENTS_REF = "#/components/schemas/";
+
+    private final JsonNode spec;
+    private final List<Operation> operations = new ArrayList<>();
+    private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    private final SchemaValidatorsConfig config;
+    private final Map<String, JsonSchema> schemas = new ConcurrentHashMap<>();
+
+    private record Operation(String method, String template, Pattern pattern, JsonNode node) {
+    }
+
+    private SpecConformance(JsonNode spec) {
+        this.spec = spec;
+        this.config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+        spec.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
+            String regex = "^" + path.getKey().replaceAll("\\{[^/}]+}", "[^/]+") + "$";
+            operations.add(new Operation(op.getKey().toUpperCase(Locale.ROOT), path.getKey(), Pattern.compile(regex),
+                    op.getValue()));
+        }));
+    }
+
+    /** The spec named by system property {@code exprun.spec} (set by the build), else ../openapi/experiment-runs.yaml. */
+    public static SpecConformance load() {
+        String location = System.getProperty("exprun.spec");
+        Path path = location != null && !location.isBlank() ? Path.of(location) : Path.of("..", "openapi", "experiment-runs.yaml");
+        try {
+            return new SpecConformance(new ObjectMapper(new YAMLFactory()).readTree(Files.readString(path)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the spec at " + path.toAbsolutePath(), e);
+        }
+    }
+
+    /**
+     * @param path the concrete request path, query string allowed ({@code /v1/.../runs/exprun_1/cancel?x=y})
+     * @return every violation found; empty when the response conforms
+     */
+    public List<String> violations(String method, String path, int status, String body) {
+        String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        Optional<Operation> op = operations.stream()
+                .filter(o -> o.method().equals(method.toUpperCase(Locale.ROOT)) && o.pattern().matcher(bare).matches())
+                .findFirst();
+        if (op.isEmpty()) {
+            return List.of(method + " " + bare + ": no such operation in the spec");
+        }
+        String where = method + " " + op.get().template() + " → " + status;
+        JsonNode response = op.get().node().path("responses").path(Integer.toString(status));
+        if (response.isMissingNode()) {
+            return List.of(where + ": status not declared by the spec");
+        }
+        if (response.has("$ref")) {
+            response = resolve(response.get("$ref").asText());
+        }
+        JsonNode schema = response.path("content").path("application/json").path("schema");
+        if (schema.isMissingNode()) {
+            return List.of();
+        }
+        JsonNode parsed;
+        try {
+            parsed = JSON.readTree(body);
+        } catch (IOException e) {
+            return List.of(where + ": body is not JSON: " + abbreviate(body));
+        }
+        if (parsed == null) {
+            return List.of(where + ": empty body");
+        }
+        List<String> out = new ArrayList<>();
+        for (ValidationMessage m : schemaFor(schema).validate(parsed)) {
+            out.add(where + ": " + m.getMessage());
+        }
+        return out;
+    }
+
+    /** Validates a JSON value against one component schema, e.g. {@code ExperimentRun}. */
+    public List<String> violationsOf(String componentSchema, String json) {
+        ObjectNode ref = JsonNodeFactory.instance.objectNode().put("$ref", COMPONENTS_REF + componentSchema);
+        try {
+            return schemaFor(ref).validate(JSON.readTree(json)).stream().map(ValidationMessage::getMessage).toList();
+        } catch (IOException e) {
+            return List.of("not JSON: " + abbreviate(json));
+        }
+    }
+
+    private JsonSchema schemaFor(JsonNode schema) {
+        return schemas.computeIfAbsent(schema.toString(), key -> {
+            ObjectNode root = JsonNodeFactory.instance.objectNode();
+            root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
+            root.set("$defs", rewriteRefs(spec.at("/components/schemas").deepCopy()));
+            rewriteRefs(root);
+            root.setAll((ObjectNode) rewriteRefs(schema.deepCopy()));
+            return factory.getSchema(root, config);
+        });
+    }
+
+    /** {@code #/components/schemas/X} → {@code #/$defs/X}, everywhere in the tree. */
+    private static JsonNode rewriteRefs(JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode o = (ObjectNode) node;
+            JsonNode ref = o.get("$ref");
+            if (ref != null && ref.isTextual() && ref.asText().startsWith(COMPONENTS_REF)) {
+                o.put("$ref", "#/$defs/" + ref.asText().substring(COMPONENTS_REF.length()));
+            }
+            // OpenAPI's discriminator is an annotation to JSON Schema; its mapping values are refs, not schemas
+            o.remove("discriminator");
+            for (Iterator<JsonNode> it = o.elements(); it.hasNext(); ) {
+                rewriteRefs(it.next());
+            }
+        } else if (node.isArray()) {
+            node.forEach(SpecConformance::rewriteRefs);
+        }
+        return node;
+    }
+
+    private JsonNode resolve(String ref) {
+        return spec.at(ref.substring(1));
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "null" : s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    }
+}
