@@ -1,0 +1,18 @@
+package io.exprun.client;
+
+import io.exprun.client.generated.model.ExperimentRun;
+
+/** {@link ExprunClient#waitForTerminal} gave up: the run was still not terminal when the time ran out. */
+public class ExprunWaitTimeoutException extends ExprunException {
+    private final transient ExperimentRun lastSeen;
+
+    public ExprunWaitTimeoutException(String message, ExperimentRun lastSeen) {
+        super(message, 0, null, null, null);
+        this.lastSeen = lastSeen;
+    }
+
+    /** The run as last polled. */
+    public ExperimentRun lastSeen() {
+        return lastSeen;
+    }
+}
