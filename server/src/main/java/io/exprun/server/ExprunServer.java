@@ -16,6 +16,10 @@ import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.domain.RunService;
 import io.exprun.server.error.ExceptionMappers;
 import io.exprun.server.error.JsonErrorPages;
+import io.exprun.server.ops.DocsResource;
+import io.exprun.server.ops.HealthResource;
+import io.exprun.server.ops.Metrics;
+import io.exprun.server.ops.RequestIds;
 import io.exprun.server.store.Database;
 import io.exprun.server.store.JdbcRunStore;
 import io.exprun.server.store.RunStore;
@@ -79,7 +83,11 @@ public final class ExprunServer implements AutoCloseable {
             // millisecond ticks: what the API returns right after a write equals what the store gives back later
             Clock clock = Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1));
             this.workers = new RunWorkers(store, executor, clock, config.lease(), instanceId);
-            this.canceller = new RunCanceller(store, clock, workers);
+            Metrics metrics = new Metrics(store);
+            this.canceller = new RunCanceller(store, clock, runId -> {
+                workers.cancelled(runId);
+                metrics.cancelled(runId);
+            });
             this.runService = new RunService(store, catalog, clock, workers::nudge);
             ModelMapper mapper = new ModelMapper(json);
 
@@ -90,9 +98,15 @@ public final class ExprunServer implements AutoCloseable {
                     .register(JsonMapper.class)
                     .register(LocalDateParamConverter.class)
                     .register(new BearerAuthFilter(new ApiKeys(config.apiKeys())))
+                    .register(new RequestIds())
+                    .register(new HealthResource(database))
+                    .register(new DocsResource(json))
                     .property(ServerProperties.WADL_FEATURE_DISABLE, true)
                     .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
             ExceptionMappers.all().forEach(app::register);
+            for (Object component : metrics.components()) {
+                app.register(component);
+            }
             extraComponents.forEach(app::register);
 
             URI bindUri = URI.create("http://" + config.bind() + ":" + config.port() + "/");

@@ -293,6 +293,20 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
+    public java.util.Map<LifecycleStatus, Long> countRunsByStatus() {
+        return withConnection(c -> {
+            java.util.Map<LifecycleStatus, Long> counts = new java.util.EnumMap<>(LifecycleStatus.class);
+            try (PreparedStatement ps = c.prepareStatement("SELECT status, COUNT(*) FROM runs GROUP BY status");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(LifecycleStatus.parse(rs.getString(1)), rs.getLong(2));
+                }
+            }
+            return counts;
+        });
+    }
+
+    @Override
     public Optional<LifecycleStatus> statusOf(String runId) {
         return withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT status FROM runs WHERE id = ?")) {

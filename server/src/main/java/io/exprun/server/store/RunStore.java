@@ -77,6 +77,9 @@ public interface RunStore {
     /** running → completed|error, only while running under {@code owner} and with no result left unfinished. */
     boolean finishRun(String runId, String owner, Lifecycle outcome, Instant now);
 
+    /** How many runs are in each status, all tenants together (for metrics). */
+    java.util.Map<LifecycleStatus, Long> countRunsByStatus();
+
     /** Current status of a run, whoever owns it. */
     Optional<LifecycleStatus> statusOf(String runId);
 
