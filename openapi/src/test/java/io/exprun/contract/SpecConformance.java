@@ -55,13 +55,36 @@ public final class SpecConformance {
 
     /** The spec named by system property {@code exprun.spec} (set by the build), else ../openapi/experiment-runs.yaml. */
     public static SpecConformance load() {
+        return of(specText());
+    }
+
+    /** The text of the spec named by {@code exprun.spec}, else ../openapi/experiment-runs.yaml. */
+    public static String specText() {
         String location = System.getProperty("exprun.spec");
         Path path = location != null && !location.isBlank() ? Path.of(location) : Path.of("..", "openapi", "experiment-runs.yaml");
         try {
-            return new SpecConformance(new ObjectMapper(new YAMLFactory()).readTree(Files.readString(path)));
+            return Files.readString(path);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the spec at " + path.toAbsolutePath(), e);
         }
+    }
+
+    public static SpecConformance of(String yaml) {
+        try {
+            return new SpecConformance(new ObjectMapper(new YAMLFactory()).readTree(yaml));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the spec is not valid YAML", e);
+        }
+    }
+
+    /** The parsed spec. */
+    public JsonNode spec() {
+        return spec;
+    }
+
+    /** Validates a JSON value against a schema object from the spec (refs to components resolved). */
+    public List<String> violationsAgainst(JsonNode schema, JsonNode value) {
+        return schemaFor(schema).validate(value).stream().map(ValidationMessage::getMessage).toList();
     }
 
     /**
