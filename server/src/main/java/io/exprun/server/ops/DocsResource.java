@@ -20,7 +20,8 @@ import java.util.Properties;
 
 /**
  * The contract, served: {@code /openapi.yaml} (the very file the code was generated from, taken from the
- * exprun-openapi artifact), {@code /openapi.json}, and Swagger UI at {@code /docs} from its webjar (no CDN).
+ * exprun-openapi artifact), {@code /openapi.json} (the same, with {@code servers} pointing at this server), and
+ * Swagger UI at {@code /docs} from its webjar (no CDN).
  * Unauthenticated; "Authorize" in Swagger UI takes the API key for the calls it makes.
  */
 @Path("/")
@@ -43,6 +44,8 @@ public final class DocsResource {
             }
             this.yaml = in.readAllBytes();
             JsonNode tree = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+            // "this server", whatever host and port it is reached on: Swagger UI's "Try it out" calls it
+            ((com.fasterxml.jackson.databind.node.ObjectNode) tree).putArray("servers").addObject().put("url", "/");
             this.json = jsonMapper.writeValueAsString(tree);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

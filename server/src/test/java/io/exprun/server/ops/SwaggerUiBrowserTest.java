@@ -1,0 +1,102 @@
+package io.exprun.server.ops;
+
+import io.exprun.server.domain.LifecycleStatus;
+import io.exprun.server.domain.Run;
+import io.exprun.server.testing.Http;
+import io.exprun.server.testing.TestServer;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A person's view of the docs page: headless Chromium opens /docs, authorizes with an API key, executes a cancel
+ * against a running run, and sees the cancelled lifecycle. Leaves a screenshot in server/target/. Needs Debian's
+ * chromium and chromium-driver (.ci/run installs them); skipped only outside CI when they are absent.
+ */
+class SwaggerUiBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    @Test
+    void a_person_can_cancel_a_run_from_the_docs_page() throws Exception {
+        boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
+        assumeTrue(ci || (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)),
+                "chromium and chromedriver are not installed (CI installs them)");
+
+        try (TestServer server = TestServer.startH2(0)) {
+            Run run = server.fixtures().runIn(TENANT_A, LifecycleStatus.RUNNING);
+            WebDriver browser = chromium();
+            try {
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                browser.get(server.baseUri() + "docs");
+
+                wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.authorize"))).click();
+                WebElement keyField = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                        By.cssSelector(".modal-ux input[type='text'], .modal-ux input[type='password']")));
+                keyField.sendKeys(KEY_A);
+                browser.findElement(By.cssSelector(".modal-ux .auth-btn-wrapper button.authorize")).click();
+                wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".modal-ux button.btn-done"))).click();
+
+                WebElement cancel = wait.until(ExpectedConditions.presenceOfElementLocated(
+                        By.id("operations-Experiment_Runs-cancel_experiment_run")));
+                cancel.findElement(By.cssSelector(".opblock-summary")).click();
+                wait.until(ExpectedConditions.elementToBeClickable(
+                        By.cssSelector("#operations-Experiment_Runs-cancel_experiment_run button.try-out__btn"))).click();
+                WebElement runId = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                        By.cssSelector("#operations-Experiment_Runs-cancel_experiment_run input[placeholder='run_id']")));
+                runId.sendKeys(run.id());
+                browser.findElement(By.cssSelector("#operations-Experiment_Runs-cancel_experiment_run button.execute"))
+                        .click();
+
+                By liveResponse = By.cssSelector("#operations-Experiment_Runs-cancel_experiment_run .live-responses-table");
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(liveResponse, "cancelled"));
+                WebElement response = browser.findElement(liveResponse);
+                ((org.openqa.selenium.JavascriptExecutor) browser)
+                        .executeScript("arguments[0].scrollIntoView({block: 'center'})", response);
+                String shown = response.getText();
+                File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+                Path target = Path.of("target", "swagger-ui-cancel.png");
+                Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+
+                assertThat(shown).contains("200").contains("\"status\": \"cancelled\"").contains(run.id());
+                assertThat(new Http(server.baseUri(), KEY_A).get("/v1/workflows/experiments/runs/" + run.id())
+                        .lifecycleStatus()).isEqualTo("cancelled");
+                assertThat(target).isNotEmptyFile();
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
+    private static WebDriver chromium() throws Exception {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,1600",
+                "--user-data-dir=" + Files.createTempDirectory("exprun-chromium-"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+}
