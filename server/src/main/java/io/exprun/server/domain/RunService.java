@@ -74,7 +74,7 @@ public final class RunService {
 
     static String newId(String prefix) {
         UUID u = UUID.randomUUID();
-        return prefix + Long.toHexString(u.getMostSignificantBits()) + Long.toHexString(u.getLeastSignificantBits());
+        return prefix + String.format("%016x%016x", u.getMostSignificantBits(), u.getLeastSignificantBits());
     }
 
     static String fingerprint(String prefix, String... parts) {
