@@ -37,7 +37,7 @@ public final class TestServer implements AutoCloseable {
             Path dir = Files.createTempDirectory("exprun-test-");
             return ServerConfig.defaults()
                     .withPort(0)
-                    .withDb("jdbc:h2:file:" + dir.resolve("exprun") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000", null, null)
+                    .withDb("jdbc:h2:file:" + dir.resolve("exprun") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0", null, null)
                     .withApiKeys(TEST_KEYS)
                     .withWorkers(workers)
                     .withSimulation(20, 0.0);

@@ -1,0 +1,107 @@
+package io.exprun.server.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * exprun as a separate JVM (the real {@code Main}, configured by EXPRUN_* variables), so tests can kill -9 it and run
+ * two instances against one database.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+    private static final Pattern LISTENING = Pattern.compile("listening on (http://[^ ]+/)");
+
+    private final Process process;
+    private final URI baseUri;
+    private final List<String> output = new ArrayList<>();
+
+    private ServerProcess(Process process, URI baseUri) {
+        this.process = process;
+        this.baseUri = baseUri;
+    }
+
+    /** Starts {@code io.exprun.server.Main} on a free port with these EXPRUN_* settings; waits until it listens. */
+    public static ServerProcess start(Map<String, String> env, Path workDir) {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", classpath, "io.exprun.server.Main")
+                .directory(workDir.toFile())
+                .redirectErrorStream(true);
+        pb.environment().putAll(env);
+        pb.environment().put("EXPRUN_PORT", "0");
+        pb.environment().putIfAbsent("EXPRUN_API_KEYS", RunFixtures.KEY_A + ":" + RunFixtures.TENANT_A);
+        try {
+            Process p = pb.start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            CompletableFuture<URI> listening = new CompletableFuture<>();
+            List<String> lines = new ArrayList<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        synchronized (lines) {
+                            lines.add(line);
+                        }
+                        Matcher m = LISTENING.matcher(line);
+                        if (m.find()) {
+                            listening.complete(URI.create(m.group(1)));
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the process is gone
+                }
+                listening.completeExceptionally(new IllegalStateException("exited before listening: " + lines));
+            }, "server-process-output");
+            reader.setDaemon(true);
+            reader.start();
+            URI uri = listening.get(60, TimeUnit.SECONDS);
+            ServerProcess server = new ServerProcess(p, uri);
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("server process did not start", e);
+        }
+    }
+
+    public URI baseUri() {
+        return baseUri;
+    }
+
+    /** SIGKILL: no shutdown hook, no graceful anything. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                    kill();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                kill();
+            }
+        }
+    }
+}
