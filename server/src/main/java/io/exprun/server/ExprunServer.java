@@ -27,6 +27,7 @@ import io.exprun.server.work.BlockExecutor;
 import io.exprun.server.work.RunWorkers;
 import io.exprun.server.work.SimulatedBlockExecutor;
 import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.glassfish.jersey.server.ContainerFactory;
@@ -114,6 +115,12 @@ public final class ExprunServer implements AutoCloseable {
             GrizzlyHttpContainer jersey = ContainerFactory.createContainer(GrizzlyHttpContainer.class, app);
             http.getServerConfiguration().addHttpHandler(new RequestUriGuard(jersey));
             http.getServerConfiguration().setDefaultErrorPageGenerator(new JsonErrorPages());
+            // requests block on the database (a commit waits for its write): Grizzly's default of one worker per
+            // core would leave the CPU idle during those waits, so give the pool as many threads as connections
+            for (var listener : http.getListeners()) {
+                listener.getTransport().setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
+                        .setPoolName("exprun-http").setCorePoolSize(config.dbPoolSize()).setMaxPoolSize(config.dbPoolSize()));
+            }
             http.start();
             int port = http.getListeners().iterator().next().getPort();
             this.baseUri = URI.create("http://" + config.bind() + ":" + port + "/");

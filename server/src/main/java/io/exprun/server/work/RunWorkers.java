@@ -42,6 +42,8 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
     private final String instanceId;
     private final List<Thread> threads = new ArrayList<>();
     private final Semaphore wakeUp = new Semaphore(0);
+    /** Runs this instance's workers are executing now, and those among them cancelled through this instance. */
+    private final Set<String> executing = ConcurrentHashMap.newKeySet();
     private final Set<String> cancelledHere = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
@@ -72,7 +74,9 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
 
     @Override
     public void cancelled(String runId) {
-        cancelledHere.add(runId);
+        if (executing.contains(runId)) { // runs no worker here executes need no flag (and must not accumulate)
+            cancelledHere.add(runId);
+        }
     }
 
     private void loop(String owner) {
@@ -101,7 +105,13 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
         for (String id : store.claimableRunIds(now, 8)) {
             Optional<Run> claimed = store.claimRun(id, owner, now, now.plus(lease));
             if (claimed.isPresent()) {
-                execute(claimed.get(), owner);
+                executing.add(id);
+                try {
+                    execute(claimed.get(), owner);
+                } finally {
+                    executing.remove(id);
+                    cancelledHere.remove(id);
+                }
                 return true;
             }
         }
@@ -140,7 +150,6 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
                 recorded = false;
             }
             if (!recorded) {
-                cancelledHere.remove(run.id());
                 return; // cancelled, or the lease was lost: whoever decided that owns the run's outcome now
             }
         }
@@ -155,7 +164,6 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
                         : new ErrorInfo("documents failed", null, run.blockId(), run.blockType(), "document_failures",
                         Map.of("error_count", current.errorCount())));
         store.finishRun(run.id(), owner, outcome, clock.instant());
-        cancelledHere.remove(run.id());
     }
 
     private static ErrorInfo withMessage(ErrorInfo details, String message) {
