@@ -16,7 +16,8 @@ import java.util.function.IntFunction;
 /**
  * A closed-loop HTTP/1.1 load generator: {@code connections} keep-alive sockets on loopback, each sending its next
  * request as soon as the previous answer is read, until {@code total} requests have been sent. Latency per request
- * into an HdrHistogram (microseconds). Bounded in count; every socket is closed at the end.
+ * into an HdrHistogram (microseconds). A connection the server closes (Grizzly ends keep-alive every 256 requests)
+ * is reopened. Bounded in count; every socket is closed at the end.
  */
 final class LoadGenerator {
 
@@ -27,6 +28,29 @@ final class LoadGenerator {
 
         double p(double percentile) {
             return latencyMicros.getValueAtPercentile(percentile) / 1000.0;
+        }
+    }
+
+    private record Response(int status, boolean close) {
+    }
+
+    /** One keep-alive connection. */
+    private static final class Connection implements AutoCloseable {
+        final Socket socket;
+        final OutputStream out;
+        final InputStream in;
+
+        Connection(String host, int port) throws IOException {
+            socket = new Socket(host, port);
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(30_000);
+            out = socket.getOutputStream();
+            in = new BufferedInputStream(socket.getInputStream(), 16_384);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
         }
     }
 
@@ -45,25 +69,32 @@ final class LoadGenerator {
             Histogram h = new Histogram(60_000_000L, 3);
             histograms.add(h);
             Thread t = new Thread(() -> {
-                try (Socket socket = new Socket(host, port)) {
-                    socket.setTcpNoDelay(true);
-                    socket.setSoTimeout(30_000);
-                    OutputStream out = socket.getOutputStream();
-                    InputStream in = new BufferedInputStream(socket.getInputStream(), 16_384);
-                    int i;
-                    while ((i = next.getAndIncrement()) < total) {
+                Connection conn = null;
+                int i;
+                while ((i = next.getAndIncrement()) < total) {
+                    try {
+                        if (conn == null) {
+                            conn = new Connection(host, port);
+                        }
                         long t0 = System.nanoTime();
-                        out.write(request.apply(i));
-                        out.flush();
-                        int status = readResponse(in);
+                        conn.out.write(request.apply(i));
+                        conn.out.flush();
+                        Response response = readResponse(conn.in);
                         h.recordValue(Math.max(1, (System.nanoTime() - t0) / 1_000));
-                        if (status != expectedStatus) {
+                        if (response.status() != expectedStatus) {
                             errors.incrementAndGet();
                         }
+                        if (response.close()) {
+                            conn.close();
+                            conn = null;
+                        }
+                    } catch (IOException e) {
+                        errors.incrementAndGet();
+                        closeQuietly(conn);
+                        conn = null;
                     }
-                } catch (IOException e) {
-                    errors.incrementAndGet();
                 }
+                closeQuietly(conn);
             }, "load-" + c);
             threads.add(t);
             t.start();
@@ -77,8 +108,8 @@ final class LoadGenerator {
         return new Result(connections, all.getTotalCount(), errors.get(), seconds, all);
     }
 
-    /** Reads one response (status line, headers, Content-Length body); returns the status. */
-    private static int readResponse(InputStream in) throws IOException {
+    /** Reads one response (status line, headers, Content-Length body). */
+    private static Response readResponse(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder(256);
         int matched = 0;
         while (matched < 4) {
@@ -93,9 +124,12 @@ final class LoadGenerator {
         String h = head.toString();
         int status = Integer.parseInt(h.substring(9, 12));
         int length = 0;
+        boolean close = false;
         for (String line : h.split("\r\n")) {
             if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
                 length = Integer.parseInt(line.substring(15).trim());
+            } else if (line.regionMatches(true, 0, "Connection:", 0, 11)) {
+                close = line.substring(11).trim().equalsIgnoreCase("close");
             }
         }
         long skipped = 0;
@@ -109,7 +143,17 @@ final class LoadGenerator {
             }
             skipped += n;
         }
-        return status;
+        return new Response(status, close);
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
     }
 
     static byte[] http(String method, String path, String authorization) {
