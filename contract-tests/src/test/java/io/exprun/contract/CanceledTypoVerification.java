@@ -1,13 +1,9 @@
 package io.exprun.contract;
 
-import au.com.dius.pact.provider.junit5.HttpTestTarget;
 import au.com.dius.pact.provider.junit5.PactVerificationContext;
 import au.com.dius.pact.provider.junit5.PactVerificationInvocationContextProvider;
 import au.com.dius.pact.provider.junitsupport.Provider;
 import au.com.dius.pact.provider.junitsupport.loader.PactFolder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestTemplate;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -19,21 +15,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Provider("exprun-server")
 @PactFolder("src/test/resources/negative-pacts")
 class CanceledTypoVerification extends ProviderStates {
-
-    @BeforeAll
-    static void start() {
-        startServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        stopServer();
-    }
-
-    @BeforeEach
-    void target(PactVerificationContext context) {
-        context.setTarget(new HttpTestTarget("127.0.0.1", server.port()));
-    }
 
     @TestTemplate
     @ExtendWith(PactVerificationInvocationContextProvider.class)

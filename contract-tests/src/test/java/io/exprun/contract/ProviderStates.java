@@ -1,5 +1,7 @@
 package io.exprun.contract;
 
+import au.com.dius.pact.provider.junit5.HttpTestTarget;
+import au.com.dius.pact.provider.junit5.PactVerificationContext;
 import au.com.dius.pact.provider.junitsupport.State;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.PageRequest;
@@ -7,6 +9,9 @@ import io.exprun.server.domain.Run;
 import io.exprun.server.testing.RunFixtures;
 import io.exprun.server.testing.TestServer;
 import io.exprun.server.work.SimulatedBlockExecutor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 
 import java.util.List;
 import java.util.Map;
@@ -16,7 +21,7 @@ import static io.exprun.server.testing.RunFixtures.TENANT_A;
 /**
  * One method per provider state, each setting its state up through the real service and store (RunFixtures) of a
  * real server on H2, and returning the ids it created for the pact's provider-state expressions ({@code ${runId}}).
- * Shared by the provider verification and its negative control.
+ * Shared by the provider verifications (folder, broker) and their negative control, with the server's lifecycle.
  */
 public abstract class ProviderStates {
 
@@ -24,12 +29,21 @@ public abstract class ProviderStates {
     protected static TestServer server;
 
     /** Starts the server under verification once per test class: no workers, so states stay as set up. */
-    protected static void startServer() {
+    @BeforeAll
+    static void startServer() {
         server = TestServer.start(TestServer.h2Config(0), new SimulatedBlockExecutor(10, 0), List.of(RECORDER));
     }
 
-    protected static void stopServer() {
+    @AfterAll
+    static void stopServer() {
         server.close();
+    }
+
+    /** Every interaction goes to the real server over loopback HTTP. */
+    @BeforeEach
+    void target(PactVerificationContext context) {
+        context.setTarget(new HttpTestTarget("127.0.0.1", server.port()));
+        RECORDER.drain();
     }
 
     private static RunFixtures fixtures() {

@@ -72,7 +72,7 @@ public final class Metrics implements RunCanceller.CancellationListener {
 
     /** The JAX-RS pieces: the timing filter and the scrape endpoint. */
     public Object[] components() {
-        return new Object[]{new RequestTimer(), new ScrapeResource()};
+        return new Object[]{new RequestTimer(), new ScrapeResource(registry)};
     }
 
     @PreMatching
@@ -114,7 +114,13 @@ public final class Metrics implements RunCanceller.CancellationListener {
     }
 
     @Path("metrics")
-    public final class ScrapeResource {
+    public static final class ScrapeResource {
+        private final PrometheusMeterRegistry registry;
+
+        ScrapeResource(PrometheusMeterRegistry registry) {
+            this.registry = registry;
+        }
+
         @GET
         @Produces("text/plain; version=0.0.4; charset=utf-8")
         public String scrape() {
