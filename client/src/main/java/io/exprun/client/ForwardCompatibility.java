@@ -7,11 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.exprun.client.generated.model.LifecycleStatus;
 import io.exprun.client.generated.model.WorkflowExperimentResultLifecycle;
 import io.exprun.client.generated.model.WorkflowExperimentRunLifecycle;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Lets a response from a newer server decode: a lifecycle whose {@code status} this client does not know becomes an
@@ -25,7 +28,11 @@ import java.util.Set;
  */
 final class ForwardCompatibility {
 
-    private static final Set<String> KNOWN = Set.of("pending", "queued", "running", "completed", "error", "cancelled");
+    /** The statuses this client version was generated with: the spec's LifecycleStatus values. */
+    private static final Set<String> KNOWN = Arrays.stream(LifecycleStatus.values())
+            .filter(s -> s != LifecycleStatus.UNKNOWN_DEFAULT_OPEN_API)
+            .map(LifecycleStatus::getValue)
+            .collect(Collectors.toUnmodifiableSet());
 
     private ForwardCompatibility() {
     }
