@@ -79,16 +79,22 @@ final class ForwardCompatibility {
         }
     }
 
-    static final class RunLifecycleDeserializer extends JsonDeserializer<WorkflowExperimentRunLifecycle> {
-        private final JsonDeserializer<WorkflowExperimentRunLifecycle> generated =
-                new WorkflowExperimentRunLifecycle.WorkflowExperimentRunLifecycleDeserializer();
+    /** Known statuses go to the generated deserializer (the spec's mapping); others become an Unknown holder. */
+    private abstract static class UnionDeserializer<U> extends JsonDeserializer<U> {
+        private final JsonDeserializer<U> generated;
+
+        UnionDeserializer(JsonDeserializer<U> generated) {
+            this.generated = generated;
+        }
+
+        abstract U unknown(RunLifecycle.Unknown lifecycle);
 
         @Override
-        public WorkflowExperimentRunLifecycle deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+        public U deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             JsonNode tree = ctxt.readTree(p);
-            String status = statusOf(tree, p, ctxt);
+            String status = statusOf(tree, p);
             if (!KNOWN.contains(status)) {
-                return new UnknownRunLifecycle(new RunLifecycle.Unknown(status, tree));
+                return unknown(new RunLifecycle.Unknown(status, tree));
             }
             JsonParser replay = tree.traverse(p.getCodec());
             replay.nextToken();
@@ -96,24 +102,29 @@ final class ForwardCompatibility {
         }
     }
 
-    static final class ResultLifecycleDeserializer extends JsonDeserializer<WorkflowExperimentResultLifecycle> {
-        private final JsonDeserializer<WorkflowExperimentResultLifecycle> generated =
-                new WorkflowExperimentResultLifecycle.WorkflowExperimentResultLifecycleDeserializer();
+    static final class RunLifecycleDeserializer extends UnionDeserializer<WorkflowExperimentRunLifecycle> {
+        RunLifecycleDeserializer() {
+            super(new WorkflowExperimentRunLifecycle.WorkflowExperimentRunLifecycleDeserializer());
+        }
 
         @Override
-        public WorkflowExperimentResultLifecycle deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            JsonNode tree = ctxt.readTree(p);
-            String status = statusOf(tree, p, ctxt);
-            if (!KNOWN.contains(status)) {
-                return new UnknownResultLifecycle(new RunLifecycle.Unknown(status, tree));
-            }
-            JsonParser replay = tree.traverse(p.getCodec());
-            replay.nextToken();
-            return generated.deserialize(replay, ctxt);
+        WorkflowExperimentRunLifecycle unknown(RunLifecycle.Unknown lifecycle) {
+            return new UnknownRunLifecycle(lifecycle);
         }
     }
 
-    private static String statusOf(JsonNode tree, JsonParser p, DeserializationContext ctxt) throws IOException {
+    static final class ResultLifecycleDeserializer extends UnionDeserializer<WorkflowExperimentResultLifecycle> {
+        ResultLifecycleDeserializer() {
+            super(new WorkflowExperimentResultLifecycle.WorkflowExperimentResultLifecycleDeserializer());
+        }
+
+        @Override
+        WorkflowExperimentResultLifecycle unknown(RunLifecycle.Unknown lifecycle) {
+            return new UnknownResultLifecycle(lifecycle);
+        }
+    }
+
+    private static String statusOf(JsonNode tree, JsonParser p) throws IOException {
         JsonNode status = tree == null ? null : tree.get("status");
         if (status == null || !status.isTextual()) {
             throw MismatchedInputException.from(p, WorkflowExperimentRunLifecycle.class,
