@@ -6,14 +6,17 @@ import io.exprun.server.api.ExperimentRunsResource;
 import io.exprun.server.api.LocalDateParamConverter;
 import io.exprun.server.api.ModelMapper;
 import io.exprun.server.api.RequestUriGuard;
+import io.exprun.server.api.SpecOperations;
 import io.exprun.server.auth.ApiKeys;
 import io.exprun.server.auth.BearerAuthFilter;
+import io.exprun.server.auth.KeyRequiredFeature;
 import io.exprun.server.config.CatalogLoader;
 import io.exprun.server.config.JsonMapper;
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.domain.ExperimentCatalog;
 import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.domain.RunService;
+import io.exprun.server.error.ConstraintViolations;
 import io.exprun.server.error.ExceptionMappers;
 import io.exprun.server.error.JsonErrorPages;
 import io.exprun.server.ops.DocsResource;
@@ -84,7 +87,8 @@ public final class ExprunServer implements AutoCloseable {
             // millisecond ticks: what the API returns right after a write equals what the store gives back later
             Clock clock = Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1));
             this.workers = new RunWorkers(store, executor, clock, config.lease(), instanceId);
-            Metrics metrics = new Metrics(store);
+            SpecOperations spec = SpecOperations.load();
+            Metrics metrics = new Metrics(store, spec);
             this.canceller = new RunCanceller(store, clock, runId -> {
                 workers.cancelled(runId);
                 metrics.cancelled(runId);
@@ -98,7 +102,8 @@ public final class ExprunServer implements AutoCloseable {
                     .register(JacksonFeature.withoutExceptionMappers())
                     .register(JsonMapper.class)
                     .register(LocalDateParamConverter.class)
-                    .register(new BearerAuthFilter(new ApiKeys(config.apiKeys())))
+                    .register(new KeyRequiredFeature(spec, new BearerAuthFilter(new ApiKeys(config.apiKeys()))))
+                    .register(new ConstraintViolations(json))
                     .register(new RequestIds())
                     .register(new HealthResource(database))
                     .register(new DocsResource(json))

@@ -1,5 +1,6 @@
 package io.exprun.server.api;
 
+import io.exprun.server.auth.BearerAuthFilter;
 import io.exprun.server.domain.RunService;
 import io.exprun.server.generated.api.ExperimentResultsApi;
 import io.exprun.server.generated.model.ExperimentResult;
@@ -7,7 +8,6 @@ import io.exprun.server.generated.model.ExperimentResultList;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.SecurityContext;
 
-import java.util.List;
 
 /** The experiment-results operations of the generated interface. */
 public final class ExperimentResultsResource implements ExperimentResultsApi {
@@ -31,13 +31,11 @@ public final class ExperimentResultsResource implements ExperimentResultsApi {
     @Override
     public ExperimentResultList listExperimentResults(String runId, String before, String after, Integer limit,
                                                       String order) {
-        RequestChecks checks = new RequestChecks();
-        checks.require(runId != null && !runId.isBlank(), List.of("query", "run_id"), "Field required", "missing", null);
-        var page = checks.page(before, after, limit, order);
+        var page = new RequestChecks().page(before, after, limit, order);
         return mapper.results(runs.listResults(tenant(), runId, page));
     }
 
     private String tenant() {
-        return security.getUserPrincipal().getName();
+        return BearerAuthFilter.tenantOf(security);
     }
 }

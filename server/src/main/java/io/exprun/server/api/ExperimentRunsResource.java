@@ -3,6 +3,7 @@ package io.exprun.server.api;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.domain.RunQuery;
+import io.exprun.server.auth.BearerAuthFilter;
 import io.exprun.server.domain.RunService;
 import io.exprun.server.generated.api.ExperimentRunsApi;
 import io.exprun.server.generated.model.CancelWorkflowExperimentRunResponse;
@@ -13,8 +14,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.SecurityContext;
 
 import java.time.LocalDate;
-import java.util.List;
-import java.util.Set;
 
 /** The experiment-runs operations of the generated interface (paths and media types come from the spec). */
 public final class ExperimentRunsResource implements ExperimentRunsApi {
@@ -38,14 +37,9 @@ public final class ExperimentRunsResource implements ExperimentRunsApi {
         return mapper.cancelResponse(canceller.cancel(tenant(), runId, null));
     }
 
+    /** The body arrives validated against CreateExperimentRunRequest's constraints (required, minLength). */
     @Override
     public ExperimentRun createExperimentRun(CreateExperimentRunRequest request) {
-        RequestChecks checks = new RequestChecks();
-        checks.require(request != null, List.of("body"), "Field required", "missing", null);
-        checks.throwIfAny();
-        checks.require(request.getExperimentId() != null && !request.getExperimentId().isBlank(),
-                List.of("body", "experiment_id"), "Field required", "missing", null);
-        checks.throwIfAny();
         return mapper.run(runs.create(tenant(), request.getExperimentId(), request.getWorkflowId(), "api"));
     }
 
@@ -61,11 +55,7 @@ public final class ExperimentRunsResource implements ExperimentRunsApi {
                                                 String triggerType, LocalDate fromDate, LocalDate toDate,
                                                 String sortBy, String before, String after, Integer limit,
                                                 String order) {
-        RequestChecks checks = new RequestChecks();
-        checks.oneOf(sortBy, Set.of("created_at"), "query", "sort_by");
-        checks.require(fromDate == null || toDate == null || !fromDate.isAfter(toDate), List.of("query", "from_date"),
-                "from_date must not be after to_date", "value_error", String.valueOf(fromDate));
-        var page = checks.page(before, after, limit, order);
+        var page = new RequestChecks().dateRange(fromDate, toDate).page(before, after, limit, order);
         RunQuery query = new RunQuery(workflowId, experimentId, blockId, domain(status), domain(excludeStatus),
                 triggerType, fromDate, toDate, page);
         return mapper.runs(runs.list(tenant(), query));
@@ -76,6 +66,6 @@ public final class ExperimentRunsResource implements ExperimentRunsApi {
     }
 
     private String tenant() {
-        return security.getUserPrincipal().getName();
+        return BearerAuthFilter.tenantOf(security);
     }
 }

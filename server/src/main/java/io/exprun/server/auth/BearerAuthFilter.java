@@ -12,9 +12,10 @@ import java.security.Principal;
 import java.util.List;
 
 /**
- * Every API request ({@code /v1/...}) needs {@code Authorization: Bearer <key>}; the key decides the tenant, which
- * resources read as the {@link SecurityContext} principal. Runs after resource matching, so unknown paths are 404
- * and wrong methods 405 whether or not a key was sent. Keys are never logged.
+ * Checks {@code Authorization: Bearer <key>}; the key decides the tenant, which resources read as the
+ * {@link SecurityContext} principal. Bound to the matched resource methods that need a key by
+ * {@link KeyRequiredFeature} (never to a path prefix), so it runs after resource matching: unknown paths are 404 and
+ * wrong methods 405 whether or not a key was sent. Keys are never logged.
  */
 @Priority(Priorities.AUTHENTICATION)
 public final class BearerAuthFilter implements ContainerRequestFilter {
@@ -29,9 +30,6 @@ public final class BearerAuthFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (!request.getUriInfo().getPath().startsWith("v1/")) {
-            return;
-        }
         List<String> values = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         if (values == null || values.isEmpty()) {
             request.abortWith(ErrorResponses.unauthorized("Missing API key: send Authorization: Bearer <key>", false));
@@ -41,18 +39,35 @@ public final class BearerAuthFilter implements ContainerRequestFilter {
             request.abortWith(ErrorResponses.unauthorized("Send exactly one Authorization header", true));
             return;
         }
-        String header = values.get(0);
-        if (header.length() <= PREFIX.length() || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+        String header = values.get(0).strip();
+        if (header.equalsIgnoreCase(PREFIX.strip())) {
+            request.abortWith(ErrorResponses.unauthorized("Missing API key: the Bearer token is empty", false));
+            return;
+        }
+        if (!header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             request.abortWith(ErrorResponses.unauthorized("Authorization must use the Bearer scheme", true));
             return;
         }
-        String tenant = keys.tenantFor(header.substring(PREFIX.length()).trim()).orElse(null);
+        String tenant = keys.tenantFor(header.substring(PREFIX.length()).strip()).orElse(null);
         if (tenant == null) {
             request.abortWith(ErrorResponses.unauthorized("Invalid API key", true));
             return;
         }
         boolean secure = request.getSecurityContext().isSecure();
         request.setSecurityContext(new TenantSecurityContext(tenant, secure));
+    }
+
+    /**
+     * The tenant of an authenticated request. A resource reached without the filter having run is a wiring bug; it is
+     * refused as unauthenticated rather than served to nobody in particular.
+     */
+    public static String tenantOf(SecurityContext security) {
+        Principal principal = security == null ? null : security.getUserPrincipal();
+        if (principal == null) {
+            throw new jakarta.ws.rs.WebApplicationException(
+                    ErrorResponses.unauthorized("Missing API key: send Authorization: Bearer <key>", false));
+        }
+        return principal.getName();
     }
 
     private record TenantSecurityContext(String tenant, boolean secure) implements SecurityContext {

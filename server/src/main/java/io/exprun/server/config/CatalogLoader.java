@@ -4,21 +4,21 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.exprun.server.domain.Experiment;
 import io.exprun.server.domain.ExperimentCatalog;
+import io.exprun.server.generated.model.BlockType;
+import io.exprun.server.generated.model.ExperimentRun.NConsensusEnum;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 
 /** Reads the experiments catalog (JSON) from a file, or the bundled demo catalog when none is given. */
 public final class CatalogLoader {
 
     public static final String DEMO_CATALOG = "/catalog/demo-catalog.json";
-    private static final Set<String> BLOCK_TYPES = Set.of("extract", "classifier", "split", "for_each");
-    private static final Set<Integer> CONSENSUS = Set.of(3, 5, 7);
 
     private CatalogLoader() {
     }
@@ -37,11 +37,14 @@ public final class CatalogLoader {
     }
 
     private static Experiment toExperiment(ExperimentEntry e) {
-        if (!BLOCK_TYPES.contains(e.blockType())) {
-            throw new IllegalArgumentException("experiment " + e.id() + ": block_type must be one of " + BLOCK_TYPES);
+        // the allowed values are the spec's (BlockType, ExperimentRun.n_consensus), through the generated enums
+        if (Arrays.stream(BlockType.values()).noneMatch(t -> t.toString().equals(e.blockType()))) {
+            throw new IllegalArgumentException("experiment " + e.id() + ": block_type must be one of "
+                    + Arrays.toString(BlockType.values()));
         }
-        if (!CONSENSUS.contains(e.nConsensus())) {
-            throw new IllegalArgumentException("experiment " + e.id() + ": n_consensus must be 3, 5 or 7");
+        if (Arrays.stream(NConsensusEnum.values()).noneMatch(n -> n.value().equals(e.nConsensus()))) {
+            throw new IllegalArgumentException("experiment " + e.id() + ": n_consensus must be one of "
+                    + Arrays.stream(NConsensusEnum.values()).map(NConsensusEnum::value).toList());
         }
         return new Experiment(e.id(), e.workflowId(), e.workflowVersionId(), e.blockId(), e.blockName(), e.blockType(),
                 e.nConsensus(), e.documents().stream()

@@ -82,6 +82,9 @@ public final class ExceptionMappers {
     public static final class Web implements ExceptionMapper<WebApplicationException> {
         @Override
         public Response toResponse(WebApplicationException e) {
+            if (e.getResponse().hasEntity()) {
+                return e.getResponse(); // already in the contract's shape (e.g. a 401 with WWW-Authenticate)
+            }
             if (e instanceof ParamException p) {
                 String where = switch (p.getParameterType().getSimpleName()) {
                     case "QueryParam" -> "query";

@@ -1,5 +1,7 @@
 package io.exprun.server.ops;
 
+import io.exprun.server.api.SpecOperations;
+import io.exprun.server.auth.PublicEndpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -24,10 +26,11 @@ import java.util.Properties;
  * Swagger UI at {@code /docs} from its webjar (no CDN).
  * Unauthenticated; "Authorize" in Swagger UI takes the API key for the calls it makes.
  */
+@PublicEndpoint
 @Path("/")
 public final class DocsResource {
 
-    private static final String SPEC = "/io/exprun/openapi/experiment-runs.yaml";
+    private static final String SPEC = SpecOperations.SPEC_RESOURCE;
     private static final String WEBJAR = "META-INF/resources/webjars/swagger-ui/";
     private static final Map<String, String> TYPES = Map.of(
             "js", "application/javascript", "css", "text/css", "png", "image/png", "html", "text/html",

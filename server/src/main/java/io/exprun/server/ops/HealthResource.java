@@ -1,5 +1,6 @@
 package io.exprun.server.ops;
 
+import io.exprun.server.auth.PublicEndpoint;
 import io.exprun.server.store.Database;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -10,6 +11,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.Map;
 
 /** Liveness and readiness for orchestrators; unauthenticated (outside /v1/). */
+@PublicEndpoint
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public final class HealthResource {

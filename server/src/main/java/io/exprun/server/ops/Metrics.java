@@ -1,5 +1,7 @@
 package io.exprun.server.ops;
 
+import io.exprun.server.api.SpecOperations;
+import io.exprun.server.auth.PublicEndpoint;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.store.RunStore;
@@ -20,10 +22,14 @@ import jakarta.ws.rs.container.PreMatching;
 import org.glassfish.jersey.server.ExtendedUriInfo;
 import org.glassfish.jersey.server.model.ResourceMethod;
 
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Prometheus metrics (Micrometer), scraped at {@code /metrics} without a key: request latency histograms by operation
@@ -35,14 +41,26 @@ public final class Metrics implements RunCanceller.CancellationListener {
 
     private static final String STARTED = "exprun.metrics.started";
 
+    /** The HTTP methods that get their own label value; anything else a client invents is counted as "other". */
+    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
+    /** Status codes this server answers; any other code is labelled by its class ("4xx"). */
+    private static final Set<Integer> STATUSES = Set.of(200, 400, 401, 404, 405, 406, 413, 415, 417, 422, 429, 431,
+            500, 503, 505);
+    /** Latency buckets an SLO is written against: a handful, not the ~70 of a percentile histogram per series. */
+    private static final Duration[] SLO_BUCKETS = Stream.of(1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000)
+            .map(Duration::ofMillis).toArray(Duration[]::new);
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter cancellations;
     private final RunStore store;
+    private final SpecOperations spec;
+    private final Map<Method, String> operations = new ConcurrentHashMap<>();
     private volatile Map<LifecycleStatus, Long> counts = Map.of();
     private volatile long countedAt;
 
-    public Metrics(RunStore store) {
+    public Metrics(RunStore store, SpecOperations spec) {
         this.store = store;
+        this.spec = spec;
         this.cancellations = Counter.builder("exprun.cancellations").description("Runs cancelled through the API")
                 .register(registry);
         for (LifecycleStatus s : LifecycleStatus.values()) {
@@ -89,31 +107,34 @@ public final class Metrics implements RunCanceller.CancellationListener {
             if (!(started instanceof Long t)) {
                 return;
             }
+            // every label value comes from a closed set: a request cannot create a new time series
+            int status = response.getStatus();
             Timer.builder("http.server.requests")
                     .description("HTTP requests by operation and status")
                     .tag("operation", operationOf(request))
-                    .tag("method", request.getMethod())
-                    .tag("status", Integer.toString(response.getStatus()))
-                    .publishPercentileHistogram()
-                    .maximumExpectedValue(Duration.ofSeconds(10))
+                    .tag("method", METHODS.contains(request.getMethod()) ? request.getMethod() : "other")
+                    .tag("status", STATUSES.contains(status) ? Integer.toString(status) : (status / 100) + "xx")
+                    .serviceLevelObjectives(SLO_BUCKETS)
                     .register(registry)
                     .record(System.nanoTime() - t, TimeUnit.NANOSECONDS);
         }
     }
 
-    /** The operationId of the spec operation served (the generated method name in snake case), else "other". */
-    private static String operationOf(ContainerRequestContext request) {
+    /** The spec's operationId of the operation served, else "other" (ops endpoints, unmatched paths). */
+    private String operationOf(ContainerRequestContext request) {
         if (request.getUriInfo() instanceof ExtendedUriInfo info) {
             ResourceMethod method = info.getMatchedResourceMethod();
-            if (method != null && method.getInvocable().getDefinitionMethod() != null) {
-                return method.getInvocable().getDefinitionMethod().getName()
-                        .replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+            if (method != null && method.getInvocable().getHandlingMethod() != null) {
+                Method handling = method.getInvocable().getHandlingMethod();
+                return operations.computeIfAbsent(handling, m -> spec.servedBy(m.getDeclaringClass(), m)
+                        .map(SpecOperations.Operation::id).orElse("other"));
             }
         }
         return "other";
     }
 
     @Path("metrics")
+    @PublicEndpoint
     public static final class ScrapeResource {
         private final PrometheusMeterRegistry registry;
 

@@ -291,7 +291,7 @@ abstract class RunsApiContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{}", "{\"experiment_id\":\"\"}", "{\"workflow_id\":\"wf_demo\"}"})
+    @ValueSource(strings = {"{}", "{\"workflow_id\":\"wf_demo\"}"})
     void creating_a_run_without_experiment_id_returns_422_pointing_at_the_field(String body) {
         Http.Answer answer = api.postJson(RUNS, body);
 
@@ -299,6 +299,17 @@ abstract class RunsApiContractTest {
         JsonNode error = answer.json().get("detail").get(0);
         assertThat(error.get("loc").toString()).isEqualTo("[\"body\",\"experiment_id\"]");
         assertThat(error.get("type").asText()).isEqualTo("missing");
+    }
+
+    @Test
+    void creating_a_run_with_an_empty_experiment_id_returns_422_for_the_specs_min_length() {
+        Http.Answer answer = api.postJson(RUNS, "{\"experiment_id\":\"\"}");
+
+        assertThat(answer.status()).isEqualTo(422);
+        JsonNode error = answer.json().get("detail").get(0);
+        assertThat(error.get("loc").toString()).isEqualTo("[\"body\",\"experiment_id\"]");
+        assertThat(error.get("type").asText()).isEqualTo("string_too_short");
+        assertThat(error.at("/ctx/min_length").asInt()).isEqualTo(1);
     }
 
     @ParameterizedTest

@@ -1,0 +1,140 @@
+package io.exprun.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Path;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The operations of the spec the server was generated from, read from that very file (the exprun-openapi jar), and
+ * matched to the Java methods that serve them by HTTP method and path template. This is how the edge asks the spec,
+ * not Java, which operations need a key ({@code security}) and what an operation is called ({@code operationId}).
+ */
+public final class SpecOperations {
+
+    public static final String SPEC_RESOURCE = "/io/exprun/openapi/experiment-runs.yaml";
+
+    /** One operation: its operationId and whether its effective {@code security} asks for a credential. */
+    public record Operation(String id, boolean requiresKey) {
+    }
+
+    private final Map<String, Operation> byMethodAndPath;
+
+    private SpecOperations(Map<String, Operation> byMethodAndPath) {
+        this.byMethodAndPath = byMethodAndPath;
+    }
+
+    public static SpecOperations load() {
+        try (InputStream in = SpecOperations.class.getResourceAsStream(SPEC_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the spec " + SPEC_RESOURCE + " is not on the classpath (exprun-openapi jar)");
+            }
+            return of(new ObjectMapper(new YAMLFactory()).readTree(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static SpecOperations of(JsonNode spec) {
+        JsonNode rootSecurity = spec.path("security");
+        Map<String, Operation> ops = new LinkedHashMap<>();
+        spec.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
+            JsonNode operation = op.getValue();
+            if (!operation.has("operationId")) {
+                return; // path-level keys such as `parameters`
+            }
+            JsonNode security = operation.has("security") ? operation.get("security") : rootSecurity;
+            ops.put(key(op.getKey(), path.getKey()), new Operation(operation.get("operationId").asText(),
+                    requiresCredential(security)));
+        }));
+        return new SpecOperations(Map.copyOf(ops));
+    }
+
+    /**
+     * OpenAPI: {@code security} is a list of alternatives; an empty alternative ({@code {}}) means "no credential",
+     * an absent or empty list means the operation is public.
+     */
+    private static boolean requiresCredential(JsonNode security) {
+        if (!security.isArray() || security.isEmpty()) {
+            return false;
+        }
+        for (JsonNode alternative : security) {
+            if (alternative.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The spec operation a resource method serves, found through its JAX-RS annotations (on the generated interface). */
+    public Optional<Operation> servedBy(Class<?> resourceClass, Method method) {
+        for (Method candidate : definitions(resourceClass, method)) {
+            String http = httpMethod(candidate);
+            if (http != null) {
+                String path = join(pathOf(candidate.getDeclaringClass()), pathOf(candidate));
+                return Optional.ofNullable(byMethodAndPath.get(key(http, path)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every operationId of the spec: the closed set of values the metrics' {@code operation} label may take. */
+    public Set<String> ids() {
+        Set<String> ids = new TreeSet<>();
+        byMethodAndPath.values().forEach(o -> ids.add(o.id()));
+        return ids;
+    }
+
+    private static List<Method> definitions(Class<?> resourceClass, Method method) {
+        List<Method> found = new java.util.ArrayList<>();
+        found.add(method);
+        for (Class<?> c = resourceClass; c != null; c = c.getSuperclass()) {
+            for (Class<?> i : c.getInterfaces()) {
+                try {
+                    found.add(i.getMethod(method.getName(), method.getParameterTypes()));
+                } catch (NoSuchMethodException notThere) {
+                    // not declared by this interface
+                }
+            }
+        }
+        return found;
+    }
+
+    private static String httpMethod(Method m) {
+        for (Annotation a : m.getAnnotations()) {
+            HttpMethod http = a.annotationType().getAnnotation(HttpMethod.class);
+            if (http != null) {
+                return http.value();
+            }
+        }
+        return null;
+    }
+
+    private static String pathOf(java.lang.reflect.AnnotatedElement e) {
+        Path p = e.getAnnotation(Path.class);
+        return p == null ? "" : p.value();
+    }
+
+    private static String join(String a, String b) {
+        String joined = ("/" + a + "/" + b).replaceAll("/+", "/");
+        return joined.length() > 1 && joined.endsWith("/") ? joined.substring(0, joined.length() - 1) : joined;
+    }
+
+    private static String key(String httpMethod, String path) {
+        return httpMethod.toUpperCase(Locale.ROOT) + " " + join(path, "");
+    }
+}
