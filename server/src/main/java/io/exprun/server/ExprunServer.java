@@ -7,6 +7,7 @@ import io.exprun.server.api.LocalDateParamConverter;
 import io.exprun.server.api.ModelMapper;
 import io.exprun.server.api.RequestUriGuard;
 import io.exprun.server.api.SpecOperations;
+import io.exprun.server.api.UnstorableTextFilter;
 import io.exprun.server.auth.ApiKeys;
 import io.exprun.server.auth.BearerAuthFilter;
 import io.exprun.server.auth.KeyRequiredFeature;
@@ -16,7 +17,9 @@ import io.exprun.server.config.ServerConfig;
 import io.exprun.server.domain.ExperimentCatalog;
 import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.domain.RunService;
+import io.exprun.server.error.CodecErrorBodies;
 import io.exprun.server.error.ConstraintViolations;
+import io.exprun.server.error.EmptyErrorBodies;
 import io.exprun.server.error.ExceptionMappers;
 import io.exprun.server.error.JsonErrorPages;
 import io.exprun.server.ops.DocsResource;
@@ -104,6 +107,8 @@ public final class ExprunServer implements AutoCloseable {
                     .register(LocalDateParamConverter.class)
                     .register(new KeyRequiredFeature(spec, new BearerAuthFilter(new ApiKeys(config.apiKeys()))))
                     .register(new ConstraintViolations(json))
+                    .register(new UnstorableTextFilter())
+                    .register(new EmptyErrorBodies())
                     .register(new RequestIds())
                     .register(new HealthResource(database))
                     .register(new DocsResource(json))
@@ -123,6 +128,7 @@ public final class ExprunServer implements AutoCloseable {
             // requests block on the database (a commit waits for its write): Grizzly's default of one worker per
             // core would leave the CPU idle during those waits, so give the pool as many threads as connections
             for (var listener : http.getListeners()) {
+                listener.registerAddOn(new CodecErrorBodies());
                 listener.getTransport().setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
                         .setPoolName("exprun-http").setCorePoolSize(config.dbPoolSize()).setMaxPoolSize(config.dbPoolSize()));
             }

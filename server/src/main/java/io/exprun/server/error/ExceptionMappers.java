@@ -80,20 +80,20 @@ public final class ExceptionMappers {
 
     /** What Jersey itself rejects: unknown path, wrong method, unconvertible parameters, wrong content type. */
     public static final class Web implements ExceptionMapper<WebApplicationException> {
+
+        @jakarta.ws.rs.core.Context
+        private org.glassfish.jersey.server.ExtendedUriInfo uriInfo;
+
+        private org.glassfish.jersey.server.model.ResourceMethod matchedMethod() {
+            return uriInfo == null ? null : uriInfo.getMatchedResourceMethod();
+        }
         @Override
         public Response toResponse(WebApplicationException e) {
             if (e.getResponse().hasEntity()) {
                 return e.getResponse(); // already in the contract's shape (e.g. a 401 with WWW-Authenticate)
             }
             if (e instanceof ParamException p) {
-                String where = switch (p.getParameterType().getSimpleName()) {
-                    case "QueryParam" -> "query";
-                    case "PathParam" -> "path";
-                    case "HeaderParam" -> "header";
-                    default -> "request";
-                };
-                return ErrorResponses.validation(List.of(ErrorResponses.error(List.of(where, p.getParameterName()),
-                        "Input is not a valid value for this parameter", "value_error", null)));
+                return ErrorResponses.validation(List.of(UnconvertibleParameter.describe(p, matchedMethod())));
             }
             if (e instanceof NotSupportedException) {
                 return ErrorResponses.validation(List.of(ErrorResponses.error(List.of("body"),
@@ -119,11 +119,18 @@ public final class ExceptionMappers {
         }
     }
 
-    /** The database failed or is out of reach: retryable, so 503 with Retry-After (clients back off and retry). */
+    /**
+     * The database is out of reach or overloaded: retryable, so 503 with Retry-After (clients back off and retry).
+     * Any other SQL failure is a bug or a broken schema, where a retry only repeats it: 500, logged once.
+     */
     public static final class StoreUnavailable implements ExceptionMapper<StoreException> {
         @Override
         public Response toResponse(StoreException e) {
-            log.error("database failure", e);
+            if (!e.unavailable()) {
+                log.error("database statement failed", e);
+                return ErrorResponses.envelope(500, "internal_error", "Internal server error", Map.of());
+            }
+            log.error("database unavailable: {}", e.getMessage());
             return Response.fromResponse(ErrorResponses.envelope(503, "unavailable",
                     "The service is temporarily unavailable", Map.of())).header("Retry-After", "1").build();
         }

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * Every response carries {@code X-Request-Id}: the caller's own when it sent a sane one (1–64 of {@code [A-Za-z0-9._-]}),
  * a fresh one otherwise. One access-log line per request (logger {@code exprun.access}) names method, path, status,
- * duration and request id; never a header value, so API keys never reach the log.
+ * duration and request id; never a header value, so API keys never reach the log. The method is written as sent, so
+ * it goes through the escaping of every log line (see {@link LogEscaping}).
  */
 @PreMatching
 @Priority(1)
@@ -47,14 +48,15 @@ public final class RequestIds implements ContainerRequestFilter, ContainerRespon
         Object started = request.getProperty(STARTED);
         long micros = started instanceof Long t ? (System.nanoTime() - t) / 1_000 : -1;
         if (access.isInfoEnabled()) {
-            access.info("{} /{} {} {}us id={}", request.getMethod(), request.getUriInfo().getPath(), response.getStatus(),
-                    micros, id);
+            // the raw (still percent-encoded) path: what was sent, and no decoded CR/LF to forge a line with
+            access.info("{} {} {} {}us id={}", request.getMethod(), request.getUriInfo().getRequestUri().getRawPath(),
+                    response.getStatus(), micros, id);
         }
         MDC.remove("requestId");
     }
 
     /** A UUID-shaped id; correlation needs uniqueness, not SecureRandom's cost on every request. */
-    private static String newId() {
+    public static String newId() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         return new UUID(random.nextLong(), random.nextLong()).toString();
     }

@@ -25,18 +25,27 @@ public final class ServerProcess implements AutoCloseable {
 
     private final Process process;
     private final URI baseUri;
-    private final List<String> output = new ArrayList<>();
+    private final List<String> output;
 
-    private ServerProcess(Process process, URI baseUri) {
+    private ServerProcess(Process process, URI baseUri, List<String> output) {
         this.process = process;
         this.baseUri = baseUri;
+        this.output = output;
     }
 
     /** Starts {@code io.exprun.server.Main} on a free port with these EXPRUN_* settings; waits until it listens. */
     public static ServerProcess start(Map<String, String> env, Path workDir) {
+        return start(env, workDir, List.of());
+    }
+
+    /** As {@link #start(Map, Path)}, with extra JVM options (e.g. {@code -Dlogback.configurationFile=logback.xml}). */
+    public static ServerProcess start(Map<String, String> env, Path workDir, List<String> jvmOptions) {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", classpath, "io.exprun.server.Main")
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classpath, "io.exprun.server.Main"));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true);
         pb.environment().putAll(env);
@@ -67,7 +76,7 @@ public final class ServerProcess implements AutoCloseable {
             reader.setDaemon(true);
             reader.start();
             URI uri = listening.get(60, TimeUnit.SECONDS);
-            ServerProcess server = new ServerProcess(p, uri);
+            ServerProcess server = new ServerProcess(p, uri, lines);
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -78,6 +87,13 @@ public final class ServerProcess implements AutoCloseable {
 
     public URI baseUri() {
         return baseUri;
+    }
+
+    /** Every line the process has printed so far (stdout and stderr). */
+    public List<String> output() {
+        synchronized (output) {
+            return List.copyOf(output);
+        }
     }
 
     /** SIGKILL: no shutdown hook, no graceful anything. */

@@ -1,0 +1,50 @@
+package io.exprun.server.api;
+
+import io.exprun.server.domain.NotFoundException;
+import io.exprun.server.error.ErrorResponses;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.MultivaluedMap;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Text no database here can hold never reaches SQL: PostgreSQL rejects U+0000 in a string parameter with an error
+ * that would otherwise read as an outage. A query value containing it is the caller's mistake (422, naming the
+ * parameter); an id in the path containing it names nothing that can exist (404, as for any unknown id). Runs after
+ * authentication, before the resource method.
+ */
+@Priority(Priorities.USER)
+public final class UnstorableTextFilter implements ContainerRequestFilter {
+
+    private static final char NUL = '\u0000';
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        MultivaluedMap<String, String> path = request.getUriInfo().getPathParameters();
+        for (Map.Entry<String, List<String>> p : path.entrySet()) {
+            for (String value : p.getValue()) {
+                if (value.indexOf(NUL) >= 0) {
+                    throw switch (p.getKey()) {
+                        case "run_id" -> NotFoundException.run(value);
+                        case "result_id" -> NotFoundException.result(value);
+                        default -> new jakarta.ws.rs.NotFoundException();
+                    };
+                }
+            }
+        }
+        for (Map.Entry<String, List<String>> q : request.getUriInfo().getQueryParameters().entrySet()) {
+            for (String value : q.getValue()) {
+                if (value.indexOf(NUL) >= 0 || q.getKey().indexOf(NUL) >= 0) {
+                    request.abortWith(ErrorResponses.validation(List.of(ErrorResponses.error(
+                            List.of("query", q.getKey()), "Input should not contain NUL (U+0000) characters",
+                            "string_unicode", value))));
+                    return;
+                }
+            }
+        }
+    }
+}
