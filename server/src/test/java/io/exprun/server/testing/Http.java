@@ -63,17 +63,33 @@ public final class Http {
      * (malformed escapes, raw bytes). Reads the whole answer (Connection: close).
      */
     public Answer raw(String method, String target) {
+        return raw(method, target, key != null ? "Authorization: Bearer " + key + "\r\n" : "");
+    }
+
+    /** As {@link #raw(String, String)}, with these header lines (each ending in CRLF) instead of the key's. */
+    public Answer raw(String method, String target, String headerLines) {
+        return exchange(method + " " + target + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\n" + headerLines
+                + "Content-Length: 0\r\nConnection: close\r\n\r\n");
+    }
+
+    /** Writes {@code request} byte for byte (ISO-8859-1) and reads the answer until the server closes. */
+    public Answer exchange(String request) {
         try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(10_000);
-            String request = method + " " + target + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\n"
-                    + (key != null ? "Authorization: Bearer " + key + "\r\n" : "")
-                    + "Content-Length: 0\r\nConnection: close\r\n\r\n";
             socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             int status = Integer.parseInt(response.substring(9, 12));
             int split = response.indexOf("\r\n\r\n");
             String body = split < 0 ? "" : response.substring(split + 4);
-            return new Answer(status, body, HttpHeaders.of(java.util.Map.of(), (a, b) -> true));
+            java.util.Map<String, java.util.List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (String line : response.substring(0, split < 0 ? response.length() : split).split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && !line.startsWith("HTTP/")) {
+                    headers.computeIfAbsent(line.substring(0, colon).strip(), k -> new java.util.ArrayList<>())
+                            .add(line.substring(colon + 1).strip());
+                }
+            }
+            return new Answer(status, body, HttpHeaders.of(headers, (a, b) -> true));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
