@@ -1,0 +1,73 @@
+package io.exprun.server.store;
+
+import io.exprun.server.error.ExceptionMappers;
+import io.exprun.server.testing.Postgres;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * Only a database that is out of reach, overloaded or closed answers 503 (retry later); a statement that fails on its
+ * own merits is a 500, because retrying repeats it. Judged on real exceptions from the real drivers.
+ */
+class StoreExceptionTest {
+
+    private static StoreException from(Connection c, String sql, Object... args) {
+        SQLException e = catchThrowableOfType(SQLException.class, () -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.length; i++) {
+                    ps.setObject(i + 1, args[i]);
+                }
+                ps.execute();
+            }
+        });
+        assertThat((Throwable) e).as("%s fails", sql).isNotNull();
+        return new StoreException(e);
+    }
+
+    private static int status(StoreException e) {
+        return new ExceptionMappers.StoreUnavailable().toResponse(e).getStatus();
+    }
+
+    @Test
+    void a_missing_table_or_bad_sql_on_h2_is_a_500() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:store-exception-1")) {
+            assertThat(status(from(c, "SELECT * FROM no_such_table"))).isEqualTo(500);
+            assertThat(status(from(c, "SELEKT 1"))).isEqualTo(500);
+        }
+    }
+
+    @Test
+    void a_closed_h2_database_is_a_503() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:store-exception-2")) {
+            try (Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN");
+            }
+            assertThat(status(from(c, "SELECT 1"))).isEqualTo(503);
+        }
+    }
+
+    @Test
+    void a_refused_postgresql_connection_is_a_503() {
+        SQLException refused = catchThrowableOfType(SQLException.class,
+                () -> DriverManager.getConnection("jdbc:postgresql://127.0.0.1:1/nothing?connectTimeout=2", "x", "y"));
+
+        assertThat(status(new StoreException(refused))).isEqualTo(503);
+    }
+
+    @Test
+    void a_nul_byte_postgresql_rejects_is_not_an_outage() throws SQLException {
+        Postgres.Db db = Postgres.freshDatabase();
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+            assertThat(status(from(c, "SELECT ?::text", "a\u0000b"))).isEqualTo(500);
+            assertThat(status(from(c, "SELECT 1/0"))).isEqualTo(500);
+        }
+    }
+}
