@@ -511,8 +511,17 @@ public final class JdbcRunStore implements RunStore {
         T run(Connection c) throws SQLException;
     }
 
+    /** A connection, or the store is unavailable: failing to get one is never the statement's fault. */
+    private Connection connect() {
+        try {
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            throw StoreException.unavailable(e);
+        }
+    }
+
     private <T> T withConnection(SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = connect()) {
             return work.run(c);
         } catch (SQLException e) {
             throw new StoreException(e);
@@ -520,7 +529,7 @@ public final class JdbcRunStore implements RunStore {
     }
 
     private <T> T inTransaction(SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = connect()) {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);

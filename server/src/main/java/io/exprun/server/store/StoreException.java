@@ -30,8 +30,17 @@ public final class StoreException extends RuntimeException {
     private final boolean unavailable;
 
     public StoreException(SQLException cause) {
+        this(cause, isTransient(cause));
+    }
+
+    private StoreException(SQLException cause, boolean unavailable) {
         super(cause.getMessage(), cause);
-        this.unavailable = isTransient(cause);
+        this.unavailable = unavailable;
+    }
+
+    /** No connection could be had (pool closed or exhausted, database unreachable): unavailable whatever the code. */
+    public static StoreException unavailable(SQLException cause) {
+        return new StoreException(cause, true);
     }
 
     public boolean unavailable() {

@@ -48,7 +48,7 @@ class BadInputFuzzTest {
             String before = snapshot(api);
 
             List<Supplier<Case>> generators = List.of(this::hostileRunId, this::brokenAuthorization, this::brokenJson,
-                    this::wrongContentType, this::wrongMethod, this::absurdQuery);
+                    this::wrongContentType, this::wrongMethod, this::absurdQuery, this::mutatedPathShape);
             Map<Integer, Integer> statuses = new LinkedHashMap<>();
             List<String> problems = new ArrayList<>();
             for (int i = 0; i < REQUESTS; i++) {
@@ -77,8 +77,11 @@ class BadInputFuzzTest {
         if (answer.body().contains("at io.") || answer.body().contains("Exception") || answer.body().contains("<html")) {
             problems.add(what + ": leaks internals: " + abbreviate(answer.body()));
         }
-        if (answer.status() < 400 || answer.body().isEmpty()) {
-            return; // Grizzly's own 400 for an oversized request line or header has no body
+        if (c.label().startsWith("unauthenticated ") && answer.status() != 401 && answer.status() != 404) {
+            problems.add(what + ": an unauthenticated request got neither 401 nor 404");
+        }
+        if (answer.status() < 400) {
+            return;
         }
         JsonNode body;
         try {
@@ -173,6 +176,36 @@ class BadInputFuzzTest {
         boolean results = random.nextInt(3) == 0;
         String target = results ? RESULTS + "?run_id=x&" + q : RUNS + "?" + q;
         return Case.raw("GET", target, KEY_A);
+    }
+
+    /**
+     * An API path respelled (matrix parameters, doubled or dot segments, encoded letters or slashes, case, trailing
+     * slash; one to three mutations), sent without a key or with a wrong one: never anything but 401 or 404.
+     */
+    private Case mutatedPathShape() {
+        String[] paths = {RUNS, RUNS + "/exprun_x", RUNS + "/exprun_x/cancel", RESULTS + "?run_id=x", RESULTS + "/expres_x"};
+        String[] methods = {"GET", "GET", "POST", "GET", "GET"};
+        int which = random.nextInt(paths.length);
+        String path = paths[which];
+        String query = path.contains("?") ? path.substring(path.indexOf('?')) : "";
+        List<String> segments = new ArrayList<>(List.of(path.substring(1, path.length() - query.length()).split("/")));
+        for (int m = random.nextInt(3) + 1; m > 0; m--) {
+            int i = random.nextInt(segments.size());
+            String seg = segments.get(i);
+            segments.set(i, switch (random.nextInt(7)) {
+                case 0 -> seg + ";" + randomAscii(3).replaceAll("[^a-z]", "a") + "=1";
+                case 1 -> "/" + seg;
+                case 2 -> "./" + seg;
+                case 3 -> "zz/../" + seg;
+                case 4 -> seg.isEmpty() ? seg : String.format("%%%02X", (int) seg.charAt(0)) + seg.substring(1);
+                case 5 -> seg.toUpperCase();
+                default -> seg + "%2F";
+            });
+        }
+        String target = "/" + String.join("/", segments) + (random.nextInt(4) == 0 ? "/" : "") + query;
+        String key = random.nextBoolean() ? null : "not-a-key";
+        Case c = Case.raw(methods[which], target, key);
+        return new Case(c.method(), c.target(), null, null, true, key, "unauthenticated " + c.label());
     }
 
     // ---- plumbing ---------------------------------------------------------------------------------
