@@ -151,12 +151,13 @@ public final class ModelMapper {
         return t == null ? null : t.atOffset(ZoneOffset.UTC);
     }
 
+    /** What produced a result's artifact, by block type (a switch over the spec's enum, so a new type is seen). */
     private static String operationOf(String blockType) {
-        return switch (blockType) {
-            case "extract" -> "extraction";
-            case "classifier" -> "classification";
-            case "split" -> "split";
-            default -> blockType;
+        BlockType type = BlockType.fromValue(blockType);
+        return switch (type) {
+            case EXTRACT -> "extraction";
+            case CLASSIFIER -> "classification";
+            default -> type.toString();
         };
     }
 
