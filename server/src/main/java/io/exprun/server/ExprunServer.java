@@ -5,7 +5,8 @@ import io.exprun.server.api.ExperimentResultsResource;
 import io.exprun.server.api.ExperimentRunsResource;
 import io.exprun.server.api.LocalDateParamConverter;
 import io.exprun.server.api.ModelMapper;
-import io.exprun.server.api.RequestUriGuard;
+import io.exprun.server.api.EdgeHandler;
+import io.exprun.server.api.WholeBodyFilter;
 import io.exprun.server.api.SpecOperations;
 import io.exprun.server.api.UnstorableTextFilter;
 import io.exprun.server.auth.ApiKeys;
@@ -50,6 +51,12 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * exprun wired together: database → store → domain → Jersey resources on Grizzly, plus the workers.
@@ -64,7 +71,10 @@ public final class ExprunServer implements AutoCloseable {
     private final RunService runService;
     private final RunCanceller canceller;
     private final RunWorkers workers;
+    private final Metrics metrics;
     private final HttpServer http;
+    private final ThreadPoolExecutor apiPool;
+    private final ScheduledExecutorService timers;
     private final URI baseUri;
     private final String instanceId;
 
@@ -77,7 +87,8 @@ public final class ExprunServer implements AutoCloseable {
         ObjectMapper json = JsonMapper.shared();
         ExperimentCatalog catalog = CatalogLoader.load(config.catalog(), json);
         this.instanceId = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        this.database = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize());
+        this.database = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize(),
+                config.limits());
         try {
             this.store = new JdbcRunStore(database.dataSource(), json);
             if (database.isEmbedded()) {
@@ -91,7 +102,7 @@ public final class ExprunServer implements AutoCloseable {
             Clock clock = Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1));
             this.workers = new RunWorkers(store, executor, clock, config.lease(), instanceId);
             SpecOperations spec = SpecOperations.load();
-            Metrics metrics = new Metrics(store, spec);
+            this.metrics = new Metrics(store, spec, database);
             this.canceller = new RunCanceller(store, clock, runId -> {
                 workers.cancelled(runId);
                 metrics.cancelled(runId);
@@ -123,14 +134,25 @@ public final class ExprunServer implements AutoCloseable {
             URI bindUri = URI.create("http://" + config.bind() + ":" + config.port() + "/");
             this.http = GrizzlyHttpServerFactory.createHttpServer(bindUri, false);
             GrizzlyHttpContainer jersey = ContainerFactory.createContainer(GrizzlyHttpContainer.class, app);
-            http.getServerConfiguration().addHttpHandler(new RequestUriGuard(jersey));
+            // requests block on the database (a commit waits for its write): as many API threads as connections,
+            // and a bounded queue in front of them; beyond it the front door answers 429 at once
+            // requests block on the database (a commit waits for its write): as many API threads as connections.
+            // The front door admits at most threads + EXPRUN_HTTP_QUEUE requests at once and answers 429 beyond.
+            this.apiPool = new ThreadPoolExecutor(config.dbPoolSize(), config.dbPoolSize(), 60, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), named("exprun-http"));
+            metrics.monitor(apiPool, "exprun-http");
+            this.timers = Executors.newSingleThreadScheduledExecutor(named("exprun-edge-timer"));
+            http.getServerConfiguration().addHttpHandler(new EdgeHandler(jersey, apiPool,
+                    config.dbPoolSize() + config.limits().httpQueue(), metrics::scrape));
             http.getServerConfiguration().setDefaultErrorPageGenerator(new JsonErrorPages());
-            // requests block on the database (a commit waits for its write): Grizzly's default of one worker per
-            // core would leave the CPU idle during those waits, so give the pool as many threads as connections
             for (var listener : http.getListeners()) {
                 listener.registerAddOn(new CodecErrorBodies());
+                listener.registerAddOn(WholeBodyFilter.addOn(config.limits().bodyTimeout(), timers));
+                // Grizzly's own workers parse requests and run the front door, which never blocks: a few suffice.
+                // Everything that may block (Jersey, the database) runs on apiPool.
+                int frontDoor = Math.max(2, Runtime.getRuntime().availableProcessors());
                 listener.getTransport().setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
-                        .setPoolName("exprun-http").setCorePoolSize(config.dbPoolSize()).setMaxPoolSize(config.dbPoolSize()));
+                        .setPoolName("exprun-door").setCorePoolSize(frontDoor).setMaxPoolSize(frontDoor));
             }
             http.start();
             int port = http.getListeners().iterator().next().getPort();
@@ -184,7 +206,19 @@ public final class ExprunServer implements AutoCloseable {
         } catch (Exception e) {
             http.shutdownNow();
         }
+        apiPool.shutdown();
+        timers.shutdownNow();
         workers.close();
+        metrics.close();
         database.close();
+    }
+
+    private static ThreadFactory named(String prefix) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "(" + n.incrementAndGet() + ")");
+            t.setDaemon(true);
+            return t;
+        };
     }
 }

@@ -24,7 +24,8 @@ public record ServerConfig(
         long simDocMillis,
         double simFailureRate,
         Duration lease,
-        int dbPoolSize) {
+        int dbPoolSize,
+        Limits limits) {
 
     /**
      * The embedded default. WRITE_DELAY=0: H2 otherwise flushes committed transactions up to 500 ms later, and a
@@ -40,6 +41,7 @@ public record ServerConfig(
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535");
         }
+        Objects.requireNonNull(limits, "limits");
         if (workers < 0) {
             throw new IllegalArgumentException("workers must be >= 0");
         }
@@ -47,7 +49,7 @@ public record ServerConfig(
 
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1", 8080, DEFAULT_DB_URL, null, null, Map.of(), null, 2, 2000, 0.0,
-                Duration.ofSeconds(10), 16);
+                Duration.ofSeconds(10), 16, Limits.DEFAULTS);
     }
 
     /** EXPRUN_PORT, EXPRUN_BIND, EXPRUN_DB_URL/USER/PASSWORD, EXPRUN_API_KEYS, EXPRUN_CATALOG, EXPRUN_WORKERS, … */
@@ -69,6 +71,7 @@ public record ServerConfig(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("invalid number in EXPRUN_* configuration: " + e.getMessage(), e);
         }
+        c = c.withLimits(Limits.fromEnv(env));
         return c;
     }
 
@@ -81,38 +84,42 @@ public record ServerConfig(
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(bind, p, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize);
+        return new ServerConfig(bind, p, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits);
     }
 
     public ServerConfig withBind(String b) {
-        return new ServerConfig(b, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize);
+        return new ServerConfig(b, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits);
     }
 
     public ServerConfig withDb(String url, String user, String password) {
-        return new ServerConfig(bind, port, url, user, password, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize);
+        return new ServerConfig(bind, port, url, user, password, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits);
     }
 
     public ServerConfig withApiKeys(Map<String, String> keys) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, new LinkedHashMap<>(keys), catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, new LinkedHashMap<>(keys), catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits);
     }
 
     public ServerConfig withCatalog(Path path) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, path, workers, simDocMillis, simFailureRate, lease, dbPoolSize);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, path, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits);
     }
 
     public ServerConfig withWorkers(int n) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, n, simDocMillis, simFailureRate, lease, dbPoolSize);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, n, simDocMillis, simFailureRate, lease, dbPoolSize, limits);
     }
 
     public ServerConfig withSimulation(long docMillis, double failureRate) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, docMillis, failureRate, lease, dbPoolSize);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, docMillis, failureRate, lease, dbPoolSize, limits);
     }
 
     public ServerConfig withLease(Duration l) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, l, dbPoolSize);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, l, dbPoolSize, limits);
+    }
+
+    public ServerConfig withLimits(Limits l) {
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, l);
     }
 
     public ServerConfig withDbPoolSize(int n) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, n);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, n, limits);
     }
 }

@@ -130,7 +130,8 @@ public final class ExceptionMappers {
                 log.error("database statement failed", e);
                 return ErrorResponses.envelope(500, "internal_error", "Internal server error", Map.of());
             }
-            log.error("database unavailable: {}", e.getMessage());
+            // the outage itself is logged once, by DatabaseHealth; each refused request only at debug level
+            log.debug("database unavailable: {}", e.getMessage());
             return Response.fromResponse(ErrorResponses.envelope(503, "unavailable",
                     "The service is temporarily unavailable", Map.of())).header("Retry-After", "1").build();
         }

@@ -2,12 +2,14 @@ package io.exprun.server.ops;
 
 import io.exprun.server.auth.PublicEndpoint;
 import io.exprun.server.store.Database;
+import io.exprun.server.store.DatabaseHealth;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Liveness and readiness for orchestrators; unauthenticated (outside /v1/). */
@@ -22,20 +24,32 @@ public final class HealthResource {
         this.database = database;
     }
 
-    /** The process is up and serving HTTP. */
+    /**
+     * The process is up and serving HTTP. (The front door, {@code api/EdgeHandler}, answers {@code GET /healthz}
+     * itself without a worker thread; this method serves what reaches Jersey, e.g. a HEAD through a proxy.)
+     */
     @GET
     @Path("healthz")
     public Map<String, String> live() {
         return Map.of("status", "ok");
     }
 
-    /** Ready to serve the API: the database answers. 503 otherwise, so load balancers stop sending traffic. */
+    /**
+     * Ready to serve the API: the database answered the last background probe (at most a quarter second old, see
+     * {@link io.exprun.server.store.DatabaseHealth}). 503 otherwise, with the reason, so load balancers stop sending
+     * traffic. Never waits for the database itself.
+     */
     @GET
     @Path("readyz")
     public Response ready() {
-        boolean up = database.isReachable();
-        return Response.status(up ? 200 : 503)
-                .entity(Map.of("status", up ? "ok" : "unavailable", "database", up ? "up" : "down"))
-                .build();
+        DatabaseHealth.State db = database.health();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", db.up() ? "ok" : "unavailable");
+        body.put("database", db.up() ? "up" : "down");
+        body.put("since", db.since().toString());
+        if (!db.up()) {
+            body.put("reason", db.reason());
+        }
+        return Response.status(db.up() ? 200 : 503).entity(body).build();
     }
 }

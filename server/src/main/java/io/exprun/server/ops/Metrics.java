@@ -1,19 +1,23 @@
 package io.exprun.server.ops;
 
 import io.exprun.server.api.SpecOperations;
-import io.exprun.server.auth.PublicEndpoint;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.store.RunStore;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.exprun.server.store.Database;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.annotation.Priority;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -25,19 +29,25 @@ import org.glassfish.jersey.server.model.ResourceMethod;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Prometheus metrics (Micrometer), scraped at {@code /metrics} without a key: request latency histograms by operation
+ * Prometheus metrics (Micrometer), scraped at {@code /metrics} without a key (served by the front door): request latency histograms by operation
  * and status ({@code http_server_requests_seconds}), runs by lifecycle status ({@code exprun_runs}), cancellations
  * ({@code exprun_cancellations_total}) and the work waiting for a worker ({@code exprun_worker_queue_depth}).
- * The run counts come from one GROUP BY per scrape (cached for a second), never from the request path.
+ * The run counts come from one GROUP BY a second on a background thread: a scrape never waits for the database (when
+ * it is down the last counts stay, and {@code exprun_run_counts_age_seconds} says how old they are). JVM, HikariCP
+ * and API thread pool metrics come from Micrometer's own binders.
  */
-public final class Metrics implements RunCanceller.CancellationListener {
+public final class Metrics implements RunCanceller.CancellationListener, AutoCloseable {
 
     private static final String STARTED = "exprun.metrics.started";
 
@@ -55,32 +65,64 @@ public final class Metrics implements RunCanceller.CancellationListener {
     private final RunStore store;
     private final SpecOperations spec;
     private final Map<Method, String> operations = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService counter;
+    private final JvmGcMetrics gc = new JvmGcMetrics();
     private volatile Map<LifecycleStatus, Long> counts = Map.of();
-    private volatile long countedAt;
+    private volatile long countedAt = System.nanoTime();
 
-    public Metrics(RunStore store, SpecOperations spec) {
+    public Metrics(RunStore store, SpecOperations spec, Database database) {
         this.store = store;
         this.spec = spec;
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        database.pool().setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        Gauge.builder("exprun.run.counts.age", () -> (System.nanoTime() - countedAt) / 1e9).baseUnit("seconds")
+                .description("Age of the exprun_runs counts (they stay as they were while the database is down)")
+                .register(registry);
         this.cancellations = Counter.builder("exprun.cancellations").description("Runs cancelled through the API")
                 .register(registry);
         for (LifecycleStatus s : LifecycleStatus.values()) {
             Gauge.builder("exprun.runs", () -> runCounts().getOrDefault(s, 0L)).tag("status", s.wire())
                     .description("Runs by lifecycle status").register(registry);
         }
+        this.counter = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "exprun-metrics");
+            t.setDaemon(true);
+            return t;
+        });
+        counter.scheduleWithFixedDelay(this::refreshCounts, 0, 1, TimeUnit.SECONDS);
         Gauge.builder("exprun.worker.queue.depth", () -> runCounts().getOrDefault(LifecycleStatus.PENDING, 0L)
                         + runCounts().getOrDefault(LifecycleStatus.QUEUED, 0L))
                 .description("Runs waiting for a worker (pending + queued)").register(registry);
     }
 
     private Map<LifecycleStatus, Long> runCounts() {
-        long now = System.nanoTime();
-        if (now - countedAt > TimeUnit.SECONDS.toNanos(1)) {
+        return counts;
+    }
+
+    private void refreshCounts() {
+        try {
             Map<LifecycleStatus, Long> fresh = new EnumMap<>(LifecycleStatus.class);
             fresh.putAll(store.countRunsByStatus());
             counts = fresh;
-            countedAt = now;
+            countedAt = System.nanoTime();
+        } catch (RuntimeException e) {
+            // the database is down: keep the last counts, their age grows
         }
-        return counts;
+    }
+
+    /** Queue length, active threads and completed tasks of the pool that runs API requests. */
+    public void monitor(ExecutorService pool, String name) {
+        new ExecutorServiceMetrics(pool, name, List.of()).bindTo(registry);
+    }
+
+    @Override
+    public void close() {
+        counter.shutdownNow();
+        gc.close();
     }
 
     @Override
@@ -88,9 +130,17 @@ public final class Metrics implements RunCanceller.CancellationListener {
         cancellations.increment();
     }
 
-    /** The JAX-RS pieces: the timing filter and the scrape endpoint. */
+    /** The JAX-RS piece: the timing filter. */
     public Object[] components() {
-        return new Object[]{new RequestTimer(), new ScrapeResource(registry)};
+        return new Object[]{new RequestTimer()};
+    }
+
+    /**
+     * The Prometheus text, served at {@code /metrics} by the front door ({@code api/EdgeHandler}) without an API
+     * thread: it reads only in-memory values, so operators can scrape an overloaded or database-less server.
+     */
+    public String scrape() {
+        return registry.scrape();
     }
 
     @PreMatching
@@ -131,21 +181,5 @@ public final class Metrics implements RunCanceller.CancellationListener {
             }
         }
         return "other";
-    }
-
-    @Path("metrics")
-    @PublicEndpoint
-    public static final class ScrapeResource {
-        private final PrometheusMeterRegistry registry;
-
-        ScrapeResource(PrometheusMeterRegistry registry) {
-            this.registry = registry;
-        }
-
-        @GET
-        @Produces("text/plain; version=0.0.4; charset=utf-8")
-        public String scrape() {
-            return registry.scrape();
-        }
     }
 }

@@ -2,22 +2,31 @@ package io.exprun.server.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.exprun.server.config.Limits;
 import org.flywaydb.core.Flyway;
 
 import javax.sql.DataSource;
+import java.time.Clock;
 
-/** A pooled connection to H2 or PostgreSQL, migrated to the current schema by Flyway on open. */
+/**
+ * A pooled connection to H2 or PostgreSQL, migrated to the current schema by Flyway on open, with its health kept
+ * current in the background ({@link DatabaseHealth}) and a pool that fails fast while the database is down.
+ */
 public final class Database implements AutoCloseable {
 
-    private final HikariDataSource dataSource;
+    private final HikariDataSource pool;
+    private final DatabaseHealth health;
+    private final DataSource failFast;
     private final boolean embedded;
 
-    private Database(HikariDataSource dataSource, boolean embedded) {
-        this.dataSource = dataSource;
+    private Database(HikariDataSource pool, DatabaseHealth health, boolean embedded) {
+        this.pool = pool;
+        this.health = health;
+        this.failFast = new FailFastDataSource(pool, health);
         this.embedded = embedded;
     }
 
-    public static Database open(String jdbcUrl, String user, String password, int poolSize) {
+    public static Database open(String jdbcUrl, String user, String password, int poolSize, Limits limits) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         if (user != null) {
@@ -28,7 +37,10 @@ public final class Database implements AutoCloseable {
         }
         config.setMaximumPoolSize(poolSize);
         config.setPoolName("exprun");
-        config.setConnectionTimeout(10_000);
+        // a request waits this long for a connection, then answers 503: seconds-long waits pile up callers
+        config.setConnectionTimeout(limits.dbConnectTimeout().toMillis());
+        config.setValidationTimeout(Math.min(limits.dbConnectTimeout().toMillis(), 1_000));
+        config.setExceptionOverrideClassName(EvictClosedH2Connections.class.getName());
         HikariDataSource ds = new HikariDataSource(config);
         try {
             Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
@@ -36,11 +48,18 @@ public final class Database implements AutoCloseable {
             ds.close();
             throw e;
         }
-        return new Database(ds, jdbcUrl.startsWith("jdbc:h2:"));
+        return new Database(ds, new DatabaseHealth(jdbcUrl, user, password, Clock.systemUTC(),
+                limits.dbProbeInterval()), jdbcUrl.startsWith("jdbc:h2:"));
     }
 
+    /** The pool as the store uses it: fails at once while the database is known to be down. */
     public DataSource dataSource() {
-        return dataSource;
+        return failFast;
+    }
+
+    /** The pool itself, for metrics binders and tests. */
+    public HikariDataSource pool() {
+        return pool;
     }
 
     /** True for the embedded H2 default: only this process uses the data, so start-up may recover all of it. */
@@ -48,16 +67,14 @@ public final class Database implements AutoCloseable {
         return embedded;
     }
 
-    public boolean isReachable() {
-        try (var c = dataSource.getConnection()) {
-            return c.isValid(2);
-        } catch (Exception e) {
-            return false;
-        }
+    /** The last known state, without touching the database. */
+    public DatabaseHealth.State health() {
+        return health.state();
     }
 
     @Override
     public void close() {
-        dataSource.close();
+        health.close();
+        pool.close();
     }
 }

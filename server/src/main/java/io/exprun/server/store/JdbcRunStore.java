@@ -522,7 +522,11 @@ public final class JdbcRunStore implements RunStore {
 
     private <T> T withConnection(SqlWork<T> work) {
         try (Connection c = connect()) {
-            return work.run(c);
+            try {
+                return work.run(c);
+            } catch (SQLException e) {
+                throw failure(e, c);
+            }
         } catch (SQLException e) {
             throw new StoreException(e);
         }
@@ -530,20 +534,48 @@ public final class JdbcRunStore implements RunStore {
 
     private <T> T inTransaction(SqlWork<T> work) {
         try (Connection c = connect()) {
-            c.setAutoCommit(false);
             try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                throw failure(e, c);
             }
         } catch (SQLException e) {
             throw new StoreException(e);
         }
+    }
+
+    /**
+     * A statement failed: if its connection died under it, the database is what failed (503, and the pool is told,
+     * see {@link FailFastDataSource#connectionLost}), not the SQL.
+     */
+    private StoreException failure(SQLException e, Connection c) {
+        boolean lost;
+        try {
+            lost = c.isClosed() || !c.isValid(1);
+        } catch (SQLException probe) {
+            lost = true;
+        }
+        if (!lost) {
+            return new StoreException(e);
+        }
+        try {
+            if (dataSource.isWrapperFor(FailFastDataSource.class)) {
+                dataSource.unwrap(FailFastDataSource.class).connectionLost(e);
+            }
+        } catch (SQLException ignored) {
+            // not our pool: nothing to tell
+        }
+        return StoreException.unavailable(e);
     }
 
     private Optional<Run> selectRun(Connection c, String sql, Object... args) throws SQLException {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
 import io.exprun.server.testing.Http;
+import io.exprun.server.testing.Poll;
 import io.exprun.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,7 +95,9 @@ class OpsEndpointsTest {
         try (TestServer doomed = TestServer.startH2(0)) {
             doomed.server().database().close();
 
-            Http.Answer ready = new Http(doomed.baseUri(), null).get("/readyz");
+            // readiness reads the last probe, never the database: it reflects the loss within a second
+            Http.Answer ready = Poll.until(() -> new Http(doomed.baseUri(), null).get("/readyz"), a -> a.status() != 200,
+                    java.time.Duration.ofSeconds(1));
 
             assertThat(ready.status()).isEqualTo(503);
             assertThat(ready.json().get("database").asText()).isEqualTo("down");
@@ -113,7 +116,10 @@ class OpsEndpointsTest {
         api.post(RUNS + "/" + run.id() + "/cancel");
         api.get(RUNS + "/" + run.id());
 
-        Http.Answer scrape = api.as(null).get("/metrics");
+        // the run counts are refreshed in the background once a second: a scrape never waits for the database
+        Http.Answer scrape = Poll.until(() -> api.as(null).get("/metrics"),
+                a -> a.body().matches("(?s).*exprun_runs\\{[^}]*status=\"cancelled\"[^}]*} [1-9].*"),
+                java.time.Duration.ofSeconds(3));
 
         assertThat(scrape.status()).isEqualTo(200);
         String text = scrape.body();

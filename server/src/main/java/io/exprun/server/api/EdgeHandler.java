@@ -1,0 +1,137 @@
+package io.exprun.server.api;
+
+import io.exprun.server.ops.RequestIds;
+import org.glassfish.grizzly.http.server.HttpHandler;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.RequestExecutorProvider;
+import org.glassfish.grizzly.http.server.Response;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The front door. Grizzly asks it, on the thread that parsed the request (one of a few, which must never block),
+ * where the request should run ({@link #getRequestExecutorProvider()}):
+ * <ul>
+ *   <li>right there, for what needs no worker: {@code GET /healthz} (liveness never waits for the database or a busy
+ *       pool), {@code GET /metrics} (in-memory values only: scrapable under overload), a URI with broken percent-encoding (404 for the path, 422 for the query, in the contract's shapes), and
+ *       a request the API pool has no room for (an immediate 429 with {@code Retry-After} instead of a wait in an
+ *       unbounded queue);</li>
+ *   <li>otherwise on the API pool, admitted by a semaphore of {@code threads + queue} permits, so admission is exact
+ *       and the pool never rejects what Grizzly handed it.</li>
+ * </ul>
+ * Bodies arrive whole ({@link WholeBodyFilter} holds a request back until its body is complete), so a request on the
+ * API pool never waits for a client's bytes.
+ */
+public final class EdgeHandler extends HttpHandler {
+
+    private static final String AT_THE_DOOR = "exprun.atTheDoor";
+    private static final Pattern BROKEN_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
+
+    private final HttpHandler jersey;
+    private final Executor apiPool;
+    private final Semaphore admission;
+    private final Supplier<String> metrics;
+
+    /**
+     * @param apiPool  runs requests on the API threads; must not reject (its queue is unbounded: {@code admission}
+     *                 bounds it)
+     * @param capacity API threads plus the requests allowed to wait for one
+     */
+    public EdgeHandler(HttpHandler jersey, Executor apiPool, int capacity, Supplier<String> metrics) {
+        this.jersey = jersey;
+        this.apiPool = apiPool;
+        this.admission = new Semaphore(capacity);
+        this.metrics = metrics;
+    }
+
+    private enum Door { HEALTH, METRICS, BROKEN_PATH, BROKEN_QUERY, FULL }
+
+    @Override
+    public RequestExecutorProvider getRequestExecutorProvider() {
+        return this::executorFor;
+    }
+
+    private Executor executorFor(Request request) {
+        Door door = atTheDoor(request);
+        if (door == null && !admission.tryAcquire()) {
+            door = Door.FULL;
+        }
+        if (door != null) {
+            request.setAttribute(AT_THE_DOOR, door);
+            return null; // service() runs on this thread, answers at once
+        }
+        return task -> apiPool.execute(() -> {
+            try {
+                task.run();
+            } finally {
+                admission.release();
+            }
+        });
+    }
+
+    private static Door atTheDoor(Request request) {
+        String path = request.getRequestURI();
+        String query = request.getQueryString();
+        String method = request.getMethod().getMethodString();
+        boolean read = "GET".equals(method) || "HEAD".equals(method);
+        if ("/healthz".equals(path) && read) {
+            return Door.HEALTH;
+        }
+        if ("/metrics".equals(path) && read) {
+            return Door.METRICS;
+        }
+        if (path != null && BROKEN_ESCAPE.matcher(path).find()) {
+            return Door.BROKEN_PATH;
+        }
+        if (query != null && BROKEN_ESCAPE.matcher(query).find()) {
+            return Door.BROKEN_QUERY;
+        }
+        return null;
+    }
+
+    @Override
+    public void service(Request request, Response response) throws Exception {
+        Object door = request.getAttribute(AT_THE_DOOR);
+        if (door == null) {
+            jersey.service(request, response);
+            return;
+        }
+        switch ((Door) door) {
+            case HEALTH -> answer(response, 200, "application/json", "{\"status\":\"ok\"}");
+            case METRICS -> answer(response, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get());
+            case BROKEN_PATH -> answer(response, 404, "application/json", "{\"detail\":{\"code\":\"not_found\",\"message\":\"Not found: the "
+                    + "path is not validly percent-encoded\",\"details\":{}}}");
+            case BROKEN_QUERY -> answer(response, 422, "application/json", "{\"detail\":[{\"loc\":[\"query\"],\"msg\":\"The query string "
+                    + "is not validly percent-encoded\",\"type\":\"value_error\",\"input\":null,\"ctx\":{}}]}");
+            case FULL -> {
+                response.setHeader("Retry-After", "1");
+                answer(response, 429, "application/json", "{\"detail\":{\"code\":\"overloaded\",\"message\":\"The server is at capacity; "
+                        + "retry after a moment\",\"details\":{}}}");
+            }
+        }
+    }
+
+    private static void answer(Response response, int status, String type, String text) throws IOException {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType(type);
+        response.setHeader(RequestIds.HEADER, RequestIds.newId());
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    @Override
+    public void start() {
+        jersey.start();
+    }
+
+    @Override
+    public void destroy() {
+        jersey.destroy();
+    }
+}

@@ -1,0 +1,61 @@
+package io.exprun.server.config;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How much the server waits and queues before it says no. Small on purpose: a caller is better served by a fast 503
+ * or 429 it can retry than by a slow answer, and an orchestrator's probes must never time out behind a backlog.
+ *
+ * @param dbConnectTimeout how long a request waits for a database connection (EXPRUN_DB_CONNECT_TIMEOUT_MS, ≥ 250)
+ * @param httpQueue        requests that may wait for an API thread before new ones get 429 (EXPRUN_HTTP_QUEUE, ≥ 0)
+ * @param bodyTimeout      how long a request body may take to arrive before 408 (EXPRUN_BODY_TIMEOUT_MS, ≥ 100)
+ * @param dbProbeInterval  how often the database's health is probed in the background (readiness, breaker)
+ */
+public record Limits(Duration dbConnectTimeout, int httpQueue, Duration bodyTimeout, Duration dbProbeInterval) {
+
+    public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(1), 256, Duration.ofSeconds(10),
+            Duration.ofMillis(250));
+
+    public Limits {
+        if (dbConnectTimeout.toMillis() < 250) {
+            throw new IllegalArgumentException("the database connect timeout must be at least 250 ms (HikariCP's minimum)");
+        }
+        if (httpQueue < 0) {
+            throw new IllegalArgumentException("the HTTP queue must be >= 0");
+        }
+        if (bodyTimeout.toMillis() < 100) {
+            throw new IllegalArgumentException("the body timeout must be at least 100 ms");
+        }
+    }
+
+    static Limits fromEnv(Map<String, String> env) {
+        Limits l = DEFAULTS;
+        try {
+            if (env.get("EXPRUN_DB_CONNECT_TIMEOUT_MS") != null) {
+                l = new Limits(Duration.ofMillis(Long.parseLong(env.get("EXPRUN_DB_CONNECT_TIMEOUT_MS").trim())),
+                        l.httpQueue, l.bodyTimeout, l.dbProbeInterval);
+            }
+            if (env.get("EXPRUN_HTTP_QUEUE") != null) {
+                l = new Limits(l.dbConnectTimeout, Integer.parseInt(env.get("EXPRUN_HTTP_QUEUE").trim()), l.bodyTimeout,
+                        l.dbProbeInterval);
+            }
+            if (env.get("EXPRUN_BODY_TIMEOUT_MS") != null) {
+                l = new Limits(l.dbConnectTimeout, l.httpQueue,
+                        Duration.ofMillis(Long.parseLong(env.get("EXPRUN_BODY_TIMEOUT_MS").trim())), l.dbProbeInterval);
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid number in EXPRUN_DB_CONNECT_TIMEOUT_MS, EXPRUN_HTTP_QUEUE or "
+                    + "EXPRUN_BODY_TIMEOUT_MS: " + e.getMessage(), e);
+        }
+        return l;
+    }
+
+    public Limits withHttpQueue(int n) {
+        return new Limits(dbConnectTimeout, n, bodyTimeout, dbProbeInterval);
+    }
+
+    public Limits withBodyTimeout(Duration d) {
+        return new Limits(dbConnectTimeout, httpQueue, d, dbProbeInterval);
+    }
+}

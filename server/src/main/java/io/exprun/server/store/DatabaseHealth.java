@@ -1,0 +1,126 @@
+package io.exprun.server.store;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the server knows about its database, kept current by a background probe (every {@code interval}, on its own
+ * thread) and by requests that fail to get a connection. Readiness reads it without touching the database, and while
+ * it says "down" requests fail at once instead of each waiting out the connection timeout: a circuit breaker whose
+ * half-open state is the probe. It comes back "up" with the first probe that gets a working connection.
+ * <p>
+ * The probe keeps one connection of its own, outside the pool, and checks it with {@code isValid}: a pool would make
+ * it wait out the connection timeout when the database refuses connections, and a new connection per probe would
+ * cost the database a backend four times a second. Only while that connection is broken does it connect again.
+ * Transitions are logged once each (down with the reason, up again), not per failed request.
+ */
+public final class DatabaseHealth implements AutoCloseable {
+
+    /** {@code up}, since when, and (when down) why, in one line. */
+    public record State(boolean up, Instant since, String reason) {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(DatabaseHealth.class);
+
+    private final String url;
+    private final Properties credentials;
+    private final Clock clock;
+    private final ScheduledExecutorService prober;
+    private volatile State state;
+    private Connection probe; // only touched by the prober thread
+
+    DatabaseHealth(String url, String user, String password, Clock clock, Duration interval) {
+        this.url = url;
+        this.credentials = new Properties();
+        if (user != null) {
+            credentials.setProperty("user", user);
+        }
+        if (password != null) {
+            credentials.setProperty("password", password);
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            credentials.setProperty("connectTimeout", "1"); // seconds: an unreachable host must not stall the probe
+        }
+        this.clock = clock;
+        this.state = new State(true, clock.instant(), null);
+        this.prober = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "exprun-db-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        prober.scheduleWithFixedDelay(this::probe, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public State state() {
+        return state;
+    }
+
+    void probe() {
+        try {
+            if (probe == null || !probe.isValid(1)) {
+                closeProbe();
+                probe = DriverManager.getConnection(url, credentials);
+                if (!probe.isValid(1)) {
+                    down("the database did not answer a validity check");
+                    return;
+                }
+            }
+            if (!state.up()) {
+                log.info("database is back after {}", Duration.between(state.since(), clock.instant()));
+                state = new State(true, clock.instant(), null);
+            }
+        } catch (SQLException | RuntimeException e) {
+            closeProbe();
+            down(e.getMessage());
+        }
+    }
+
+    private void closeProbe() {
+        if (probe != null) {
+            try {
+                probe.close();
+            } catch (SQLException ignored) {
+                // it is broken anyway
+            }
+            probe = null;
+        }
+    }
+
+    /** A request could not get a connection because of the database (not because the pool was merely busy). */
+    void tripped(SQLException e) {
+        down(e.getMessage());
+    }
+
+    private void down(String reason) {
+        String oneLine = reason == null ? "unknown" : reason.replaceAll("\\s+", " ");
+        State now = state;
+        if (now.up()) {
+            log.warn("database is down, answering 503 until it is back: {}", oneLine);
+        }
+        state = new State(false, now.up() ? clock.instant() : now.since(), oneLine);
+    }
+
+    /** The server is closing the pool: nothing is served from it any more. */
+    @Override
+    public void close() {
+        state = new State(false, clock.instant(), "the server is shutting down");
+        prober.shutdownNow();
+        try {
+            prober.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeProbe();
+    }
+}

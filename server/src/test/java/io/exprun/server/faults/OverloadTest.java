@@ -1,0 +1,93 @@
+package io.exprun.server.faults;
+
+import io.exprun.server.config.ServerConfig;
+import io.exprun.server.domain.LifecycleStatus;
+import io.exprun.server.domain.Run;
+import io.exprun.server.testing.Http;
+import io.exprun.server.testing.Poll;
+import io.exprun.server.testing.TestServer;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Beyond its bounded queue the server sheds load at once: 429 with Retry-After in the contract's shape, in
+ * milliseconds, while /healthz stays fast; every request it did accept is answered once the blockage clears. The
+ * API threads are held deterministically by a row lock on the run they cancel.
+ */
+class OverloadTest {
+
+    private static final String RUNS = "/v1/workflows/experiments/runs";
+    private static final int THREADS = 2;
+    private static final int QUEUE = 2;
+
+    private static double gauge(Http http, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*name=\"exprun-http\"[^}]*} ([0-9.E]+)")
+                .matcher(http.get("/metrics").body());
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
+    @Test
+    void requests_beyond_the_queue_get_an_immediate_429_and_accepted_ones_are_all_answered() throws Exception {
+        ServerConfig config = TestServer.h2Config(0).withDbPoolSize(THREADS)
+                .withLimits(io.exprun.server.config.Limits.DEFAULTS.withHttpQueue(QUEUE));
+        try (TestServer server = TestServer.start(config)) {
+            Http api = new Http(server.baseUri(), KEY_A);
+            Http anonymous = api.as(null);
+            List<Run> runs = new ArrayList<>();
+            for (int i = 0; i < THREADS + QUEUE; i++) {
+                runs.add(server.fixtures().runIn(TENANT_A, LifecycleStatus.RUNNING));
+            }
+            List<CompletableFuture<Http.Answer>> accepted = new ArrayList<>();
+            try (Connection lock = DriverManager.getConnection(config.dbUrl())) {
+                lock.setAutoCommit(false);
+                for (Run r : runs) { // hold every run's row: their cancels wait on it (LOCK_TIMEOUT 10 s)
+                    try (PreparedStatement ps = lock.prepareStatement("SELECT id FROM runs WHERE id = ? FOR UPDATE")) {
+                        ps.setString(1, r.id());
+                        ps.executeQuery().close();
+                    }
+                }
+                for (Run r : runs) {
+                    accepted.add(CompletableFuture.supplyAsync(() -> api.post(RUNS + "/" + r.id() + "/cancel")));
+                }
+                Poll.until(() -> gauge(anonymous, "executor_active_threads") + gauge(anonymous, "executor_queued_tasks"),
+                        n -> n >= THREADS + QUEUE, Duration.ofSeconds(10));
+
+                Latencies shed = new Latencies();
+                for (int i = 0; i < 30; i++) {
+                    long t = System.nanoTime();
+                    Http.Answer a = api.get(RUNS + "?limit=1");
+                    shed.add((System.nanoTime() - t) / 1_000_000);
+                    assertThat(a.status()).isEqualTo(429);
+                    assertThat(a.headers().firstValue("Retry-After")).hasValue("1");
+                    assertThat(a.errorCode()).isEqualTo("overloaded");
+                }
+                long t = System.nanoTime();
+                assertThat(anonymous.get("/healthz").status()).isEqualTo(200);
+                long healthMs = (System.nanoTime() - t) / 1_000_000;
+                System.out.printf("overload: 429s %s; /healthz %d ms%n", shed, healthMs);
+                assertThat(shed.percentile(99)).isLessThanOrEqualTo(200);
+                assertThat(healthMs).isLessThanOrEqualTo(100);
+                lock.commit(); // the blockage clears
+            }
+            for (CompletableFuture<Http.Answer> f : accepted) {
+                assertThat(f.get().status()).isEqualTo(200);
+            }
+            for (Run r : runs) {
+                assertThat(api.get(RUNS + "/" + r.id()).lifecycleStatus()).isEqualTo("cancelled");
+            }
+        }
+    }
+}
