@@ -15,13 +15,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BreakingChangeGateTest {
 
+    private static String spec() throws IOException {
+        return Files.readString(Path.of(System.getProperty("exprun.spec", "experiment-runs.yaml")));
+    }
+
     private static String baseline() throws IOException {
         return Files.readString(Path.of(System.getProperty("exprun.baseline", "baseline/experiment-runs.yaml")));
     }
 
     @Test
     void the_spec_is_compatible_with_the_committed_baseline() throws IOException {
-        assertThat(CompatibilityGate.breakingChanges(baseline(), SpecConformance.specText()))
+        assertThat(CompatibilityGate.breakingChanges(baseline(), spec()))
                 .as("openapi/experiment-runs.yaml breaks clients of openapi/baseline/experiment-runs.yaml; if that is "
                         + "deliberate, update the baseline in the same commit")
                 .isEmpty();

@@ -1,9 +1,13 @@
 package io.exprun.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.openapitools.openapidiff.core.OpenApiCompare;
 import org.openapitools.openapidiff.core.model.ChangedOpenApi;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -33,10 +37,10 @@ final class CompatibilityGate {
             problems.add("openapi-diff: incompatible changes in " + diff.getChangedOperations().size()
                     + " operation(s), " + diff.getMissingEndpoints().size() + " endpoint(s) removed");
         }
-        SpecConformance old = SpecConformance.of(before);
-        SpecConformance now = SpecConformance.of(after);
-        old.spec().path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
-            JsonNode current = now.spec().path("paths").path(path.getKey()).path(op.getKey());
+        JsonNode oldSpec = yaml(before);
+        JsonNode newSpec = yaml(after);
+        oldSpec.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
+            JsonNode current = newSpec.path("paths").path(path.getKey()).path(op.getKey());
             String where = op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey();
             if (current.isMissingNode()) {
                 problems.add(where + ": operation removed");
@@ -49,8 +53,8 @@ final class CompatibilityGate {
                     problems.add(where + " → " + response.getKey() + ": response removed");
                     continue;
                 }
-                Set<String> had = readable(old.spec(), schemaOf(old.spec(), response.getValue()));
-                Set<String> has = readable(now.spec(), schemaOf(now.spec(), newResponse));
+                Set<String> had = readable(oldSpec, schemaOf(oldSpec, response.getValue()));
+                Set<String> has = readable(newSpec, schemaOf(newSpec, newResponse));
                 for (String field : had) {
                     if (!has.contains(field)) {
                         problems.add(where + " → " + response.getKey() + ": " + field + " removed");
@@ -59,6 +63,14 @@ final class CompatibilityGate {
             }
         }));
         return problems;
+    }
+
+    private static JsonNode yaml(String text) {
+        try {
+            return new ObjectMapper(new YAMLFactory()).readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the spec is not valid YAML", e);
+        }
     }
 
     private static JsonNode schemaOf(JsonNode spec, JsonNode response) {
