@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 /**
  * Runs named checks and keeps their outcomes, in order. A check fails by {@link #expect}ing something false (or by
  * any exception: an answer that cannot even be read is a failure of the target, never of the kit's run), and is
- * skipped by {@link #skip}.
+ * skipped by {@link #skip}. A target that stops answering ends the whole run ({@link Target.Unreachable}).
  */
 final class Cases {
 
@@ -43,6 +43,8 @@ final class Cases {
         String message = null;
         try {
             check.run();
+        } catch (Target.Unreachable u) {
+            throw u; // the target went away: stop, exit 2, rather than time out check after check
         } catch (Skip s) {
             outcome = CaseResult.Outcome.SKIPPED;
             message = s.getMessage();

@@ -163,7 +163,8 @@ public final class ConformanceCommand implements Callable<Integer> {
             }
             return report.exitCode() == 0 ? PASSED : FAILED;
         } catch (Target.Unreachable e) {
-            err.println("exprun-conformance: cannot reach " + target.baseUrl() + ": " + e.getMessage());
+            err.println("exprun-conformance: cannot reach " + target.baseUrl() + ": " + e.getMessage()
+                    + " (nothing judged; runs this run created may still be active)");
             return UNUSABLE;
         } catch (IOException e) {
             err.println("exprun-conformance: cannot write a report: " + e.getMessage());

@@ -119,6 +119,14 @@ class ConformanceCommandTest {
     }
 
     @Test
+    void a_spec_that_cannot_be_read_exits_2_before_any_request() {
+        assertThat(run(Map.of(), "--base-url", "http://127.0.0.1:9", "--api-key", "k", "--spec", "/no/such/spec.yaml"))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("cannot load the spec /no/such/spec.yaml");
+        assertThat(stdout()).isEmpty();
+    }
+
+    @Test
     void durations_read_as_people_write_them() {
         ConformanceCommand.DurationConverter c = new ConformanceCommand.DurationConverter();
 
