@@ -42,11 +42,47 @@ final class ConformanceRun {
         List<Target.Exchange> exchanges = s.target.exchanges();
         List<SpecJudge.Judgement> judgements = exchanges.stream().map(s.judge::judge).toList();
         judgeSchemas(s, exchanges, judgements);
+        judgeVariants(s, exchanges, judgements);
         SpecConformance spec = s.judge.spec();
         return new Report(s.target.baseUrl(), spec.spec().at("/info/title").asText(), spec.spec().at("/info/version").asText(),
                 specSource, s.readOnly, s.experimentId, s.cases.results(), Coverage.of(s.judge, exchanges, judgements),
                 created, cancelledAtEnd);
     }
+
+    /**
+     * The lifecycle unions variant by variant: one check per declared variant of every discriminated union, passed
+     * when every value carrying it conforms to that variant's own schema, skipped when no answer carried it.
+     */
+    private static void judgeVariants(Session s, List<Target.Exchange> exchanges, List<SpecJudge.Judgement> judgements) {
+        Map<SpecJudge.Variant, String> declared = new java.util.TreeMap<>(java.util.Comparator
+                .comparing((SpecJudge.Variant v) -> v.union()).thenComparing(v -> ORDER.indexOf(v.value()))
+                .thenComparing(SpecJudge.Variant::value));
+        for (SpecConformance.Operation op : s.judge.spec().operations()) {
+            for (String status : op.declaredStatuses()) {
+                s.judge.declaredVariants(op, status).forEach(v -> declared.put(v, ""));
+            }
+        }
+        declared.keySet().forEach(variant -> {
+            int seen = 0;
+            List<String> problems = new ArrayList<>();
+            for (int i = 0; i < exchanges.size(); i++) {
+                for (SpecJudge.VariantSeen v : judgements.get(i).variants()) {
+                    if (v.variant().equals(variant)) {
+                        seen++;
+                        if (!v.violations().isEmpty() && problems.size() < 5) {
+                            problems.add(v.at() + ": " + String.join("; ", v.violations()) + "\n    in " + exchanges.get(i));
+                        }
+                    }
+                }
+            }
+            String name = variant.union() + " '" + variant.value() + "': every value carrying it conforms to its variant schema";
+            s.cases.record(new CaseResult("lifecycle", name, seen == 0 ? CaseResult.Outcome.SKIPPED
+                    : problems.isEmpty() ? CaseResult.Outcome.PASSED : CaseResult.Outcome.FAILED,
+                    seen == 0 ? "no answer carried this variant" : problems.isEmpty() ? seen + " values" : String.join("\n", problems), 0));
+        });
+    }
+
+    private static final List<String> ORDER = List.of("pending", "queued", "running", "completed", "error", "cancelled");
 
     /** One check per operation × status answered: every such answer conforms to what the spec declares there. */
     private static void judgeSchemas(Session s, List<Target.Exchange> exchanges, List<SpecJudge.Judgement> judgements) {

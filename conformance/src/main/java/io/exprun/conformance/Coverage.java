@@ -43,7 +43,7 @@ record Coverage(List<Row> rows) {
                     : exchanges.get(i).method() + " " + exchanges.get(i).path() + " (not in the spec)";
             String status = Integer.toString(exchanges.get(i).status());
             Row row = rows.computeIfAbsent(op + " " + status, k -> new Row(op, status, false, 0, new TreeSet<>(), Set.of()));
-            row.variantsSeen().addAll(j.variants().stream().map(SpecJudge.Variant::value).toList());
+            row.variantsSeen().addAll(j.variants().stream().map(v -> v.variant().value()).toList());
             rows.put(op + " " + status, new Row(row.operationId(), status, row.declared(), row.answers() + 1,
                     row.variantsSeen(), row.variantsDeclared()));
         }

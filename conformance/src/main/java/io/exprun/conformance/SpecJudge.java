@@ -1,6 +1,7 @@
 package io.exprun.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.exprun.contract.SpecConformance;
 
 import java.util.ArrayList;
@@ -22,8 +23,12 @@ final class SpecJudge {
     record Variant(String union, String value) {
     }
 
+    /** One union value met in an answer, where, and its violations of the variant schema its discriminator names. */
+    record VariantSeen(Variant variant, String schema, String at, List<String> violations) {
+    }
+
     /** The judgement of one exchange. {@code operationId} is null when the spec has no such operation. */
-    record Judgement(String operationId, List<String> violations, List<Variant> variants) {
+    record Judgement(String operationId, List<String> violations, List<VariantSeen> variants) {
     }
 
     private final SpecConformance spec;
@@ -40,7 +45,7 @@ final class SpecJudge {
         Optional<SpecConformance.Operation> op = spec.operation(e.method(), e.path());
         List<String> schemaViolations = spec.violations(e.method(), e.path(), e.status(), e.body());
         List<String> violations = new ArrayList<>();
-        List<Variant> variants = new ArrayList<>();
+        List<VariantSeen> variants = new ArrayList<>();
         if (op.isEmpty()) {
             return new Judgement(null, schemaViolations, variants);
         }
@@ -90,13 +95,13 @@ final class SpecJudge {
         collect(schema.path("items"), null, out, depth + 1);
     }
 
-    private void walk(JsonNode schema, JsonNode value, String at, List<String> violations, List<Variant> variants,
+    private void walk(JsonNode schema, JsonNode value, String at, List<String> violations, List<VariantSeen> variants,
                       int depth) {
         walk(schema, null, value, at, violations, variants, depth);
     }
 
     private void walk(JsonNode schema, String name, JsonNode value, String at, List<String> violations,
-                      List<Variant> variants, int depth) {
+                      List<VariantSeen> variants, int depth) {
         if (schema.isMissingNode() || depth > 32 || value == null) {
             return;
         }
@@ -120,8 +125,9 @@ final class SpecJudge {
                         + " (declared: " + names(mapping) + ")");
                 return;
             }
-            variants.add(new Variant(name, tag.asText()));
             String target = mapping.get(tag.asText()).asText();
+            variants.add(new VariantSeen(new Variant(name, tag.asText()), target.substring(target.lastIndexOf('/') + 1), at,
+                    spec.violationsAgainst(JsonNodeFactory.instance.objectNode().put("$ref", target), value)));
             walk(spec.resolve(target), target.substring(target.lastIndexOf('/') + 1), value, at, violations, variants,
                     depth + 1);
             return;

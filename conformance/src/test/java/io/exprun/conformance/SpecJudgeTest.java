@@ -28,7 +28,11 @@ class SpecJudgeTest {
 
         assertThat(j.operationId()).isEqualTo("cancel_experiment_run");
         assertThat(j.violations()).isEmpty();
-        assertThat(j.variants()).containsExactly(new SpecJudge.Variant("WorkflowExperimentRunLifecycle", "cancelled"));
+        assertThat(j.variants()).singleElement().satisfies(v -> {
+            assertThat(v.variant()).isEqualTo(new SpecJudge.Variant("WorkflowExperimentRunLifecycle", "cancelled"));
+            assertThat(v.schema()).isEqualTo("CancelledWorkflowExperimentRun");
+            assertThat(v.violations()).isEmpty();
+        });
     }
 
     @Test
@@ -39,6 +43,14 @@ class SpecJudgeTest {
         assertThat(JUDGE.judge(answer("POST", CANCEL, 200, "application/json",
                 "{\"id\":\"exprun_1\",\"lifecycle\":{\"status\":\"canceled\"}}")).violations().get(0))
                 .startsWith("$.lifecycle.status: 'canceled' is not a variant of WorkflowExperimentRunLifecycle");
+    }
+
+    @Test
+    void a_variant_carrying_a_field_of_the_wrong_type_is_judged_against_its_own_schema() {
+        SpecJudge.Judgement j = JUDGE.judge(answer("POST", CANCEL, 200, "application/json",
+                "{\"id\":\"exprun_1\",\"lifecycle\":{\"status\":\"cancelled\",\"reason\":42}}"));
+
+        assertThat(j.variants()).singleElement().satisfies(v -> assertThat(v.violations()).isNotEmpty());
     }
 
     @Test
