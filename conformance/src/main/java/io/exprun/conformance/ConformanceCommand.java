@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
  * default target: without {@code --base-url} (or EXPRUN_BASE_URL) it stops with the usage, never tests anything else.
  */
 @Command(name = "exprun-conformance", mixinStandardHelpOptions = true, sortOptions = false,
+        versionProvider = ConformanceCommand.Version.class,
         description = "Checks a deployment of the exprun experiment-runs API against its OpenAPI contract.",
         footer = {"", "Exit status: 0 every check passed, 1 a check failed, 2 misconfigured or target unreachable.",
                 "Writes (unless --read-only): creates up to --max-runs runs of the experiment and cancels every one "
@@ -187,6 +188,16 @@ public final class ConformanceCommand implements Callable<Integer> {
     private static String firstOf(String flag, String fallback) {
         String v = flag != null && !flag.isBlank() ? flag : fallback;
         return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    /** The kit's version (from the jar's manifest) and the version of the spec it bundles. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String kit = ConformanceCommand.class.getPackage().getImplementationVersion();
+            String spec = SpecConformance.of(SpecConformance.bundledSpecText()).spec().at("/info/version").asText();
+            return new String[]{"exprun-conformance " + (kit == null ? "(development build)" : kit) + ", bundled spec " + spec};
+        }
     }
 
     /** 30s, 500ms, 2m, 1h, a bare number of seconds, or ISO-8601 (PT30S). */
