@@ -125,6 +125,7 @@ public final class ConformanceCommand implements Callable<Integer> {
                 contract.spec().at("/info/title").asText(), contract.spec().at("/info/version").asText(), source,
                 readOnly ? "read-only: no writes are made"
                         : "WRITES: creates up to " + maxRuns + " run(s) and cancels those still active at the end");
+        Session session = null;
         try {
             Target.Key main = new Target.Key("the key", key);
             Target.Exchange probe = target.get(Target.RUNS + "?limit=1", main);
@@ -149,7 +150,7 @@ public final class ConformanceCommand implements Callable<Integer> {
             out.println("  experiment: " + (experiment == null ? "-" : experiment)
                     + (experimentId == null && experiment != null ? " (of the newest run; --experiment-id to choose)" : "")
                     + " · other tenant: " + (otherTenantKey == null ? "not checked (--other-tenant-key)" : "checked"));
-            Session session = new Session(target, new SpecJudge(contract), new Cases(c -> ConsoleReport.progress(out, c)),
+            session = new Session(target, new SpecJudge(contract), new Cases(c -> ConsoleReport.progress(out, c)),
                     main, otherTenantKey == null ? null : new Target.Key("the other tenant's key", otherTenantKey),
                     readOnly, maxRuns, experiment);
             Report report = ConformanceRun.execute(session, source, out);
@@ -165,7 +166,8 @@ public final class ConformanceCommand implements Callable<Integer> {
             return report.exitCode() == 0 ? PASSED : FAILED;
         } catch (Target.Unreachable e) {
             err.println("exprun-conformance: cannot reach " + target.baseUrl() + ": " + e.getMessage()
-                    + " (nothing judged; runs this run created may still be active)");
+                    + (session == null || session.createdRuns().isEmpty() ? ""
+                    : "; nothing judged, and these runs it created may still be active: " + session.createdRuns()));
             return UNUSABLE;
         } catch (IOException e) {
             err.println("exprun-conformance: cannot write a report: " + e.getMessage());

@@ -108,12 +108,11 @@ final class Target {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            Throwable cause = e;
-            while (cause.getCause() != null && cause.getMessage() == null) {
-                cause = cause.getCause();
-            }
-            throw new Unreachable("no answer within " + timeout.toMillis() + " ms to " + method + " " + base + path + " ("
-                    + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ")", e);
+            String why = e instanceof java.net.ConnectException && e.getMessage() == null ? "connection refused"
+                    : e instanceof java.net.http.HttpTimeoutException ? "timed out"
+                    : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            throw new Unreachable("no answer within " + timeout.toMillis() + " ms to " + method + " " + base + path
+                    + " (" + why + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unreachable("interrupted while waiting for " + base, e);
