@@ -81,6 +81,36 @@ class ConformanceKitAgainstExprunIT {
         }
     }
 
+    @Test
+    void runs_it_created_that_are_still_active_at_the_end_are_cancelled() throws Exception {
+        try (TestServer server = TestServer.start(TestServer.h2Config(2).withSimulation(5_000, 0))) {
+            KitRun kit = KitRun.against(server.baseUri().toString(), "exprun-h2-slow", "--timeout", "2s");
+
+            assertThat(kit.exit()).as(kit.console()).isZero();
+            assertThat(kit.cases("skipped")).anySatisfy(c -> assertThat(c)
+                    .startsWith("[cancel] a run observed to finish by itself").contains("did not finish within 2000 ms"));
+            assertThat(kit.report().at("/side_effects/cancelled_at_end").asInt()).isEqualTo(1);
+            assertThat(kit.console()).contains("cancelled 1 still active at the end");
+            for (var id : kit.report().at("/side_effects/created_runs")) {
+                assertThat(server.server().store().findRun(TENANT_A, id.asText()).orElseThrow().status())
+                        .as(id.asText()).isEqualTo(LifecycleStatus.CANCELLED);
+            }
+        }
+    }
+
+    @Test
+    void max_runs_bounds_the_runs_it_creates_and_says_which_checks_it_left_out() throws Exception {
+        try (TestServer server = TestServer.start(TestServer.h2Config(2).withSimulation(300, 0))) {
+            KitRun kit = KitRun.against(server.baseUri().toString(), "exprun-h2-one-run", "--max-runs", "1");
+
+            assertThat(kit.exit()).as(kit.console()).isZero();
+            assertThat(kit.report().at("/side_effects/created_runs").size()).isEqualTo(1);
+            assertThat(runsOfTenantA(server)).isEqualTo(1);
+            assertThat(kit.cases("skipped")).anySatisfy(c -> assertThat(c)
+                    .startsWith("[cancel] a run observed to finish by itself").contains("--max-runs 1 used up"));
+        }
+    }
+
     private static int runsOfTenantA(TestServer server) {
         return server.server().store().listRuns(TENANT_A, RunQuery.all(new PageRequest(null, null, 100, true)))
                 .items().size();

@@ -29,7 +29,10 @@ record KitRun(int exit, String console, JsonNode report, Path junitXml) {
         Path json = dir.resolve(name + ".json");
         Path xml = dir.resolve(name + ".xml");
         List<String> args = new ArrayList<>(List.of("--base-url", baseUrl, "--api-key", KEY_A, "--other-tenant-key", KEY_B,
-                "--experiment-id", "exp_demo", "--timeout", "20s", "--json", json.toString(), "--junit-xml", xml.toString()));
+                "--experiment-id", "exp_demo", "--json", json.toString(), "--junit-xml", xml.toString()));
+        if (!List.of(extra).contains("--timeout")) {
+            args.addAll(List.of("--timeout", "20s"));
+        }
         args.addAll(List.of(extra));
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         PrintStream stream = new PrintStream(console, true, StandardCharsets.UTF_8);
