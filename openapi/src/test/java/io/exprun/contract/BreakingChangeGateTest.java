@@ -58,7 +58,8 @@ class BreakingChangeGateTest {
         Files.writeString(changelog, CompatibilityGate.changelog(baseline(), spec()));
 
         assertThat(Files.readString(changelog)).startsWith("# Changes of the spec against the baseline")
-                .contains("## What clients read in responses").contains("## openapi-diff");
+                .contains("## What clients read in responses").contains("## Every change, by location")
+                .contains("## openapi-diff");
     }
 
     @Test
@@ -133,6 +134,10 @@ class BreakingChangeGateTest {
         assertThat(variants).isEqualTo(12);
 
         assertThat(CompatibilityGate.breakingChanges(spec, JSON.writeValueAsString(tree))).isEmpty();
+        assertThat(CompatibilityGate.changelog(spec, JSON.writeValueAsString(tree)))
+                .contains("- `components.schemas.PendingWorkflowExperimentRun.required`: added `[\"status\"]`")
+                .contains("- `components.schemas.PendingWorkflowExperimentResult.title`: added `\"PendingWorkflowExperimentResult\"`")
+                .contains("- `info.description`: reworded");
     }
 
     private static String withPausedVariant(String spec) {

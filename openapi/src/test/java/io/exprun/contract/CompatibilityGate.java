@@ -73,7 +73,10 @@ final class CompatibilityGate {
         return OpenApiCompare.fromContents(before, after, null, options);
     }
 
-    /** A readable changelog of {@code after} against {@code before}: the response view first, then openapi-diff's. */
+    /**
+     * A readable changelog of {@code after} against {@code before}: what clients read in responses, then every change
+     * by location, then openapi-diff's report of the operations.
+     */
     static String changelog(String before, String after) {
         StringBuilder out = new StringBuilder("# Changes of the spec against the baseline\n\n## What clients read in responses\n\n");
         List<ResponseChange> changes = responseChanges(yaml(before), yaml(after));
@@ -83,7 +86,10 @@ final class CompatibilityGate {
         for (ResponseChange c : changes) {
             out.append("- ").append(c.breaking() ? "**breaking** " : "").append(c).append('\n');
         }
-        out.append("\n## openapi-diff\n\n");
+        out.append("\n## Every change, by location\n\n");
+        List<String> all = SpecTreeDiff.of(yaml(before), yaml(after));
+        out.append(all.isEmpty() ? "None: the spec equals the baseline.\n" : "- " + String.join("\n- ", all) + "\n");
+        out.append("\n## openapi-diff (operations)\n\n");
         ByteArrayOutputStream markdown = new ByteArrayOutputStream();
         try (OutputStreamWriter w = new OutputStreamWriter(markdown, StandardCharsets.UTF_8)) {
             new MarkdownRender().render(diff(before, after), w);
