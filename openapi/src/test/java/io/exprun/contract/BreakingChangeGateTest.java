@@ -1,5 +1,9 @@
 package io.exprun.contract;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -10,10 +14,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The breaking-change gate: the spec must stay compatible with the committed baseline
- * (openapi/baseline/experiment-runs.yaml), judged by openapi-diff. A deliberate breaking change means updating the
- * baseline in the same commit ({@code cp openapi/experiment-runs.yaml openapi/baseline/}), where reviewers see it.
+ * (openapi/baseline/experiment-runs.yaml), judged by openapi-diff and the response check of {@link CompatibilityGate}.
+ * A deliberate breaking change means updating the baseline in the same commit
+ * ({@code cp openapi/experiment-runs.yaml openapi/baseline/}), where reviewers see it. Every build also writes the
+ * changelog against the baseline to target/spec-changelog.md, which a release attaches.
  */
 class BreakingChangeGateTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private static final String PAUSED_VARIANT = """
+                PausedWorkflowExperimentRun:
+                  properties:
+                    status:
+                      type: string
+                      const: paused
+                  type: object
+                CancelledWorkflowExperimentRun:
+            """;
+
+    private static String spec() throws IOException {
+        return Files.readString(Path.of(System.getProperty("exprun.spec", "experiment-runs.yaml")));
+    }
 
     private static String baseline() throws IOException {
         return Files.readString(Path.of(System.getProperty("exprun.baseline", "baseline/experiment-runs.yaml")));
@@ -21,10 +44,136 @@ class BreakingChangeGateTest {
 
     @Test
     void the_spec_is_compatible_with_the_committed_baseline() throws IOException {
-        assertThat(CompatibilityGate.breakingChanges(baseline(), SpecConformance.specText()))
+        assertThat(CompatibilityGate.breakingChanges(baseline(), spec()))
                 .as("openapi/experiment-runs.yaml breaks clients of openapi/baseline/experiment-runs.yaml; if that is "
                         + "deliberate, update the baseline in the same commit")
                 .isEmpty();
+    }
+
+    @Test
+    void every_build_writes_the_changelog_against_the_baseline() throws IOException {
+        Path changelog = Path.of(System.getProperty("exprun.changelog", "target/spec-changelog.md"));
+        Files.createDirectories(changelog.toAbsolutePath().getParent());
+
+        Files.writeString(changelog, CompatibilityGate.changelog(baseline(), spec()));
+
+        assertThat(Files.readString(changelog)).startsWith("# Changes of the spec against the baseline")
+                .contains("## What clients read in responses").contains("## Every change, by location")
+                .contains("## openapi-diff");
+    }
+
+    @Test
+    void adding_a_lifecycle_variant_fails_the_gate_and_shows_in_the_changelog() throws IOException {
+        String spec = baseline();
+        String with = withPausedVariant(spec);
+
+        assertThat(CompatibilityGate.breakingChanges(spec, with))
+                .anySatisfy(p -> assertThat(p).contains(".lifecycle|PausedWorkflowExperimentRun added")
+                        .contains("strict clients fail on an unknown value").contains("x-extensible-union"));
+        assertThat(CompatibilityGate.changelog(spec, with))
+                .contains("**breaking** GET /v1/workflows/experiments/runs/{run_id} → 200: .lifecycle|PausedWorkflowExperimentRun added");
+    }
+
+    @Test
+    void adding_a_value_to_a_response_enum_fails_the_gate() throws IOException {
+        String spec = baseline();
+        String with = spec.replace("""
+                        - split
+                        - for_each
+                """, """
+                        - split
+                        - for_each
+                        - merge
+                """);
+        assertThat(with).isNotEqualTo(spec);
+
+        assertThat(CompatibilityGate.breakingChanges(spec, with))
+                .anySatisfy(p -> assertThat(p).contains(".block_type=merge added").contains("x-extensible-enum"));
+    }
+
+    @Test
+    void the_same_additions_pass_where_the_spec_marks_the_union_or_enum_open() throws IOException {
+        String spec = markedOpen(baseline());
+        String with = markedOpen(withPausedVariant(baseline())).replace("""
+                        - split
+                        - for_each
+                """, """
+                        - split
+                        - for_each
+                        - merge
+                """);
+
+        assertThat(CompatibilityGate.breakingChanges(spec, with)).isEmpty();
+        assertThat(CompatibilityGate.changelog(spec, with)).contains("PausedWorkflowExperimentRun added (marked open")
+                .doesNotContain("**breaking**");
+    }
+
+    @Test
+    void adding_a_value_to_an_enum_only_requests_use_passes_the_gate() throws IOException {
+        String spec = baseline();
+        String with = spec.replace("        - cancelled\n    BlockType:", "        - cancelled\n        - paused\n    BlockType:");
+        assertThat(with).isNotEqualTo(spec);
+
+        assertThat(CompatibilityGate.breakingChanges(spec, with)).isEmpty();
+    }
+
+    @Test
+    void requiring_status_and_titling_every_lifecycle_variant_passes_the_gate() throws IOException {
+        String spec = baseline();
+        JsonNode tree = YAML.readTree(spec);
+        int variants = 0;
+        for (var it = tree.at("/components/schemas").fields(); it.hasNext(); ) {
+            var schema = it.next();
+            if (schema.getKey().matches("(Pending|Queued|Running|Completed|Error|Cancelled)WorkflowExperiment(Run|Result)")) {
+                ((ObjectNode) schema.getValue()).putArray("required").add("status");
+                ((ObjectNode) schema.getValue()).put("title", schema.getKey());
+                variants++;
+            }
+        }
+        ((ObjectNode) tree.get("info")).put("description", "Reworded.");
+        assertThat(variants).isEqualTo(12);
+
+        assertThat(CompatibilityGate.breakingChanges(spec, JSON.writeValueAsString(tree))).isEmpty();
+        assertThat(CompatibilityGate.changelog(spec, JSON.writeValueAsString(tree)))
+                .contains("- `components.schemas.PendingWorkflowExperimentRun.required`: added `[\"status\"]`")
+                .contains("- `components.schemas.PendingWorkflowExperimentResult.title`: added `\"PendingWorkflowExperimentResult\"`")
+                .contains("- `info.description`: reworded");
+    }
+
+    private static String withPausedVariant(String spec) {
+        String with = spec.replace("""
+                        - $ref: '#/components/schemas/CancelledWorkflowExperimentRun'
+                """, """
+                        - $ref: '#/components/schemas/CancelledWorkflowExperimentRun'
+                        - $ref: '#/components/schemas/PausedWorkflowExperimentRun'
+                """).replace("""
+                          running: '#/components/schemas/RunningWorkflowExperimentRun'
+                """, """
+                          running: '#/components/schemas/RunningWorkflowExperimentRun'
+                          paused: '#/components/schemas/PausedWorkflowExperimentRun'
+                """).replace("    CancelledWorkflowExperimentRun:\n", PAUSED_VARIANT);
+        assertThat(with).isNotEqualTo(spec).contains("const: paused");
+        return with;
+    }
+
+    private static String markedOpen(String spec) {
+        String open = spec.replace("""
+                    WorkflowExperimentRunLifecycle:
+                      description: The state of an experiment run, told apart by `status`.
+                """, """
+                    WorkflowExperimentRunLifecycle:
+                      description: The state of an experiment run, told apart by `status`.
+                      x-extensible-union: true
+                """).replace("""
+                    BlockType:
+                      type: string
+                """, """
+                    BlockType:
+                      type: string
+                      x-extensible-enum: true
+                """);
+        assertThat(open).isNotEqualTo(spec).contains("x-extensible-union: true").contains("x-extensible-enum: true");
+        return open;
     }
 
     @Test

@@ -12,7 +12,9 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,11 +30,15 @@ import java.util.regex.Pattern;
  * Checks an HTTP response against what {@code openapi/experiment-runs.yaml} declares for that operation and status,
  * with JSON Schema 2020-12 semantics over the spec's components (OpenAPI 3.1 schemas are 2020-12 schemas) and
  * {@code format} asserted, so a timestamp without an offset fails. A status the operation does not declare fails too.
+ * Main code of the conformance kit (which runs it against deployments); the server's and the contract tests' own
+ * checks use the same class.
  */
 public final class SpecConformance {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COMPONENTS_REF = "#/components/schemas/";
+    /** Where the exprun-openapi artifact carries the spec. */
+    public static final String BUNDLED = "io/exprun/openapi/experiment-runs.yaml";
 
     private final JsonNode spec;
     private final List<Operation> operations = new ArrayList<>();
@@ -40,7 +46,15 @@ public final class SpecConformance {
     private final SchemaValidatorsConfig config;
     private final Map<String, JsonSchema> schemas = new ConcurrentHashMap<>();
 
-    private record Operation(String method, String template, Pattern pattern, JsonNode node) {
+    /** One operation of the spec: its id, method, path template and its node in the spec. */
+    public record Operation(String operationId, String method, String template, Pattern pattern, JsonNode node) {
+
+        /** The response statuses the spec declares for this operation, in document order. */
+        public List<String> declaredStatuses() {
+            List<String> out = new ArrayList<>();
+            node.path("responses").fieldNames().forEachRemaining(out::add);
+            return out;
+        }
     }
 
     private SpecConformance(JsonNode spec) {
@@ -48,24 +62,42 @@ public final class SpecConformance {
         this.config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
         spec.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
             String regex = "^" + path.getKey().replaceAll("\\{[^/}]+}", "[^/]+") + "$";
-            operations.add(new Operation(op.getKey().toUpperCase(Locale.ROOT), path.getKey(), Pattern.compile(regex),
-                    op.getValue()));
+            operations.add(new Operation(op.getValue().path("operationId").asText(op.getKey() + " " + path.getKey()),
+                    op.getKey().toUpperCase(Locale.ROOT), path.getKey(), Pattern.compile(regex), op.getValue()));
         }));
     }
 
-    /** The spec named by system property {@code exprun.spec} (set by the build), else ../openapi/experiment-runs.yaml. */
+    /**
+     * The spec named by system property {@code exprun.spec} (set by the build), else the one bundled in the
+     * {@code exprun-openapi} artifact on the classpath.
+     */
     public static SpecConformance load() {
         return of(specText());
     }
 
-    /** The text of the spec named by {@code exprun.spec}, else ../openapi/experiment-runs.yaml. */
+    /** The text of the spec named by {@code exprun.spec}, else of the bundled one. */
     public static String specText() {
         String location = System.getProperty("exprun.spec");
-        Path path = location != null && !location.isBlank() ? Path.of(location) : Path.of("..", "openapi", "experiment-runs.yaml");
-        try {
-            return Files.readString(path);
+        if (location != null && !location.isBlank()) {
+            Path path = Path.of(location);
+            try {
+                return Files.readString(path);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the spec at " + path.toAbsolutePath(), e);
+            }
+        }
+        return bundledSpecText();
+    }
+
+    /** The spec packaged in the {@code io.exprun:exprun-openapi} jar, at {@value #BUNDLED}. */
+    public static String bundledSpecText() {
+        try (InputStream in = SpecConformance.class.getClassLoader().getResourceAsStream(BUNDLED)) {
+            if (in == null) {
+                throw new IllegalStateException(BUNDLED + " is not on the classpath (the exprun-openapi jar)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the spec at " + path.toAbsolutePath(), e);
+            throw new UncheckedIOException("cannot read " + BUNDLED, e);
         }
     }
 
@@ -82,6 +114,30 @@ public final class SpecConformance {
         return spec;
     }
 
+    /** Every operation of the spec, in document order. */
+    public List<Operation> operations() {
+        return List.copyOf(operations);
+    }
+
+    /** The operation a concrete request path (query string allowed) and method address, if the spec has one. */
+    public Optional<Operation> operation(String method, String path) {
+        String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        return operations.stream()
+                .filter(o -> o.method().equals(method.toUpperCase(Locale.ROOT)) && o.pattern().matcher(bare).matches())
+                .findFirst();
+    }
+
+    /** The declared response of an operation for a status ({@code $ref} resolved), or a missing node. */
+    public JsonNode response(Operation operation, int status) {
+        JsonNode response = operation.node().path("responses").path(Integer.toString(status));
+        return response.has("$ref") ? resolve(response.get("$ref").asText()) : response;
+    }
+
+    /** Resolves a local reference such as {@code #/components/schemas/ExperimentRun}. */
+    public JsonNode resolve(String ref) {
+        return spec.at(ref.substring(1));
+    }
+
     /** Validates a JSON value against a schema object from the spec (refs to components resolved). */
     public List<String> violationsAgainst(JsonNode schema, JsonNode value) {
         return schemaFor(schema).validate(value).stream().map(ValidationMessage::getMessage).toList();
@@ -93,19 +149,14 @@ public final class SpecConformance {
      */
     public List<String> violations(String method, String path, int status, String body) {
         String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
-        Optional<Operation> op = operations.stream()
-                .filter(o -> o.method().equals(method.toUpperCase(Locale.ROOT)) && o.pattern().matcher(bare).matches())
-                .findFirst();
+        Optional<Operation> op = operation(method, path);
         if (op.isEmpty()) {
             return List.of(method + " " + bare + ": no such operation in the spec");
         }
         String where = method + " " + op.get().template() + " → " + status;
-        JsonNode response = op.get().node().path("responses").path(Integer.toString(status));
+        JsonNode response = response(op.get(), status);
         if (response.isMissingNode()) {
             return List.of(where + ": status not declared by the spec");
-        }
-        if (response.has("$ref")) {
-            response = resolve(response.get("$ref").asText());
         }
         JsonNode schema = response.path("content").path("application/json").path("schema");
         if (schema.isMissingNode()) {
@@ -165,10 +216,6 @@ public final class SpecConformance {
             node.forEach(SpecConformance::rewriteRefs);
         }
         return node;
-    }
-
-    private JsonNode resolve(String ref) {
-        return spec.at(ref.substring(1));
     }
 
     private static String abbreviate(String s) {

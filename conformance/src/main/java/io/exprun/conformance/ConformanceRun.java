@@ -1,0 +1,111 @@
+package io.exprun.conformance;
+
+import io.exprun.contract.SpecConformance;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One conformance run against a reachable target, in this order: auth, spec-derived bad input, the cancel state
+ * machine with tenant isolation (read-only: tenant isolation on an existing run instead), existing data, paging; then every answer of every exchange judged
+ * against the spec (one check per operation × status), then the clean-up of the runs it created.
+ */
+final class ConformanceRun {
+
+    private ConformanceRun() {
+    }
+
+    static Report execute(Session s, String specSource, PrintStream out) {
+        List<String> created;
+        int cancelledAtEnd;
+        try {
+            AuthChecks.run(s);
+            NegativeChecks.run(s);
+            String withResults;
+            if (s.readOnly) {
+                withResults = ExistingDataChecks.run(s);
+                TenancyChecks.run(s, withResults);
+                s.cases.record(new CaseResult("cancel", "the cancel state machine", CaseResult.Outcome.SKIPPED,
+                        "--read-only: it creates and cancels runs", 0));
+            } else {
+                withResults = LifecycleChecks.run(s);
+                ExistingDataChecks.run(s);
+            }
+            PagingChecks.run(s, withResults);
+        } finally {
+            cancelledAtEnd = s.readOnly ? 0 : s.cleanUp();
+            created = s.createdRuns();
+        }
+        List<Target.Exchange> exchanges = s.target.exchanges();
+        List<SpecJudge.Judgement> judgements = exchanges.stream().map(s.judge::judge).toList();
+        judgeSchemas(s, exchanges, judgements);
+        judgeVariants(s, exchanges, judgements);
+        SpecConformance spec = s.judge.spec();
+        return new Report(s.target.baseUrl(), spec.spec().at("/info/title").asText(), spec.spec().at("/info/version").asText(),
+                specSource, s.readOnly, s.experimentId, s.cases.results(), Coverage.of(s.judge, exchanges, judgements),
+                created, cancelledAtEnd);
+    }
+
+    /**
+     * The lifecycle unions variant by variant: one check per declared variant of every discriminated union, passed
+     * when every value carrying it conforms to that variant's own schema, skipped when no answer carried it.
+     */
+    private static void judgeVariants(Session s, List<Target.Exchange> exchanges, List<SpecJudge.Judgement> judgements) {
+        Map<SpecJudge.Variant, String> declared = new java.util.TreeMap<>(java.util.Comparator
+                .comparing((SpecJudge.Variant v) -> v.union()).thenComparing(v -> ORDER.indexOf(v.value()))
+                .thenComparing(SpecJudge.Variant::value));
+        for (SpecConformance.Operation op : s.judge.spec().operations()) {
+            for (String status : op.declaredStatuses()) {
+                s.judge.declaredVariants(op, status).forEach(v -> declared.put(v, ""));
+            }
+        }
+        declared.keySet().forEach(variant -> {
+            int seen = 0;
+            List<String> problems = new ArrayList<>();
+            for (int i = 0; i < exchanges.size(); i++) {
+                for (SpecJudge.VariantSeen v : judgements.get(i).variants()) {
+                    if (v.variant().equals(variant)) {
+                        seen++;
+                        if (!v.violations().isEmpty() && problems.size() < 5) {
+                            problems.add(v.at() + ": " + String.join("; ", v.violations()) + "\n    in " + exchanges.get(i));
+                        }
+                    }
+                }
+            }
+            String name = variant.union() + " '" + variant.value() + "': every value carrying it conforms to its variant schema";
+            s.cases.record(new CaseResult("lifecycle", name, seen == 0 ? CaseResult.Outcome.SKIPPED
+                    : problems.isEmpty() ? CaseResult.Outcome.PASSED : CaseResult.Outcome.FAILED,
+                    seen == 0 ? "no answer carried this variant" : problems.isEmpty() ? seen + " values" : String.join("\n", problems), 0));
+        });
+    }
+
+    private static final List<String> ORDER = List.of("pending", "queued", "running", "completed", "error", "cancelled");
+
+    /** One check per operation × status answered: every such answer conforms to what the spec declares there. */
+    private static void judgeSchemas(Session s, List<Target.Exchange> exchanges, List<SpecJudge.Judgement> judgements) {
+        Map<String, List<String>> problems = new LinkedHashMap<>();
+        Map<String, Integer> answers = new LinkedHashMap<>();
+        for (int i = 0; i < exchanges.size(); i++) {
+            Target.Exchange e = exchanges.get(i);
+            SpecJudge.Judgement j = judgements.get(i);
+            String key = (j.operationId() == null ? e.method() + " " + e.path() : j.operationId()) + " → " + e.status();
+            answers.merge(key, 1, Integer::sum);
+            List<String> list = problems.computeIfAbsent(key, k -> new ArrayList<>());
+            for (String v : j.violations()) {
+                String kind = v.replaceAll("\\[\\d+]", "[*]").replaceAll("/\\d+(?=/|:|$)", "/*");
+                if (list.size() < 6 && list.stream().noneMatch(p -> p.startsWith(kind))) {
+                    list.add(kind + "\n    in " + e);
+                }
+            }
+        }
+        answers.forEach((key, n) -> {
+            List<String> found = problems.get(key);
+            s.cases.record(new CaseResult("schema", key + " conforms to the spec (" + n + " answer" + (n == 1 ? "" : "s") + ")",
+                    found.isEmpty() ? CaseResult.Outcome.PASSED : CaseResult.Outcome.FAILED,
+                    found.isEmpty() ? null : String.join("\n", found), 0));
+        });
+    }
+}

@@ -1,0 +1,154 @@
+package io.exprun.contract;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A deliberately wrong exprun for the conformance kit's negative controls: a JDK HTTP server on 127.0.0.1:0 that
+ * forwards every request to a real exprun and breaks exactly one thing of the answers, so that everything else
+ * stays right and the one check that should fail is the one that does. {@link Fault#NONE} is its positive control.
+ */
+final class FaultyProxy implements AutoCloseable {
+
+    enum Fault {
+        /** Forwards untouched. */
+        NONE,
+        /** Spells the cancelled status {@code "canceled"}, everywhere. */
+        CANCELED_SPELLING,
+        /** Answers a second cancel with 200 and the cancelled run, instead of 404 run_not_cancellable. */
+        SECOND_CANCEL_200,
+        /** Leaves {@code status} out of every lifecycle. */
+        NO_STATUS,
+        /** Lets the other tenant read the main tenant's runs by id. */
+        TENANT_LEAK,
+        /** Answers 500 where exprun answers 422 to bad input. */
+        SERVER_ERROR_ON_BAD_INPUT
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final HttpServer server;
+    private final String upstream;
+    private final Fault fault;
+    private final String mainKey;
+
+    FaultyProxy(URI upstream, Fault fault, String mainKey) throws IOException {
+        this.upstream = upstream.toString().replaceAll("/+$", "");
+        this.fault = fault;
+        this.mainKey = mainKey;
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private record Answer(int status, String contentType, String challenge, String body) {
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String target = exchange.getRequestURI().getRawPath()
+                    + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String method = exchange.getRequestMethod();
+            Answer answer = forward(method, target, auth, body);
+            answer = breakIt(method, target, auth, answer);
+            byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+            if (answer.contentType() != null) {
+                exchange.getResponseHeaders().add("Content-Type", answer.contentType());
+            }
+            if (answer.challenge() != null) {
+                exchange.getResponseHeaders().add("WWW-Authenticate", answer.challenge());
+            }
+            exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
+            exchange.getResponseBody().write(bytes);
+        }
+    }
+
+    private Answer breakIt(String method, String target, String auth, Answer a) throws IOException {
+        switch (fault) {
+            case CANCELED_SPELLING -> {
+                return new Answer(a.status(), a.contentType(), a.challenge(),
+                        a.body().replaceAll("\"status\"\\s*:\\s*\"cancelled\"", "\"status\":\"canceled\""));
+            }
+            case SECOND_CANCEL_200 -> {
+                if (target.endsWith("/cancel") && a.status() == 404 && a.body().contains("run_not_cancellable")
+                        && a.body().contains("\"cancelled\"")) {
+                    String runPath = target.substring(0, target.length() - "/cancel".length());
+                    JsonNode run = JSON.readTree(forward("GET", runPath, auth, "").body());
+                    ObjectNode cancelled = JSON.createObjectNode();
+                    cancelled.set("id", run.get("id"));
+                    cancelled.set("lifecycle", run.get("lifecycle"));
+                    cancelled.set("timing", run.get("timing"));
+                    return new Answer(200, "application/json", null, cancelled.toString());
+                }
+                return a;
+            }
+            case NO_STATUS -> {
+                if (!a.body().startsWith("{")) {
+                    return a;
+                }
+                JsonNode tree = JSON.readTree(a.body());
+                tree.findParents("lifecycle").forEach(p -> ((ObjectNode) p.get("lifecycle")).remove("status"));
+                return new Answer(a.status(), a.contentType(), a.challenge(), tree.toString());
+            }
+            case TENANT_LEAK -> {
+                boolean otherTenant = auth != null && !auth.endsWith(" " + mainKey);
+                if (otherTenant && "GET".equals(method) && a.status() == 404 && target.contains("/runs/")) {
+                    return forward(method, target, "Bearer " + mainKey, "");
+                }
+                return a;
+            }
+            case SERVER_ERROR_ON_BAD_INPUT -> {
+                return a.status() == 422
+                        ? new Answer(500, "application/json", null, "{\"detail\":\"Internal Server Error\"}") : a;
+            }
+            default -> {
+                return a;
+            }
+        }
+    }
+
+    private Answer forward(String method, String target, String auth, String body) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(upstream + target)).timeout(Duration.ofSeconds(20));
+        if (auth != null) {
+            request.header("Authorization", auth);
+        }
+        if (!body.isEmpty()) {
+            request.header("Content-Type", "application/json");
+        }
+        request.method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        try {
+            HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null),
+                    r.headers().firstValue("WWW-Authenticate").orElse(null), r.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
