@@ -21,7 +21,7 @@ import static io.exprun.server.testing.RunFixtures.TENANT_A;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The client against the real server (Grizzly + Jersey + H2 over loopback HTTP). */
+/** The client against the real server (Grizzly + Jersey + H2 over loopback HTTP); here, not in client/, so the client builds without the server. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExprunClientAgainstServerTest {
 
