@@ -216,6 +216,8 @@ final class ContractGate implements StubRequestFilterV2 {
             if (missing) {
                 loc.add(v.getProperty());
             }
+            // the server reads a null where a value is required as the field missing (as generated clients send it)
+            missing |= "type".equals(v.getType()) && v.getInstanceNode() != null && v.getInstanceNode().isNull();
             error(errors, loc, missing ? "Field required" : message(v), missing ? "missing" : v.getType(), null);
         }
     }
