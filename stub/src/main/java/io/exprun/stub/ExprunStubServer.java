@@ -1,15 +1,9 @@
 package io.exprun.stub;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.common.ConsoleNotifier;
-import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.StreamSupport;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
@@ -31,15 +25,14 @@ public final class ExprunStubServer implements AutoCloseable {
     /** The one bearer key the stub accepts unless told otherwise. */
     public static final String DEFAULT_API_KEY = "stub-key";
 
-    private static final Map<Scenario, List<String>> MAPPINGS = new ConcurrentHashMap<>();
-
     private final WireMockServer server;
     private final String apiKey;
-    private volatile Scenario scenario;
+    private final ScenarioSwitch scenarios;
 
-    private ExprunStubServer(WireMockServer server, String apiKey) {
+    private ExprunStubServer(WireMockServer server, String apiKey, ScenarioSwitch scenarios) {
         this.server = server;
         this.apiKey = apiKey;
+        this.scenarios = scenarios;
     }
 
     /** On a free loopback port, with {@link #DEFAULT_API_KEY}. */
@@ -50,13 +43,14 @@ public final class ExprunStubServer implements AutoCloseable {
     /** @param port 0 for a free one */
     public static ExprunStubServer start(String bindAddress, int port, String apiKey, Scenario scenario) {
         Objects.requireNonNull(apiKey, "apiKey");
+        ScenarioSwitch scenarios = new ScenarioSwitch();
         WireMockServer server = new WireMockServer(options()
                 .bindAddress(bindAddress)
                 .port(port)
                 .notifier(new ConsoleNotifier(false))
-                .extensions(new ContractGate(apiKey)));
+                .extensions(new ContractGate(apiKey), scenarios));
         server.start();
-        ExprunStubServer stub = new ExprunStubServer(server, apiKey);
+        ExprunStubServer stub = new ExprunStubServer(server, apiKey, scenarios);
         stub.scenario(scenario);
         return stub;
     }
@@ -65,17 +59,14 @@ public final class ExprunStubServer implements AutoCloseable {
      * Answers in {@code scenario} from now on. Also forgets earlier requests and scenario state: a run that was
      * cancelled is back to the scenario's initial state.
      */
-    public synchronized ExprunStubServer scenario(Scenario scenario) {
-        server.resetAll();
-        for (String mapping : mappings(scenario)) {
-            server.addStubMapping(StubMapping.buildFrom(mapping));
-        }
-        this.scenario = scenario;
+    public ExprunStubServer scenario(Scenario scenario) {
+        scenarios.apply(server, scenario);
         return this;
     }
 
+    /** The scenario answering now (also switchable with {@code POST /__admin/exprun/scenarios/NAME}). */
     public Scenario scenario() {
-        return scenario;
+        return scenarios.current();
     }
 
     /** {@code http://127.0.0.1:PORT}: the base URL to give the client. */
@@ -103,12 +94,5 @@ public final class ExprunStubServer implements AutoCloseable {
         if (server.isRunning()) {
             server.stop();
         }
-    }
-
-    private static List<String> mappings(Scenario scenario) {
-        return MAPPINGS.computeIfAbsent(scenario, s -> {
-            JsonNode file = ContractGate.read(s.resource());
-            return StreamSupport.stream(file.path("mappings").spliterator(), false).map(JsonNode::toString).toList();
-        });
     }
 }

@@ -45,11 +45,13 @@ public final class StubMain {
         }, "exprun-stub-shutdown"));
         System.out.println("exprun stub listening on " + stub.baseUrl() + " (scenario " + scenario + ", API key "
                 + apiKey + "; Ctrl-C stops it)");
+        System.out.println("switch scenarios with: curl -X POST " + stub.baseUrl() + "/__admin/exprun/scenarios/NAME");
         stopped.await();
     }
 
     static String usage() {
         return "usage: java -jar exprun-stub.jar [--port 8080] [--scenario NAME] [--api-key KEY] [--bind 127.0.0.1]\n"
-                + "scenarios: " + String.join(", ", Arrays.stream(Scenario.values()).map(Enum::name).toList());
+                + "scenarios: " + String.join(", ", Arrays.stream(Scenario.values()).map(Enum::name).toList()) + "\n"
+                + "while it runs: POST /__admin/exprun/scenarios/NAME switches, GET /__admin/exprun/scenarios tells";
     }
 }

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StandaloneJarIT {
 
     @Test
-    void java_jar_serves_the_chosen_scenario_on_the_given_port() throws Exception {
+    void java_jar_serves_the_chosen_scenario_on_the_given_port_and_switches_scenarios_over_the_admin_api() throws Exception {
         Path jar = Path.of(System.getProperty("exprun.stubJar"));
         assertThat(jar).exists();
         Process stub = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
@@ -44,6 +44,17 @@ class StandaloneJarIT {
 
             assertThat(run.statusCode()).isEqualTo(200);
             assertThat(run.body()).contains("\"id\":\"exprun_5\"", "\"status\":\"error\"");
+
+            HttpResponse<String> switched = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(listening.group(1) + "/__admin/exprun/scenarios/run_not_found"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> gone = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(listening.group(1) + "/v1/workflows/experiments/runs/exprun_5"))
+                    .header("Authorization", "Bearer " + ExprunStubServer.DEFAULT_API_KEY).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(switched.body()).isEqualTo("{\"scenario\":\"RUN_NOT_FOUND\"}");
+            assertThat(gone.statusCode()).isEqualTo(404);
+            assertThat(gone.body()).contains("run_not_found");
         } finally {
             stub.destroy();
             assertThat(stub.waitFor(10, TimeUnit.SECONDS)).isTrue();
