@@ -171,14 +171,16 @@ final class ContractGate implements StubRequestFilterV2 {
                 try {
                     value = F.numberNode(Long.parseLong(raw.trim()));
                 } catch (NumberFormatException e) {
-                    error(errors, List.of("query", p.name()), "Input should be a valid integer", "int_parsing", raw);
+                    error(errors, List.of("query", p.name()),
+                            "Input should be a valid integer, unable to parse string as an integer", "int_parsing", raw);
                     continue;
                 }
             } else {
                 value = TextNode.valueOf(raw);
             }
             for (ValidationMessage v : p.schema().validate(value)) {
-                error(errors, List.of("query", p.name()), message(v), v.getType(), raw);
+                String[] problem = inPydanticsWords(v);
+                error(errors, List.of("query", p.name()), problem[0], problem[1], raw);
             }
         }
     }
@@ -218,13 +220,44 @@ final class ContractGate implements StubRequestFilterV2 {
             }
             // the server reads a null where a value is required as the field missing (as generated clients send it)
             missing |= "type".equals(v.getType()) && v.getInstanceNode() != null && v.getInstanceNode().isNull();
-            error(errors, loc, missing ? "Field required" : message(v), missing ? "missing" : v.getType(), null);
+            String[] problem = missing ? new String[]{"Field required", "missing"} : inPydanticsWords(v);
+            error(errors, loc, problem[0], problem[1], null);
         }
     }
 
-    /** "/experiment_id: must be at least 1 characters long" → "must be at least 1 characters long". */
-    private static String message(ValidationMessage v) {
-        return v.getMessage().replaceFirst("^\\S*: ", "");
+    /**
+     * [msg, type] of a schema violation in the words the server uses (pydantic's, as FastAPI answers): a JSON Schema
+     * keyword and its value (v.getSchemaNode()) become e.g. "Input should be less than or equal to 100",
+     * "less_than_equal".
+     */
+    private static String[] inPydanticsWords(ValidationMessage v) {
+        JsonNode k = v.getSchemaNode();
+        String keyword = v.getType();
+        return switch (keyword) {
+            case "minimum" -> new String[]{"Input should be greater than or equal to " + k.asText(), "greater_than_equal"};
+            case "maximum" -> new String[]{"Input should be less than or equal to " + k.asText(), "less_than_equal"};
+            case "minLength" -> new String[]{"String should have at least " + k.asInt() + " character"
+                    + (k.asInt() == 1 ? "" : "s"), "string_too_short"};
+            case "maxLength" -> new String[]{"String should have at most " + k.asInt() + " characters", "string_too_long"};
+            case "enum" -> {
+                List<String> values = new ArrayList<>();
+                k.forEach(e -> values.add("'" + e.asText() + "'"));
+                String expected = String.join(", ", values).replaceFirst(", ([^,]*)$", " or $1");
+                yield new String[]{"Input should be " + expected, "enum"};
+            }
+            case "format" -> "date".equals(k.asText())
+                    ? new String[]{"Input should be a valid date in the format YYYY-MM-DD", "date_parsing"}
+                    : new String[]{"Input should be a valid " + k.asText(), "value_error"};
+            case "pattern" -> new String[]{"String should match pattern '" + k.asText() + "'", "string_pattern_mismatch"};
+            case "type" -> switch (k.asText()) {
+                case "integer" -> new String[]{"Input should be a valid integer", "int_type"};
+                case "string" -> new String[]{"Input should be a valid string", "string_type"};
+                case "boolean" -> new String[]{"Input should be a valid boolean", "bool_type"};
+                case "number" -> new String[]{"Input should be a valid number", "float_type"};
+                default -> new String[]{"Input should be a valid " + k.asText(), "model_attributes_type"};
+            };
+            default -> new String[]{v.getMessage().replaceFirst("^\\S*: ", ""), "value_error"};
+        };
     }
 
     private static void error(ArrayNode errors, List<Object> loc, String msg, String type, String input) {

@@ -92,6 +92,22 @@ class StubAnswersConformToSpecTest {
     }
 
     @Test
+    void a_422_lists_every_problem_in_the_servers_words() throws Exception {
+        stub.scenario(Scenario.EXAMPLES);
+
+        JsonNode detail = JSON.readTree(send("GET", V1 + "/runs?limit=0&order=up&from_date=2026-13-01", null, stub.apiKey())
+                .body()).path("detail");
+        JsonNode body = JSON.readTree(send("POST", V1 + "/runs", "{\"experiment_id\":\"\"}", stub.apiKey()).body()).path("detail");
+
+        assertThat(detail.findValuesAsText("type")).containsExactlyInAnyOrder("date_parsing", "greater_than_equal", "enum");
+        assertThat(detail.findValuesAsText("msg")).contains("Input should be greater than or equal to 1",
+                "Input should be 'asc' or 'desc'", "Input should be a valid date in the format YYYY-MM-DD");
+        assertThat(body.path(0).path("type").asText()).isEqualTo("string_too_short");
+        assertThat(body.path(0).path("msg").asText()).isEqualTo("String should have at least 1 character");
+        assertThat(violations).isEmpty();
+    }
+
+    @Test
     void negative_control_an_answer_that_drifted_from_the_spec_is_caught() throws Exception {
         stub.scenario(Scenario.RUN_RUNNING);
         stub.wireMock().stubFor(WireMock.get(WireMock.urlPathEqualTo(V1 + "/runs/exprun_7")).atPriority(1)
