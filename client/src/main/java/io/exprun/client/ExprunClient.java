@@ -43,7 +43,10 @@ import java.util.stream.StreamSupport;
  * went through, and cancel returns that cancelled run instead of failing. (A cancel that answers 404 on its
  * <em>first</em> attempt is always reported: the run was already terminal, or missing.) {@link #createRun} is retried
  * only when the server cannot have created anything: 429, 503, or a refused connection; never after a timeout, which
- * could duplicate the run.
+ * could duplicate the run. A call with its retries never takes longer than the {@linkplain Builder#deadline deadline}
+ * (default 2 minutes): no retry starts, and no request waits, past it.
+ *
+ * <p>One {@link HttpClient} (one connection pool) per ExprunClient, shared by both generated APIs.
  *
  * <p>Thread-safe; create one per base URL and share it.
  */
@@ -59,6 +62,11 @@ public final class ExprunClient {
     private final int maxAttempts;
     private final Duration baseDelay;
     private final Duration maxDelay;
+    private final Duration deadline;
+    private final Duration requestTimeout;
+    private final HttpClient httpClient;
+    /** The deadline (System.nanoTime) of the call running on this thread, read by the request interceptor. */
+    private final ThreadLocal<Long> callDeadline = new ThreadLocal<>();
 
     private ExprunClient(Builder b) {
         this.mapper = ForwardCompatibility.install(ApiClient.createDefaultObjectMapper());
@@ -68,8 +76,16 @@ public final class ExprunClient {
         if (b.executor != null) {
             http.executor(b.executor);
         }
-        this.apiClient = new ApiClient(http, mapper, b.baseUrl.replaceAll("/+$", ""));
+        this.httpClient = http.build();
+        // the generated ApiClient builds a new HttpClient on every getHttpClient() (each API asks once): hand it ours
+        this.apiClient = new ApiClient(http, mapper, b.baseUrl.replaceAll("/+$", "")) {
+            @Override
+            public HttpClient getHttpClient() {
+                return httpClient;
+            }
+        };
         apiClient.setReadTimeout(b.requestTimeout);
+        this.requestTimeout = b.requestTimeout;
         String authorization = b.apiKey == null ? null : "Bearer " + b.apiKey;
         String userAgent = b.userAgent;
         apiClient.setRequestInterceptor(request -> {
@@ -77,12 +93,18 @@ public final class ExprunClient {
                 request.header("Authorization", authorization);
             }
             request.header("User-Agent", userAgent);
+            Long callEnds = callDeadline.get();
+            if (callEnds != null) { // no request waits past the call's deadline
+                long left = Math.max(1, callEnds - System.nanoTime());
+                request.timeout(min(requestTimeout, Duration.ofNanos(left)));
+            }
         });
         this.runsApi = new ExperimentRunsApi(apiClient);
         this.resultsApi = new ExperimentResultsApi(apiClient);
         this.maxAttempts = b.maxAttempts;
         this.baseDelay = b.baseDelay;
         this.maxDelay = b.maxDelay;
+        this.deadline = b.deadline;
     }
 
     /** A builder reading EXPRUN_BASE_URL and EXPRUN_API_KEY from the environment as defaults. */
@@ -202,6 +224,11 @@ public final class ExprunClient {
         return apiClient;
     }
 
+    /** The longest one call may take, retries included. */
+    public Duration deadline() {
+        return deadline;
+    }
+
     // ---- plumbing -------------------------------------------------------------------------------
 
     private enum Retry { READ, CREATE }
@@ -212,17 +239,29 @@ public final class ExprunClient {
     }
 
     private <T> T call(String operation, Retry retry, Call<T> call) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return call.call();
-            } catch (ApiException e) {
-                ExprunException failure = translate(operation, e);
-                Duration retryAfter = failure instanceof ExprunRateLimitedException r ? r.retryAfter().orElse(null)
-                        : retryAfter(e.getResponseHeaders());
-                if (attempt >= maxAttempts || !retryable(retry, e)) {
-                    throw failure;
+        Long outer = callDeadline.get();
+        long ends = outer != null ? outer : System.nanoTime() + deadline.toNanos();
+        callDeadline.set(ends);
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return call.call();
+                } catch (ApiException e) {
+                    Duration retryAfter = retryAfter(e.getResponseHeaders());
+                    if (attempt >= maxAttempts || !retryable(retry, e)) {
+                        throw translate(operation, e, "");
+                    }
+                    Duration pause = retryAfter != null ? min(retryAfter, Duration.ofSeconds(30)) : backoff(attempt);
+                    if (System.nanoTime() + pause.toNanos() >= ends) {
+                        throw translate(operation, e, " (gave up after " + attempt + " attempt" + (attempt > 1 ? "s" : "")
+                                + ": the next would start past the " + deadline + " deadline)");
+                    }
+                    sleep(pause);
                 }
-                sleep(retryAfter != null ? min(retryAfter, Duration.ofSeconds(30)) : backoff(attempt));
+            }
+        } finally {
+            if (outer == null) {
+                callDeadline.remove();
             }
         }
     }
@@ -244,18 +283,19 @@ public final class ExprunClient {
         return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap + 1));
     }
 
-    private ExprunException translate(String operation, ApiException e) {
+    private ExprunException translate(String operation, ApiException e, String suffix) {
         int status = e.getCode();
         if (status == 0) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return new ExprunConnectionException(operation + " failed: no answer (" + cause + ")", cause);
+            return new ExprunConnectionException(operation + " failed: no answer from " + apiClient.getBaseUri() + " ("
+                    + cause + ")" + suffix, cause);
         }
         JsonNode body = parse(e.getResponseBody());
         String requestId = e.getResponseHeaders() == null ? null
                 : e.getResponseHeaders().firstValue("X-Request-Id").orElse(null);
         ExprunException probe = new ExprunException("", status, body, requestId, null);
         String message = operation + " failed: " + status + probe.code().map(c -> " " + c).orElse("")
-                + probe.detailMessage().map(m -> ": " + m).orElse("");
+                + probe.detailMessage().map(m -> ": " + m).orElse("") + fieldErrors(body) + suffix;
         return switch (status) {
             case 401 -> new ExprunUnauthorizedException(message, body, requestId);
             case 404 -> new ExprunNotFoundException(message, body, requestId);
@@ -264,6 +304,21 @@ public final class ExprunClient {
             default -> status >= 500 ? new ExprunServerException(message, status, body, requestId)
                     : new ExprunException(message, status, body, requestId, null);
         };
+    }
+
+    /** A 422's field errors ({@code detail[].loc/msg}) as {@code ": query.limit: must be <= 100; …"}. */
+    private static String fieldErrors(JsonNode body) {
+        if (body == null || !body.path("detail").isArray() || body.path("detail").isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(":");
+        for (JsonNode error : body.path("detail")) {
+            List<String> loc = new java.util.ArrayList<>();
+            error.path("loc").forEach(l -> loc.add(l.asText()));
+            out.append(out.length() > 1 ? ";" : "").append(' ').append(String.join(".", loc)).append(": ")
+                    .append(error.path("msg").asText("(no message)"));
+        }
+        return out.toString();
     }
 
     private JsonNode parse(String body) {
@@ -356,6 +411,7 @@ public final class ExprunClient {
         private int maxAttempts = 4;
         private Duration baseDelay = Duration.ofMillis(200);
         private Duration maxDelay = Duration.ofSeconds(5);
+        private Duration deadline = Duration.ofMinutes(2);
 
         private Builder() {
         }
@@ -405,6 +461,18 @@ public final class ExprunClient {
             this.maxAttempts = attempts;
             this.baseDelay = Objects.requireNonNull(base);
             this.maxDelay = Objects.requireNonNull(max);
+            return this;
+        }
+
+        /**
+         * The longest one call may take, its retries and their pauses included (default 2 minutes): no retry starts,
+         * and no request waits, past it; the call then fails with the last attempt's error.
+         */
+        public Builder deadline(Duration v) {
+            if (v.isNegative() || v.isZero()) {
+                throw new IllegalArgumentException("deadline must be positive");
+            }
+            this.deadline = v;
             return this;
         }
 

@@ -1,21 +1,13 @@
 package io.exprun.client;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,88 +18,52 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ExprunClientResilienceTest {
 
-    private static final String RUN_JSON = """
+    static final String RUN_JSON = """
             {"id":"exprun_1","workflow_id":"wf","workflow_version_id":"wfv","trigger":{"type":"api"},
              "experiment_id":"exp","block_id":"blk","block_type":"%s","n_consensus":3,
              "lifecycle":%s,
              "timing":{"created_at":"2026-05-18T10:00:00Z","started_at":null,"completed_at":null,"duration_ms":null},
              "block_execution_fingerprint":"bef","documents_fingerprint":"df"}""";
 
-    private record Reply(int status, String body, String retryAfter) {
-    }
-
-    private HttpServer server;
-    private final Deque<Reply> script = new ArrayDeque<>();
-    private final List<String> requests = new ArrayList<>();
-    private final CountDownLatch release = new CountDownLatch(1);
+    private ScriptedServer server;
+    private List<String> requests;
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", this::answer);
-        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
-        server.start();
+        server = ScriptedServer.start();
+        requests = server.requests();
     }
 
     @AfterEach
     void stop() {
-        release.countDown();
-        server.stop(0);
+        server.close();
     }
 
-    private synchronized Reply next(HttpExchange exchange) {
-        requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " auth="
-                + exchange.getRequestHeaders().getFirst("Authorization") + " ua=" + exchange.getRequestHeaders().getFirst("User-Agent"));
-        return script.isEmpty() ? null : script.poll();
+    private void then(int status, String body) {
+        server.then(status, body, null);
     }
 
-    private void answer(HttpExchange exchange) throws IOException {
-        Reply reply = next(exchange);
-        if (reply == null) { // script exhausted: hang, like a server that never answers
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            exchange.close();
-            return;
-        }
-        byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.getResponseHeaders().add("X-Request-Id", "req-" + requests.size());
-        if (reply.retryAfter() != null) {
-            exchange.getResponseHeaders().add("Retry-After", reply.retryAfter());
-        }
-        exchange.sendResponseHeaders(reply.status(), body.length);
-        exchange.getResponseBody().write(body);
-        exchange.close();
-    }
-
-    private synchronized void then(int status, String body) {
-        script.add(new Reply(status, body, null));
-    }
-
-    private synchronized void then(int status, String body, String retryAfter) {
-        script.add(new Reply(status, body, retryAfter));
+    private void then(int status, String body, String retryAfter) {
+        server.then(status, body, retryAfter);
     }
 
     private ExprunClient client() {
         return ExprunClient.builder()
-                .baseUrl("http://127.0.0.1:" + server.getAddress().getPort())
+                .baseUrl(server.url())
                 .apiKey("k1")
                 .requestTimeout(Duration.ofMillis(500))
                 .retries(3, Duration.ofMillis(10), Duration.ofMillis(50))
                 .build();
     }
 
-    private static String run(String blockType, String lifecycle) {
+    static String run(String blockType, String lifecycle) {
         return RUN_JSON.formatted(blockType, lifecycle);
     }
 
     @Test
     void a_server_that_never_answers_times_out_with_a_connection_exception() {
         ExprunClient client = ExprunClient.builder()
-                .baseUrl("http://127.0.0.1:" + server.getAddress().getPort())
+                .baseUrl(server.url())
                 .requestTimeout(Duration.ofMillis(300))
                 .retries(1, Duration.ofMillis(10), Duration.ofMillis(10))
                 .build();

@@ -27,7 +27,7 @@ class PactBrokerPublishIT {
     @Test
     void the_consumer_pacts_are_published_to_the_broker() throws Exception {
         String broker = System.getenv("PACT_BROKER_BASE_URL").replaceAll("/+$", "");
-        String version = System.getProperty("exprun.consumerVersion", "0.1.0-SNAPSHOT");
+        String version = System.getProperty("exprun.consumerVersion", "0.1.0");
         List<Path> pacts;
         try (Stream<Path> files = Files.list(Path.of(System.getProperty("exprun.pacts", "target/pacts")))) {
             pacts = files.filter(p -> p.toString().endsWith(".json")).toList();

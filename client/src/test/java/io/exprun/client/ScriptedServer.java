@@ -1,0 +1,98 @@
+package io.exprun.client;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A tiny HTTP server on loopback that answers from a script, one reply per request, and hangs once the script is used
+ * up (a server that never answers). Records each request and the client port it came from.
+ */
+final class ScriptedServer implements AutoCloseable {
+
+    private record Reply(int status, String body, String retryAfter) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final Deque<Reply> script = new ArrayDeque<>();
+    private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    private final List<Integer> clientPorts = Collections.synchronizedList(new ArrayList<>());
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    private ScriptedServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::answer);
+        server.setExecutor(pool);
+        server.start();
+    }
+
+    static ScriptedServer start() throws IOException {
+        return new ScriptedServer();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    synchronized void then(int status, String body, String retryAfter) {
+        script.add(new Reply(status, body, retryAfter));
+    }
+
+    /** "METHOD /path?query auth=… ua=…", in arrival order. */
+    List<String> requests() {
+        return requests;
+    }
+
+    /** The client-side port of each request's connection: equal ports mean one reused connection. */
+    List<Integer> clientPorts() {
+        return clientPorts;
+    }
+
+    private synchronized Reply next(HttpExchange exchange) {
+        requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " auth="
+                + exchange.getRequestHeaders().getFirst("Authorization") + " ua=" + exchange.getRequestHeaders().getFirst("User-Agent"));
+        clientPorts.add(exchange.getRemoteAddress().getPort());
+        return script.isEmpty() ? null : script.poll();
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        Reply reply = next(exchange);
+        if (reply == null) { // script exhausted: hang, like a server that never answers
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+            return;
+        }
+        byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.getResponseHeaders().add("X-Request-Id", "req-" + requests.size());
+        if (reply.retryAfter() != null) {
+            exchange.getResponseHeaders().add("Retry-After", reply.retryAfter());
+        }
+        exchange.sendResponseHeaders(reply.status(), body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    @Override
+    public void close() {
+        release.countDown();
+        server.stop(0);
+        pool.shutdownNow();
+    }
+}

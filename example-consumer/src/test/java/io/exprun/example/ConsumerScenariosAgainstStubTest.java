@@ -1,0 +1,91 @@
+package io.exprun.example;
+
+import io.exprun.client.ExprunClient;
+import io.exprun.client.generated.model.LifecycleStatus;
+import io.exprun.stub.ExprunStub;
+import io.exprun.stub.ExprunStubServer;
+import io.exprun.stub.Scenario;
+import io.exprun.client.ExprunNotFoundException;
+import io.exprun.client.ExprunValidationException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@link ConsumerScenarios} against the exprun stub: no server running; each situation is a stub scenario. */
+@ExprunStub
+class ConsumerScenariosAgainstStubTest extends ConsumerScenarios {
+
+    private ExprunStubServer stub;
+
+    @BeforeEach
+    void stub(ExprunStubServer stub) {
+        this.stub = stub;
+    }
+
+    @Override
+    ExprunClient client() {
+        return configured(stub.baseUrl(), stub.apiKey()).build();
+    }
+
+    @Override
+    String runIn(LifecycleStatus status) {
+        stub.scenario(Scenario.runIn(status.getValue()));
+        return "exprun_stubbed_" + status.getValue();
+    }
+
+    @Override
+    RunOf runThatProgressesToCompleted() {
+        stub.scenario(Scenario.RUN_PROGRESSES_TO_COMPLETED);
+        return new RunOf(client(), client().createRun("exp_demo").getId());
+    }
+
+    @Override
+    String runThatDoesNotExist() {
+        stub.scenario(Scenario.RUN_NOT_FOUND);
+        return "exprun_stubbed_missing";
+    }
+
+    @Override
+    ExprunClient clientTheServerRefuses() {
+        stub.scenario(Scenario.UNAUTHORIZED); // a key that worked until now is refused (revoked)
+        return client();
+    }
+
+    @Override
+    ExprunClient clientThatIsRateLimited() {
+        stub.scenario(Scenario.RATE_LIMITED);
+        return client();
+    }
+
+    // Stub only: what the stub cannot derive from a request. (Invalid requests are refused by the stub in every
+    // scenario, as the inherited 422 tests show.)
+
+    @Test
+    @ExprunStub(Scenario.VALIDATION_FAILED)
+    void in_validation_failed_even_a_valid_create_is_refused_with_the_specs_field_error() {
+        assertThatThrownBy(() -> client().createRun("exp_demo")).isInstanceOfSatisfying(ExprunValidationException.class,
+                e -> assertThat(e.errors()).extracting(ExprunValidationException.FieldError::loc)
+                        .containsExactly(List.of("body", "experiment_id")));
+    }
+
+    @Test
+    @ExprunStub(Scenario.EXPERIMENT_NOT_FOUND)
+    void in_experiment_not_found_a_create_names_the_experiment() {
+        assertThatThrownBy(() -> client().createRun("exp_gone")).isInstanceOfSatisfying(ExprunNotFoundException.class, e -> {
+            assertThat(e.code()).hasValue("experiment_not_found");
+            assertThat(e.getMessage()).contains("Experiment exp_gone not found");
+        });
+    }
+
+    @Test
+    @ExprunStub(Scenario.EXAMPLES)
+    void in_examples_each_operation_answers_the_specs_example() {
+        assertThat(client().getRun("exprun_2").getLifecycle().getActualInstance())
+                .isInstanceOf(io.exprun.client.generated.model.ErrorWorkflowExperimentRun.class);
+        assertThat(client().listRuns(io.exprun.client.RunQuery.all(), null).getData()).hasSize(1);
+    }
+}

@@ -1,0 +1,139 @@
+package io.exprun.example;
+
+import io.exprun.server.testing.RunFixtures;
+import io.exprun.server.testing.TestServer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The acceptance of "a client they can pull": the exprun build deployed the parent, openapi, client and stub to a
+ * file:// repository in its verify phase (root pom, {@code altDeploymentRepository}, no distributionManagement). Here a
+ * project outside the reactor ({@code src/it/outside-consumer}, with the README's example as its main class) is built
+ * by a separate Maven, OFFLINE, from that repository: its test uses {@code @ExprunStub}, then the README example runs
+ * against a real server.
+ *
+ * <p>How "only from the file repository" holds offline: the nested Maven gets a fresh, empty local repository and
+ * {@code -o} with {@code aether.offline.protocols=file}, so the only remote it may reach is a {@code file:} one; its
+ * settings mirror every repository to the staging repository. Third-party artifacts (Jackson, JUnit, plugins) come
+ * from the machine's local repository as a read-only tail ({@code maven.repo.local.tail}); exprun artifacts are never
+ * installed there by {@code verify}, and the test proves they came from the staging repository: they land in the
+ * fresh local repository, which a tail hit would not do. (After a manual {@code install} of this version the proof is
+ * impossible: the test then fails under CI=true and is skipped, saying why, elsewhere.)
+ */
+class PublishedArtifactsIT {
+
+    private static final String VERSION = System.getProperty("exprun.version");
+    private final Path staging = Path.of(System.getProperty("exprun.stagingRepository"));
+    private final Path work = Path.of(System.getProperty("exprun.itDirectory"));
+
+    @Test
+    void a_project_outside_the_build_compiles_tests_and_runs_the_readme_example_from_the_deployed_artifacts()
+            throws Exception {
+        for (String artifact : List.of("exprun-parent/" + VERSION + "/exprun-parent-" + VERSION + ".pom",
+                "exprun-client/" + VERSION + "/exprun-client-" + VERSION + ".jar",
+                "exprun-openapi/" + VERSION + "/exprun-openapi-" + VERSION + ".jar",
+                "exprun-stub/" + VERSION + "/exprun-stub-" + VERSION + ".jar")) {
+            assertThat(staging.resolve("io/exprun/" + artifact)).as("deployed by verify").exists();
+        }
+        Path tail = Path.of(System.getProperty("exprun.localRepository"));
+        Path installed = tail.resolve("io/exprun/exprun-client/" + VERSION + "/exprun-client-" + VERSION + ".jar");
+        if (Files.exists(installed)) { // `install` put exprun in the local repository: the tail would hide the staging one
+            String why = installed + " exists, so this build could not prove that a consumer resolves exprun from the "
+                    + "deployed repository alone; delete " + tail.resolve("io/exprun") + " and run again";
+            assertThat("true".equals(System.getenv("CI"))).as(why).isFalse();
+            System.out.println("PublishedArtifactsIT skipped: " + why);
+            Assumptions.abort(why);
+        }
+
+        Path project = prepareProject();
+        Path freshRepository = work.resolve("fresh-local-repository");
+        Path log = work.resolve("outside-consumer-build.log");
+        try (TestServer server = TestServer.start(TestServer.h2Config(1).withSimulation(1000, 0))) { // a run takes 5 s: the example cancels it
+            List<String> command = new ArrayList<>(List.of(maven(), "-B", "-o", "-e",
+                    "-s", project.resolve("settings.xml").toString(),
+                    "-Dmaven.repo.local=" + freshRepository,
+                    "-Dmaven.repo.local.tail=" + tail,
+                    "-Daether.offline.protocols=file",
+                    "-f", project.resolve("pom.xml").toString(),
+                    "test", "exec:java"));
+            ProcessBuilder build = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            build.environment().putAll(Map.of("EXPRUN_BASE_URL", server.baseUri().toString(),
+                    "EXPRUN_API_KEY", RunFixtures.KEY_A));
+            build.environment().remove("MAVEN_OPTS");
+            Process maven = build.start();
+            assertThat(maven.waitFor(3, TimeUnit.MINUTES)).as("the outside build finishes; log: " + log).isTrue();
+            String output = Files.readString(log);
+
+            assertThat(maven.exitValue()).as("outside build (log: " + log + ")\n" + tail(output)).isZero();
+            assertThat(output).contains("Tests run: 1, Failures: 0, Errors: 0")
+                    .containsPattern("cancelled exprun_\\w+: Cancelled by API request")
+                    .contains("second cancel: run_not_cancellable, status cancelled")
+                    .contains("cancelled: Cancelled by API request")
+                    .contains("doc_1: ");
+        }
+        Path downloaded = freshRepository.resolve("io/exprun/exprun-client/" + VERSION);
+        assertThat(downloaded.resolve("exprun-client-" + VERSION + ".jar")).exists();
+        assertThat(Files.readString(downloaded.resolve("_remote.repositories"))).contains(">exprun-staging=");
+        assertThat(freshRepository.resolve("io/exprun/exprun-stub/" + VERSION + "/exprun-stub-" + VERSION + ".jar")).exists();
+    }
+
+    private Path prepareProject() throws IOException {
+        if (Files.exists(work)) {
+            try (Stream<Path> old = Files.walk(work)) {
+                old.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Path project = work.resolve("outside-consumer");
+        Path template = Path.of(System.getProperty("exprun.outsideTemplate"));
+        try (Stream<Path> files = Files.walk(template)) {
+            for (Path from : files.filter(Files::isRegularFile).toList()) {
+                Path to = project.resolve(template.relativize(from).toString());
+                Files.createDirectories(to.getParent());
+                String text = Files.readString(from);
+                for (String property : List.of("exprun.version", "junit.version", "resources-plugin.version",
+                        "compiler-plugin.version", "surefire.version", "exec-plugin.version")) {
+                    text = text.replace("@" + property + "@", System.getProperty(property));
+                }
+                Files.writeString(to, text);
+            }
+        }
+        Path example = project.resolve("src/main/java/io/exprun/example/ReadmeExample.java");
+        Files.createDirectories(example.getParent());
+        Files.copy(Path.of(System.getProperty("exprun.exampleSources"), "io/exprun/example/ReadmeExample.java"), example);
+        Files.writeString(project.resolve("settings.xml"), """
+                <settings>
+                  <mirrors>
+                    <mirror>
+                      <id>exprun-staging</id>
+                      <mirrorOf>*</mirrorOf>
+                      <url>%s</url>
+                    </mirror>
+                  </mirrors>
+                </settings>
+                """.formatted(staging.toUri()), StandardCharsets.UTF_8);
+        return project;
+    }
+
+    private static String maven() {
+        Path mvn = Path.of(System.getProperty("exprun.mavenHome"), "bin", "mvn");
+        assertThat(mvn).as("the Maven running this build").exists();
+        return mvn.toString();
+    }
+
+    private static String tail(String output) {
+        return output.length() > 6000 ? output.substring(output.length() - 6000) : output;
+    }
+}

@@ -1,0 +1,47 @@
+package io.exprun.example;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The README's client example is this module's {@code ReadmeExample.java}, character for character, so what the README
+ * shows compiles (imports and declared variables included) and runs (PublishedArtifactsIT runs it).
+ */
+class ReadmeShowsTheExampleTest {
+
+    private static final String OPENING = "```java\npackage io.exprun.example;\n";
+
+    /** The README's java block that starts with the example's package line, or empty. */
+    static Optional<String> exampleIn(String readme) {
+        int start = readme.indexOf(OPENING);
+        if (start < 0) {
+            return Optional.empty();
+        }
+        int from = start + "```java\n".length();
+        int end = readme.indexOf("```", from);
+        return end < 0 ? Optional.empty() : Optional.of(readme.substring(from, end));
+    }
+
+    @Test
+    void the_readme_shows_exactly_the_example_that_compiles() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String example = Files.readString(Path.of("src/main/java/io/exprun/example/ReadmeExample.java"));
+
+        assertThat(exampleIn(readme)).hasValue(example);
+    }
+
+    @Test
+    void negative_control_a_readme_whose_example_drifted_is_caught() throws IOException {
+        String example = Files.readString(Path.of("src/main/java/io/exprun/example/ReadmeExample.java"));
+        String drifted = "intro\n```java\n" + example.replace("waitForTerminal(run.getId()", "waitForTerminal(id") + "```\n";
+
+        assertThat(exampleIn(drifted)).isPresent().get().isNotEqualTo(example);
+        assertThat(exampleIn("no example here")).isEmpty();
+    }
+}

@@ -1,0 +1,52 @@
+package io.exprun.stub;
+
+/**
+ * What the stub answers, one world at a time. Every answer is built at build time from the examples in
+ * openapi/experiment-runs.yaml (see {@code GenerateStubMappings}); any run or result id is accepted and echoed back.
+ * In every scenario, requests the contract forbids are refused as the real server refuses them (401 without a valid
+ * bearer key, 422 for invalid parameters or bodies, 404 for unknown paths, 405 for wrong methods).
+ */
+public enum Scenario {
+    /** Each operation answers its spec example verbatim (the default). */
+    EXAMPLES,
+    /** Every run is {@code pending}; cancel answers the cancelled run, and later reads see it cancelled. */
+    RUN_PENDING,
+    /** Every run is {@code queued}; cancel answers the cancelled run, and later reads see it cancelled. */
+    RUN_QUEUED,
+    /** Every run is {@code running}; cancel answers the cancelled run, and later reads see it cancelled. */
+    RUN_RUNNING,
+    /** Every run is {@code completed}; cancel answers 404 {@code run_not_cancellable} with status completed. */
+    RUN_COMPLETED,
+    /** Every run failed ({@code error}, with message and details); cancel answers 404 {@code run_not_cancellable}. */
+    RUN_ERROR,
+    /** Every run is {@code cancelled}; cancel answers 404 {@code run_not_cancellable} with status cancelled. */
+    RUN_CANCELLED,
+    /** Successive reads of a run see pending, queued, running, then completed (and it stays completed). */
+    RUN_PROGRESSES_TO_COMPLETED,
+    /** No run exists: get and cancel answer 404 {@code run_not_found}, lists are empty, results 404. */
+    RUN_NOT_FOUND,
+    /** Creating a run answers 404 {@code experiment_not_found}. */
+    EXPERIMENT_NOT_FOUND,
+    /** Every request is refused 401 with {@code WWW-Authenticate: Bearer error="invalid_token"} (a revoked key). */
+    UNAUTHORIZED,
+    /** Every request is refused 422 with the spec's validation-error example. */
+    VALIDATION_FAILED,
+    /** Every request is refused 429 with {@code Retry-After: 1} (not in the contract: what any gateway may answer). */
+    RATE_LIMITED;
+
+    /** The classpath resource with this scenario's WireMock mappings. */
+    String resource() {
+        return "/io/exprun/stub/scenarios/" + name() + ".json";
+    }
+
+    /** The lifecycle status every run has in a {@code RUN_<status>} scenario, or null. */
+    public String runStatus() {
+        return name().startsWith("RUN_") && !name().contains("PROGRESSES") && this != RUN_NOT_FOUND
+                ? name().substring(4).toLowerCase(java.util.Locale.ROOT) : null;
+    }
+
+    /** The scenario in which every run has this lifecycle status. */
+    public static Scenario runIn(String status) {
+        return valueOf("RUN_" + status.toUpperCase(java.util.Locale.ROOT));
+    }
+}

@@ -1,0 +1,168 @@
+package io.exprun.stub.generate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.exprun.stub.Scenario;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.exprun.stub.generate.SpecExamples.CANCEL;
+import static io.exprun.stub.generate.SpecExamples.QUERY_RUN_ID;
+import static io.exprun.stub.generate.SpecExamples.RESULT;
+import static io.exprun.stub.generate.SpecExamples.RESULTS;
+import static io.exprun.stub.generate.SpecExamples.RESULT_ID;
+import static io.exprun.stub.generate.SpecExamples.RUN;
+import static io.exprun.stub.generate.SpecExamples.RUNS;
+import static io.exprun.stub.generate.SpecExamples.RUN_ID;
+
+/**
+ * Build step (exec-maven-plugin, process-classes): reads openapi/experiment-runs.yaml and writes, under
+ * target/classes/io/exprun/stub, one WireMock mapping file per {@link Scenario} ({@code scenarios/NAME.json}) and the
+ * request rules the stub enforces ({@code request-rules.json}). Nothing here is hand-written JSON: every body comes
+ * from the spec's examples through {@link SpecExamples}.
+ *
+ * <p>A {@code RUN_<status>} scenario is a small state machine (WireMock scenario {@code exprun}): in state
+ * {@code Started} every operation answers as for a run in that status; a cancel of a cancellable run moves it to state
+ * {@code cancelled}, where reads see the cancelled run and a second cancel is {@code run_not_cancellable}.
+ */
+public final class GenerateStubMappings {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final String STARTED = "Started";
+    /** Every operation of the contract, as [method, path template]. */
+    private static final List<String[]> OPERATIONS = List.of(new String[]{"GET", RUNS}, new String[]{"POST", RUNS},
+            new String[]{"GET", RUN}, new String[]{"POST", CANCEL}, new String[]{"GET", RESULTS}, new String[]{"GET", RESULT});
+
+    private final SpecExamples examples;
+
+    private GenerateStubMappings(JsonNode spec) {
+        this.examples = new SpecExamples(spec);
+    }
+
+    public static void main(String[] args) throws IOException {
+        JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(Path.of(args[0]).toFile());
+        Path out = Path.of(args[1]);
+        Files.createDirectories(out.resolve("scenarios"));
+        GenerateStubMappings generator = new GenerateStubMappings(spec);
+        for (Scenario scenario : Scenario.values()) {
+            ObjectNode file = F.objectNode();
+            file.set("mappings", generator.mappings(scenario));
+            JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("scenarios/" + scenario.name() + ".json").toFile(), file);
+        }
+        JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("request-rules.json").toFile(), RequestRules.from(spec));
+    }
+
+    ArrayNode mappings(Scenario scenario) {
+        List<ObjectNode> m = new ArrayList<>();
+        switch (scenario) {
+            case EXAMPLES -> {
+                m.add(answer("GET", RUNS, 200, examples.ok(RUNS, "get")));
+                m.add(answer("POST", RUNS, 200, examples.ok(RUNS, "post")));
+                m.add(answer("GET", RUN, 200, examples.ok(RUN, "get")));
+                m.add(answer("POST", CANCEL, 200, examples.ok(CANCEL, "post")));
+                m.add(answer("GET", RESULTS, 200, examples.ok(RESULTS, "get")));
+                m.add(answer("GET", RESULT, 200, examples.ok(RESULT, "get")));
+            }
+            case RUN_PENDING, RUN_QUEUED, RUN_RUNNING, RUN_COMPLETED, RUN_ERROR, RUN_CANCELLED -> {
+                String status = scenario.runStatus();
+                m.addAll(world(status, STARTED, null));
+                if (SpecExamples.cancellable(status)) {
+                    m.addAll(world("cancelled", "cancelled", null));
+                }
+            }
+            case RUN_PROGRESSES_TO_COMPLETED -> {
+                m.addAll(world("pending", STARTED, "queued"));
+                m.addAll(world("queued", "queued", "running"));
+                m.addAll(world("running", "running", "completed"));
+                m.addAll(world("completed", "completed", null));
+                m.addAll(world("cancelled", "cancelled", null));
+            }
+            case RUN_NOT_FOUND -> {
+                m.add(answer("GET", RUNS, 200, examples.emptyList(RUNS)));
+                m.add(answer("POST", RUNS, 200, examples.ok(RUNS, "post")));
+                m.add(answer("GET", RUN, 404, examples.runNotFound(RUN_ID)));
+                m.add(answer("POST", CANCEL, 404, examples.runNotFound(RUN_ID)));
+                m.add(answer("GET", RESULTS, 200, examples.emptyList(RESULTS)));
+                m.add(answer("GET", RESULT, 404, examples.notFound("result_not_found", "Result " + RESULT_ID + " not found",
+                        F.objectNode().put("result_id", RESULT_ID))));
+            }
+            case EXPERIMENT_NOT_FOUND -> {
+                String experiment = "{{jsonPath request.body '$.experiment_id'}}";
+                for (JsonNode mapping : mappings(Scenario.EXAMPLES)) {
+                    boolean create = mapping.at("/request/method").asText().equals("POST")
+                            && mapping.at("/request/urlPath").asText().equals(RUNS);
+                    if (!create) {
+                        m.add((ObjectNode) mapping);
+                    }
+                }
+                m.add(answer("POST", RUNS, 404, examples.notFound("experiment_not_found",
+                        "Experiment " + experiment + " not found", F.objectNode().put("experiment_id", experiment))));
+            }
+            case UNAUTHORIZED -> OPERATIONS.forEach(op -> m.add(with(answer(op[0], op[1], 401, examples.unauthorized()),
+                    Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\""))));
+            case VALIDATION_FAILED -> OPERATIONS.forEach(op -> m.add(answer(op[0], op[1], 422,
+                    examples.response("ValidationFailed"))));
+            case RATE_LIMITED -> OPERATIONS.forEach(op -> m.add(with(answer(op[0], op[1], 429, examples.rateLimited()),
+                    Map.of("Retry-After", "1"))));
+        }
+        ArrayNode out = F.arrayNode();
+        m.forEach(out::add);
+        return out;
+    }
+
+    /**
+     * Every operation answered as for a run in {@code status}, in WireMock scenario state {@code state}. A get moves
+     * the state to {@code afterGet} (when not null); a cancel of a cancellable run moves it to {@code cancelled}.
+     */
+    private List<ObjectNode> world(String status, String state, String afterGet) {
+        List<ObjectNode> m = new ArrayList<>();
+        m.add(inState(answer("GET", RUNS, 200, examples.runList(List.of(examples.run(status, "exprun_2")))), state, null));
+        m.add(inState(answer("POST", RUNS, 200, examples.ok(RUNS, "post")), state, null));
+        m.add(inState(answer("GET", RUN, 200, examples.run(status, RUN_ID)), state, afterGet));
+        m.add(SpecExamples.cancellable(status)
+                ? inState(answer("POST", CANCEL, 200, examples.cancelled(RUN_ID)), state, "cancelled")
+                : inState(answer("POST", CANCEL, 404, examples.notCancellable(status, RUN_ID)), state, null));
+        m.add(inState(answer("GET", RESULTS, 200, examples.results(status, QUERY_RUN_ID)), state, null));
+        m.add(inState(answer("GET", RESULT, 200, examples.result(RESULT_ID)), state, null));
+        return m;
+    }
+
+    /** One WireMock mapping: {@code method path} answers {@code status} with a JSON body (templated when it echoes ids). */
+    private static ObjectNode answer(String method, String path, int status, JsonNode body) {
+        ObjectNode mapping = F.objectNode();
+        ObjectNode request = mapping.putObject("request").put("method", method);
+        request.put(path.contains("{") ? "urlPathTemplate" : "urlPath", path);
+        ObjectNode response = mapping.putObject("response").put("status", status);
+        response.putObject("headers").put("Content-Type", "application/json");
+        String text = body.toString();
+        response.put("body", text);
+        if (text.contains("{{")) {
+            response.putArray("transformers").add("response-template");
+        }
+        return mapping;
+    }
+
+    private static ObjectNode with(ObjectNode mapping, Map<String, String> headers) {
+        ObjectNode h = (ObjectNode) mapping.path("response").path("headers");
+        headers.forEach(h::put);
+        return mapping;
+    }
+
+    private static ObjectNode inState(ObjectNode mapping, String state, String next) {
+        mapping.put("scenarioName", "exprun").put("requiredScenarioState", state);
+        if (next != null) {
+            mapping.put("newScenarioState", next);
+        }
+        return mapping;
+    }
+}

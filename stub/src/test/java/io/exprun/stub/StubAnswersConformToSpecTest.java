@@ -1,0 +1,176 @@
+package io.exprun.stub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import io.exprun.contract.SpecConformance;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Proof the stub does not drift from the contract: in every scenario, every stub answer (every mapping generated for
+ * it, in every scenario state) is requested over HTTP, and each answer received is checked against the spec with the
+ * project's {@link SpecConformance}; so are the refusals of requests the spec does not allow. A negative control
+ * shows the checker catches an answer that drifted.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StubAnswersConformToSpecTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String V1 = "/v1/workflows/experiments";
+    private static final SpecConformance SPEC = SpecConformance.load();
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private ExprunStubServer stub;
+    private final List<String> violations = new ArrayList<>();
+
+    @BeforeAll
+    void start() {
+        stub = ExprunStubServer.start(Scenario.EXAMPLES);
+    }
+
+    @AfterAll
+    void stop() {
+        stub.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Scenario.class)
+    void every_answer_of_every_scenario_conforms_to_the_spec_and_every_mapping_is_reached(Scenario scenario) throws Exception {
+        Set<String> reached = new TreeSet<>();
+        for (int readsBeforeCancel = 0; readsBeforeCancel <= 4; readsBeforeCancel++) {
+            stub.scenario(scenario);
+            for (int i = 0; i < readsBeforeCancel; i++) {
+                reads();
+            }
+            send("POST", V1 + "/runs/exprun_7/cancel", null, stub.apiKey());
+            reads();
+            send("POST", V1 + "/runs/exprun_7/cancel", null, stub.apiKey());
+            stub.wireMock().getAllServeEvents().stream().filter(e -> e.getStubMapping() != null && e.getWasMatched())
+                    .map(ServeEvent::getStubMapping).map(StubAnswersConformToSpecTest::key).forEach(reached::add);
+        }
+
+        assertThat(violations).isEmpty();
+        assertThat(reached).containsExactlyInAnyOrderElementsOf(generatedMappings(scenario));
+    }
+
+    @Test
+    void refusals_of_requests_the_spec_does_not_allow_conform_too() throws Exception {
+        stub.scenario(Scenario.RUN_RUNNING);
+        String key = stub.apiKey();
+
+        assertThat(send("GET", V1 + "/runs", null, null).statusCode()).isEqualTo(401);
+        assertThat(send("GET", V1 + "/runs/exprun_1", null, "not-the-key").statusCode()).isEqualTo(401);
+        assertThat(send("GET", V1 + "/runs?limit=0&status=canceled&from_date=yesterday", null, key).statusCode()).isEqualTo(422);
+        assertThat(send("GET", V1 + "/results", null, key).statusCode()).isEqualTo(422);
+        assertThat(send("POST", V1 + "/runs", "{\"experiment_id\":5}", key).statusCode()).isEqualTo(422);
+        assertThat(send("POST", V1 + "/runs", "{\"experiment_id\":", key).statusCode()).isEqualTo(422);
+        assertThat(send("POST", V1 + "/runs", null, key).statusCode()).isEqualTo(422);
+        assertThat(send("GET", V1 + "/runs/%22%3Cscript%3E", null, key).statusCode()).isEqualTo(404);
+        assertThat(send("GET", V1 + "/nothing-here", null, key).statusCode()).isEqualTo(404);
+        assertThat(send("DELETE", V1 + "/runs", null, key).statusCode()).isEqualTo(405);
+
+        assertThat(violations).isEmpty();
+    }
+
+    @Test
+    void a_422_lists_every_problem_in_the_servers_words() throws Exception {
+        stub.scenario(Scenario.EXAMPLES);
+
+        JsonNode detail = JSON.readTree(send("GET", V1 + "/runs?limit=0&order=up&from_date=2026-13-01", null, stub.apiKey())
+                .body()).path("detail");
+        JsonNode body = JSON.readTree(send("POST", V1 + "/runs", "{\"experiment_id\":\"\"}", stub.apiKey()).body()).path("detail");
+
+        assertThat(detail.findValuesAsText("type")).containsExactlyInAnyOrder("date_parsing", "greater_than_equal", "enum");
+        assertThat(detail.findValuesAsText("msg")).contains("Input should be greater than or equal to 1",
+                "Input should be 'asc' or 'desc'", "Input should be a valid date in the format YYYY-MM-DD");
+        assertThat(body.path(0).path("type").asText()).isEqualTo("string_too_short");
+        assertThat(body.path(0).path("msg").asText()).isEqualTo("String should have at least 1 character");
+        assertThat(violations).isEmpty();
+    }
+
+    @Test
+    void negative_control_an_answer_that_drifted_from_the_spec_is_caught() throws Exception {
+        stub.scenario(Scenario.RUN_RUNNING);
+        stub.wireMock().stubFor(WireMock.get(WireMock.urlPathEqualTo(V1 + "/runs/exprun_7")).atPriority(1)
+                .willReturn(WireMock.okJson("{\"id\":\"exprun_7\",\"lifecycle\":{\"status\":\"canceled\"}}")));
+
+        send("GET", V1 + "/runs/exprun_7", null, stub.apiKey());
+
+        assertThat(violations).isNotEmpty();
+        violations.clear();
+    }
+
+    /** Every read operation once; the get of the run last, because in RUN_PROGRESSES_TO_COMPLETED it moves the run on. */
+    private void reads() throws Exception {
+        String key = stub.apiKey();
+        send("GET", V1 + "/runs?limit=5&order=asc&status=running", null, key);
+        send("POST", V1 + "/runs", "{\"experiment_id\":\"exp_demo\"}", key);
+        send("GET", V1 + "/results?run_id=exprun_7", null, key);
+        send("GET", V1 + "/results/expres_1", null, key);
+        send("GET", V1 + "/runs/exprun_7", null, key);
+    }
+
+    /** Sends one request and checks the answer against the spec (answers outside it: the contract's error envelope). */
+    private HttpResponse<String> send(String method, String path, String body, String key) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stub.baseUrl() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        List<String> found = SPEC.violations(method, path, response.statusCode(), response.body());
+        boolean outsideSpec = found.size() == 1 && (found.get(0).contains("no such operation") || found.get(0).contains("not declared"));
+        if (outsideSpec) { // 405, an unknown path, 429: not operations' answers in the spec, but in its error envelope
+            found = SPEC.violationsOf("ErrorResponse", response.body());
+        }
+        if (response.statusCode() == 401 && !response.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer")) {
+            violations.add(method + " " + path + ": 401 without WWW-Authenticate: Bearer");
+        }
+        found.forEach(v -> violations.add(stub.scenario() + " " + method + " " + path + " → " + response.statusCode() + ": " + v));
+        return response;
+    }
+
+    /** A mapping as "METHOD path @state", from the served stub. */
+    private static String key(StubMapping mapping) {
+        try {
+            return key(JSON.readTree(StubMapping.buildJsonStringFor(mapping)));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String key(JsonNode mapping) {
+        JsonNode request = mapping.path("request");
+        String path = request.has("urlPathTemplate") ? request.path("urlPathTemplate").asText() : request.path("urlPath").asText();
+        return request.path("method").asText() + " " + path + " @" + mapping.path("requiredScenarioState").asText("-");
+    }
+
+    /** What the build generated for the scenario, read from the same resource the stub loads. */
+    private static Set<String> generatedMappings(Scenario scenario) {
+        Set<String> keys = new TreeSet<>();
+        ContractGate.read(scenario.resource()).path("mappings").forEach(m -> keys.add(key(m)));
+        return keys;
+    }
+}
