@@ -25,16 +25,63 @@ public final class ServerProcess implements AutoCloseable {
 
     private final Process process;
     private final URI baseUri;
-    private final List<String> output = new ArrayList<>();
+    private final List<String> output; // appended to by the reader thread for as long as the process prints
 
-    private ServerProcess(Process process, URI baseUri) {
+    private ServerProcess(Process process, URI baseUri, List<String> output) {
         this.process = process;
         this.baseUri = baseUri;
+        this.output = output;
+    }
+
+    /** How a start that ended by itself went: its exit status and every line it printed (stdout and stderr). */
+    public record Exited(int status, List<String> lines) {
+        /** True when a line looks like part of a Java stack trace. */
+        public boolean hasStackTrace() {
+            return lines.stream().anyMatch(l -> l.matches("\\s+at [\\w$.]+\\(.*") || l.startsWith("Caused by")
+                    || l.contains("Exception in thread"));
+        }
+    }
+
+    /**
+     * Runs {@code Main} with exactly these EXPRUN_* settings (EXPRUN_PORT defaults to 0, no API keys are added) and the
+     * production logging configuration, and waits for it to exit by itself: for starts that must fail.
+     *
+     * @param launcher words put before {@code java}, e.g. {@code setpriv …} to drop privileges; may be empty
+     */
+    public static Exited runUntilExit(Map<String, String> env, Path workDir, List<String> launcher) {
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-Dlogback.configurationFile=logback.xml", "-cp", classpath(), "io.exprun.server.Main"));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("EXPRUN_"));
+        pb.environment().put("EXPRUN_PORT", "0");
+        pb.environment().putAll(env);
+        try {
+            Process p = pb.start();
+            List<String> lines;
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                lines = out.lines().toList(); // until the process closes its output: it exits
+            }
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("exprun did not exit: " + lines);
+            }
+            return new Exited(p.exitValue(), lines);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String classpath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     }
 
     /** Starts {@code io.exprun.server.Main} on a free port with these EXPRUN_* settings; waits until it listens. */
     public static ServerProcess start(Map<String, String> env, Path workDir) {
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String classpath = classpath();
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", classpath, "io.exprun.server.Main")
                 .directory(workDir.toFile())
@@ -67,8 +114,7 @@ public final class ServerProcess implements AutoCloseable {
             reader.setDaemon(true);
             reader.start();
             URI uri = listening.get(60, TimeUnit.SECONDS);
-            ServerProcess server = new ServerProcess(p, uri);
-            return server;
+            return new ServerProcess(p, uri, lines);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
@@ -78,6 +124,13 @@ public final class ServerProcess implements AutoCloseable {
 
     public URI baseUri() {
         return baseUri;
+    }
+
+    /** What it has printed so far. */
+    public List<String> output() {
+        synchronized (output) {
+            return List.copyOf(output);
+        }
     }
 
     /** SIGKILL: no shutdown hook, no graceful anything. */
