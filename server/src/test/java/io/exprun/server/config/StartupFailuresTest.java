@@ -62,6 +62,19 @@ class StartupFailuresTest {
     }
 
     @Test
+    void at_debug_level_the_stack_trace_follows_the_two_lines() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_PORT", String.valueOf(taken.getLocalPort()),
+                    "EXPRUN_API_KEYS", "k:t", "EXPRUN_LOG_LEVEL", "DEBUG"), work, List.of());
+
+            assertThat(exited.status()).isEqualTo(StartupFailure.EXIT_FAILED);
+            assertThat(exited.lines()).anyMatch(l -> l.startsWith("exprun: cannot start: port "));
+            assertThat(exited.hasStackTrace()).as("the trace at DEBUG").isTrue();
+            assertThat(exited.lines()).anyMatch(l -> l.contains("java.net.BindException"));
+        }
+    }
+
+    @Test
     void a_second_start_on_the_same_data_directory_says_it_is_in_use() {
         try (ServerProcess first = ServerProcess.start(Map.of("EXPRUN_WORKERS", "0"), work)) {
             Exited second = ServerProcess.runUntilExit(Map.of("EXPRUN_API_KEYS", "k:t"), work, List.of());
