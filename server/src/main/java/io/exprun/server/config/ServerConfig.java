@@ -51,7 +51,7 @@ public record ServerConfig(
     }
 
     /**
-     * EXPRUN_PORT, EXPRUN_BIND, EXPRUN_DB_URL/USER/PASSWORD, EXPRUN_API_KEYS, EXPRUN_CATALOG, EXPRUN_WORKERS, …
+     * EXPRUN_PORT, EXPRUN_BIND, EXPRUN_DB_URL/USER/PASSWORD/POOL_SIZE, EXPRUN_API_KEYS, EXPRUN_CATALOG, EXPRUN_WORKERS, …
      *
      * @throws IllegalArgumentException naming the variable, its value and what it should be
      */
@@ -70,6 +70,8 @@ public record ServerConfig(
                 Double.parseDouble(v)), "a probability between 0 and 1");
         c = setting(env, "EXPRUN_LEASE_MS", c, (v, x) -> x.withLease(Duration.ofMillis(Long.parseLong(v))),
                 "milliseconds");
+        c = setting(env, "EXPRUN_DB_POOL_SIZE", c, (v, x) -> x.withDbPoolSize(atLeastOne(Integer.parseInt(v))),
+                "a number of connections >= 1");
         return c;
     }
 
@@ -91,6 +93,13 @@ public record ServerConfig(
             String why = e instanceof NumberFormatException ? "not a number" : e.getMessage();
             throw new IllegalArgumentException(name + "=" + shown + " is invalid (" + why + "): expected " + expected, e);
         }
+    }
+
+    private static int atLeastOne(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("must be at least 1");
+        }
+        return n;
     }
 
     private static boolean has(Map<String, String> env, String name) {

@@ -35,6 +35,12 @@ class StartupFailuresOnPostgresTest {
     @TempDir
     Path work;
 
+    /** Role names unique to this JVM: a PostgreSQL of your own (EXPRUN_TEST_PG_URL) keeps roles between runs. */
+    private static final String RUN = "_" + ProcessHandle.current().pid();
+    private static final String PW_ROLE = "exprun_pw" + RUN;
+    private static final String CONNECT_ROLE = "exprun_connect" + RUN;
+    private static final String README_ROLE = "exprun_readme" + RUN;
+
     /** The database's URL without the embedded server's {@code ?user=postgres}, which would override EXPRUN_DB_USER. */
     private static String bareUrl(Postgres.Db db) {
         return db.url().replaceFirst("\\?.*$", "");
@@ -73,16 +79,16 @@ class StartupFailuresOnPostgresTest {
     @Test
     void a_wrong_password_says_so_and_names_the_user() throws Exception {
         Postgres.Db db = Postgres.freshDatabase();
-        sql(db, "CREATE ROLE exprun_pw LOGIN PASSWORD 'right-password'");
-        Postgres.requirePassword(db, "exprun_pw");
-        Poll.until(() -> loginFailsWith(bareUrl(db), "exprun_pw", "wrong-password"), "28P01"::equals, Duration.ofSeconds(10));
+        sql(db, "CREATE ROLE " + PW_ROLE + " LOGIN PASSWORD 'right-password'");
+        Postgres.requirePassword(db, PW_ROLE);
+        Poll.until(() -> loginFailsWith(bareUrl(db), PW_ROLE, "wrong-password"), "28P01"::equals, Duration.ofSeconds(10));
 
         Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_API_KEYS", "k:t", "EXPRUN_DB_URL", bareUrl(db),
-                "EXPRUN_DB_USER", "exprun_pw", "EXPRUN_DB_PASSWORD", "wrong-password"), work, List.of());
+                "EXPRUN_DB_USER", PW_ROLE, "EXPRUN_DB_PASSWORD", "wrong-password"), work, List.of());
 
         assertTwoLinesNoTrace(exited, StartupFailure.EXIT_FAILED);
         assertThat(cause(exited)).matches("exprun: cannot start: PostgreSQL at [^ ]+ refused the login of user "
-                + "'exprun_pw': wrong password");
+                + "'" + PW_ROLE + "': wrong password");
         assertThat(fix(exited)).contains("EXPRUN_DB_USER", "EXPRUN_DB_PASSWORD");
     }
 
@@ -91,26 +97,42 @@ class StartupFailuresOnPostgresTest {
         Postgres.Db db = Postgres.freshDatabase();
         String database = databaseName(db);
         // the README's commands for a role that does not own the database, minus the schema grant
-        sql(db, "CREATE ROLE exprun_connect LOGIN PASSWORD 'pw'",
+        sql(db, "CREATE ROLE " + CONNECT_ROLE + " LOGIN PASSWORD 'pw'",
                 "REVOKE ALL ON DATABASE " + database + " FROM PUBLIC",
-                "GRANT CONNECT ON DATABASE " + database + " TO exprun_connect");
+                "GRANT CONNECT ON DATABASE " + database + " TO " + CONNECT_ROLE);
         Map<String, String> env = Map.of("EXPRUN_API_KEYS", "k:t", "EXPRUN_DB_URL", bareUrl(db),
-                "EXPRUN_DB_USER", "exprun_connect", "EXPRUN_DB_PASSWORD", "pw", "EXPRUN_WORKERS", "0");
+                "EXPRUN_DB_USER", CONNECT_ROLE, "EXPRUN_DB_PASSWORD", "pw", "EXPRUN_WORKERS", "0");
 
         Exited refused = ServerProcess.runUntilExit(env, work, List.of());
 
         assertTwoLinesNoTrace(refused, StartupFailure.EXIT_FAILED);
-        assertThat(cause(refused)).matches("exprun: cannot start: user 'exprun_connect' may not create exprun's tables "
+        assertThat(cause(refused)).matches("exprun: cannot start: user '" + CONNECT_ROLE + "' may not create exprun's tables "
                 + "in PostgreSQL at [^ ]+ \\(ERROR: permission denied for schema public.*\\)");
-        assertThat(fix(refused)).contains("GRANT USAGE, CREATE ON SCHEMA public TO exprun_connect");
+        assertThat(fix(refused)).contains("GRANT USAGE, CREATE ON SCHEMA public TO " + CONNECT_ROLE);
 
         // the grant the fix names, run in the exprun database as its owner (the README's step)
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
              Statement s = c.createStatement()) {
-            s.execute("GRANT USAGE, CREATE ON SCHEMA public TO exprun_connect");
+            s.execute("GRANT USAGE, CREATE ON SCHEMA public TO " + CONNECT_ROLE);
         }
         try (ServerProcess started = ServerProcess.start(env, work)) {
             assertThat(started.baseUri()).isNotNull();
+        }
+    }
+
+    @Test
+    void the_readmes_role_and_database_commands_are_all_exprun_needs() throws Exception {
+        Postgres.Db admin = Postgres.freshDatabase();
+        String database = "exprun_readme_" + ProcessHandle.current().pid();
+        // README, "Running on PostgreSQL": the two psql commands, verbatim apart from names and password
+        sql(admin, "CREATE ROLE " + README_ROLE + " LOGIN PASSWORD 'change-me'",
+                "CREATE DATABASE " + database + " OWNER " + README_ROLE);
+        String url = bareUrl(admin).replaceFirst("/[^/]+$", "/" + database);
+
+        try (ServerProcess started = ServerProcess.start(Map.of("EXPRUN_DB_URL", url, "EXPRUN_DB_USER", README_ROLE,
+                "EXPRUN_DB_PASSWORD", "change-me", "EXPRUN_WORKERS", "0"), work)) {
+            assertThat(new io.exprun.server.testing.Http(started.baseUri(), io.exprun.server.testing.RunFixtures.KEY_A)
+                    .get("/readyz").status()).isEqualTo(200);
         }
     }
 
