@@ -1,5 +1,6 @@
 package io.exprun.server;
 
+import ch.qos.logback.classic.LoggerContext;
 import io.exprun.server.config.DataDirectory;
 import io.exprun.server.config.DevKey;
 import io.exprun.server.config.ServerConfig;
@@ -33,6 +34,9 @@ public final class Main {
         } catch (StartupFailure failure) {
             failure.lines().forEach(System.err::println);
             log.debug("start-up failed", failure.getCause() != null ? failure.getCause() : failure);
+            if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logging) {
+                logging.stop(); // drains the async appender: the DEBUG trace must not be lost to the exit
+            }
             System.exit(failure.exitStatus());
             return;
         }
