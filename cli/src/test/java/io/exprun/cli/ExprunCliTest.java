@@ -56,6 +56,36 @@ class ExprunCliTest {
     }
 
     @Test
+    void list_pages_follow_the_cursor_the_api_gives() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            server.fixtures().runIn(TENANT_A, LifecycleStatus.QUEUED);
+        }
+
+        CliRun first = exprun("runs", "list", "--status", "queued", "--limit", "2");
+        String cursor = first.err().lines().filter(l -> l.startsWith("more: add --after ")).findFirst().orElseThrow()
+                .substring("more: add --after ".length());
+        CliRun firstJson = exprun("runs", "list", "--status", "queued", "--limit", "2", "--json");
+        CliRun second = exprun("runs", "list", "--status", "queued", "--limit", "2", "--after", cursor);
+
+        assertThat(first.out().lines()).hasSize(3); // header + 2
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(firstJson.out())
+                .at("/list_metadata/after").asText()).isEqualTo(cursor);
+        assertThat(second.exit()).isZero();
+        assertThat(second.out().lines().skip(1).toList()).isNotEmpty()
+                .noneMatch(row -> first.out().contains(row.split("\\s+")[0]));
+    }
+
+    @Test
+    void options_may_also_follow_the_command() {
+        Run run = server.fixtures().runIn(TENANT_A, LifecycleStatus.PENDING);
+
+        CliRun get = CliRun.exprun("runs", "get", run.id(), "--url", server.baseUri().toString(), "--api-key", KEY_A);
+
+        assertThat(get.exit()).isZero();
+        assertThat(get.out()).contains("status      pending");
+    }
+
+    @Test
     void a_missing_run_exits_1_with_the_servers_code_message_and_request_id_on_one_line() {
         CliRun missing = exprun("runs", "get", "exprun_nope");
 
