@@ -91,6 +91,20 @@ class CliJsonTest {
     }
 
     @Test
+    void printing_the_client_model_instead_would_not_pass_the_byte_for_byte_check() throws Exception {
+        // negative control: the previous implementation re-serialized the generated model; its bytes differ
+        Run run = server.fixtures().runIn(TENANT_A, LifecycleStatus.ERROR);
+        String sent = http.get(RUNS + "/" + run.id()).body();
+        ObjectMapper clientMapper = io.exprun.client.ExprunClient.builder().baseUrl(server.baseUri().toString()).build()
+                .apiClient().getObjectMapper();
+
+        String reserialized = clientMapper.writeValueAsString(clientMapper.readValue(sent,
+                io.exprun.client.generated.model.ExperimentRun.class));
+
+        assertThat(reserialized).isNotEqualTo(sent);
+    }
+
+    @Test
     void list_json_is_the_apis_envelope_byte_for_byte() throws Exception {
         Run cancelled = server.fixtures().runIn(TENANT_A, LifecycleStatus.CANCELLED);
 
