@@ -25,7 +25,7 @@ public final class ServerProcess implements AutoCloseable {
 
     private final Process process;
     private final URI baseUri;
-    private final List<String> output; // appended to by the reader thread for as long as the process prints
+    private final List<String> output;
 
     private ServerProcess(Process process, URI baseUri, List<String> output) {
         this.process = process;
@@ -33,57 +33,19 @@ public final class ServerProcess implements AutoCloseable {
         this.output = output;
     }
 
-    /** How a start that ended by itself went: its exit status and every line it printed (stdout and stderr). */
-    public record Exited(int status, List<String> lines) {
-        /** True when a line looks like part of a Java stack trace. */
-        public boolean hasStackTrace() {
-            return lines.stream().anyMatch(l -> l.matches("\\s+at [\\w$.]+\\(.*") || l.startsWith("Caused by")
-                    || l.contains("Exception in thread"));
-        }
-    }
-
-    /**
-     * Runs {@code Main} with exactly these EXPRUN_* settings (EXPRUN_PORT defaults to 0, no API keys are added) and the
-     * production logging configuration, and waits for it to exit by itself: for starts that must fail.
-     *
-     * @param launcher words put before {@code java}, e.g. {@code setpriv …} to drop privileges; may be empty
-     */
-    public static Exited runUntilExit(Map<String, String> env, Path workDir, List<String> launcher) {
-        List<String> command = new ArrayList<>(launcher);
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-Dlogback.configurationFile=logback.xml", "-cp", classpath(), "io.exprun.server.Main"));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("EXPRUN_"));
-        pb.environment().put("EXPRUN_PORT", "0");
-        pb.environment().putAll(env);
-        try {
-            Process p = pb.start();
-            List<String> lines;
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                lines = out.lines().toList(); // until the process closes its output: it exits
-            }
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("exprun did not exit: " + lines);
-            }
-            return new Exited(p.exitValue(), lines);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String classpath() {
-        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    }
-
     /** Starts {@code io.exprun.server.Main} on a free port with these EXPRUN_* settings; waits until it listens. */
     public static ServerProcess start(Map<String, String> env, Path workDir) {
-        String classpath = classpath();
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", classpath, "io.exprun.server.Main")
+        return start(env, workDir, List.of());
+    }
+
+    /** As {@link #start(Map, Path)}, with extra JVM options (e.g. {@code -Dlogback.configurationFile=logback.xml}). */
+    public static ServerProcess start(Map<String, String> env, Path workDir, List<String> jvmOptions) {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classpath, "io.exprun.server.Main"));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true);
         pb.environment().putAll(env);
@@ -114,7 +76,8 @@ public final class ServerProcess implements AutoCloseable {
             reader.setDaemon(true);
             reader.start();
             URI uri = listening.get(60, TimeUnit.SECONDS);
-            return new ServerProcess(p, uri, lines);
+            ServerProcess server = new ServerProcess(p, uri, lines);
+            return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
@@ -126,7 +89,7 @@ public final class ServerProcess implements AutoCloseable {
         return baseUri;
     }
 
-    /** What it has printed so far. */
+    /** Every line the process has printed so far (stdout and stderr). */
     public List<String> output() {
         synchronized (output) {
             return List.copyOf(output);
@@ -155,6 +118,49 @@ public final class ServerProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 kill();
             }
+        }
+    }
+
+    /** How a start that ended by itself went: its exit status and every line it printed (stdout and stderr). */
+    public record Exited(int status, List<String> lines) {
+        /** True when a line looks like part of a Java stack trace. */
+        public boolean hasStackTrace() {
+            return lines.stream().anyMatch(l -> l.matches("\\s+at [\\w$.]+\\(.*") || l.startsWith("Caused by")
+                    || l.contains("Exception in thread"));
+        }
+    }
+
+    /**
+     * Runs {@code Main} with exactly these EXPRUN_* settings (EXPRUN_PORT defaults to 0, no API keys are added) and the
+     * production logging configuration, and waits for it to exit by itself: for starts that must fail.
+     *
+     * @param launcher words put before {@code java}, e.g. {@code setpriv …} to drop privileges; may be empty
+     */
+    public static Exited runUntilExit(Map<String, String> env, Path workDir, List<String> launcher) {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-Dlogback.configurationFile=logback.xml", "-cp", classpath, "io.exprun.server.Main"));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("EXPRUN_"));
+        pb.environment().put("EXPRUN_PORT", "0");
+        pb.environment().putAll(env);
+        try {
+            Process p = pb.start();
+            List<String> lines;
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                lines = out.lines().toList(); // until the process closes its output: it exits
+            }
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("exprun did not exit: " + lines);
+            }
+            return new Exited(p.exitValue(), lines);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }
