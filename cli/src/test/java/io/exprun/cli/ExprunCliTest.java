@@ -111,7 +111,8 @@ class ExprunCliTest {
 
         assertThat(tooMany.exit()).isEqualTo(1);
         assertThat(tooMany.err().lines()).first().asString().startsWith("exprun: 422");
-        assertThat(tooMany.err()).contains("  query.limit: Input should be between 1 and 100");
+        // the wording is the server's (pydantic's); the CLI's part is one "loc: msg" line per field error
+        assertThat(tooMany.err().lines()).anyMatch(l -> l.matches("  query\\.limit: Input should be .*100"));
         assertThat(tooMany.hasStackTrace()).isFalse();
     }
 
