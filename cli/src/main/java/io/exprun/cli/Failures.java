@@ -64,7 +64,7 @@ final class Failures {
             exit = Exit.API_REFUSED;
             if (json) {
                 // the API's error body as sent, when there is one
-                var sent = root.wire().last().filter(x -> x.status() == api.status() && x.body().length > 0);
+                var sent = root.wire().last().filter(x -> x.status() == api.status() && isJson(x.body()));
                 if (sent.isPresent()) {
                     err.flush();
                     Output.raw(cmd.getOut(), sent.get().bodyText());
@@ -108,6 +108,15 @@ final class Failures {
             return "unknown host";
         }
         return cause == null ? String.valueOf(c.getMessage()) : cause.toString();
+    }
+
+    /** The API answers errors in JSON; a proxy's HTML error page in front of it is not passed off as the API's. */
+    private static boolean isJson(byte[] body) {
+        try {
+            return body.length > 0 && JSON.readTree(body).isContainerNode();
+        } catch (java.io.IOException notJson) {
+            return false;
+        }
     }
 
     private static void printJson(PrintWriter out, ObjectNode node) {

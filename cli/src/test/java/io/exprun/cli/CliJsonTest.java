@@ -152,6 +152,34 @@ class CliJsonTest {
     }
 
     @Test
+    void an_html_error_page_from_a_proxy_is_not_passed_off_as_the_apis_json() throws Exception {
+        // a gateway in front of exprun that answers 502 with HTML: a boundary exprun does not own
+        com.sun.net.httpserver.HttpServer gateway = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        gateway.createContext("/", exchange -> {
+            byte[] page = "<html><body>502 Bad Gateway</body></html>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/html");
+            exchange.sendResponseHeaders(502, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        gateway.start();
+        try {
+            URI url = URI.create("http://127.0.0.1:" + gateway.getAddress().getPort());
+
+            CliRun failed = CliRun.against(url, KEY_A, "runs", "get", "exprun_x", "--json");
+
+            assertThat(failed.exit()).isEqualTo(1);
+            JsonNode json = JSON.readTree(failed.out());
+            assertThat(json.get("error").asText()).isEqualTo("api");
+            assertThat(json.get("status").asInt()).isEqualTo(502);
+            assertThat(failed.err()).startsWith("exprun: 502");
+        } finally {
+            gateway.stop(0);
+        }
+    }
+
+    @Test
     void a_usage_error_under_json_is_a_json_object_naming_the_class() throws Exception {
         CliRun usage = CliRun.exprun("--url", "127.0.0.1:8080", "runs", "list", "--json");
 
