@@ -1,62 +1,87 @@
 package io.exprun.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.exprun.client.CancelledRun;
 import io.exprun.client.ExprunClient;
-import io.exprun.client.ExprunException;
-import io.exprun.client.RunLifecycle;
-import io.exprun.client.RunQuery;
-import io.exprun.client.generated.model.CreateExperimentRunRequest;
-import io.exprun.client.generated.model.ExperimentResult;
-import io.exprun.client.generated.model.ExperimentRun;
-import io.exprun.client.generated.model.LifecycleStatus;
-import io.exprun.client.generated.model.Timing;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-import java.io.PrintWriter;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Arrays;
 
 /**
- * {@code exprun runs list|get|create|cancel|results}: the experiment-runs API for people, as tables, or as JSON with
- * {@code --json}. Exit status: 0 done, 1 the API said no (message on stderr), 2 bad usage.
+ * {@code exprun runs list|get|create|cancel|results}: the experiment-runs API for people, as tables, or for scripts
+ * with {@code --json}, which prints the API's answer exactly as the server sent it. The exit status says what kind of
+ * failure happened (see {@link Exit}); {@link Failures} prints it.
  */
-@Command(name = "exprun", mixinStandardHelpOptions = true, version = "exprun 0.1.0",
+@Command(name = "exprun", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = ExprunCli.Version.class,
         description = "Create, inspect and cancel experiment runs.",
-        subcommands = ExprunCli.Runs.class)
-public final class ExprunCli {
+        subcommands = RunsCommand.class,
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+                "0:done",
+                "1:the API said no (an HTTP error status: 401, 404, 422, 429, 5xx, ...)",
+                "2:bad usage (unknown option, invalid value, a --url that is not http(s)://host[:port])",
+                "3:could not connect (no answer from --url: refused, unreachable, timed out)",
+                "4:unexpected failure inside exprun (please report it)"},
+        footerHeading = "%n",
+        footer = "With --json, stdout carries JSON in every case: the API's answer on success, the API's error body "
+                + "(or {\"error\":\"usage|connection|internal\",\"message\":...}) on failure; a one-line explanation "
+                + "goes to stderr.")
+public final class ExprunCli implements Runnable {
 
-    @Option(names = "--url", description = "Base URL of the exprun server (default: $EXPRUN_BASE_URL or http://127.0.0.1:8080)")
-    String url;
+    /** Exit statuses, one per kind of outcome; scripts branch on them. */
+    static final class Exit {
+        static final int OK = 0;
+        static final int API_REFUSED = 1;
+        static final int USAGE = 2;
+        static final int NO_CONNECTION = 3;
+        static final int INTERNAL = 4;
 
-    @Option(names = "--api-key", description = "API key (default: $EXPRUN_API_KEY)")
+        private Exit() {
+        }
+    }
+
+    @Option(names = "--url", paramLabel = "URL", scope = CommandLine.ScopeType.INHERIT, converter = HttpUrl.class,
+            defaultValue = "${env:EXPRUN_BASE_URL:-http://127.0.0.1:8080}",
+            description = "Base URL of the exprun server, e.g. http://127.0.0.1:8080 (default: $EXPRUN_BASE_URL, "
+                    + "else ${DEFAULT-VALUE})")
+    URI url;
+
+    @Option(names = "--api-key", paramLabel = "KEY", scope = CommandLine.ScopeType.INHERIT, defaultValue = "${env:EXPRUN_API_KEY}",
+            description = "API key (default: $EXPRUN_API_KEY)")
     String apiKey;
 
-    @Option(names = "--json", description = "Print the API's JSON instead of a table", scope = CommandLine.ScopeType.INHERIT)
+    @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT, description = "Print the API's JSON exactly as the server sent it")
     boolean json;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final WireTap wire = new WireTap();
     private ExprunClient client;
 
     ExprunClient client() {
         if (client == null) {
-            ExprunClient.Builder b = ExprunClient.builder();
-            if (url != null) {
-                b.baseUrl(url);
-            }
-            if (apiKey != null) {
-                b.apiKey(apiKey);
-            }
-            client = b.build();
+            client = ExprunClient.builder()
+                    .baseUrl(url.toString())
+                    .apiKey(apiKey)
+                    .httpClient(wire.builder())
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
         }
         return client;
+    }
+
+    WireTap wire() {
+        return wire;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: try 'exprun runs list'");
     }
 
     public static void main(String[] args) {
@@ -64,194 +89,43 @@ public final class ExprunCli {
     }
 
     static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new ExprunCli());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ExprunException api) {
-                cmd.getErr().println("exprun: " + api.getMessage()
-                        + api.requestId().map(id -> " (request id " + id + ")").orElse(""));
-                return 1;
-            }
-            throw e;
-        });
+        ExprunCli root = new ExprunCli();
+        CommandLine cli = new CommandLine(root);
+        Failures failures = new Failures(root);
+        cli.setParameterExceptionHandler((e, args) -> failures.usage(e, Arrays.asList(args).contains("--json")));
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> failures.execution(e, cmd));
         return cli;
     }
 
-    @Command(name = "runs", description = "Experiment runs.", mixinStandardHelpOptions = true,
-            subcommands = {Runs.ListRuns.class, Runs.Get.class, Runs.Create.class, Runs.Cancel.class, Runs.Results.class})
-    static final class Runs {
-        @CommandLine.ParentCommand
-        ExprunCli root;
-
-        @Command(name = "list", description = "List runs, newest first.")
-        static final class ListRuns extends Sub {
-            @Option(names = "--status", description = "Only this status: ${COMPLETION-CANDIDATES}")
-            LifecycleStatus status;
-            @Option(names = "--experiment", description = "Only runs of this experiment")
-            String experiment;
-            @Option(names = "--limit", defaultValue = "20", description = "How many (default: ${DEFAULT-VALUE})")
-            int limit;
-
-            @Override
-            public Integer call() throws Exception {
-                RunQuery q = RunQuery.all().status(status).experimentId(experiment).pageSize(Math.min(limit, 100));
-                List<ExperimentRun> runs = root().client().runs(q).limit(limit).toList();
-                if (root().json) {
-                    return printJson(runs);
-                }
-                List<String[]> rows = new ArrayList<>();
-                rows.add(new String[]{"ID", "STATUS", "EXPERIMENT", "DOCS", "ERRORS", "CREATED"});
-                for (ExperimentRun r : runs) {
-                    rows.add(new String[]{r.getId(), RunLifecycle.of(r.getLifecycle()).status(), r.getExperimentId(),
-                            r.getCompletedDocumentCount() + "/" + r.getDocumentCount(), String.valueOf(r.getErrorCount()),
-                            time(r.getTiming() == null ? null : r.getTiming().getCreatedAt())});
-                }
-                table(rows);
-                return 0;
+    /** Accepts only absolute http(s) URLs with a host, so {@code 127.0.0.1:8080} fails here, not as a stack trace. */
+    static final class HttpUrl implements CommandLine.ITypeConverter<URI> {
+        @Override
+        public URI convert(String value) {
+            String hint = "'" + value + "' is not a URL of the form http://host[:port]";
+            URI uri;
+            try {
+                uri = new URI(value.trim());
+            } catch (URISyntaxException e) {
+                throw new CommandLine.TypeConversionException(hint + suggestion(value));
             }
+            String scheme = uri.getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                    || uri.getHost() == null) {
+                throw new CommandLine.TypeConversionException(hint + suggestion(value));
+            }
+            return uri;
         }
 
-        @Command(name = "get", description = "Show one run.")
-        static final class Get extends Sub {
-            @Parameters(paramLabel = "RUN_ID")
-            String runId;
-
-            @Override
-            public Integer call() throws Exception {
-                ExperimentRun run = root().client().getRun(runId);
-                return root().json ? printJson(run) : printRun(run);
-            }
+        private static String suggestion(String value) {
+            return value.contains("://") ? "" : "; did you mean http://" + value.trim() + " ?";
         }
+    }
 
-        @Command(name = "create", description = "Start a run of an experiment.")
-        static final class Create extends Sub {
-            @Parameters(paramLabel = "EXPERIMENT_ID")
-            String experimentId;
-            @Option(names = "--workflow", description = "The experiment's workflow id (checked by the server)")
-            String workflow;
-
-            @Override
-            public Integer call() throws Exception {
-                ExperimentRun run = root().client().createRun(
-                        new CreateExperimentRunRequest().experimentId(experimentId).workflowId(workflow));
-                return root().json ? printJson(run) : printRun(run);
-            }
-        }
-
-        @Command(name = "cancel", description = "Cancel a pending, queued or running run and its unfinished results.")
-        static final class Cancel extends Sub {
-            @Parameters(paramLabel = "RUN_ID")
-            String runId;
-
-            @Override
-            public Integer call() throws Exception {
-                CancelledRun cancelled = root().client().cancel(runId);
-                if (root().json) {
-                    return printJson(cancelled);
-                }
-                out().println("cancelled " + cancelled.runId() + " (" + cancelled.lifecycle().reason() + ") at "
-                        + time(cancelled.timing() == null ? null : cancelled.timing().getCompletedAt()));
-                return 0;
-            }
-        }
-
-        @Command(name = "results", description = "The per-document results of a run.")
-        static final class Results extends Sub {
-            @Parameters(paramLabel = "RUN_ID")
-            String runId;
-
-            @Override
-            public Integer call() throws Exception {
-                List<ExperimentResult> results = root().client().results(runId).toList();
-                if (root().json) {
-                    return printJson(results);
-                }
-                List<String[]> rows = new ArrayList<>();
-                rows.add(new String[]{"RESULT", "DOCUMENT", "STATUS", "DETAIL", "DURATION"});
-                for (ExperimentResult r : results) {
-                    RunLifecycle l = RunLifecycle.of(r.getLifecycle());
-                    String detail = l instanceof RunLifecycle.Failed f ? f.message()
-                            : l instanceof RunLifecycle.Cancelled c ? String.valueOf(c.reason()) : "";
-                    rows.add(new String[]{r.getId(), r.getDocumentId(), l.status(), detail, duration(r.getTiming())});
-                }
-                table(rows);
-                return 0;
-            }
-        }
-
-        /** What every runs subcommand shares: the root options, output, formatting. */
-        abstract static class Sub implements Callable<Integer> {
-            @CommandLine.ParentCommand
-            Runs runs;
-            @CommandLine.Spec
-            CommandLine.Model.CommandSpec spec;
-
-            ExprunCli root() {
-                return runs.root;
-            }
-
-            PrintWriter out() {
-                return spec.commandLine().getOut();
-            }
-
-            int printJson(Object value) throws Exception {
-                ObjectMapper mapper = root().client().apiClient().getObjectMapper().copy()
-                        .enable(SerializationFeature.INDENT_OUTPUT);
-                out().println(mapper.writeValueAsString(value));
-                return 0;
-            }
-
-            int printRun(ExperimentRun r) {
-                RunLifecycle l = RunLifecycle.of(r.getLifecycle());
-                List<String[]> rows = new ArrayList<>();
-                rows.add(new String[]{"id", r.getId()});
-                rows.add(new String[]{"status", l.status()});
-                if (l instanceof RunLifecycle.Failed f) {
-                    rows.add(new String[]{"error", f.message()});
-                }
-                if (l instanceof RunLifecycle.Cancelled c) {
-                    rows.add(new String[]{"reason", String.valueOf(c.reason())});
-                }
-                rows.add(new String[]{"experiment", r.getExperimentId()});
-                rows.add(new String[]{"workflow", r.getWorkflowId() + " (" + r.getWorkflowVersionId() + ")"});
-                rows.add(new String[]{"block", r.getBlockId() + " (" + r.getBlockType() + ")"});
-                rows.add(new String[]{"documents", r.getCompletedDocumentCount() + "/" + r.getDocumentCount()
-                        + " done, " + r.getErrorCount() + " failed"});
-                rows.add(new String[]{"created", time(r.getTiming().getCreatedAt())});
-                rows.add(new String[]{"started", time(r.getTiming().getStartedAt())});
-                rows.add(new String[]{"finished", time(r.getTiming().getCompletedAt())});
-                for (String[] row : rows) {
-                    out().printf("%-11s %s%n", row[0], row[1]);
-                }
-                return 0;
-            }
-
-            void table(List<String[]> rows) {
-                int[] widths = new int[rows.get(0).length];
-                for (String[] row : rows) {
-                    for (int i = 0; i < row.length; i++) {
-                        widths[i] = Math.max(widths[i], row[i] == null ? 0 : row[i].length());
-                    }
-                }
-                for (String[] row : rows) {
-                    StringBuilder line = new StringBuilder();
-                    for (int i = 0; i < row.length; i++) {
-                        line.append(String.format("%-" + widths[i] + "s", row[i] == null ? "" : row[i]));
-                        if (i < row.length - 1) {
-                            line.append("  ");
-                        }
-                    }
-                    out().println(line.toString().stripTrailing());
-                }
-            }
-
-            static String time(OffsetDateTime t) {
-                return t == null ? "-" : t.withOffsetSameInstant(ZoneOffset.UTC)
-                        .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'"));
-            }
-
-            static String duration(Timing t) {
-                return t == null || t.getDurationMs() == null ? "-" : t.getDurationMs() + " ms";
-            }
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = ExprunCli.class.getPackage().getImplementationVersion();
+            return new String[]{"exprun " + (v == null ? "dev" : v)};
         }
     }
 }

@@ -1,16 +1,22 @@
 package io.exprun.server;
 
+import ch.qos.logback.classic.LoggerContext;
+import io.exprun.server.config.DataDirectory;
+import io.exprun.server.config.DevKey;
 import io.exprun.server.config.ServerConfig;
+import io.exprun.server.config.StartupFailure;
+import io.exprun.server.ops.StartupBanner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.SecureRandom;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
-/** Starts exprun from EXPRUN_* environment variables and runs until SIGTERM/Ctrl-C. */
+/**
+ * Starts exprun from EXPRUN_* environment variables and runs until SIGTERM/Ctrl-C. A start that fails prints what
+ * went wrong and what to do in two lines ({@link StartupFailure}) and exits non-zero; the stack trace is logged at
+ * DEBUG only (EXPRUN_LOG_LEVEL=DEBUG).
+ */
 public final class Main {
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -18,26 +24,23 @@ public final class Main {
     private Main() {
     }
 
-    public static void main(String[] args) throws Exception {
-        ServerConfig config;
+    private record Started(ExprunServer server, ServerConfig config, DevKey devKey) {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Started started;
         try {
-            config = ServerConfig.fromEnv(System.getenv());
-        } catch (IllegalArgumentException e) {
-            System.err.println("exprun: " + e.getMessage());
-            System.exit(2);
+            started = start(System.getenv());
+        } catch (StartupFailure failure) {
+            failure.lines().forEach(System.err::println);
+            log.debug("start-up failed", failure.getCause() != null ? failure.getCause() : failure);
+            if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logging) {
+                logging.stop(); // drains the async appender: the DEBUG trace must not be lost to the exit
+            }
+            System.exit(failure.exitStatus());
             return;
         }
-        String devKey = null;
-        if (config.apiKeys().isEmpty()) {
-            // no keys configured: a fresh development key, printed once so the person who started it can use it
-            byte[] random = new byte[18];
-            new SecureRandom().nextBytes(random);
-            devKey = "rt_test_" + HexFormat.of().formatHex(random);
-            Map<String, String> keys = new LinkedHashMap<>();
-            keys.put(devKey, "dev");
-            config = config.withApiKeys(keys);
-        }
-        ExprunServer server = ExprunServer.start(config);
+        ExprunServer server = started.server();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("shutting down");
@@ -45,20 +48,34 @@ public final class Main {
             stopped.countDown();
         }, "exprun-shutdown"));
 
+        ServerConfig config = started.config();
         String db = config.isEmbeddedDb() ? "embedded H2 (" + config.dbUrl().split(";")[0] + ")" : "PostgreSQL";
         log.info("exprun listening on {} (database: {}, workers: {})", server.baseUri(), db, config.workers());
-        if (devKey != null) {
-            System.out.println();
-            System.out.println("  exprun is listening on " + server.baseUri());
-            System.out.println("  No EXPRUN_API_KEYS set: generated a development key for tenant 'dev':");
-            System.out.println("    export EXPRUN_API_KEY=" + devKey);
-            System.out.println("    curl -H \"Authorization: Bearer $EXPRUN_API_KEY\" " + server.baseUri()
-                    + "v1/workflows/experiments/runs");
-            System.out.println();
-        } else {
-            System.out.println("exprun is listening on " + server.baseUri()
-                    + " — authenticate with: Authorization: Bearer <one of the EXPRUN_API_KEYS keys>");
-        }
+        StartupBanner.lines(server.baseUri(), db, started.devKey()).forEach(System.out::println);
         stopped.await();
+    }
+
+    /** Configuration, data directory, key, server: each step's failure becomes a {@link StartupFailure}. */
+    private static Started start(Map<String, String> env) {
+        ServerConfig config;
+        try {
+            config = ServerConfig.fromEnv(env);
+        } catch (IllegalArgumentException e) {
+            throw StartupFailure.invalidSetting(e);
+        }
+        DataDirectory dataDir = DataDirectory.of(config);
+        try {
+            DevKey devKey = null;
+            if (config.isEmbeddedDb() || config.apiKeys().isEmpty()) {
+                dataDir.ensureWritable();
+            }
+            if (config.apiKeys().isEmpty()) {
+                devKey = DevKey.loadOrCreate(dataDir);
+                config = config.withApiKeys(Map.of(devKey.key(), DevKey.TENANT));
+            }
+            return new Started(ExprunServer.start(config), config, devKey);
+        } catch (Exception | LinkageError e) {
+            throw StartupFailure.explain(e, config, dataDir);
+        }
     }
 }

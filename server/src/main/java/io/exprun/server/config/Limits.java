@@ -1,7 +1,6 @@
 package io.exprun.server.config;
 
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * How much the server waits and queues before it says no. Small on purpose: a caller is better served by a fast 503
@@ -29,26 +28,8 @@ public record Limits(Duration dbConnectTimeout, int httpQueue, Duration bodyTime
         }
     }
 
-    static Limits fromEnv(Map<String, String> env) {
-        Limits l = DEFAULTS;
-        try {
-            if (env.get("EXPRUN_DB_CONNECT_TIMEOUT_MS") != null) {
-                l = new Limits(Duration.ofMillis(Long.parseLong(env.get("EXPRUN_DB_CONNECT_TIMEOUT_MS").trim())),
-                        l.httpQueue, l.bodyTimeout, l.dbProbeInterval);
-            }
-            if (env.get("EXPRUN_HTTP_QUEUE") != null) {
-                l = new Limits(l.dbConnectTimeout, Integer.parseInt(env.get("EXPRUN_HTTP_QUEUE").trim()), l.bodyTimeout,
-                        l.dbProbeInterval);
-            }
-            if (env.get("EXPRUN_BODY_TIMEOUT_MS") != null) {
-                l = new Limits(l.dbConnectTimeout, l.httpQueue,
-                        Duration.ofMillis(Long.parseLong(env.get("EXPRUN_BODY_TIMEOUT_MS").trim())), l.dbProbeInterval);
-            }
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("invalid number in EXPRUN_DB_CONNECT_TIMEOUT_MS, EXPRUN_HTTP_QUEUE or "
-                    + "EXPRUN_BODY_TIMEOUT_MS: " + e.getMessage(), e);
-        }
-        return l;
+    public Limits withDbConnectTimeout(Duration d) {
+        return new Limits(d, httpQueue, bodyTimeout, dbProbeInterval);
     }
 
     public Limits withHttpQueue(int n) {

@@ -52,27 +52,62 @@ public record ServerConfig(
                 Duration.ofSeconds(10), 16, Limits.DEFAULTS);
     }
 
-    /** EXPRUN_PORT, EXPRUN_BIND, EXPRUN_DB_URL/USER/PASSWORD, EXPRUN_API_KEYS, EXPRUN_CATALOG, EXPRUN_WORKERS, … */
+    /**
+     * EXPRUN_PORT, EXPRUN_BIND, EXPRUN_DB_URL/USER/PASSWORD/POOL_SIZE, EXPRUN_API_KEYS, EXPRUN_CATALOG, EXPRUN_WORKERS, …
+     *
+     * @throws IllegalArgumentException naming the variable, its value and what it should be
+     */
     public static ServerConfig fromEnv(Map<String, String> env) {
         ServerConfig c = defaults();
-        try {
-            if (has(env, "EXPRUN_PORT")) c = c.withPort(Integer.parseInt(env.get("EXPRUN_PORT").trim()));
-            if (has(env, "EXPRUN_BIND")) c = c.withBind(env.get("EXPRUN_BIND").trim());
-            if (has(env, "EXPRUN_DB_URL")) c = c.withDb(env.get("EXPRUN_DB_URL").trim(), env.get("EXPRUN_DB_USER"),
-                    env.get("EXPRUN_DB_PASSWORD"));
-            if (has(env, "EXPRUN_API_KEYS")) c = c.withApiKeys(ApiKeys.parse(env.get("EXPRUN_API_KEYS")));
-            if (has(env, "EXPRUN_CATALOG")) c = c.withCatalog(Path.of(env.get("EXPRUN_CATALOG").trim()));
-            if (has(env, "EXPRUN_WORKERS")) c = c.withWorkers(Integer.parseInt(env.get("EXPRUN_WORKERS").trim()));
-            if (has(env, "EXPRUN_SIM_DOC_MS")) c = c.withSimulation(Long.parseLong(env.get("EXPRUN_SIM_DOC_MS").trim()),
-                    c.simFailureRate());
-            if (has(env, "EXPRUN_SIM_FAILURE_RATE")) c = c.withSimulation(c.simDocMillis(),
-                    Double.parseDouble(env.get("EXPRUN_SIM_FAILURE_RATE").trim()));
-            if (has(env, "EXPRUN_LEASE_MS")) c = c.withLease(Duration.ofMillis(Long.parseLong(env.get("EXPRUN_LEASE_MS").trim())));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("invalid number in EXPRUN_* configuration: " + e.getMessage(), e);
-        }
-        c = c.withLimits(Limits.fromEnv(env));
+        c = setting(env, "EXPRUN_PORT", c, (v, x) -> x.withPort(Integer.parseInt(v)), "a port number 0-65535");
+        c = setting(env, "EXPRUN_BIND", c, (v, x) -> x.withBind(v), "an address such as 127.0.0.1");
+        c = setting(env, "EXPRUN_DB_URL", c, (v, x) -> x.withDb(v, env.get("EXPRUN_DB_USER"),
+                env.get("EXPRUN_DB_PASSWORD")), "a JDBC URL");
+        c = setting(env, "EXPRUN_API_KEYS", c, (v, x) -> x.withApiKeys(ApiKeys.parse(v)), "key1:tenantA,key2:tenantB");
+        c = setting(env, "EXPRUN_CATALOG", c, (v, x) -> x.withCatalog(Path.of(v)), "a file path");
+        c = setting(env, "EXPRUN_WORKERS", c, (v, x) -> x.withWorkers(Integer.parseInt(v)), "a number >= 0");
+        c = setting(env, "EXPRUN_SIM_DOC_MS", c, (v, x) -> x.withSimulation(Long.parseLong(v), x.simFailureRate()),
+                "milliseconds");
+        c = setting(env, "EXPRUN_SIM_FAILURE_RATE", c, (v, x) -> x.withSimulation(x.simDocMillis(),
+                Double.parseDouble(v)), "a probability between 0 and 1");
+        c = setting(env, "EXPRUN_LEASE_MS", c, (v, x) -> x.withLease(Duration.ofMillis(Long.parseLong(v))),
+                "milliseconds");
+        c = setting(env, "EXPRUN_DB_POOL_SIZE", c, (v, x) -> x.withDbPoolSize(atLeastOne(Integer.parseInt(v))),
+                "a number of connections >= 1");
+        c = setting(env, "EXPRUN_DB_CONNECT_TIMEOUT_MS", c, (v, x) -> x.withLimits(x.limits()
+                .withDbConnectTimeout(Duration.ofMillis(Long.parseLong(v)))), "milliseconds >= 250");
+        c = setting(env, "EXPRUN_HTTP_QUEUE", c, (v, x) -> x.withLimits(x.limits().withHttpQueue(Integer.parseInt(v))),
+                "a number of requests >= 0");
+        c = setting(env, "EXPRUN_BODY_TIMEOUT_MS", c, (v, x) -> x.withLimits(x.limits()
+                .withBodyTimeout(Duration.ofMillis(Long.parseLong(v)))), "milliseconds >= 100");
         return c;
+    }
+
+    private interface Setting {
+        ServerConfig apply(String value, ServerConfig config);
+    }
+
+    /** Applies one variable if set; a value that does not parse or fits no range names the variable and the fix. */
+    private static ServerConfig setting(Map<String, String> env, String name, ServerConfig c, Setting setting,
+                                        String expected) {
+        if (!has(env, name)) {
+            return c;
+        }
+        String value = env.get(name).trim();
+        try {
+            return setting.apply(value, c);
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            String shown = name.contains("KEYS") || name.contains("PASSWORD") ? "(value hidden)" : "'" + value + "'";
+            String why = e instanceof NumberFormatException ? "not a number" : e.getMessage();
+            throw new IllegalArgumentException(name + "=" + shown + " is invalid (" + why + "): expected " + expected, e);
+        }
+    }
+
+    private static int atLeastOne(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("must be at least 1");
+        }
+        return n;
     }
 
     private static boolean has(Map<String, String> env, String name) {

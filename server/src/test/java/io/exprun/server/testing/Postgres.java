@@ -26,6 +26,31 @@ public final class Postgres {
     public record Db(String url, String user, String password) {
     }
 
+    /**
+     * Makes the embedded server check {@code role}'s password (it trusts every local login by default), as any real
+     * PostgreSQL does; rules are added in front of pg_hba.conf and reloaded. A server of your own
+     * (EXPRUN_TEST_PG_URL) is left alone. The reload takes effect shortly after this returns: poll for it.
+     */
+    public static synchronized void requirePassword(Db db, String role) {
+        if (embedded == null) {
+            return;
+        }
+        try (Connection c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
+             Statement s = c.createStatement()) {
+            java.sql.ResultSet rs = s.executeQuery("SHOW hba_file");
+            rs.next();
+            java.nio.file.Path hba = java.nio.file.Path.of(rs.getString(1));
+            String rules = "host all " + role + " 127.0.0.1/32 scram-sha-256\nhost all " + role
+                    + " ::1/128 scram-sha-256\n";
+            java.nio.file.Files.writeString(hba, rules + java.nio.file.Files.readString(hba));
+            s.execute("SELECT pg_reload_conf()");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot change pg_hba.conf", e);
+        }
+    }
+
     public static synchronized Db freshDatabase() {
         String name = "exprun_t" + ProcessHandle.current().pid() + "_" + SEQ.incrementAndGet();
         String external = System.getenv("EXPRUN_TEST_PG_URL");

@@ -120,4 +120,47 @@ public final class ServerProcess implements AutoCloseable {
             }
         }
     }
+
+    /** How a start that ended by itself went: its exit status and every line it printed (stdout and stderr). */
+    public record Exited(int status, List<String> lines) {
+        /** True when a line looks like part of a Java stack trace. */
+        public boolean hasStackTrace() {
+            return lines.stream().anyMatch(l -> l.matches("\\s+at [\\w$.]+\\(.*") || l.startsWith("Caused by")
+                    || l.contains("Exception in thread"));
+        }
+    }
+
+    /**
+     * Runs {@code Main} with exactly these EXPRUN_* settings (EXPRUN_PORT defaults to 0, no API keys are added) and the
+     * production logging configuration, and waits for it to exit by itself: for starts that must fail.
+     *
+     * @param launcher words put before {@code java}, e.g. {@code setpriv …} to drop privileges; may be empty
+     */
+    public static Exited runUntilExit(Map<String, String> env, Path workDir, List<String> launcher) {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-Dlogback.configurationFile=logback.xml", "-cp", classpath, "io.exprun.server.Main"));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("EXPRUN_"));
+        pb.environment().put("EXPRUN_PORT", "0");
+        pb.environment().putAll(env);
+        try {
+            Process p = pb.start();
+            List<String> lines;
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                lines = out.lines().toList(); // until the process closes its output: it exits
+            }
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("exprun did not exit: " + lines);
+            }
+            return new Exited(p.exitValue(), lines);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 }

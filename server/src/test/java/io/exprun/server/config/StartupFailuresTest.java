@@ -1,0 +1,184 @@
+package io.exprun.server.config;
+
+import io.exprun.server.testing.ServerProcess;
+import io.exprun.server.testing.ServerProcess.Exited;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The real {@code Main} in its own JVM, with the production logging configuration, meeting what operators meet on the
+ * embedded database: each failed start exits non-zero with two lines (cause, fix) and no stack trace.
+ * PostgreSQL's refusals are in {@link StartupFailuresOnPostgresTest}.
+ */
+class StartupFailuresTest {
+
+    @TempDir
+    Path work;
+
+    static void assertTwoLinesNoTrace(Exited exited, int status) {
+        assertThat(exited.status()).as("exit status; output: %s", exited.lines()).isEqualTo(status);
+        assertThat(exited.hasStackTrace()).as("stack trace in %s", exited.lines()).isFalse();
+        List<String> said = exited.lines().stream().filter(l -> l.startsWith("exprun: ") || l.startsWith("  fix: ")).toList();
+        assertThat(said).as("the two lines in %s", exited.lines()).hasSize(2);
+        said.forEach(l -> System.out.println("[what the operator sees] " + l));
+        assertThat(said.get(0)).startsWith("exprun: cannot start: ");
+        assertThat(said.get(1)).startsWith("  fix: ");
+    }
+
+    static String cause(Exited exited) {
+        return exited.lines().stream().filter(l -> l.startsWith("exprun: ")).findFirst().orElseThrow();
+    }
+
+    static String fix(Exited exited) {
+        return exited.lines().stream().filter(l -> l.startsWith("  fix: ")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void a_taken_port_names_the_port_and_how_to_choose_another() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+
+            Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_PORT", String.valueOf(port),
+                    "EXPRUN_API_KEYS", "k:t"), work, List.of());
+
+            assertTwoLinesNoTrace(exited, StartupFailure.EXIT_FAILED);
+            assertThat(cause(exited)).isEqualTo("exprun: cannot start: port " + port + " on 127.0.0.1 is already in "
+                    + "use (another exprun, or another program, listens there)");
+            assertThat(fix(exited)).contains("EXPRUN_PORT=" + (port + 1), "EXPRUN_PORT=0");
+        }
+    }
+
+    @Test
+    void at_debug_level_the_stack_trace_follows_the_two_lines() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_PORT", String.valueOf(taken.getLocalPort()),
+                    "EXPRUN_API_KEYS", "k:t", "EXPRUN_LOG_LEVEL", "DEBUG"), work, List.of());
+
+            assertThat(exited.status()).isEqualTo(StartupFailure.EXIT_FAILED);
+            assertThat(exited.lines()).anyMatch(l -> l.startsWith("exprun: cannot start: port "));
+            assertThat(exited.hasStackTrace()).as("the trace at DEBUG").isTrue();
+            assertThat(exited.lines()).anyMatch(l -> l.contains("java.net.BindException"));
+        }
+    }
+
+    @Test
+    void a_second_start_on_the_same_data_directory_says_it_is_in_use() {
+        try (ServerProcess first = ServerProcess.start(Map.of("EXPRUN_WORKERS", "0"), work)) {
+            Exited second = ServerProcess.runUntilExit(Map.of("EXPRUN_API_KEYS", "k:t"), work, List.of());
+
+            assertTwoLinesNoTrace(second, StartupFailure.EXIT_FAILED);
+            assertThat(cause(second)).isEqualTo("exprun: cannot start: the data directory " + work.resolve("data")
+                    + " is in use by another exprun (its H2 database is locked)");
+            assertThat(fix(second)).contains("stop the other instance", "EXPRUN_DB_URL=jdbc:h2:file:");
+        }
+    }
+
+    @Test
+    void a_read_only_data_directory_says_it_cannot_write_there() throws Exception {
+        Path data = Files.createDirectory(work.resolve("data"));
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("r-x------"));
+
+        Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_API_KEYS", "k:t"), work, asOrdinaryUser());
+
+        assertTwoLinesNoTrace(exited, StartupFailure.EXIT_FAILED);
+        assertThat(cause(exited)).isEqualTo("exprun: cannot start: cannot write to the data directory " + data
+                + " (permission denied)");
+        assertThat(fix(exited)).contains("chmod u+rwx " + data);
+    }
+
+    @Test
+    void a_full_disk_says_the_disk_is_full() throws Exception {
+        // a 16 KiB tmpfs in a private mount namespace: a real "No space left on device" without filling a real disk
+        Path small = Files.createDirectory(work.resolve("small"));
+        assumeTrue(canMountTmpfs(), "needs root and unshare(1) to mount a tiny tmpfs; skipped here");
+        List<String> launcher = List.of("unshare", "-m", "sh", "-c",
+                "mount -t tmpfs -o size=16k tmpfs \"$0\" && cd \"$0\" && exec \"$@\"", small.toString());
+
+        Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_API_KEYS", "k:t"), small, launcher);
+
+        assertTwoLinesNoTrace(exited, StartupFailure.EXIT_FAILED);
+        assertThat(cause(exited)).isEqualTo("exprun: cannot start: the disk holding the data directory "
+                + small.resolve("data") + " is full (No space left on device)");
+    }
+
+    @Test
+    void a_read_only_file_system_says_so() throws Exception {
+        // a read-only bind mount in a private mount namespace: EROFS, which stops root as well
+        Path dir = Files.createDirectory(work.resolve("ro"));
+        Path data = Files.createDirectory(dir.resolve("data"));
+        assumeTrue(canMountTmpfs(), "needs root and unshare(1) to make a read-only mount; skipped here");
+        List<String> launcher = List.of("unshare", "-m", "sh", "-c",
+                "mount --bind \"$0\" \"$0\" && mount -o remount,ro,bind \"$0\" && cd \"$0\" && exec \"$@\"",
+                dir.toString());
+
+        Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_API_KEYS", "k:t"), dir, launcher);
+
+        assertTwoLinesNoTrace(exited, StartupFailure.EXIT_FAILED);
+        assertThat(cause(exited)).isEqualTo("exprun: cannot start: cannot write to the data directory " + data
+                + " (read-only file system)");
+        assertThat(fix(exited)).startsWith("  fix: mount that file system read-write, or point EXPRUN_DB_URL at");
+    }
+
+    @Test
+    void an_invalid_setting_names_the_variable_and_exits_2() {
+        Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_PORT", "80800"), work, List.of());
+
+        assertTwoLinesNoTrace(exited, StartupFailure.EXIT_CONFIG);
+        assertThat(cause(exited)).isEqualTo("exprun: cannot start: invalid configuration: EXPRUN_PORT='80800' is "
+                + "invalid (port must be 0..65535): expected a port number 0-65535");
+    }
+
+    @Test
+    void api_keys_are_never_echoed_in_an_invalid_setting_message() {
+        Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_API_KEYS", "secret-without-tenant"), work, List.of());
+
+        assertThat(exited.status()).isEqualTo(StartupFailure.EXIT_CONFIG);
+        assertThat(cause(exited)).contains("EXPRUN_API_KEYS=(value hidden)").doesNotContain("secret");
+    }
+
+    /**
+     * File permissions do not stop root (CAP_DAC_OVERRIDE): as root, start exprun without that capability, as an
+     * ordinary user would run it. Nothing to do for a non-root user.
+     */
+    static List<String> asOrdinaryUser() throws Exception {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return List.of();
+        }
+        List<String> setpriv = List.of("setpriv", "--bounding-set=-dac_override,-dac_read_search");
+        assumeTrue(runs(setpriv, "true"), "running as root without setpriv(1): permissions cannot be tested");
+        return setpriv;
+    }
+
+    private static boolean canMountTmpfs() {
+        return "root".equals(System.getProperty("user.name"))
+                && runs(List.of("unshare", "-m", "sh", "-c"), "d=$(mktemp -d) && mount -t tmpfs -o size=16k tmpfs \"$d\"");
+    }
+
+    private static boolean runs(List<String> launcher, String command) {
+        try {
+            List<String> all = new java.util.ArrayList<>(launcher);
+            all.add(command);
+            Process p = new ProcessBuilder(all).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
