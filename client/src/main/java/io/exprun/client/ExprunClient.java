@@ -13,7 +13,6 @@ import io.exprun.client.generated.model.ExperimentResultList;
 import io.exprun.client.generated.model.ExperimentRun;
 import io.exprun.client.generated.model.ExperimentRunList;
 
-import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
@@ -26,6 +25,7 @@ import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.Executor;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -42,8 +42,8 @@ import java.util.stream.StreamSupport;
  * effect: if a retried cancel meets {@code 404 run_not_cancellable} with status {@code cancelled}, an earlier attempt
  * went through, and cancel returns that cancelled run instead of failing. (A cancel that answers 404 on its
  * <em>first</em> attempt is always reported: the run was already terminal, or missing.) {@link #createRun} is retried
- * only when the server cannot have created anything: 429, 503, or a refused connection; never after a timeout, which
- * could duplicate the run. A call with its retries never takes longer than the {@linkplain Builder#deadline deadline}
+ * the same way too, timeouts included: every create carries an {@code Idempotency-Key} (a fresh UUID unless the
+ * caller gives one), so a retry returns the run the first attempt created instead of creating another. A call with its retries never takes longer than the {@linkplain Builder#deadline deadline}
  * (default 2 minutes): no retry starts, and no request waits, past it.
  *
  * <p>One {@link HttpClient} (one connection pool) per ExprunClient, shared by both generated APIs.
@@ -119,16 +119,24 @@ public final class ExprunClient {
     }
 
     public ExperimentRun createRun(CreateExperimentRunRequest request) {
-        return call("create run", Retry.CREATE, () -> runsApi.createExperimentRun(request));
+        return createRun(request, UUID.randomUUID().toString());
+    }
+
+    /**
+     * Creates a run under an {@code Idempotency-Key} of the caller's choosing: the same key with the same request
+     * returns the same run for 24 hours, so a caller that lost the answer (a crash, a timeout) can send it again.
+     */
+    public ExperimentRun createRun(CreateExperimentRunRequest request, String idempotencyKey) {
+        return call("create run", () -> runsApi.createExperimentRun(request, idempotencyKey));
     }
 
     public ExperimentRun getRun(String runId) {
-        return call("get run", Retry.READ, () -> runsApi.getExperimentRun(runId));
+        return call("get run", () -> runsApi.getExperimentRun(runId));
     }
 
     /** One page; {@code after} is the cursor from the previous page's {@code list_metadata.after} (null: first page). */
     public ExperimentRunList listRuns(RunQuery q, String after) {
-        return call("list runs", Retry.READ, () -> runsApi.listExperimentRuns(q.workflowId(), q.experimentId(),
+        return call("list runs", () -> runsApi.listExperimentRuns(q.workflowId(), q.experimentId(),
                 q.blockId(), q.status(), q.excludeStatus(), q.triggerType(), q.fromDate(), q.toDate(), null, null,
                 after, q.pageSize(), q.order()));
     }
@@ -150,7 +158,7 @@ public final class ExprunClient {
     public CancelledRun cancel(String runId) {
         int[] attempts = {0};
         try {
-            CancelWorkflowExperimentRunResponse r = call("cancel run", Retry.READ, () -> {
+            CancelWorkflowExperimentRunResponse r = call("cancel run", () -> {
                 attempts[0]++;
                 return runsApi.cancelExperimentRun(runId);
             });
@@ -193,12 +201,12 @@ public final class ExprunClient {
     // ---- results --------------------------------------------------------------------------------
 
     public ExperimentResult getResult(String resultId) {
-        return call("get result", Retry.READ, () -> resultsApi.getExperimentResult(resultId));
+        return call("get result", () -> resultsApi.getExperimentResult(resultId));
     }
 
     /** One page of a run's results, in document order. */
     public ExperimentResultList listResults(String runId, String after, Integer pageSize) {
-        return call("list results", Retry.READ,
+        return call("list results",
                 () -> resultsApi.listExperimentResults(runId, null, after, pageSize, "asc"));
     }
 
@@ -231,14 +239,12 @@ public final class ExprunClient {
 
     // ---- plumbing -------------------------------------------------------------------------------
 
-    private enum Retry { READ, CREATE }
-
     @FunctionalInterface
     private interface Call<T> {
         T call() throws ApiException;
     }
 
-    private <T> T call(String operation, Retry retry, Call<T> call) {
+    private <T> T call(String operation, Call<T> call) {
         Long outer = callDeadline.get();
         long ends = outer != null ? outer : System.nanoTime() + deadline.toNanos();
         callDeadline.set(ends);
@@ -248,7 +254,7 @@ public final class ExprunClient {
                     return call.call();
                 } catch (ApiException e) {
                     Duration retryAfter = retryAfter(e.getResponseHeaders());
-                    if (attempt >= maxAttempts || !retryable(retry, e)) {
+                    if (attempt >= maxAttempts || !retryable(e)) {
                         throw translate(operation, e, "");
                     }
                     Duration pause = retryAfter != null ? min(retryAfter, Duration.ofSeconds(30)) : backoff(attempt);
@@ -266,15 +272,10 @@ public final class ExprunClient {
         }
     }
 
-    private static boolean retryable(Retry retry, ApiException e) {
+    /** No answer at all (connection failure, timeout), or an answer that says "not now". */
+    private static boolean retryable(ApiException e) {
         int status = e.getCode();
-        if (status == 0) {
-            return retry == Retry.READ || e.getCause() instanceof ConnectException;
-        }
-        if (retry == Retry.CREATE) {
-            return status == 429 || status == 503;
-        }
-        return status == 429 || status == 502 || status == 503 || status == 504;
+        return status == 0 || status == 429 || status == 502 || status == 503 || status == 504;
     }
 
     /** Full jitter: a random pause between 0 and min(max, base × 2^(attempt-1)). */

@@ -139,6 +139,33 @@ class ExprunClientResilienceTest {
     }
 
     @Test
+    void create_is_retried_after_a_timeout_or_503_with_the_same_idempotency_key() {
+        server.thenSilence(); // the first attempt times out: it may have created the run
+        then(503, "{\"detail\":{\"code\":\"unavailable\",\"message\":\"busy\"}}");
+        then(200, run("extract", "{\"status\":\"pending\"}"));
+
+        client().createRun("exp");
+
+        assertThat(requests).hasSize(3);
+        String key = requests.get(0).substring(requests.get(0).indexOf(" key=") + 5);
+        assertThat(key).isNotBlank().isNotEqualTo("null");
+        assertThat(requests).allSatisfy(r -> assertThat(r).endsWith(" key=" + key));
+    }
+
+    @Test
+    void each_create_sends_its_own_idempotency_key() {
+        then(200, run("extract", "{\"status\":\"pending\"}"));
+        then(200, run("extract", "{\"status\":\"pending\"}"));
+
+        client().createRun("exp");
+        client().createRun("exp");
+
+        assertThat(requests).hasSize(2);
+        assertThat(requests.get(0).substring(requests.get(0).indexOf(" key=")))
+                .isNotEqualTo(requests.get(1).substring(requests.get(1).indexOf(" key=")));
+    }
+
+    @Test
     void a_retried_cancel_that_finds_the_run_already_cancelled_returns_it() {
         then(503, "{\"detail\":{\"code\":\"unavailable\",\"message\":\"busy\"}}");
         then(404, "{\"detail\":{\"code\":\"run_not_cancellable\",\"message\":\"already cancelled\","

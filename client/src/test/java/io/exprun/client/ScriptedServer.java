@@ -50,7 +50,12 @@ final class ScriptedServer implements AutoCloseable {
         script.add(new Reply(status, body, retryAfter));
     }
 
-    /** "METHOD /path?query auth=… ua=…", in arrival order. */
+    /** The next request gets no answer at all (its handler hangs until close): the client times out. */
+    synchronized void thenSilence() {
+        script.add(new Reply(-1, "", null));
+    }
+
+    /** "METHOD /path?query auth=… ua=… key=…" (key: the Idempotency-Key), in arrival order. */
     List<String> requests() {
         return requests;
     }
@@ -62,14 +67,15 @@ final class ScriptedServer implements AutoCloseable {
 
     private synchronized Reply next(HttpExchange exchange) {
         requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " auth="
-                + exchange.getRequestHeaders().getFirst("Authorization") + " ua=" + exchange.getRequestHeaders().getFirst("User-Agent"));
+                + exchange.getRequestHeaders().getFirst("Authorization") + " ua=" + exchange.getRequestHeaders().getFirst("User-Agent")
+                + " key=" + exchange.getRequestHeaders().getFirst("Idempotency-Key"));
         clientPorts.add(exchange.getRemoteAddress().getPort());
         return script.isEmpty() ? null : script.poll();
     }
 
     private void answer(HttpExchange exchange) throws IOException {
         Reply reply = next(exchange);
-        if (reply == null) { // script exhausted: hang, like a server that never answers
+        if (reply == null || reply.status() < 0) { // silence, or script exhausted: hang like a server that never answers
             try {
                 release.await();
             } catch (InterruptedException e) {

@@ -465,7 +465,7 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "createRun")
     void creating_a_run_returns_it_pending(MockServer server) throws Exception {
-        ExperimentRun run = runs(server).createExperimentRun(new CreateExperimentRunRequest().experimentId("exp_demo"));
+        ExperimentRun run = runs(server).createExperimentRun(new CreateExperimentRunRequest().experimentId("exp_demo"), null);
         assertThat(run.getLifecycle().getActualInstance()).isInstanceOf(PendingWorkflowExperimentRun.class);
         assertThat(run.getDocumentCount()).isEqualTo(5);
     }
@@ -488,7 +488,7 @@ class ExperimentRunsConsumerPactTest {
     @PactTestFor(pactMethod = "createRunOfUnknownExperiment")
     void creating_a_run_of_an_unknown_experiment_is_a_404(MockServer server) throws Exception {
         ApiException e = catchApi(() -> runs(server).createExperimentRun(
-                new CreateExperimentRunRequest().experimentId("exp_unknown")));
+                new CreateExperimentRunRequest().experimentId("exp_unknown"), null));
         assertThat(e.getCode()).isEqualTo(404);
         assertThat(detailCode(e)).isEqualTo("experiment_not_found");
     }

@@ -28,6 +28,7 @@ import io.exprun.server.ops.HealthResource;
 import io.exprun.server.ops.Metrics;
 import io.exprun.server.ops.RequestIds;
 import io.exprun.server.store.Database;
+import io.exprun.server.store.JdbcIdempotencyKeys;
 import io.exprun.server.store.JdbcRunStore;
 import io.exprun.server.store.RunStore;
 import io.exprun.server.work.BlockExecutor;
@@ -107,7 +108,8 @@ public final class ExprunServer implements AutoCloseable {
                 workers.cancelled(runId);
                 metrics.cancelled(runId);
             });
-            this.runService = new RunService(store, catalog, clock, workers::nudge);
+            this.runService = new RunService(store, new JdbcIdempotencyKeys(database.dataSource()), catalog, clock,
+                    workers::nudge);
             ModelMapper mapper = new ModelMapper(json);
 
             ResourceConfig app = new ResourceConfig()

@@ -13,7 +13,13 @@ import io.exprun.server.generated.model.ExperimentRunList;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.SecurityContext;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.exprun.server.config.JsonMapper;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
+import java.util.HexFormat;
 
 /** The experiment-runs operations of the generated interface (paths and media types come from the spec). */
 public final class ExperimentRunsResource implements ExperimentRunsApi {
@@ -37,10 +43,27 @@ public final class ExperimentRunsResource implements ExperimentRunsApi {
         return mapper.cancelResponse(canceller.cancel(tenant(), runId, null));
     }
 
-    /** The body arrives validated against CreateExperimentRunRequest's constraints (required, minLength). */
+    /**
+     * The body arrives validated against CreateExperimentRunRequest's constraints (required, minLength), the key
+     * against its own (1–255 characters). With a key, the body's fingerprint (its canonical JSON, hashed) decides
+     * whether a repeated key is a retry of the same request.
+     */
     @Override
-    public ExperimentRun createExperimentRun(CreateExperimentRunRequest request) {
-        return mapper.run(runs.create(tenant(), request.getExperimentId(), request.getWorkflowId(), "api"));
+    public ExperimentRun createExperimentRun(CreateExperimentRunRequest request, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return mapper.run(runs.create(tenant(), request.getExperimentId(), request.getWorkflowId(), "api"));
+        }
+        return mapper.run(runs.createOnce(tenant(), idempotencyKey, fingerprint(request), request.getExperimentId(),
+                request.getWorkflowId(), "api"));
+    }
+
+    private static String fingerprint(CreateExperimentRunRequest request) {
+        try {
+            byte[] canonical = JsonMapper.shared().writeValueAsBytes(request);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

@@ -6,22 +6,30 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Creating, reading and listing runs and results for a tenant. Cancel lives in {@link RunCanceller}. */
 public final class RunService {
 
+    /** How long an Idempotency-Key keeps answering with the run it created. */
+    static final Duration IDEMPOTENCY_RETENTION = Duration.ofHours(24);
+
     private final RunStore store;
+    private final IdempotencyKeys idempotencyKeys;
     private final ExperimentCatalog catalog;
     private final Clock clock;
     private final Runnable workAvailable;
 
-    public RunService(RunStore store, ExperimentCatalog catalog, Clock clock, Runnable workAvailable) {
+    public RunService(RunStore store, IdempotencyKeys idempotencyKeys, ExperimentCatalog catalog, Clock clock,
+                      Runnable workAvailable) {
         this.store = store;
+        this.idempotencyKeys = idempotencyKeys;
         this.catalog = catalog;
         this.clock = clock;
         this.workAvailable = workAvailable;
@@ -33,27 +41,75 @@ public final class RunService {
      * @throws NotFoundException {@code experiment_not_found} for an unknown experiment or a workflow mismatch
      */
     public Run create(String tenant, String experimentId, String workflowId, String triggerType) {
+        Run run = newRun(tenant, experimentId, workflowId, triggerType, newId("exprun_"));
+        store.insertRun(run, resultsOf(run));
+        workAvailable.run();
+        return run;
+    }
+
+    /**
+     * Creates a run at most once per {@code (tenant, key)} within {@link #IDEMPOTENCY_RETENTION}: the first request
+     * claims the key for a run id; every request with that key and the same {@code fingerprint} (of its body) gets
+     * that run as it was created. The run's primary key makes its creation exactly-once even when the request that
+     * claimed the key died before creating it: whoever finds the run missing creates it under the claimed id.
+     *
+     * @throws IdempotencyKeyReusedException the key was first used with another fingerprint
+     * @throws NotFoundException             {@code experiment_not_found} (checked before any claim)
+     */
+    public Run createOnce(String tenant, String key, String fingerprint, String experimentId, String workflowId,
+                          String triggerType) {
+        Run mine = newRun(tenant, experimentId, workflowId, triggerType, newId("exprun_"));
+        Instant now = clock.instant();
+        IdempotencyKeys.Claim claim = idempotencyKeys.claim(tenant, key, fingerprint, mine.id(), now,
+                now.minus(IDEMPOTENCY_RETENTION));
+        if (!claim.fingerprint().equals(fingerprint)) {
+            throw new IdempotencyKeyReusedException();
+        }
+        Run claimed = claim.runId().equals(mine.id()) ? mine
+                : newRun(tenant, experimentId, workflowId, triggerType, claim.runId());
+        Optional<Run> existing = store.findRun(tenant, claimed.id());
+        if (existing.isPresent()) {
+            return asCreated(existing.get());
+        }
+        if (!store.insertRunIfAbsent(claimed, resultsOf(claimed))) {
+            return asCreated(store.findRun(tenant, claimed.id()).orElseThrow());
+        }
+        workAvailable.run();
+        return claimed;
+    }
+
+    /** The run as its create answered it, whatever it has become since: the replay of that answer. */
+    private static Run asCreated(Run run) {
+        return new Run(run.id(), run.tenant(), run.experimentId(), run.workflowId(), run.workflowVersionId(),
+                run.blockId(), run.blockType(), run.nConsensus(), run.triggerType(),
+                Lifecycle.of(LifecycleStatus.PENDING), run.createdAt(), null, null, run.blockExecutionFingerprint(),
+                run.documentsFingerprint(), run.documentCount(), 0, 0);
+    }
+
+    private Run newRun(String tenant, String experimentId, String workflowId, String triggerType, String runId) {
         Experiment experiment = catalog.find(experimentId).orElseThrow(() -> NotFoundException.experiment(experimentId));
         if (workflowId != null && !workflowId.equals(experiment.workflowId())) {
             throw NotFoundException.workflowMismatch(experimentId, workflowId);
         }
         Instant now = clock.instant();
-        String runId = newId("exprun_");
-        Run run = new Run(runId, tenant, experiment.id(), experiment.workflowId(), experiment.workflowVersionId(),
+        return new Run(runId, tenant, experiment.id(), experiment.workflowId(), experiment.workflowVersionId(),
                 experiment.blockId(), experiment.blockType(), experiment.nConsensus(), triggerType,
                 Lifecycle.of(LifecycleStatus.PENDING), now, null, null,
                 fingerprint("bef_", experiment.workflowVersionId(), experiment.blockId(), experiment.blockType(),
                         Integer.toString(experiment.nConsensus())),
                 fingerprint("df_", experiment.documents().stream().map(Experiment.Document::id).sorted().toArray(String[]::new)),
                 experiment.documents().size(), 0, 0);
+    }
+
+    /** One pending result per document of the run's experiment. */
+    private List<Result> resultsOf(Run run) {
+        Experiment experiment = catalog.find(run.experimentId()).orElseThrow();
         List<Result> results = new ArrayList<>(experiment.documents().size());
         for (Experiment.Document doc : experiment.documents()) {
-            results.add(new Result(newId("expres_"), tenant, runId, experiment.id(), doc, experiment.blockType(),
-                    Lifecycle.of(LifecycleStatus.PENDING), now, null, null, 0, null));
+            results.add(new Result(newId("expres_"), run.tenant(), run.id(), experiment.id(), doc,
+                    experiment.blockType(), Lifecycle.of(LifecycleStatus.PENDING), run.createdAt(), null, null, 0, null));
         }
-        store.insertRun(run, results);
-        workAvailable.run();
-        return run;
+        return results;
     }
 
     public Run get(String tenant, String runId) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.exprun.server.domain.IdempotencyKeyReusedException;
 import io.exprun.server.domain.NotFoundException;
 import io.exprun.server.store.StoreException;
 import jakarta.ws.rs.NotAllowedException;
@@ -32,7 +33,7 @@ public final class ExceptionMappers {
     }
 
     public static List<Object> all() {
-        return List.of(new NotFound(), new Validation(), new Json(), new Web(), new StoreUnavailable(), new Unexpected());
+        return List.of(new NotFound(), new IdempotencyKeyReused(), new Validation(), new Json(), new Web(), new StoreUnavailable(), new Unexpected());
     }
 
     /** Domain "not there for you" and "not cancellable": 404 with the case in {@code detail.code}. */
@@ -40,6 +41,15 @@ public final class ExceptionMappers {
         @Override
         public Response toResponse(NotFoundException e) {
             return ErrorResponses.envelope(404, e.code(), e.getMessage(), e.details());
+        }
+    }
+
+    /** An Idempotency-Key reused for another body: the caller's mistake, named at the header. */
+    public static final class IdempotencyKeyReused implements ExceptionMapper<IdempotencyKeyReusedException> {
+        @Override
+        public Response toResponse(IdempotencyKeyReusedException e) {
+            return ErrorResponses.validation(List.of(ErrorResponses.error(List.of("header", "Idempotency-Key"),
+                    e.getMessage(), "idempotency_key_reused", null)));
         }
     }
 

@@ -67,6 +67,19 @@ public final class JdbcRunStore implements RunStore {
     // ---- API side -------------------------------------------------------------------------------
 
     @Override
+    public boolean insertRunIfAbsent(Run run, List<Result> results) {
+        try {
+            insertRun(run, results);
+            return true;
+        } catch (StoreException e) {
+            if (e.duplicateKey()) {
+                return false; // the transaction rolled back whole: none of our results were written either
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public void insertRun(Run run, List<Result> results) {
         inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO runs (" + RUN_COLUMNS

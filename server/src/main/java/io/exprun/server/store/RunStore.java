@@ -25,6 +25,9 @@ public interface RunStore {
     /** Inserts a new run and its results atomically. */
     void insertRun(Run run, List<Result> results);
 
+    /** As {@link #insertRun}, unless a run with that id exists already: then nothing is written and false returned. */
+    boolean insertRunIfAbsent(Run run, List<Result> results);
+
     Optional<Run> findRun(String tenant, String runId);
 
     Page<Run> listRuns(String tenant, RunQuery query);

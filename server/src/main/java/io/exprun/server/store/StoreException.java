@@ -47,6 +47,15 @@ public final class StoreException extends RuntimeException {
         return unavailable;
     }
 
+    /** The statement broke a unique or primary key (SQLSTATE 23505 on H2 and PostgreSQL). */
+    public boolean duplicateKey() {
+        return getCause() instanceof SQLException s && isDuplicateKey(s);
+    }
+
+    static boolean isDuplicateKey(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
     private static boolean isTransient(SQLException e) {
         for (SQLException s = e; s != null; s = s.getNextException()) {
             if (s instanceof SQLTransientException || s instanceof SQLNonTransientConnectionException

@@ -567,6 +567,88 @@ abstract class RunsApiContractTest {
         return statuses;
     }
 
+    // ---- idempotent create -----------------------------------------------------------------------
+
+    private Http.Answer createWithKey(String key, String body) {
+        return api.send(api.builder(RUNS).header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    @Test
+    void a_create_repeated_with_its_idempotency_key_returns_the_same_answer_even_after_the_run_moved_on() {
+        int before = countRuns();
+        String key = "key-" + System.nanoTime();
+        Http.Answer first = createWithKey(key, "{\"experiment_id\":\"exp_demo\"}");
+        assertThat(api.post(RUNS + "/" + first.json().get("id").asText() + "/cancel").status()).isEqualTo(200);
+
+        Http.Answer again = createWithKey(key, "{\"experiment_id\":\"exp_demo\"}");
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body()).isEqualTo(first.body());
+        assertThat(countRuns()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void an_idempotency_key_reused_with_another_body_is_422_at_the_header_and_creates_nothing() {
+        String key = "key-" + System.nanoTime();
+        assertThat(createWithKey(key, "{\"experiment_id\":\"exp_demo\"}").status()).isEqualTo(200);
+        int before = countRuns();
+
+        Http.Answer other = createWithKey(key, "{\"experiment_id\":\"exp_classify\"}");
+
+        assertThat(other.status()).isEqualTo(422);
+        assertThat(other.json().at("/detail/0/loc").toString()).isEqualTo("[\"header\",\"Idempotency-Key\"]");
+        assertThat(other.json().at("/detail/0/type").asText()).isEqualTo("idempotency_key_reused");
+        assertThat(countRuns()).isEqualTo(before);
+    }
+
+    @Test
+    void the_same_idempotency_key_in_another_tenant_is_another_run() {
+        String key = "key-" + System.nanoTime();
+        String mine = createWithKey(key, "{\"experiment_id\":\"exp_demo\"}").json().get("id").asText();
+        String theirs = api.as(KEY_B).send(api.as(KEY_B).builder(RUNS).header("Content-Type", "application/json")
+                .header("Idempotency-Key", key).POST(HttpRequest.BodyPublishers.ofString("{\"experiment_id\":\"exp_demo\"}")))
+                .json().get("id").asText();
+
+        assertThat(theirs).isNotEqualTo(mine);
+    }
+
+    @Test
+    void an_idempotency_key_over_255_characters_is_422_by_the_spec() {
+        Http.Answer answer = createWithKey("k".repeat(256), "{\"experiment_id\":\"exp_demo\"}");
+
+        assertThat(answer.status()).isEqualTo(422);
+        assertThat(answer.json().at("/detail/0/loc").toString()).isEqualTo("[\"header\",\"Idempotency-Key\"]");
+    }
+
+    @Test
+    void concurrent_creates_with_one_idempotency_key_create_one_run() throws Exception {
+        int before = countRuns();
+        String key = "key-" + System.nanoTime();
+        int callers = 16;
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(callers);
+        List<java.util.concurrent.Future<Http.Answer>> answers = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            answers.add(pool.submit(() -> {
+                go.await();
+                return createWithKey(key, "{\"experiment_id\":\"exp_demo\"}");
+            }));
+        }
+        go.countDown();
+        Set<String> bodies = new HashSet<>();
+        for (var f : answers) {
+            Http.Answer a = f.get();
+            assertThat(a.status()).as(a.body()).isEqualTo(200);
+            bodies.add(a.body());
+        }
+        pool.shutdown();
+
+        assertThat(bodies).hasSize(1);
+        assertThat(countRuns()).isEqualTo(before + 1);
+    }
+
     private int countRuns() {
         int n = 0;
         String after = null;
