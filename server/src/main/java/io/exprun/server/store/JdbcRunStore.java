@@ -1,9 +1,7 @@
 package io.exprun.server.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.exprun.server.domain.ErrorInfo;
-import io.exprun.server.domain.Experiment;
 import io.exprun.server.domain.Lifecycle;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Page;
@@ -17,7 +15,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -31,37 +28,10 @@ import java.util.Optional;
  * same statements run on H2 and PostgreSQL. Lock order is always run row first, then result rows: cancel and
  * the workers can never deadlock on each other.
  */
-public final class JdbcRunStore implements RunStore {
-
-    private static final String ACTIVE = "('pending','queued','running')";
-    private static final String RUN_COLUMNS = "id, tenant, experiment_id, workflow_id, workflow_version_id, block_id, "
-            + "block_type, n_consensus, trigger_type, status, error_message, error_details, cancel_reason, created_at, "
-            + "started_at, completed_at, block_execution_fingerprint, documents_fingerprint, document_count, "
-            + "completed_document_count, error_count";
-    private static final String RESULT_COLUMNS = "id, tenant, run_id, seq, experiment_id, document_id, document_filename, "
-            + "document_mime_type, block_type, status, error_message, error_details, cancel_reason, created_at, "
-            + "started_at, completed_at, attempt, output_json";
-
-    /**
-     * Results are read joined to their run: a result still pending, queued or running in a cancelled run IS cancelled
-     * (with the run's reason and time). Cancel thus stays one single-row update however many results a run has, and
-     * is still atomic for every reader: the moment the run's row commits, all its unfinished results read cancelled.
-     */
-    private static final String RESULT_SELECT = "SELECT r.id, r.tenant, r.run_id, r.seq, r.experiment_id, r.document_id, "
-            + "r.document_filename, r.document_mime_type, r.block_type, "
-            + "CASE WHEN u.status = 'cancelled' AND r.status IN " + ACTIVE + " THEN 'cancelled' ELSE r.status END AS status, "
-            + "r.error_message, r.error_details, "
-            + "CASE WHEN u.status = 'cancelled' AND r.status IN " + ACTIVE + " THEN u.cancel_reason ELSE r.cancel_reason END AS cancel_reason, "
-            + "r.created_at, r.started_at, "
-            + "CASE WHEN u.status = 'cancelled' AND r.status IN " + ACTIVE + " THEN u.completed_at ELSE r.completed_at END AS completed_at, "
-            + "r.attempt, r.output_json FROM results r JOIN runs u ON u.id = r.run_id";
-
-    private final DataSource dataSource;
-    private final ObjectMapper json;
+public final class JdbcRunStore extends JdbcSupport implements RunStore {
 
     public JdbcRunStore(DataSource dataSource, ObjectMapper json) {
-        this.dataSource = dataSource;
-        this.json = json;
+        super(dataSource, new RowMapping(json));
     }
 
     // ---- API side -------------------------------------------------------------------------------
@@ -81,7 +51,7 @@ public final class JdbcRunStore implements RunStore {
                 ps.setString(++i, run.blockType());
                 ps.setInt(++i, run.nConsensus());
                 ps.setString(++i, run.triggerType());
-                i = setLifecycle(ps, i, run.lifecycle());
+                i = rows.setLifecycle(ps, i, run.lifecycle());
                 setMillis(ps, ++i, run.createdAt());
                 setMillis(ps, ++i, run.startedAt());
                 setMillis(ps, ++i, run.completedAt());
@@ -106,7 +76,7 @@ public final class JdbcRunStore implements RunStore {
                     ps.setString(++i, r.document().filename());
                     ps.setString(++i, r.document().mimeType());
                     ps.setString(++i, r.blockType());
-                    i = setLifecycle(ps, i, r.lifecycle());
+                    i = rows.setLifecycle(ps, i, r.lifecycle());
                     setMillis(ps, ++i, r.createdAt());
                     setMillis(ps, ++i, r.startedAt());
                     setMillis(ps, ++i, r.completedAt());
@@ -155,7 +125,7 @@ public final class JdbcRunStore implements RunStore {
                 args.add(startOfDay(q.toDate().plusDays(1)));
             }
             return page(c, "SELECT " + RUN_COLUMNS + " FROM runs", "runs", "created_at", "", where.toString(), args,
-                    q.page(), tenant, this::mapRun);
+                    q.page(), tenant, rows::mapRun);
         });
     }
 
@@ -167,7 +137,7 @@ public final class JdbcRunStore implements RunStore {
     @Override
     public Page<Result> listResults(String tenant, String runId, PageRequest pageRequest) {
         return withConnection(c -> page(c, RESULT_SELECT, "results", "seq", "r.", " WHERE r.tenant = ? AND r.run_id = ?",
-                List.of(tenant, runId), pageRequest, tenant, this::mapResult));
+                List.of(tenant, runId), pageRequest, tenant, rows::mapResult));
     }
 
     @Override
@@ -293,7 +263,7 @@ public final class JdbcRunStore implements RunStore {
     @Override
     public boolean failResult(String runId, String resultId, String owner, String message, ErrorInfo details, Instant now) {
         return finishResult(runId, resultId, owner, "error_count = error_count + 1",
-                "status = 'error', error_message = ?, error_details = ?, completed_at = ?", message, toJson(details),
+                "status = 'error', error_message = ?, error_details = ?, completed_at = ?", message, rows.toJson(details),
                 now.toEpochMilli(), resultId);
     }
 
@@ -316,7 +286,7 @@ public final class JdbcRunStore implements RunStore {
     @Override
     public boolean finishRun(String runId, String owner, Lifecycle outcome, Instant now) {
         return inTransaction(c -> {
-            Object[] args = {outcome.status().wire(), outcome.message(), toJson(outcome.details()), now.toEpochMilli(),
+            Object[] args = {outcome.status().wire(), outcome.message(), rows.toJson(outcome.details()), now.toEpochMilli(),
                     runId, owner, runId};
             return update(c, "UPDATE runs SET status = ?, error_message = ?, error_details = ?, completed_at = ?, "
                     + "lease_owner = NULL, lease_expires_at = NULL "
@@ -437,213 +407,14 @@ public final class JdbcRunStore implements RunStore {
         }
     }
 
-    // ---- mapping --------------------------------------------------------------------------------
-
-    private Run mapRun(ResultSet rs) throws SQLException {
-        return new Run(rs.getString("id"), rs.getString("tenant"), rs.getString("experiment_id"),
-                rs.getString("workflow_id"), rs.getString("workflow_version_id"), rs.getString("block_id"),
-                rs.getString("block_type"), rs.getInt("n_consensus"), rs.getString("trigger_type"), lifecycle(rs),
-                instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "completed_at"),
-                rs.getString("block_execution_fingerprint"), rs.getString("documents_fingerprint"),
-                rs.getInt("document_count"), rs.getInt("completed_document_count"), rs.getInt("error_count"));
-    }
-
-    private Result mapResult(ResultSet rs) throws SQLException {
-        return new Result(rs.getString("id"), rs.getString("tenant"), rs.getString("run_id"),
-                rs.getString("experiment_id"),
-                new Experiment.Document(rs.getString("document_id"), rs.getString("document_filename"),
-                        rs.getString("document_mime_type")),
-                rs.getString("block_type"), lifecycle(rs), instant(rs, "created_at"), instant(rs, "started_at"),
-                instant(rs, "completed_at"), rs.getInt("attempt"), rs.getString("output_json"));
-    }
-
-    private Lifecycle lifecycle(ResultSet rs) throws SQLException {
-        LifecycleStatus status = LifecycleStatus.parse(rs.getString("status"));
-        return switch (status) {
-            case ERROR -> Lifecycle.error(rs.getString("error_message"), fromJson(rs.getString("error_details")));
-            case CANCELLED -> Lifecycle.cancelled(rs.getString("cancel_reason"));
-            default -> Lifecycle.of(status);
-        };
-    }
-
-    private int setLifecycle(PreparedStatement ps, int i, Lifecycle l) throws SQLException {
-        ps.setString(++i, l.status().wire());
-        ps.setString(++i, l.message());
-        ps.setString(++i, toJson(l.details()));
-        ps.setString(++i, l.reason());
-        return i;
-    }
-
-    private String toJson(ErrorInfo details) {
-        if (details == null) {
-            return null;
-        }
-        try {
-            return json.writeValueAsString(details);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot store error details", e);
-        }
-    }
-
-    private ErrorInfo fromJson(String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return json.readValue(text, ErrorInfo.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored error details are not valid JSON", e);
-        }
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        long v = rs.getLong(column);
-        return rs.wasNull() ? null : Instant.ofEpochMilli(v);
-    }
-
     private static long startOfDay(LocalDate day) {
         return day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-    }
-
-    // ---- JDBC plumbing --------------------------------------------------------------------------
-
-    private interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    /** A connection, or the store is unavailable: failing to get one is never the statement's fault. */
-    private Connection connect() {
-        try {
-            return dataSource.getConnection();
-        } catch (SQLException e) {
-            throw StoreException.unavailable(e);
-        }
-    }
-
-    private <T> T withConnection(SqlWork<T> work) {
-        try (Connection c = connect()) {
-            try {
-                return work.run(c);
-            } catch (SQLException e) {
-                throw failure(e, c);
-            }
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
-    }
-
-    private <T> T inTransaction(SqlWork<T> work) {
-        try (Connection c = connect()) {
-            try {
-                c.setAutoCommit(false);
-                try {
-                    T result = work.run(c);
-                    c.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    c.rollback();
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
-                }
-            } catch (SQLException e) {
-                throw failure(e, c);
-            }
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
-    }
-
-    /**
-     * A statement failed: if its connection died under it, the database is what failed (503, and the pool is told,
-     * see {@link FailFastDataSource#connectionLost}), not the SQL.
-     */
-    private StoreException failure(SQLException e, Connection c) {
-        boolean lost;
-        try {
-            lost = c.isClosed() || !c.isValid(1);
-        } catch (SQLException probe) {
-            lost = true;
-        }
-        if (!lost) {
-            return new StoreException(e);
-        }
-        try {
-            if (dataSource.isWrapperFor(FailFastDataSource.class)) {
-                dataSource.unwrap(FailFastDataSource.class).connectionLost(e);
-            }
-        } catch (SQLException ignored) {
-            // not our pool: nothing to tell
-        }
-        return StoreException.unavailable(e);
-    }
-
-    private Optional<Run> selectRun(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(mapRun(rs)) : Optional.empty();
-            }
-        }
-    }
-
-    private Optional<Result> selectResult(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(mapResult(rs)) : Optional.empty();
-            }
-        }
-    }
-
-    private static List<String> ids(Connection c, String sql, int limit, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            ps.setMaxRows(limit);
-            List<String> ids = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
-                }
-            }
-            return ids;
-        }
-    }
-
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            return ps.executeUpdate();
-        }
     }
 
     private static void eq(StringBuilder where, List<Object> args, String column, String value) {
         if (value != null) {
             where.append(" AND ").append(column).append(" = ?");
             args.add(value);
-        }
-    }
-
-    private static void setMillis(PreparedStatement ps, int i, Instant t) throws SQLException {
-        if (t == null) {
-            ps.setNull(i, Types.BIGINT);
-        } else {
-            ps.setLong(i, t.toEpochMilli());
-        }
-    }
-
-    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            Object a = args[i];
-            if (a == null) {
-                ps.setNull(i + 1, Types.VARCHAR);
-            } else if (a instanceof Long l) {
-                ps.setLong(i + 1, l);
-            } else if (a instanceof Integer n) {
-                ps.setInt(i + 1, n);
-            } else {
-                ps.setString(i + 1, a.toString());
-            }
         }
     }
 }
