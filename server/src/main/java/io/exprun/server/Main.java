@@ -49,7 +49,7 @@ public final class Main {
         }, "exprun-shutdown"));
 
         ServerConfig config = started.config();
-        String db = config.isEmbeddedDb() ? "embedded H2 (" + config.dbUrl().split(";")[0] + ")" : "PostgreSQL";
+        String db = config.isH2() ? "embedded H2 (" + config.dbUrl().split(";")[0] + ")" : "PostgreSQL";
         log.info("exprun listening on {} (database: {}, workers: {})", server.baseUri(), db, config.workers());
         StartupBanner.lines(server.baseUri(), db, started.devKey()).forEach(System.out::println);
         stopped.await();
@@ -66,7 +66,7 @@ public final class Main {
         DataDirectory dataDir = DataDirectory.of(config);
         try {
             DevKey devKey = null;
-            if (config.isEmbeddedDb() || config.apiKeys().isEmpty()) {
+            if (config.isH2() || config.apiKeys().isEmpty()) {
                 dataDir.ensureWritable();
             }
             if (config.apiKeys().isEmpty()) {

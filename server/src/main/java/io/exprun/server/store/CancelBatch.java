@@ -5,14 +5,14 @@ import io.exprun.server.domain.Run;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Cancel: one conditional single-row update per request, committed in groups (see the group commit below).
- * Moved verbatim out of JdbcRunStore.
+ * The cancel time is the database's at the moment the row is updated (after any lock wait), so a worker's write that
+ * committed first always carries an earlier time. Moved verbatim out of JdbcRunStore, then given the database clock.
  */
 final class CancelBatch extends JdbcSupport {
 
@@ -20,11 +20,11 @@ final class CancelBatch extends JdbcSupport {
         super(dataSource, rows);
     }
 
-    public Optional<Run> cancelRun(String tenant, String runId, String reason, Instant now) {
-        return cancels.submit(new CancelRequest(tenant, runId, reason, now));
+    public Optional<Run> cancelRun(String tenant, String runId, String reason) {
+        return cancels.submit(new CancelRequest(tenant, runId, reason));
     }
 
-    private record CancelRequest(String tenant, String runId, String reason, Instant now) {
+    private record CancelRequest(String tenant, String runId, String reason) {
     }
 
     /**
@@ -32,9 +32,9 @@ final class CancelBatch extends JdbcSupport {
      * Its unfinished results are cancelled by this same row: see RESULT_SELECT.
      */
     private Optional<Run> cancelIn(Connection c, CancelRequest r) throws SQLException {
-        int runs = update(c, "UPDATE runs SET status = 'cancelled', cancel_reason = ?, completed_at = ?, "
+        int runs = update(c, "UPDATE runs SET status = 'cancelled', cancel_reason = ?, completed_at = " + DB_NOW + ", "
                 + "lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND tenant = ? AND status IN " + ACTIVE,
-                r.reason(), r.now().toEpochMilli(), r.runId(), r.tenant());
+                r.reason(), r.runId(), r.tenant());
         if (runs == 0) {
             return Optional.empty();
         }

@@ -24,21 +24,22 @@ abstract class JdbcSupport {
 
     static final String ACTIVE = RowMapping.ACTIVE;
     static final String RUN_COLUMNS = RowMapping.RUN_COLUMNS;
-    static final String RESULT_COLUMNS = RowMapping.RESULT_COLUMNS;
 
     /**
-     * Results are read joined to their run: a result still pending, queued or running in a cancelled run IS cancelled
-     * (with the run's reason and time). Cancel thus stays one single-row update however many results a run has, and
-     * is still atomic for every reader: the moment the run's row commits, all its unfinished results read cancelled.
+     * The database's clock in epoch milliseconds, read when the statement touches the row (after any lock wait):
+     * every transition time and lease expiry uses it, so instances with skewed clocks agree (migration V2).
+     */
+    static final String DB_NOW = "exprun_now_ms()";
+
+    /**
+     * Every read of results goes through the view {@code results_view} (migration V4), which states the
+     * derived-cancel rule once, in SQL: a result still unfinished in a cancelled run reads cancelled, with the run's
+     * reason and time.
      */
     static final String RESULT_SELECT = "SELECT r.id, r.tenant, r.run_id, r.seq, r.experiment_id, r.document_id, "
-            + "r.document_filename, r.document_mime_type, r.block_type, "
-            + "CASE WHEN u.status = 'cancelled' AND r.status IN " + ACTIVE + " THEN 'cancelled' ELSE r.status END AS status, "
-            + "r.error_message, r.error_details, "
-            + "CASE WHEN u.status = 'cancelled' AND r.status IN " + ACTIVE + " THEN u.cancel_reason ELSE r.cancel_reason END AS cancel_reason, "
-            + "r.created_at, r.started_at, "
-            + "CASE WHEN u.status = 'cancelled' AND r.status IN " + ACTIVE + " THEN u.completed_at ELSE r.completed_at END AS completed_at, "
-            + "r.attempt, r.output_json FROM results r JOIN runs u ON u.id = r.run_id";
+            + "r.document_filename, r.document_mime_type, r.block_type, r.status, r.error_message, r.error_details, "
+            + "r.cancel_reason, r.created_at, r.started_at, r.completed_at, r.attempt, r.output_json "
+            + "FROM results_view r";
 
     final DataSource dataSource;
     final RowMapping rows;

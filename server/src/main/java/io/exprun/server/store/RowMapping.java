@@ -22,10 +22,6 @@ final class RowMapping {
             + "block_type, n_consensus, trigger_type, status, error_message, error_details, cancel_reason, created_at, "
             + "started_at, completed_at, block_execution_fingerprint, documents_fingerprint, document_count, "
             + "completed_document_count, error_count";
-    static final String RESULT_COLUMNS = "id, tenant, run_id, seq, experiment_id, document_id, document_filename, "
-            + "document_mime_type, block_type, status, error_message, error_details, cancel_reason, created_at, "
-            + "started_at, completed_at, attempt, output_json";
-
     private final ObjectMapper json;
 
     RowMapping(ObjectMapper json) {

@@ -1,7 +1,7 @@
 package io.exprun.server.domain;
 
 import io.exprun.server.config.ServerConfig;
-import io.exprun.server.store.RunStore;
+import io.exprun.server.store.JdbcRunStore;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.RunFixtures;
 import io.exprun.server.testing.TestServer;
@@ -35,7 +35,7 @@ abstract class CancelConcurrencyContractTest {
     private TestServer server;
     private Http api;
     private RunFixtures fx;
-    private RunStore store;
+    private JdbcRunStore store;
     private ExecutorService pool;
 
     abstract ServerConfig freshConfig();
@@ -97,8 +97,8 @@ abstract class CancelConcurrencyContractTest {
             CountDownLatch go = new CountDownLatch(1);
             Future<Boolean> worker = pool.submit(() -> {
                 go.await();
-                boolean recorded = store.completeResult(run.id(), last, OWNER, "{}", Instant.now());
-                boolean finished = store.finishRun(run.id(), OWNER, Lifecycle.of(LifecycleStatus.COMPLETED), Instant.now());
+                boolean recorded = store.completeResult(run.id(), last, OWNER, "{}");
+                boolean finished = store.finishRun(run.id(), OWNER, Lifecycle.of(LifecycleStatus.COMPLETED));
                 if (finished) {
                     assertThat(recorded).as("a run finished although its last result was not recorded").isTrue();
                 }
@@ -138,10 +138,10 @@ abstract class CancelConcurrencyContractTest {
                 .filter(r -> r.status() == LifecycleStatus.RUNNING).findFirst().orElseThrow();
         assertThat(api.post(RUNS + "/" + run.id() + "/cancel").status()).isEqualTo(200);
 
-        assertThat(store.completeResult(run.id(), inFlight.id(), OWNER, "{}", Instant.now())).isFalse();
-        assertThat(store.failResult(run.id(), inFlight.id(), OWNER, "late", null, Instant.now())).isFalse();
-        assertThat(store.finishRun(run.id(), OWNER, Lifecycle.of(LifecycleStatus.COMPLETED), Instant.now())).isFalse();
-        assertThat(store.startNextResult(run.id(), OWNER, Instant.now(), Instant.now().plusSeconds(60))).isEmpty();
+        assertThat(store.completeResult(run.id(), inFlight.id(), OWNER, "{}")).isFalse();
+        assertThat(store.failResult(run.id(), inFlight.id(), OWNER, "late", null)).isFalse();
+        assertThat(store.finishRun(run.id(), OWNER, Lifecycle.of(LifecycleStatus.COMPLETED))).isFalse();
+        assertThat(store.startNextResult(run.id(), OWNER, RunFixtures.LEASE)).isEmpty();
 
         Run after = store.findRun(TENANT_A, run.id()).orElseThrow();
         assertThat(after.status()).isEqualTo(LifecycleStatus.CANCELLED);
