@@ -46,6 +46,18 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** A fresh database of {@code kind} ("h2" or "postgres"), otherwise as {@link #h2Config}. */
+    public static ServerConfig config(String kind, int workers) {
+        if (kind.equals("postgres")) {
+            Postgres.Db db = Postgres.freshDatabase();
+            return h2Config(workers).withDb(db.url(), db.user(), db.password());
+        }
+        if (!kind.equals("h2")) {
+            throw new IllegalArgumentException(kind);
+        }
+        return h2Config(workers);
+    }
+
     /** H2, with {@code workers} worker threads (0: runs stay exactly where fixtures put them). */
     public static TestServer startH2(int workers) {
         return start(h2Config(workers));
