@@ -89,7 +89,9 @@ abstract class CancelConcurrencyContractTest {
     void cancel_racing_the_last_results_completion_leaves_one_outcome_that_agrees_with_the_answers() throws Exception {
         int cancelled = 0;
         int completed = 0;
-        for (int trial = 0; trial < 60; trial++) {
+        int trial;
+        // at least 60 races, and as many more (up to 300) as it takes to see both interleavings happen
+        for (trial = 0; trial < 300 && (trial < 60 || cancelled == 0 || completed == 0); trial++) {
             // 4 results completed, the 5th running: the worker is about to finish the run
             Run run = fx.running(TENANT_A, 4, true);
             String last = store.listResults(TENANT_A, run.id(), new PageRequest(null, null, 10, true)).items().stream()
@@ -128,7 +130,8 @@ abstract class CancelConcurrencyContractTest {
             assertNothingUnfinished(run.id());
         }
         System.out.printf("cancel vs completion race: %d cancelled, %d completed first%n", cancelled, completed);
-        assertThat(cancelled + completed).isEqualTo(60);
+        assertThat(cancelled).as("races the cancel won, of %d", trial).isPositive();
+        assertThat(completed).as("races the completion won, of %d", trial).isPositive();
     }
 
     @Test
