@@ -4,6 +4,8 @@ import ch.qos.logback.classic.LoggerContext;
 import io.exprun.server.config.DataDirectory;
 import io.exprun.server.config.DevKey;
 import io.exprun.server.config.ServerConfig;
+import io.exprun.server.work.BlockExecutor;
+import io.exprun.server.work.BlockExecutors;
 import io.exprun.server.config.StartupFailure;
 import io.exprun.server.ops.StartupBanner;
 import org.slf4j.Logger;
@@ -73,7 +75,13 @@ public final class Main {
                 devKey = DevKey.loadOrCreate(dataDir);
                 config = config.withApiKeys(Map.of(devKey.key(), DevKey.TENANT));
             }
-            return new Started(ExprunServer.start(config), config, devKey);
+            BlockExecutor executor;
+            try {
+                executor = BlockExecutors.forConfig(config);
+            } catch (IllegalArgumentException e) { // EXPRUN_EXECUTOR names no usable class: a setting to correct
+                throw StartupFailure.invalidSetting(e);
+            }
+            return new Started(ExprunServer.start(config, executor, java.util.List.of()), config, devKey);
         } catch (Exception | LinkageError e) {
             throw StartupFailure.explain(e, config, dataDir);
         }
