@@ -99,6 +99,11 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
         }
     }
 
+    /** Wake-ups waiting to be taken (for tests: never more than one). */
+    int pendingWakeUps() {
+        return wakeUp.size();
+    }
+
     @Override
     public void cancelled(String runId) {
         Execution e = executing.get(runId);
