@@ -30,10 +30,9 @@ import io.exprun.server.ops.RequestIds;
 import io.exprun.server.store.Database;
 import io.exprun.server.store.JdbcIdempotencyKeys;
 import io.exprun.server.store.JdbcRunStore;
-import io.exprun.server.store.RunStore;
 import io.exprun.server.work.BlockExecutor;
 import io.exprun.server.work.RunWorkers;
-import io.exprun.server.work.SimulatedBlockExecutor;
+import io.exprun.server.work.BlockExecutors;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainer;
@@ -68,7 +67,7 @@ public final class ExprunServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ExprunServer.class);
 
     private final Database database;
-    private final RunStore store;
+    private final JdbcRunStore store;
     private final RunService runService;
     private final RunCanceller canceller;
     private final RunWorkers workers;
@@ -89,7 +88,7 @@ public final class ExprunServer implements AutoCloseable {
         ExperimentCatalog catalog = CatalogLoader.load(config.catalog(), json);
         this.instanceId = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.database = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize(),
-                config.limits());
+                config.limits(), config.isEmbeddedDb());
         try {
             this.store = new JdbcRunStore(database.dataSource(), json);
             if (database.isEmbedded()) {
@@ -101,10 +100,10 @@ public final class ExprunServer implements AutoCloseable {
             }
             // millisecond ticks: what the API returns right after a write equals what the store gives back later
             Clock clock = Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1));
-            this.workers = new RunWorkers(store, executor, clock, config.lease(), instanceId);
+            this.workers = new RunWorkers(store, executor, config.lease(), instanceId);
             SpecOperations spec = SpecOperations.load();
             this.metrics = new Metrics(store, spec, database);
-            this.canceller = new RunCanceller(store, clock, runId -> {
+            this.canceller = new RunCanceller(store, runId -> {
                 workers.cancelled(runId);
                 metrics.cancelled(runId);
             });
@@ -167,7 +166,7 @@ public final class ExprunServer implements AutoCloseable {
     }
 
     public static ExprunServer start(ServerConfig config) throws IOException {
-        return start(config, new SimulatedBlockExecutor(config.simDocMillis(), config.simFailureRate()), List.of());
+        return start(config, BlockExecutors.forConfig(config), List.of());
     }
 
     /** @param extraComponents JAX-RS providers to add (tests use this to observe responses) */
@@ -180,7 +179,8 @@ public final class ExprunServer implements AutoCloseable {
         return baseUri;
     }
 
-    public RunStore store() {
+    /** The store adapter, both ports: tests drive runs into any state through it. */
+    public JdbcRunStore store() {
         return store;
     }
 

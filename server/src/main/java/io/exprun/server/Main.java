@@ -4,6 +4,8 @@ import ch.qos.logback.classic.LoggerContext;
 import io.exprun.server.config.DataDirectory;
 import io.exprun.server.config.DevKey;
 import io.exprun.server.config.ServerConfig;
+import io.exprun.server.work.BlockExecutor;
+import io.exprun.server.work.BlockExecutors;
 import io.exprun.server.config.StartupFailure;
 import io.exprun.server.ops.StartupBanner;
 import org.slf4j.Logger;
@@ -49,7 +51,7 @@ public final class Main {
         }, "exprun-shutdown"));
 
         ServerConfig config = started.config();
-        String db = config.isEmbeddedDb() ? "embedded H2 (" + config.dbUrl().split(";")[0] + ")" : "PostgreSQL";
+        String db = config.isH2() ? "embedded H2 (" + config.dbUrl().split(";")[0] + ")" : "PostgreSQL";
         log.info("exprun listening on {} (database: {}, workers: {})", server.baseUri(), db, config.workers());
         StartupBanner.lines(server.baseUri(), db, started.devKey()).forEach(System.out::println);
         stopped.await();
@@ -66,14 +68,20 @@ public final class Main {
         DataDirectory dataDir = DataDirectory.of(config);
         try {
             DevKey devKey = null;
-            if (config.isEmbeddedDb() || config.apiKeys().isEmpty()) {
+            if (config.isH2() || config.apiKeys().isEmpty()) {
                 dataDir.ensureWritable();
             }
             if (config.apiKeys().isEmpty()) {
                 devKey = DevKey.loadOrCreate(dataDir);
                 config = config.withApiKeys(Map.of(devKey.key(), DevKey.TENANT));
             }
-            return new Started(ExprunServer.start(config), config, devKey);
+            BlockExecutor executor;
+            try {
+                executor = BlockExecutors.forConfig(config);
+            } catch (IllegalArgumentException e) { // EXPRUN_EXECUTOR names no usable class: a setting to correct
+                throw StartupFailure.invalidSetting(e);
+            }
+            return new Started(ExprunServer.start(config, executor, java.util.List.of()), config, devKey);
         } catch (Exception | LinkageError e) {
             throw StartupFailure.explain(e, config, dataDir);
         }

@@ -52,10 +52,6 @@ public final class ApiKeys {
         return Optional.ofNullable(match);
     }
 
-    public boolean isEmpty() {
-        return tenantByDigest.isEmpty();
-    }
-
     private static byte[] digest(String key) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));

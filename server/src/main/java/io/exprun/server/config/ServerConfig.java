@@ -25,7 +25,9 @@ public record ServerConfig(
         double simFailureRate,
         Duration lease,
         int dbPoolSize,
-        Limits limits) {
+        Limits limits,
+        Boolean dbEmbedded,
+        String executor) {
 
     /**
      * The embedded default. WRITE_DELAY=0: H2 otherwise flushes committed transactions up to 500 ms later, and a
@@ -45,11 +47,21 @@ public record ServerConfig(
         if (workers < 0) {
             throw new IllegalArgumentException("workers must be >= 0");
         }
+        Objects.requireNonNull(lease, "lease");
+        if (lease.toMillis() <= 0) {
+            throw new IllegalArgumentException("the lease must be more than 0 ms");
+        }
+        if (simDocMillis < 0) {
+            throw new IllegalArgumentException("the simulated document time must be >= 0 ms");
+        }
+        if (!(simFailureRate >= 0 && simFailureRate <= 1)) {
+            throw new IllegalArgumentException("the simulated failure rate must be between 0 and 1");
+        }
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1", 8080, DEFAULT_DB_URL, null, null, Map.of(), null, 2, 2000, 0.0,
-                Duration.ofSeconds(10), 16, Limits.DEFAULTS);
+                Duration.ofSeconds(10), 16, Limits.DEFAULTS, null, null);
     }
 
     /**
@@ -67,11 +79,13 @@ public record ServerConfig(
         c = setting(env, "EXPRUN_CATALOG", c, (v, x) -> x.withCatalog(Path.of(v)), "a file path");
         c = setting(env, "EXPRUN_WORKERS", c, (v, x) -> x.withWorkers(Integer.parseInt(v)), "a number >= 0");
         c = setting(env, "EXPRUN_SIM_DOC_MS", c, (v, x) -> x.withSimulation(Long.parseLong(v), x.simFailureRate()),
-                "milliseconds");
+                "milliseconds >= 0");
         c = setting(env, "EXPRUN_SIM_FAILURE_RATE", c, (v, x) -> x.withSimulation(x.simDocMillis(),
                 Double.parseDouble(v)), "a probability between 0 and 1");
         c = setting(env, "EXPRUN_LEASE_MS", c, (v, x) -> x.withLease(Duration.ofMillis(Long.parseLong(v))),
-                "milliseconds");
+                "milliseconds > 0");
+        c = setting(env, "EXPRUN_DB_EMBEDDED", c, (v, x) -> x.withDbEmbedded(bool(v)), "true or false");
+        c = setting(env, "EXPRUN_EXECUTOR", c, (v, x) -> x.withExecutor(v), "a BlockExecutor class name");
         c = setting(env, "EXPRUN_DB_POOL_SIZE", c, (v, x) -> x.withDbPoolSize(atLeastOne(Integer.parseInt(v))),
                 "a number of connections >= 1");
         c = setting(env, "EXPRUN_DB_CONNECT_TIMEOUT_MS", c, (v, x) -> x.withLimits(x.limits()
@@ -114,47 +128,82 @@ public record ServerConfig(
         return env.get(name) != null && !env.get(name).isBlank();
     }
 
+    private static boolean bool(String v) {
+        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("not true or false");
+        };
+    }
+
+    /**
+     * True when only this process uses the database, so start-up may take back every run left in flight
+     * (EXPRUN_DB_EMBEDDED). Unset, it follows the URL, and only an in-process H2 ({@code jdbc:h2:file:},
+     * {@code jdbc:h2:mem:}, or a bare path) counts: a shared {@code jdbc:h2:tcp://} database is not embedded, or one
+     * instance's start would steal the others' live runs.
+     */
     public boolean isEmbeddedDb() {
+        if (dbEmbedded != null) {
+            return dbEmbedded;
+        }
+        if (!dbUrl.startsWith("jdbc:h2:")) {
+            return false;
+        }
+        String rest = dbUrl.substring("jdbc:h2:".length());
+        return rest.startsWith("file:") || rest.startsWith("mem:")
+                || !(rest.startsWith("tcp:") || rest.startsWith("ssl:") || rest.startsWith("zip:"));
+    }
+
+    /** True for H2 (in process or over TCP), false for PostgreSQL: which dialect and messages apply. */
+    public boolean isH2() {
         return dbUrl.startsWith("jdbc:h2:");
     }
 
+    public ServerConfig withDbEmbedded(Boolean embedded) {
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, embedded, executor);
+    }
+
+    public ServerConfig withExecutor(String className) {
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, className);
+    }
+
     public ServerConfig withPort(int p) {
-        return new ServerConfig(bind, p, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits);
+        return new ServerConfig(bind, p, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor);
     }
 
     public ServerConfig withBind(String b) {
-        return new ServerConfig(b, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits);
+        return new ServerConfig(b, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor);
     }
 
     public ServerConfig withDb(String url, String user, String password) {
-        return new ServerConfig(bind, port, url, user, password, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits);
+        return new ServerConfig(bind, port, url, user, password, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor);
     }
 
     public ServerConfig withApiKeys(Map<String, String> keys) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, new LinkedHashMap<>(keys), catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, new LinkedHashMap<>(keys), catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor);
     }
 
     public ServerConfig withCatalog(Path path) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, path, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, path, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor);
     }
 
     public ServerConfig withWorkers(int n) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, n, simDocMillis, simFailureRate, lease, dbPoolSize, limits);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, n, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor);
     }
 
     public ServerConfig withSimulation(long docMillis, double failureRate) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, docMillis, failureRate, lease, dbPoolSize, limits);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, docMillis, failureRate, lease, dbPoolSize, limits, dbEmbedded, executor);
     }
 
     public ServerConfig withLease(Duration l) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, l, dbPoolSize, limits);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, l, dbPoolSize, limits, dbEmbedded, executor);
     }
 
     public ServerConfig withLimits(Limits l) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, l);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, l, dbEmbedded, executor);
     }
 
     public ServerConfig withDbPoolSize(int n) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, n, limits);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, n, limits, dbEmbedded, executor);
     }
 }

@@ -65,7 +65,7 @@ public final class StartupFailure extends RuntimeException {
         }
         List<Throwable> chain = chain(failure);
         boolean migrating = chain.stream().anyMatch(t -> t instanceof FlywayException);
-        String db = config.isEmbeddedDb() ? "embedded H2" : "PostgreSQL at " + hostPort(config.dbUrl());
+        String db = config.isH2() ? "embedded H2" : "PostgreSQL at " + hostPort(config.dbUrl());
         String user = config.dbUser() == null ? "(none given)" : "'" + config.dbUser() + "'";
 
         for (Throwable t : chain) {
@@ -80,7 +80,7 @@ public final class StartupFailure extends RuntimeException {
                         "set EXPRUN_BIND to an address of this machine (127.0.0.1, or 0.0.0.0 for all)", failure);
             }
             if (isDiskFull(t)) {
-                return failed("the disk holding " + (config.isEmbeddedDb() ? "the data directory " + dataDir
+                return failed("the disk holding " + (config.isH2() ? "the data directory " + dataDir
                                 : "the " + db + " database") + " is full (" + t.getMessage().trim() + ")",
                         "free some space on it and start again", failure);
             }
@@ -112,7 +112,7 @@ public final class StartupFailure extends RuntimeException {
             if (t instanceof UnknownHostException) {
                 return failed("cannot reach " + db + ": unknown host", "correct the host in EXPRUN_DB_URL", failure);
             }
-            if (t instanceof ConnectException && !config.isEmbeddedDb()) {
+            if (t instanceof ConnectException && !config.isH2()) {
                 return unreachable(db, failure);
             }
         }

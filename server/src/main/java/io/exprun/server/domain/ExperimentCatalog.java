@@ -1,6 +1,5 @@
 package io.exprun.server.domain;
 
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +23,5 @@ public final class ExperimentCatalog {
 
     public Optional<Experiment> find(String id) {
         return Optional.ofNullable(byId.get(id));
-    }
-
-    public Collection<Experiment> all() {
-        return byId.values();
     }
 }

@@ -1,26 +1,23 @@
 package io.exprun.server.domain;
 
-import io.exprun.server.store.RunStore;
-
-import java.time.Clock;
+import io.exprun.server.domain.port.RunStore;
 
 /**
  * Cancel, the heart of exprun. One atomic store transition moves the run (pending, queued or running) and all its
  * unfinished results to cancelled; when nothing moved, a second read only explains why (absent or another tenant's:
  * not found; terminal: not cancellable, with its status). A racing completion or second cancel therefore always
- * meets a conditional update that has already decided, and exactly one caller gets the cancelled run.
+ * meets a conditional update that has already decided, and exactly one caller gets the cancelled run. The cancel time
+ * is the store's, taken at the update itself: no clock is read here, before the row lock.
  */
 public final class RunCanceller {
 
     public static final String DEFAULT_REASON = "Cancelled by API request";
 
     private final RunStore store;
-    private final Clock clock;
     private final CancellationListener listener;
 
-    public RunCanceller(RunStore store, Clock clock, CancellationListener listener) {
+    public RunCanceller(RunStore store, CancellationListener listener) {
         this.store = store;
-        this.clock = clock;
         this.listener = listener;
     }
 
@@ -29,7 +26,7 @@ public final class RunCanceller {
      * @throws NotFoundException {@code run_not_found} or {@code run_not_cancellable}
      */
     public Run cancel(String tenant, String runId, String reason) {
-        Run cancelled = store.cancelRun(tenant, runId, reason == null ? DEFAULT_REASON : reason, clock.instant())
+        Run cancelled = store.cancelRun(tenant, runId, reason == null ? DEFAULT_REASON : reason)
                 .orElseThrow(() -> whyNotCancelled(tenant, runId));
         listener.cancelled(runId); // lets a local worker stop the in-flight document now rather than at its next check
         return cancelled;

@@ -1,6 +1,7 @@
 package io.exprun.server.domain;
 
-import io.exprun.server.store.RunStore;
+import io.exprun.server.domain.port.IdempotencyKeys;
+import io.exprun.server.domain.port.RunStore;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

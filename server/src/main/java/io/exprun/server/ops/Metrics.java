@@ -3,7 +3,7 @@ package io.exprun.server.ops;
 import io.exprun.server.api.SpecOperations;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.RunCanceller;
-import io.exprun.server.store.RunStore;
+import io.exprun.server.domain.port.RunStore;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.exprun.server.store.Database;
 import io.micrometer.core.instrument.Counter;

@@ -26,7 +26,9 @@ public final class Database implements AutoCloseable {
         this.embedded = embedded;
     }
 
-    public static Database open(String jdbcUrl, String user, String password, int poolSize, Limits limits) {
+    /** @param embedded only this process uses the database (see {@code ServerConfig.isEmbeddedDb}) */
+    public static Database open(String jdbcUrl, String user, String password, int poolSize, Limits limits,
+                                boolean embedded) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         if (user != null) {
@@ -40,16 +42,22 @@ public final class Database implements AutoCloseable {
         // a request waits this long for a connection, then answers 503: seconds-long waits pile up callers
         config.setConnectionTimeout(limits.dbConnectTimeout().toMillis());
         config.setValidationTimeout(Math.min(limits.dbConnectTimeout().toMillis(), 1_000));
+        // stated, not assumed: every conditional update and the cancel/worker lock order are reasoned about under
+        // READ COMMITTED (both databases' default today, but a server-side default can change)
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         config.setExceptionOverrideClassName(EvictClosedH2Connections.class.getName());
         HikariDataSource ds = new HikariDataSource(config);
         try {
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            // common migrations, plus the few that must differ per database (the clock function)
+            String vendor = jdbcUrl.startsWith("jdbc:postgresql:") ? "postgresql" : "h2";
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration", "classpath:db/vendor/" + vendor)
+                    .load().migrate();
         } catch (RuntimeException e) {
             ds.close();
             throw e;
         }
         return new Database(ds, new DatabaseHealth(jdbcUrl, user, password, Clock.systemUTC(),
-                limits.dbProbeInterval()), jdbcUrl.startsWith("jdbc:h2:"));
+                limits.dbProbeInterval()), embedded);
     }
 
     /** The pool as the store uses it: fails at once while the database is known to be down. */
@@ -62,7 +70,7 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
-    /** True for the embedded H2 default: only this process uses the data, so start-up may recover all of it. */
+    /** True when only this process uses the data (EXPRUN_DB_EMBEDDED), so start-up may recover all of it. */
     public boolean isEmbedded() {
         return embedded;
     }

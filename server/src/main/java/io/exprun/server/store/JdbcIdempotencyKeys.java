@@ -1,6 +1,6 @@
 package io.exprun.server.store;
 
-import io.exprun.server.domain.IdempotencyKeys;
+import io.exprun.server.domain.port.IdempotencyKeys;
 
 import javax.sql.DataSource;
 import java.sql.Connection;

@@ -6,51 +6,73 @@ import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
 import io.exprun.server.domain.RunCanceller;
-import io.exprun.server.store.RunStore;
+import io.exprun.server.domain.port.WorkerStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * N worker threads that move runs forward: pending → queued → running, one document at a time, to completed or
  * error. Any number of instances may run workers against one database: a run is executed by whoever holds its
  * lease, every write is conditional on the current status (so a cancel always wins cleanly), and a lease that is not
  * renewed (its instance died) makes the run claimable by another worker.
+ * <p>
+ * The workers, not the executor, keep their leases: a heartbeat thread renews every lease held here every third of
+ * the lease, however long a document takes and whether or not the executor polls {@code stillWanted} (db-scheduler's
+ * model). The same thread asks the database every {@value #WATCH_MS} ms, in one query, whether the runs executing
+ * here are still theirs: a cancel accepted by any instance reaches the executor within about that time (measured in
+ * CancelPropagationOnPostgresTest). A graceful stop hands its runs back to the queue at once.
  */
 public final class RunWorkers implements RunCanceller.CancellationListener, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RunWorkers.class);
     private static final long POLL_MS = 200;
-    private static final long CHECK_EVERY_MS = 200;
+    static final long WATCH_MS = 100;
 
-    private final RunStore store;
+    private final WorkerStore store;
     private final BlockExecutor executor;
-    private final Clock clock;
     private final Duration lease;
     private final String instanceId;
     private final List<Thread> threads = new ArrayList<>();
-    private final Semaphore wakeUp = new Semaphore(0);
-    /** Runs this instance's workers are executing now, and those among them cancelled through this instance. */
-    private final Set<String> executing = ConcurrentHashMap.newKeySet();
-    private final Set<String> cancelledHere = ConcurrentHashMap.newKeySet();
+    /** At most one pending wake-up: a burst of creates wakes one idle worker once, not once per create. */
+    private final BlockingQueue<Boolean> wakeUp = new ArrayBlockingQueue<>(1);
+    /** What this instance's workers execute now, by run id. */
+    private final Map<String, Execution> executing = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "exprun-worker-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean stopping;
 
-    public RunWorkers(RunStore store, BlockExecutor executor, Clock clock, Duration lease, String instanceId) {
+    /** One claim of one run by one worker; {@code wanted} turns false for good on cancel, lost lease or stop. */
+    private static final class Execution {
+        final String runId;
+        final String owner;
+        volatile boolean wanted = true;
+
+        Execution(String runId, String owner) {
+            this.runId = runId;
+            this.owner = owner;
+        }
+    }
+
+    public RunWorkers(WorkerStore store, BlockExecutor executor, Duration lease, String instanceId) {
         this.store = store;
         this.executor = executor;
-        this.clock = clock;
         this.lease = lease;
         this.instanceId = instanceId;
     }
@@ -63,19 +85,30 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
             threads.add(t);
             t.start();
         }
+        if (count > 0) {
+            long renewEvery = Math.max(1, lease.toMillis() / 3);
+            heartbeat.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+            heartbeat.scheduleWithFixedDelay(this::watchForCancels, WATCH_MS, WATCH_MS, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** New work exists: wake a sleeping worker now instead of at its next poll. */
     public void nudge() {
         if (!threads.isEmpty()) {
-            wakeUp.release();
+            wakeUp.offer(Boolean.TRUE); // full means a wake-up is already pending: coalesced
         }
+    }
+
+    /** Wake-ups waiting to be taken (for tests: never more than one). */
+    int pendingWakeUps() {
+        return wakeUp.size();
     }
 
     @Override
     public void cancelled(String runId) {
-        if (executing.contains(runId)) { // runs no worker here executes need no flag (and must not accumulate)
-            cancelledHere.add(runId);
+        Execution e = executing.get(runId);
+        if (e != null) { // cancelled through this instance: stop now rather than at the next watch
+            e.wanted = false;
         }
     }
 
@@ -83,7 +116,7 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
         while (!stopping) {
             try {
                 if (!workOnce(owner)) {
-                    wakeUp.tryAcquire(POLL_MS, TimeUnit.MILLISECONDS);
+                    wakeUp.poll(POLL_MS, TimeUnit.MILLISECONDS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -91,47 +124,44 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
             } catch (RuntimeException e) {
                 // a database hiccup must not kill the worker; the lease protects the run meanwhile
                 log.warn("worker {} failed, retrying: {}", owner, e.toString());
-                sleepQuietly(POLL_MS);
+                try {
+                    wakeUp.poll(POLL_MS, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
 
     /** @return true when a run was worked on */
     boolean workOnce(String owner) throws InterruptedException {
-        for (String id : store.runIdsIn(LifecycleStatus.PENDING, 16)) {
-            store.enqueue(id);
+        store.enqueuePending(16);
+        Optional<Run> claimed = store.claimNext(owner, lease);
+        if (claimed.isEmpty()) {
+            return false;
         }
-        Instant now = clock.instant();
-        for (String id : store.claimableRunIds(now, 8)) {
-            Optional<Run> claimed = store.claimRun(id, owner, now, now.plus(lease));
-            if (claimed.isPresent()) {
-                executing.add(id);
-                try {
-                    execute(claimed.get(), owner);
-                } finally {
-                    executing.remove(id);
-                    cancelledHere.remove(id);
-                }
-                return true;
-            }
+        Execution execution = new Execution(claimed.get().id(), owner);
+        executing.put(execution.runId, execution);
+        try {
+            execute(claimed.get(), execution);
+        } finally {
+            executing.remove(execution.runId, execution);
         }
-        return false;
+        return true;
     }
 
-    private void execute(Run run, String owner) throws InterruptedException {
-        BooleanSupplier stillWanted = stillWanted(run.id(), owner);
-        ErrorInfo firstFailure = null;
-        String firstMessage = null;
-        while (!stopping) {
-            Instant now = clock.instant();
-            Optional<Result> next = store.startNextResult(run.id(), owner, now, now.plus(lease));
+    private void execute(Run run, Execution ex) throws InterruptedException {
+        String owner = ex.owner;
+        while (!stopping && ex.wanted) {
+            Optional<Result> next = store.startNextResult(run.id(), owner, lease);
             if (next.isEmpty()) {
                 break;
             }
             Result result = next.get();
             BlockExecutor.Outcome outcome;
             try {
-                outcome = executor.execute(run, result, stillWanted);
+                outcome = executor.execute(run, result, () -> ex.wanted && !stopping);
             } catch (RuntimeException e) {
                 outcome = new BlockExecutor.Outcome.Failed("Block execution failed: " + e.getClass().getSimpleName(),
                         new ErrorInfo(e.getMessage(), null, run.blockId(), run.blockType(), "executor_exception",
@@ -139,75 +169,89 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
             }
             boolean recorded;
             if (outcome instanceof BlockExecutor.Outcome.Completed c) {
-                recorded = store.completeResult(run.id(), result.id(), owner, c.outputJson(), clock.instant());
+                recorded = store.completeResult(run.id(), result.id(), owner, c.outputJson());
             } else if (outcome instanceof BlockExecutor.Outcome.Failed f) {
-                recorded = store.failResult(run.id(), result.id(), owner, f.message(), f.details(), clock.instant());
-                if (recorded && firstFailure == null) {
-                    firstFailure = f.details();
-                    firstMessage = f.message();
-                }
+                recorded = store.failResult(run.id(), result.id(), owner, f.message(), withMessage(f.details(), f.message()));
             } else {
                 recorded = false;
             }
             if (!recorded) {
-                return; // cancelled, or the lease was lost: whoever decided that owns the run's outcome now
+                break; // cancelled, the lease was lost, or stopping: see below
             }
         }
         if (stopping) {
-            return; // shutting down: the lease lapses and another worker (or the next start) resumes the run
+            // a graceful stop hands the run back now: another instance resumes it without waiting for the lease
+            if (store.release(run.id(), owner)) {
+                log.info("released run {} for another instance to resume", run.id());
+            }
+            return;
         }
-        Run current = store.findRun(run.tenant(), run.id()).orElse(run);
+        if (!ex.wanted) {
+            return; // cancelled or taken over: whoever decided that owns the run's outcome now
+        }
+        Run current = store.run(run.id()).orElse(run);
         Lifecycle outcome = current.errorCount() == 0
                 ? Lifecycle.of(LifecycleStatus.COMPLETED)
                 : Lifecycle.error(current.errorCount() + " of " + current.documentCount() + " documents failed",
-                firstFailure != null ? withMessage(firstFailure, firstMessage)
-                        : new ErrorInfo("documents failed", null, run.blockId(), run.blockType(), "document_failures",
-                        Map.of("error_count", current.errorCount())));
-        store.finishRun(run.id(), owner, outcome, clock.instant());
+                store.firstFailure(run.id()).orElseGet(() -> new ErrorInfo("documents failed", null, run.blockId(),
+                        run.blockType(), "document_failures", Map.of("error_count", current.errorCount()))));
+        store.finishRun(run.id(), owner, outcome);
     }
 
     private static ErrorInfo withMessage(ErrorInfo details, String message) {
+        if (details == null) {
+            return null;
+        }
         return details.message() != null ? details
                 : new ErrorInfo(message, details.stackTrace(), details.blockId(), details.blockName(),
                 details.errorCode(), details.context());
     }
 
-    /** Cheap to call often: a local flag, and a lease renewal (which fails once the run is cancelled) every 200 ms. */
-    private BooleanSupplier stillWanted(String runId, String owner) {
-        long[] lastCheck = {System.nanoTime()};
-        boolean[] wanted = {true};
-        return () -> {
-            if (!wanted[0] || stopping || cancelledHere.contains(runId)) {
-                return false;
+    /** The heartbeat: every lease held here, renewed on the workers' schedule, not the executor's. */
+    private void renewLeases() {
+        for (Execution e : List.copyOf(executing.values())) {
+            try {
+                if (!store.renewLease(e.runId, e.owner, lease)) {
+                    e.wanted = false; // cancelled, or (after an outage longer than the lease) taken over
+                }
+            } catch (RuntimeException failed) {
+                log.warn("could not renew the lease of run {}: {}", e.runId, failed.toString());
             }
-            long now = System.nanoTime();
-            if (now - lastCheck[0] >= CHECK_EVERY_MS * 1_000_000) {
-                lastCheck[0] = now;
-                wanted[0] = store.renewLease(runId, owner, clock.instant().plus(lease));
-            }
-            return wanted[0];
-        };
-    }
-
-    private static void sleepQuietly(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
+    /** One query for every run executing here: is it still running under the same owner? */
+    private void watchForCancels() {
+        List<Execution> now = List.copyOf(executing.values());
+        if (now.isEmpty()) {
+            return;
+        }
+        Map<String, String> owners = new HashMap<>();
+        now.forEach(e -> owners.put(e.runId, e.owner));
+        try {
+            Set<String> owned = store.stillOwned(owners);
+            for (Execution e : now) {
+                if (!owned.contains(e.runId)) {
+                    e.wanted = false;
+                }
+            }
+        } catch (RuntimeException failed) {
+            log.debug("cancel watch failed: {}", failed.toString()); // the lease decides meanwhile
+        }
+    }
+
+    /** Stops claiming, lets in-flight documents end (executors see stillWanted false), hands their runs back. */
     @Override
     public void close() {
         stopping = true;
-        wakeUp.release(threads.size());
         for (Thread t : threads) {
             try {
                 t.join(5_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
         }
+        heartbeat.shutdownNow();
     }
 }

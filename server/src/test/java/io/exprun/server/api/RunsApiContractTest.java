@@ -349,11 +349,14 @@ abstract class RunsApiContractTest {
     }
 
     @Test
-    void a_ten_kilobyte_run_id_is_a_404_that_does_not_echo_it_whole() {
+    void a_ten_kilobyte_run_id_exceeds_the_request_line_limit_and_is_a_400_that_does_not_echo_it_whole() {
         Http.Answer answer = api.post(RUNS + "/" + "r".repeat(10_000) + "/cancel");
 
-        assertThat(answer.status()).isIn(404, 414, 400);
-        assertThat(answer.status()).isLessThan(500);
+        // Grizzly's codec refuses a request line beyond its 8 KB header limit before any handler runs (and gives it
+        // the JSON envelope, see CodecErrorBodies): a 400, never the run id echoed back
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().has("detail")).isTrue();
+        assertThat(answer.body()).doesNotContain("rrrrrrrrrr");
         assertThat(answer.body().length()).isLessThan(1_000);
     }
 
@@ -413,7 +416,9 @@ abstract class RunsApiContractTest {
 
         assertThat(answer.status()).isEqualTo(422);
         assertThat(answer.json().at("/detail/0/loc/0").asText()).isEqualTo("query");
-        assertThat(query).contains(answer.json().at("/detail/0/loc/1").asText());
+        JsonNode parameter = answer.json().at("/detail/0/loc/1");
+        assertThat(parameter.isTextual()).as("loc[1] names the parameter: %s", answer.body()).isTrue();
+        assertThat(query).contains(parameter.asText() + "=");
     }
 
     @Test

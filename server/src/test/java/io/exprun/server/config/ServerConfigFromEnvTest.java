@@ -33,4 +33,33 @@ class ServerConfigFromEnvTest {
         assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_API_KEYS", "hunter2")))
                 .hasMessageContaining("EXPRUN_API_KEYS=(value hidden)").hasMessageNotContaining("hunter2");
     }
+
+    @Test
+    void a_lease_of_zero_is_refused_in_one_line() {
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_LEASE_MS", "0")))
+                .hasMessage("EXPRUN_LEASE_MS='0' is invalid (the lease must be more than 0 ms): expected milliseconds > 0");
+        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_LEASE_MS", "1500")).lease()).hasMillis(1500);
+    }
+
+    @Test
+    void simulation_numbers_out_of_range_are_refused_by_name() {
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_SIM_DOC_MS", "-1")))
+                .hasMessageStartingWith("EXPRUN_SIM_DOC_MS='-1' is invalid");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_SIM_FAILURE_RATE", "1.5")))
+                .hasMessageStartingWith("EXPRUN_SIM_FAILURE_RATE='1.5' is invalid");
+    }
+
+    @Test
+    void only_an_in_process_h2_is_embedded_unless_told() {
+        ServerConfig c = ServerConfig.defaults();
+        assertThat(c.withDb("jdbc:h2:file:./data/x", null, null).isEmbeddedDb()).isTrue();
+        assertThat(c.withDb("jdbc:h2:mem:x", null, null).isEmbeddedDb()).isTrue();
+        assertThat(c.withDb("jdbc:h2:tcp://db:9092/x", null, null).isEmbeddedDb()).isFalse();
+        assertThat(c.withDb("jdbc:postgresql://db/x", null, null).isEmbeddedDb()).isFalse();
+        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_DB_URL", "jdbc:h2:tcp://db:9092/x", "EXPRUN_DB_EMBEDDED", "true"))
+                .isEmbeddedDb()).isTrue();
+        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_DB_EMBEDDED", "false")).isEmbeddedDb()).isFalse();
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_DB_EMBEDDED", "yes")))
+                .hasMessage("EXPRUN_DB_EMBEDDED='yes' is invalid (not true or false): expected true or false");
+    }
 }

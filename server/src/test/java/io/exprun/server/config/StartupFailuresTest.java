@@ -142,6 +142,21 @@ class StartupFailuresTest {
     }
 
     @Test
+    void a_zero_lease_and_an_executor_that_is_not_there_are_refused_in_two_lines_and_exit_2() {
+        Exited zeroLease = ServerProcess.runUntilExit(Map.of("EXPRUN_LEASE_MS", "0", "EXPRUN_API_KEYS", "k:t"), work,
+                List.of());
+        assertTwoLinesNoTrace(zeroLease, StartupFailure.EXIT_CONFIG);
+        assertThat(cause(zeroLease)).isEqualTo("exprun: cannot start: invalid configuration: EXPRUN_LEASE_MS='0' is "
+                + "invalid (the lease must be more than 0 ms): expected milliseconds > 0");
+
+        Exited missing = ServerProcess.runUntilExit(Map.of("EXPRUN_EXECUTOR", "com.example.Missing",
+                "EXPRUN_API_KEYS", "k:t"), work, List.of());
+        assertTwoLinesNoTrace(missing, StartupFailure.EXIT_CONFIG);
+        assertThat(cause(missing)).isEqualTo("exprun: cannot start: invalid configuration: "
+                + "EXPRUN_EXECUTOR=com.example.Missing is not on the classpath");
+    }
+
+    @Test
     void api_keys_are_never_echoed_in_an_invalid_setting_message() {
         Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_API_KEYS", "secret-without-tenant"), work, List.of());
 

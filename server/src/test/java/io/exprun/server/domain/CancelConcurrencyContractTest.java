@@ -1,7 +1,7 @@
 package io.exprun.server.domain;
 
 import io.exprun.server.config.ServerConfig;
-import io.exprun.server.store.RunStore;
+import io.exprun.server.store.JdbcRunStore;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.RunFixtures;
 import io.exprun.server.testing.TestServer;
@@ -35,7 +35,7 @@ abstract class CancelConcurrencyContractTest {
     private TestServer server;
     private Http api;
     private RunFixtures fx;
-    private RunStore store;
+    private JdbcRunStore store;
     private ExecutorService pool;
 
     abstract ServerConfig freshConfig();
@@ -89,7 +89,9 @@ abstract class CancelConcurrencyContractTest {
     void cancel_racing_the_last_results_completion_leaves_one_outcome_that_agrees_with_the_answers() throws Exception {
         int cancelled = 0;
         int completed = 0;
-        for (int trial = 0; trial < 60; trial++) {
+        int trial;
+        // at least 60 races, and as many more (up to 300) as it takes to see both interleavings happen
+        for (trial = 0; trial < 300 && (trial < 60 || cancelled == 0 || completed == 0); trial++) {
             // 4 results completed, the 5th running: the worker is about to finish the run
             Run run = fx.running(TENANT_A, 4, true);
             String last = store.listResults(TENANT_A, run.id(), new PageRequest(null, null, 10, true)).items().stream()
@@ -97,8 +99,8 @@ abstract class CancelConcurrencyContractTest {
             CountDownLatch go = new CountDownLatch(1);
             Future<Boolean> worker = pool.submit(() -> {
                 go.await();
-                boolean recorded = store.completeResult(run.id(), last, OWNER, "{}", Instant.now());
-                boolean finished = store.finishRun(run.id(), OWNER, Lifecycle.of(LifecycleStatus.COMPLETED), Instant.now());
+                boolean recorded = store.completeResult(run.id(), last, OWNER, "{}");
+                boolean finished = store.finishRun(run.id(), OWNER, Lifecycle.of(LifecycleStatus.COMPLETED));
                 if (finished) {
                     assertThat(recorded).as("a run finished although its last result was not recorded").isTrue();
                 }
@@ -128,7 +130,8 @@ abstract class CancelConcurrencyContractTest {
             assertNothingUnfinished(run.id());
         }
         System.out.printf("cancel vs completion race: %d cancelled, %d completed first%n", cancelled, completed);
-        assertThat(cancelled + completed).isEqualTo(60);
+        assertThat(cancelled).as("races the cancel won, of %d", trial).isPositive();
+        assertThat(completed).as("races the completion won, of %d", trial).isPositive();
     }
 
     @Test
@@ -138,10 +141,10 @@ abstract class CancelConcurrencyContractTest {
                 .filter(r -> r.status() == LifecycleStatus.RUNNING).findFirst().orElseThrow();
         assertThat(api.post(RUNS + "/" + run.id() + "/cancel").status()).isEqualTo(200);
 
-        assertThat(store.completeResult(run.id(), inFlight.id(), OWNER, "{}", Instant.now())).isFalse();
-        assertThat(store.failResult(run.id(), inFlight.id(), OWNER, "late", null, Instant.now())).isFalse();
-        assertThat(store.finishRun(run.id(), OWNER, Lifecycle.of(LifecycleStatus.COMPLETED), Instant.now())).isFalse();
-        assertThat(store.startNextResult(run.id(), OWNER, Instant.now(), Instant.now().plusSeconds(60))).isEmpty();
+        assertThat(store.completeResult(run.id(), inFlight.id(), OWNER, "{}")).isFalse();
+        assertThat(store.failResult(run.id(), inFlight.id(), OWNER, "late", null)).isFalse();
+        assertThat(store.finishRun(run.id(), OWNER, Lifecycle.of(LifecycleStatus.COMPLETED))).isFalse();
+        assertThat(store.startNextResult(run.id(), OWNER, RunFixtures.LEASE)).isEmpty();
 
         Run after = store.findRun(TENANT_A, run.id()).orElseThrow();
         assertThat(after.status()).isEqualTo(LifecycleStatus.CANCELLED);

@@ -2,7 +2,10 @@ package io.exprun.server.store;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -11,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GroupCommitTest {
@@ -59,15 +63,17 @@ class GroupCommitTest {
         ExecutorService pool = Executors.newFixedThreadPool(11);
         try {
             Future<String> first = pool.submit(() -> commits.submit("r0"));
-            while (commits.batches.isEmpty()) {
-                Thread.sleep(1);
-            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> !commits.batches.isEmpty());
             List<Future<String>> rest = new ArrayList<>();
+            Set<Thread> callers = ConcurrentHashMap.newKeySet();
             for (int i = 1; i <= 10; i++) {
                 String r = "r" + i;
-                rest.add(pool.submit(() -> commits.submit(r)));
+                rest.add(pool.submit(() -> {
+                    callers.add(Thread.currentThread());
+                    return commits.submit(r);
+                }));
             }
-            Thread.sleep(200); // let the ten queue up behind the slow first commit
+            awaitAllWaitingForTheirOutcome(callers, 10); // queued up behind the slow first commit
             release.countDown();
 
             assertThat(first.get()).isEqualTo("done:r0");
@@ -88,12 +94,17 @@ class GroupCommitTest {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             Future<String> first = pool.submit(() -> commits.submit("r0"));
-            while (commits.batches.isEmpty()) {
-                Thread.sleep(1);
-            }
-            Future<String> good = pool.submit(() -> commits.submit("good"));
-            Future<String> poison = pool.submit(() -> commits.submit("poison"));
-            Thread.sleep(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !commits.batches.isEmpty());
+            Set<Thread> callers = ConcurrentHashMap.newKeySet();
+            Future<String> good = pool.submit(() -> {
+                callers.add(Thread.currentThread());
+                return commits.submit("good");
+            });
+            Future<String> poison = pool.submit(() -> {
+                callers.add(Thread.currentThread());
+                return commits.submit("poison");
+            });
+            awaitAllWaitingForTheirOutcome(callers, 2);
             release.countDown();
 
             assertThat(first.get()).isEqualTo("done:r0");
@@ -104,5 +115,14 @@ class GroupCommitTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * A follower queues its request under the monitor, then parks on its outcome: WAITING (not BLOCKED, not RUNNABLE)
+     * means it is queued. No sleep guessing how long that takes.
+     */
+    private static void awaitAllWaitingForTheirOutcome(Set<Thread> callers, int count) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> callers.size() == count
+                && callers.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
     }
 }

@@ -7,7 +7,7 @@ import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
 import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.domain.RunService;
-import io.exprun.server.store.RunStore;
+import io.exprun.server.store.JdbcRunStore;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -27,14 +27,14 @@ public final class RunFixtures {
     public static final String KEY_B = "test-key-b";
     public static final String EXPERIMENT = "exp_demo";
     public static final String OWNER = "fixtures";
+    /** Fixture runs are held by {@link #OWNER} for an hour: nothing takes them over during a test. */
+    public static final java.time.Duration LEASE = java.time.Duration.ofHours(1);
 
     private final RunService service;
-    private final RunCanceller canceller;
-    private final RunStore store;
+    private final JdbcRunStore store;
 
-    public RunFixtures(RunService service, RunCanceller canceller, RunStore store) {
+    public RunFixtures(RunService service, JdbcRunStore store) {
         this.service = service;
-        this.canceller = canceller;
         this.store = store;
     }
 
@@ -57,9 +57,9 @@ public final class RunFixtures {
 
     public Run errorRun(String tenant, String message, ErrorInfo details) {
         Run run = running(tenant, 0, false);
-        Result first = store.startNextResult(run.id(), OWNER, now(), lease()).orElseThrow();
-        store.failResult(run.id(), first.id(), OWNER, message, details, now());
-        drain(run, true);
+        Result first = store.startNextResult(run.id(), OWNER, LEASE).orElseThrow();
+        store.failResult(run.id(), first.id(), OWNER, message, details);
+        drain(run);
         finish(run, Lifecycle.error(message, details));
         return reload(run);
     }
@@ -67,19 +67,19 @@ public final class RunFixtures {
     /** Cancelled while running; {@code reason} may be null (the contract allows {@code "reason": null}). */
     public Run cancelledRun(String tenant, String reason) {
         Run run = running(tenant, 1, true);
-        return store.cancelRun(tenant, run.id(), reason, now()).orElseThrow();
+        return store.cancelRun(tenant, run.id(), reason).orElseThrow();
     }
 
     /** Running, with {@code completedResults} results done and (optionally) the next one running. */
     public Run running(String tenant, int completedResults, boolean oneInFlight) {
         Run run = queued(tenant);
-        store.claimRun(run.id(), OWNER, now(), lease()).orElseThrow();
+        store.claim(run.id(), OWNER, LEASE).orElseThrow();
         for (int i = 0; i < completedResults; i++) {
-            Result r = store.startNextResult(run.id(), OWNER, now(), lease()).orElseThrow();
-            store.completeResult(run.id(), r.id(), OWNER, "{\"document_id\":\"" + r.document().id() + "\"}", now());
+            Result r = store.startNextResult(run.id(), OWNER, LEASE).orElseThrow();
+            store.completeResult(run.id(), r.id(), OWNER, "{\"document_id\":\"" + r.document().id() + "\"}");
         }
         if (oneInFlight) {
-            store.startNextResult(run.id(), OWNER, now(), lease()).orElseThrow();
+            store.startNextResult(run.id(), OWNER, LEASE).orElseThrow();
         }
         return reload(run);
     }
@@ -102,7 +102,7 @@ public final class RunFixtures {
 
     public Run completed(String tenant) {
         Run run = running(tenant, 0, false);
-        drain(run, false);
+        drain(run);
         finish(run, Lifecycle.of(LifecycleStatus.COMPLETED));
         return reload(run);
     }
@@ -113,16 +113,16 @@ public final class RunFixtures {
         return reload(run);
     }
 
-    private void drain(Run run, boolean completeThem) {
+    private void drain(Run run) {
         Optional<Result> next;
-        while ((next = store.startNextResult(run.id(), OWNER, now(), lease())).isPresent()) {
+        while ((next = store.startNextResult(run.id(), OWNER, LEASE)).isPresent()) {
             Result r = next.get();
-            store.completeResult(run.id(), r.id(), OWNER, "{\"document_id\":\"" + r.document().id() + "\"}", now());
+            store.completeResult(run.id(), r.id(), OWNER, "{\"document_id\":\"" + r.document().id() + "\"}");
         }
     }
 
     private void finish(Run run, Lifecycle outcome) {
-        if (!store.finishRun(run.id(), OWNER, outcome, now())) {
+        if (!store.finishRun(run.id(), OWNER, outcome)) {
             throw new IllegalStateException("could not finish fixture run " + run.id());
         }
     }
@@ -135,11 +135,4 @@ public final class RunFixtures {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    private static Instant lease() {
-        return now().plus(1, ChronoUnit.HOURS);
-    }
-
-    public RunCanceller canceller() {
-        return canceller;
-    }
 }

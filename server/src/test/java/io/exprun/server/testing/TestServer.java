@@ -28,7 +28,7 @@ public final class TestServer implements AutoCloseable {
 
     private TestServer(ExprunServer server) {
         this.server = server;
-        this.fixtures = new RunFixtures(server.runService(), server.canceller(), server.store());
+        this.fixtures = new RunFixtures(server.runService(), server.store());
     }
 
     /** A config on a fresh H2 file database, port 0, the test keys, fast simulated documents. */
@@ -44,6 +44,18 @@ public final class TestServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A fresh database of {@code kind} ("h2" or "postgres"), otherwise as {@link #h2Config}. */
+    public static ServerConfig config(String kind, int workers) {
+        if (kind.equals("postgres")) {
+            Postgres.Db db = Postgres.freshDatabase();
+            return h2Config(workers).withDb(db.url(), db.user(), db.password());
+        }
+        if (!kind.equals("h2")) {
+            throw new IllegalArgumentException(kind);
+        }
+        return h2Config(workers);
     }
 
     /** H2, with {@code workers} worker threads (0: runs stay exactly where fixtures put them). */

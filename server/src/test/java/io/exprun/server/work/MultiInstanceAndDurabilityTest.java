@@ -109,20 +109,24 @@ class MultiInstanceAndDurabilityTest {
             Poll.until(() -> viaB.get(RUNS + "/" + contested).lifecycleStatus(), s -> !s.equals("pending") && !s.equals("queued"),
                     Duration.ofSeconds(20));
             CountDownLatch go = new CountDownLatch(1);
-            List<Future<Integer>> answers = new ArrayList<>();
+            List<Future<Http.Answer>> answers = new ArrayList<>();
             for (int i = 0; i < 64; i++) {
                 Http via = i % 2 == 0 ? viaA : viaB;
                 answers.add(pool.submit(() -> {
                     go.await();
-                    return via.post(RUNS + "/" + contested + "/cancel").status();
+                    return via.post(RUNS + "/" + contested + "/cancel");
                 }));
             }
             go.countDown();
+            List<Http.Answer> refused = new ArrayList<>();
             int ok = 0;
-            for (Future<Integer> f : answers) {
-                int status = f.get();
-                assertThat(status).isIn(200, 404);
-                ok += status == 200 ? 1 : 0;
+            for (Future<Http.Answer> f : answers) {
+                Http.Answer answer = f.get();
+                if (answer.status() == 200) {
+                    ok++;
+                } else {
+                    refused.add(answer);
+                }
             }
             String contestedStatus = viaA.get(RUNS + "/" + contested).lifecycleStatus();
             if (contestedStatus.equals("cancelled")) {
@@ -130,6 +134,12 @@ class MultiInstanceAndDurabilityTest {
             } else {
                 assertThat(ok).as("the run completed before any cancel landed").isZero();
             }
+            // every other answer is the contract's 404 saying why: the run is already in its final state
+            assertThat(refused).hasSize(64 - ok).allSatisfy(answer -> {
+                assertThat(answer.status()).isEqualTo(404);
+                assertThat(answer.errorCode()).isEqualTo("run_not_cancellable");
+                assertThat(answer.json().at("/detail/details/status").asText()).isEqualTo(contestedStatus);
+            });
 
             // 20 runs, created through both: every result executed exactly once, by whichever worker
             List<String> runs = new ArrayList<>();

@@ -1,4 +1,4 @@
-package io.exprun.server.domain;
+package io.exprun.server.domain.port;
 
 import java.time.Instant;
 

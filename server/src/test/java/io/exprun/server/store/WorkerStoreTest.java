@@ -1,0 +1,77 @@
+package io.exprun.server.store;
+
+import io.exprun.server.domain.ErrorInfo;
+import io.exprun.server.domain.LifecycleStatus;
+import io.exprun.server.domain.PageRequest;
+import io.exprun.server.domain.Result;
+import io.exprun.server.domain.Run;
+import io.exprun.server.testing.RunFixtures;
+import io.exprun.server.testing.TestServer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.exprun.server.testing.RunFixtures.OWNER;
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The workers' port on both databases: first failure kept with the run, releases, leases on the database's clock. */
+class WorkerStoreTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void the_first_failure_is_kept_with_the_run_and_never_overwritten(String kind) {
+        try (TestServer server = TestServer.start(TestServer.config(kind, 0))) {
+            JdbcRunStore store = server.server().store();
+            Run run = server.fixtures().running(TENANT_A, 0, false);
+            ErrorInfo first = new ErrorInfo("timed out", null, "blk", "Extract", "timeout", Map.of("document_id", "d1"));
+            ErrorInfo second = new ErrorInfo("bad pdf", null, "blk", "Extract", "corrupt", Map.of("document_id", "d2"));
+
+            Result r1 = store.startNextResult(run.id(), OWNER, RunFixtures.LEASE).orElseThrow();
+            assertThat(store.failResult(run.id(), r1.id(), OWNER, "timed out", first)).isTrue();
+            Result r2 = store.startNextResult(run.id(), OWNER, RunFixtures.LEASE).orElseThrow();
+            assertThat(store.failResult(run.id(), r2.id(), OWNER, "bad pdf", second)).isTrue();
+
+            assertThat(store.firstFailure(run.id())).contains(first);
+            assertThat(store.run(run.id()).orElseThrow().errorCount()).isEqualTo(2);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void a_released_run_is_claimable_at_once_and_its_interrupted_document_runs_again(String kind) {
+        try (TestServer server = TestServer.start(TestServer.config(kind, 0))) {
+            JdbcRunStore store = server.server().store();
+            Run run = server.fixtures().running(TENANT_A, 1, true); // held for an hour by OWNER
+
+            assertThat(store.claim(run.id(), "another", RunFixtures.LEASE)).as("a live lease is not taken").isEmpty();
+            assertThat(store.release(run.id(), "another")).as("only the owner releases").isFalse();
+            assertThat(store.release(run.id(), OWNER)).isTrue();
+
+            assertThat(store.claim(run.id(), "another", RunFixtures.LEASE)).isPresent();
+            List<Result> results = store.listResults(TENANT_A, run.id(), new PageRequest(null, null, 10, true)).items();
+            assertThat(results).extracting(Result::status).containsOnly(LifecycleStatus.COMPLETED, LifecycleStatus.PENDING);
+            assertThat(results).extracting(Result::attempt).as("newest first: the second document runs again")
+                    .containsExactly(0, 0, 0, 1, 0);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void a_lease_expires_on_the_databases_clock_and_only_then_is_taken_over(String kind) {
+        try (TestServer server = TestServer.start(TestServer.config(kind, 0))) {
+            JdbcRunStore store = server.server().store();
+            Run run = server.fixtures().running(TENANT_A, 0, false);
+            assertThat(store.renewLease(run.id(), OWNER, Duration.ofMillis(300))).isTrue();
+            assertThat(store.claim(run.id(), "another", RunFixtures.LEASE)).isEmpty();
+
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> store.claim(run.id(), "another", RunFixtures.LEASE).isPresent());
+            assertThat(store.renewLease(run.id(), OWNER, RunFixtures.LEASE)).as("the old owner lost it").isFalse();
+        }
+    }
+}
