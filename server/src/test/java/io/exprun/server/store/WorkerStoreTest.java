@@ -74,4 +74,15 @@ class WorkerStoreTest {
             assertThat(store.renewLease(run.id(), OWNER, RunFixtures.LEASE)).as("the old owner lost it").isFalse();
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void the_pool_states_read_committed_rather_than_relying_on_the_servers_default(String kind) throws Exception {
+        try (TestServer server = TestServer.start(TestServer.config(kind, 0));
+             java.sql.Connection c = server.server().database().dataSource().getConnection()) {
+            assertThat(server.server().database().pool().getTransactionIsolation())
+                    .isEqualTo("TRANSACTION_READ_COMMITTED");
+            assertThat(c.getTransactionIsolation()).isEqualTo(java.sql.Connection.TRANSACTION_READ_COMMITTED);
+        }
+    }
 }
