@@ -51,6 +51,25 @@ public final class Postgres {
         }
     }
 
+    /**
+     * Starts the embedded server, trying a second time if the first initdb fails: on a machine shared with other
+     * builds, initdb has been seen to fail once for no reason it printed, and a test run should not depend on that.
+     */
+    private static EmbeddedPostgres startEmbedded() throws IOException {
+        try {
+            return builder().start();
+        } catch (IOException | IllegalStateException first) {
+            System.err.println("embedded PostgreSQL did not start (" + first.getMessage() + "); trying once more");
+            return builder().start();
+        }
+    }
+
+    private static EmbeddedPostgres.Builder builder() {
+        return EmbeddedPostgres.builder()
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("max_connections", "300");
+    }
+
     public static synchronized Db freshDatabase() {
         String name = "exprun_t" + ProcessHandle.current().pid() + "_" + SEQ.incrementAndGet();
         String external = System.getenv("EXPRUN_TEST_PG_URL");
@@ -65,10 +84,7 @@ public final class Postgres {
                 return new Db(external.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1"), user, password);
             }
             if (embedded == null) {
-                embedded = EmbeddedPostgres.builder()
-                        .setServerConfig("synchronous_commit", "on")
-                        .setServerConfig("max_connections", "300")
-                        .start();
+                embedded = startEmbedded();
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
                         embedded.close();
