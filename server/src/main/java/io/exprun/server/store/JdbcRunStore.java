@@ -59,10 +59,39 @@ public final class JdbcRunStore implements RunStore {
     private final DataSource dataSource;
     private final ObjectMapper json;
 
+    private final boolean groupCancels;
+
+    /** With cancels group-committed (see {@link #cancels}). */
     public JdbcRunStore(DataSource dataSource, ObjectMapper json) {
+        this(dataSource, json, true);
+    }
+
+    /** {@code groupCancels}: whether concurrent cancels share transactions; see {@link #groupCancelsByDefault}. */
+    public JdbcRunStore(DataSource dataSource, ObjectMapper json, boolean groupCancels) {
         this.dataSource = dataSource;
         this.json = json;
+        this.groupCancels = groupCancels;
     }
+
+    /**
+     * Whether group commit pays, per database (measured in BENCHMARKS.md): on H2 every durable commit is a serialized
+     * file write, so sharing one between cancels pays; PostgreSQL already groups concurrent WAL flushes itself
+     * (synchronous_commit=on). The internal system property {@code exprun.groupCommit} (on/off) overrides it, for
+     * measuring both ways.
+     */
+    public static boolean groupCancelsByDefault(boolean embeddedH2) {
+        String forced = System.getProperty("exprun.groupCommit", "").trim();
+        if (forced.equalsIgnoreCase("on")) {
+            return true;
+        }
+        if (forced.equalsIgnoreCase("off")) {
+            return false;
+        }
+        return embeddedH2 || GROUP_COMMIT_ON_POSTGRES;
+    }
+
+    /** Decided by measurement: see BENCHMARKS.md, "Group commit per database". */
+    private static final boolean GROUP_COMMIT_ON_POSTGRES = true;
 
     // ---- API side -------------------------------------------------------------------------------
 
@@ -172,7 +201,8 @@ public final class JdbcRunStore implements RunStore {
 
     @Override
     public Optional<Run> cancelRun(String tenant, String runId, String reason, Instant now) {
-        return cancels.submit(new CancelRequest(tenant, runId, reason, now));
+        CancelRequest request = new CancelRequest(tenant, runId, reason, now);
+        return groupCancels ? cancels.submit(request) : inTransaction(c -> cancelIn(c, request));
     }
 
     private record CancelRequest(String tenant, String runId, String reason, Instant now) {
@@ -197,16 +227,23 @@ public final class JdbcRunStore implements RunStore {
      * serializes those writes), so cancels arriving together share one transaction and one commit: the first caller
      * becomes the leader and commits everything queued behind it, batch after batch, while the others wait for
      * their own outcome. Each cancel is still its own conditional update, so two cancels of one run in one batch
-     * still give exactly one winner. If a shared transaction fails, each of its cancels is retried on its own, so
-     * one bad request cannot fail its neighbours.
+     * still give exactly one winner. A batch locks its runs in run-id order, whatever order the cancels arrived in,
+     * so two instances batching the same runs cannot deadlock on PostgreSQL. If a shared transaction fails because
+     * the database is unavailable, all its cancels get that answer (503) at once; if a statement failed, each cancel
+     * is retried on its own, so one bad request cannot fail its neighbours. Fairness: see {@link GroupCommit}.
      */
     private final GroupCommit<CancelRequest, Optional<Run>> cancels = new GroupCommit<>(64) {
         @Override
         protected List<Optional<Run>> inOneTransaction(List<CancelRequest> batch) {
+            Integer[] lockOrder = new Integer[batch.size()];
+            for (int i = 0; i < lockOrder.length; i++) {
+                lockOrder[i] = i;
+            }
+            java.util.Arrays.sort(lockOrder, (a, b) -> batch.get(a).runId().compareTo(batch.get(b).runId()));
             return inTransaction(c -> {
-                List<Optional<Run>> out = new ArrayList<>(batch.size());
-                for (CancelRequest r : batch) {
-                    out.add(cancelIn(c, r));
+                List<Optional<Run>> out = new ArrayList<>(Collections.nCopies(batch.size(), Optional.<Run>empty()));
+                for (int i : lockOrder) {
+                    out.set(i, cancelIn(c, batch.get(i)));
                 }
                 return out;
             });
@@ -215,6 +252,11 @@ public final class JdbcRunStore implements RunStore {
         @Override
         protected Optional<Run> alone(CancelRequest r) {
             return inTransaction(c -> cancelIn(c, r));
+        }
+
+        @Override
+        protected boolean unavailable(RuntimeException failure) {
+            return failure instanceof StoreException s && s.unavailable();
         }
     };
 
