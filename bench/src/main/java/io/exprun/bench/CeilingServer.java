@@ -8,6 +8,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -42,6 +43,9 @@ final class CeilingServer implements Callable<Integer> {
     @Option(names = "--get-body", required = true, description = "file with the JSON answered by GET …/runs/{id}")
     java.nio.file.Path getBodyFile;
 
+    @Option(names = "--workers", defaultValue = "16", description = "Grizzly worker threads (exprun's default: 16)")
+    int workers;
+
     @Path("v1/workflows/experiments/runs/{id}")
     public static final class ConstantRun {
         @POST
@@ -66,7 +70,15 @@ final class CeilingServer implements Callable<Integer> {
         ResourceConfig app = new ResourceConfig(ConstantRun.class)
                 .register(JacksonFeature.withoutExceptionMappers())
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true);
-        HttpServer server = GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:" + port + "/"), app);
+        HttpServer server = GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:" + port + "/"), app,
+                false);
+        // the same worker pool as exprun's (ExprunServer: as many threads as database connections, 16 by default), so
+        // the two differ only in what the request does
+        for (var listener : server.getListeners()) {
+            listener.getTransport().setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
+                    .setPoolName("ceiling-http").setCorePoolSize(workers).setMaxPoolSize(workers));
+        }
+        server.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.shutdownNow();

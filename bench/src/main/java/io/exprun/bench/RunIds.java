@@ -17,8 +17,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
- * Collects the ids of the caller's runs in one status by paging the list API ({@code after = list_metadata.after}
- * until it is null) and writes them one per line. The benchmark pre-creates runs through the API (pending, since the
+ * Collects the ids of the caller's runs in one status, oldest first, by paging the list API ({@code after =
+ * list_metadata.after} until it is null) and writes them one per line; with {@code --after}, only those created after
+ * a run already collected (the benchmark tops its list up that way). Prints how many it wrote. The benchmark pre-creates runs through the API (pending, since the
  * server under test runs no workers) and feeds these ids to the load generators, one distinct run per cancel.
  */
 @Command(name = "run-ids", description = "Write the ids of the caller's runs in a status, paging the list API.")
@@ -36,13 +37,22 @@ final class RunIds implements Callable<Integer> {
     @Option(names = "--out", required = true)
     Path out;
 
+    @Option(names = "--after", description = "only runs after this one (a cursor: the last id collected before)")
+    String startAfter;
+
+    @Option(names = "--append", description = "append to --out instead of replacing it")
+    boolean append;
+
     @Override
     public Integer call() throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ObjectMapper json = new ObjectMapper();
         long count = 0;
-        String after = null;
-        try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+        String after = startAfter == null || startAfter.isBlank() ? null : startAfter;
+        java.nio.file.OpenOption[] mode = append
+                ? new java.nio.file.OpenOption[]{java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND}
+                : new java.nio.file.OpenOption[0];
+        try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, mode)) {
             do {
                 String query = "?status=" + status + "&limit=100&order=asc"
                         + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));

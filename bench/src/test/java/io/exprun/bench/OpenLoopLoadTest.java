@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OpenLoopLoadTest {
 
-    private static final int STALL_MS = 300;
+    private static final int STALL_MS = 1000;
+    private static final long TAIL_MICROS = TimeUnit.MILLISECONDS.toMicros(300);
     private HttpServer server;
 
     @AfterEach
@@ -81,25 +82,30 @@ class OpenLoopLoadTest {
 
     @Test
     void a_stall_counts_against_every_request_that_was_due_during_it() throws Exception {
-        String base = serve(100);
-        OpenLoopLoad.Outcome outcome = generator(base, 200, 1)
-                .run(HttpClient.newHttpClient(), ids(400, "run"));
+        String base = serve(400); // the 400th request, i.e. the 200th after the warm-up
+        OpenLoopLoad load = generator(base, 200, 1);
+        HttpClient http = HttpClient.newHttpClient();
+        load.run(http, ids(200, "warm"));
+        OpenLoopLoad.Outcome outcome = load.run(http, ids(600, "run"));
 
-        // at 200/s, a 300 ms stall delays the ~60 requests due during it by 300 ms down to 0: 15% of 400
-        assertThat(outcome.requests()).isEqualTo(400);
-        assertThat(outcome.micros().getMaxValue()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toMicros(STALL_MS - 20));
-        assertThat(outcome.micros().getValueAtPercentile(90)).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toMicros(50));
+        // at 200/s, a 1 s stall delays the ~200 requests due during it by 1 s down to 0: the slowest 10% of 600 by
+        // more than 0.7 s. Measured from when each was sent, only the stalled one would be slow.
+        assertThat(outcome.requests()).isEqualTo(600);
+        assertThat(outcome.micros().getMaxValue()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toMicros(STALL_MS - 50));
+        assertThat(outcome.micros().getValueAtPercentile(90)).isGreaterThanOrEqualTo(TAIL_MICROS);
         assertThat(outcome.errors()).isZero();
     }
 
     @Test
     void without_a_stall_the_same_load_shows_no_such_tail() throws Exception {
         String base = serve(-1);
-        OpenLoopLoad.Outcome outcome = generator(base, 200, 1)
-                .run(HttpClient.newHttpClient(), ids(400, "run"));
+        OpenLoopLoad load = generator(base, 200, 1);
+        HttpClient http = HttpClient.newHttpClient();
+        load.run(http, ids(200, "warm"));
+        OpenLoopLoad.Outcome outcome = load.run(http, ids(600, "run"));
 
-        assertThat(outcome.micros().getValueAtPercentile(90)).isLessThan(TimeUnit.MILLISECONDS.toMicros(50));
-        assertThat(outcome.seconds()).isBetween(1.9, 4.0);
+        assertThat(outcome.micros().getValueAtPercentile(90)).isLessThan(TAIL_MICROS);
+        assertThat(outcome.seconds()).isBetween(2.9, 5.0);
     }
 
     @Test

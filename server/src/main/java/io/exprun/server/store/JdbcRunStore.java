@@ -205,7 +205,7 @@ public final class JdbcRunStore implements RunStore {
         return groupCancels ? cancels.submit(request) : inTransaction(c -> cancelIn(c, request));
     }
 
-    private record CancelRequest(String tenant, String runId, String reason, Instant now) {
+    record CancelRequest(String tenant, String runId, String reason, Instant now) {
     }
 
     /**
@@ -235,18 +235,7 @@ public final class JdbcRunStore implements RunStore {
     private final GroupCommit<CancelRequest, Optional<Run>> cancels = new GroupCommit<>(64) {
         @Override
         protected List<Optional<Run>> inOneTransaction(List<CancelRequest> batch) {
-            Integer[] lockOrder = new Integer[batch.size()];
-            for (int i = 0; i < lockOrder.length; i++) {
-                lockOrder[i] = i;
-            }
-            java.util.Arrays.sort(lockOrder, (a, b) -> batch.get(a).runId().compareTo(batch.get(b).runId()));
-            return inTransaction(c -> {
-                List<Optional<Run>> out = new ArrayList<>(Collections.nCopies(batch.size(), Optional.<Run>empty()));
-                for (int i : lockOrder) {
-                    out.set(i, cancelIn(c, batch.get(i)));
-                }
-                return out;
-            });
+            return cancelBatch(batch);
         }
 
         @Override
@@ -259,6 +248,25 @@ public final class JdbcRunStore implements RunStore {
             return failure instanceof StoreException s && s.unavailable();
         }
     };
+
+    /**
+     * Cancels in one transaction, locking their runs in run-id order whatever order they arrived in (two instances
+     * batching the same runs then take the locks in the same order: no deadlock); outcomes in request order.
+     */
+    List<Optional<Run>> cancelBatch(List<CancelRequest> batch) {
+        Integer[] lockOrder = new Integer[batch.size()];
+        for (int i = 0; i < lockOrder.length; i++) {
+            lockOrder[i] = i;
+        }
+        java.util.Arrays.sort(lockOrder, (a, b) -> batch.get(a).runId().compareTo(batch.get(b).runId()));
+        return inTransaction(c -> {
+            List<Optional<Run>> out = new ArrayList<>(Collections.nCopies(batch.size(), Optional.<Run>empty()));
+            for (int i : lockOrder) {
+                out.set(i, cancelIn(c, batch.get(i)));
+            }
+            return out;
+        });
+    }
 
     // ---- worker side ----------------------------------------------------------------------------
 
