@@ -18,7 +18,7 @@
 #   - load: Debian's wrk (closed loop, one distinct run per cancel, bench/lua/runs.lua) at 1, 8, 32 and 64
 #     connections; and fixed-rate runs at 50% and 80% of the cancel ceiling through bench's open-loop generator
 #     (JDK HttpClient, latency from each request's intended start: coordinated omission corrected).
-# Runs are created through the API (wrk + bench/lua/create.lua) and their ids collected by paging the list API.
+# Runs are created through the API (wrk + bench/lua/create.lua, which keeps each new run's id from its answer).
 # A JFR recording of exprun during a 32-connection H2 cancel run is summarised by bench/jfr_summary.py.
 # Output: the table (bench/report.py) on stdout and everything under bench/target/benchmark-<time>/.
 set -euo pipefail
@@ -96,30 +96,26 @@ start_exprun() { # working directory (where H2's default ./data lives), then env
   EXPRUN_PID=$!; PIDS+=("$EXPRUN_PID")
   wait_http "http://127.0.0.1:$EXPRUN_PORT/healthz"
 }
-collect_ids() { # file: the ids of all pending runs, oldest first (the last one also kept in file.last)
+collect_ids() { # file: the ids of all pending runs, paging the list API (used once, on a database not seen before)
   java -jar "$BENCH_JAR" run-ids --base "http://127.0.0.1:$EXPRUN_PORT" --key "$KEY" --out "$1" >/dev/null
-  tail -1 "$1" >"$1.last"; wc -l <"$1"
+  wc -l <"$1"
 }
-collect_new_ids() { # file: append the pending runs created after the last one collected
-  [[ -s "$1.last" ]] || { collect_ids "$1" >/dev/null; return; }
-  java -jar "$BENCH_JAR" run-ids --base "http://127.0.0.1:$EXPRUN_PORT" --key "$KEY" --out "$1" --append \
-    --after "$(cat "$1.last")" >/dev/null
-  [[ -s "$1" ]] && tail -1 "$1" >"$1.last"
-  return 0
-}
-ensure_ids() { # file needed: at least `needed` unused pending runs, their ids in file, oldest first
+ensure_ids() { # file needed: at least `needed` unused pending runs, their ids in file
   local file=$1 needed=$2 have=0
   [[ -f "$file" ]] || collect_ids "$file" >/dev/null
   have=$(wc -l <"$file")
   while ((have < needed)); do
-    local secs=$(( (needed - have) * 11 / 10 / CREATE_RATE + 1 )); ((secs > 30)) && secs=30
+    # new runs' ids come from their answers (create.lua): paging the list API is O(runs) per page on H2 once
+    # there are ~100k runs (about 1 s a page), far too slow to collect hundreds of thousands of ids
+    local secs=$(( (needed - have) * 11 / 10 / CREATE_RATE + 1 )); ((secs > 60)) && secs=60
     local t0=$(date +%s%N) line
-    line=$(wrk -t2 -c16 -d"${secs}"s -s "$ROOT/bench/lua/create.lua" "http://127.0.0.1:$EXPRUN_PORT" -- "$KEY" | tail -1)
-    collect_new_ids "$file"
+    rm -f "$file.new".*
+    line=$(wrk -t2 -c16 -d"${secs}"s -s "$ROOT/bench/lua/create.lua" "http://127.0.0.1:$EXPRUN_PORT" -- "$KEY" "$file.new" | tail -1)
+    cat "$file.new".* >>"$file"; rm -f "$file.new".*
     have=$(wc -l <"$file")
     local created; created=$(cut -f2 <<<"$line")
     CREATE_RATE=$(( created * 1000000000 / ($(date +%s%N) - t0) + 1 ))
-    log "created $created runs (${CREATE_RATE}/s incl. collecting); $have unused pending, $needed needed"
+    log "created $created runs (${CREATE_RATE}/s); $have unused pending, $needed needed"
   done
 }
 consume() { # file n: the first n ids were used (wrk's threads stride through them: requests + connections covers it)
