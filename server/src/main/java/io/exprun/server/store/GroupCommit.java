@@ -139,6 +139,12 @@ abstract class GroupCommit<R, T> {
             }
             return;
         }
+        if (outcomes.size() != batch.size()) {
+            IllegalStateException wrong = new IllegalStateException(
+                    "a batch of " + batch.size() + " gave " + outcomes.size() + " outcomes");
+            batch.forEach(p -> p.fail(wrong));
+            return;
+        }
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).succeed(outcomes.get(i));
         }
