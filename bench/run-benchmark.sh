@@ -240,11 +240,12 @@ if [[ ! -f "$PGDATA_DIR/PG_VERSION" ]]; then
   mkdir -p "$PGDATA_DIR"; chown postgres "$PGDATA_DIR"
   runuser -u postgres -- "$PG_BIN/initdb" -D "$PGDATA_DIR" -A trust -U postgres >"$OUT/pg-initdb.log"
 fi
-runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$OUT/postgres.log" -w start -o \
+runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w start -o \
   "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c synchronous_commit=on -c fsync=on -c max_connections=100" >/dev/null
 PG_VERSION=$("$PG_BIN/postgres" --version)
 exprun_series pg "$PG_OTHER" EXPRUN_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres" EXPRUN_DB_USER=postgres
-runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -m fast stop >/dev/null; PGDATA_DIR=""
+runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -m fast stop >/dev/null
+cp "$PGDATA_DIR/server.log" "$OUT/postgres.log"; PGDATA_DIR=""
 if ((PREPARE > 0)); then log "prepared: $PREPARE pending runs in each database under $DATA"; exit 0; fi
 
 # ---- 4. the peer: FastAPI + uvicorn over SQLite (WAL) -------------------------------------------------------------
