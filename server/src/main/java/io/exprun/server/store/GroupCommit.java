@@ -100,7 +100,11 @@ abstract class GroupCommit<R, T> {
         return mine.outcome;
     }
 
-    /** Called by the request at the head of the queue: commits one batch (its own included), then hands over. */
+    /**
+     * Called by the request at the head of the queue: commits one batch (its own request included), hands leadership
+     * over, and only then answers the batch's waiters (or retries them one by one): waking a dozen threads, or a
+     * retry, is then off the path every other cancel waits on.
+     */
     private void leadOneBatch() {
         List<Pending<R, T>> batch = new ArrayList<>(Math.min(maxBatch, 64));
         synchronized (this) {
@@ -108,8 +112,9 @@ abstract class GroupCommit<R, T> {
                 batch.add(queue.poll());
             }
         }
+        Runnable answer = () -> { };
         try {
-            commit(batch);
+            answer = commit(batch);
         } finally {
             Pending<R, T> next;
             synchronized (this) {
@@ -122,32 +127,32 @@ abstract class GroupCommit<R, T> {
                 next.turn.complete(LEAD);
             }
         }
+        answer.run();
     }
 
-    private void commit(List<Pending<R, T>> batch) {
+    /** Runs the batch's transaction; returns how to answer its waiters. Never throws. */
+    private Runnable commit(List<Pending<R, T>> batch) {
         List<T> outcomes;
         try {
             outcomes = inOneTransaction(batch.stream().map(p -> p.request).toList());
         } catch (Error fatal) {
-            batch.forEach(p -> p.fail(fatal));
-            return;
+            return () -> batch.forEach(p -> p.fail(fatal));
         } catch (RuntimeException batchFailed) {
             if (unavailable(batchFailed)) {
-                batch.forEach(p -> p.fail(batchFailed));
-            } else {
-                oneByOne(batch);
+                return () -> batch.forEach(p -> p.fail(batchFailed));
             }
-            return;
+            return () -> oneByOne(batch);
         }
         if (outcomes.size() != batch.size()) {
             IllegalStateException wrong = new IllegalStateException(
                     "a batch of " + batch.size() + " gave " + outcomes.size() + " outcomes");
-            batch.forEach(p -> p.fail(wrong));
-            return;
+            return () -> batch.forEach(p -> p.fail(wrong));
         }
-        for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).succeed(outcomes.get(i));
-        }
+        return () -> {
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).succeed(outcomes.get(i));
+            }
+        };
     }
 
     private void oneByOne(List<Pending<R, T>> batch) {
