@@ -34,6 +34,7 @@ RESULTS=$OUT/results.tsv
 DATA=${BENCH_DATA:-$OUT/data}       # H2's working directory and PostgreSQL's data directory
 PREPARE=${BENCH_PREPARE_RUNS:-0}    # > 0: only make sure each database holds this many pending runs, then stop
 mkdir -p "$OUT" "$DATA"
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 PIDS=()
 PGDATA_DIR=""
 
@@ -277,7 +278,7 @@ stop_pid "$pid"
   echo
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB RAM,"
   echo "$(java -version 2>&1 | head -1), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), ${PG_VERSION}, FastAPI $($PY -c 'import fastapi; print(fastapi.__version__)'),"
-  echo "load average at the end $(cut -d' ' -f1-3 /proc/loadavg). Point length ${POINT} s (cancel at 32 connections: ${LONG} s),"
+  echo "load average (1, 5, 15 min) at the start ${LOAD_AT_START}, at the end $(cut -d' ' -f1-3 /proc/loadavg). Point length ${POINT} s (cancel at 32 connections: ${LONG} s),"
   echo "warm-up ${WARM} s per server process. Bodies: cancel $(wc -c <"$OUT/cancel-body.json") B, get $(wc -c <"$OUT/get-body.json") B."
   echo
   $PY "$ROOT/bench/report.py" "$RESULTS"
