@@ -101,7 +101,12 @@ collect_ids() { # file: the ids of all pending runs, paging the list API (used o
   java -jar "$BENCH_JAR" run-ids --base "http://127.0.0.1:$EXPRUN_PORT" --key "$KEY" --out "$1" >/dev/null
   wc -l <"$1"
 }
+disk_guard() { # H2 with WRITE_DELAY=0 writes a chunk per commit and grows fast (tens of GB for ~10^6 commits)
+  local free_gb; free_gb=$(df -BG --output=avail "$DATA" | tail -1 | tr -dc 0-9)
+  if ((free_gb < ${BENCH_MIN_FREE_GB:-15})); then log "only ${free_gb} GB free under $DATA: stopping"; exit 3; fi
+}
 ensure_ids() { # file needed: at least `needed` unused pending runs, their ids in file
+  disk_guard
   local file=$1 needed=$2 have=0
   [[ -f "$file" ]] || collect_ids "$file" >/dev/null
   have=$(wc -l <"$file")
