@@ -90,7 +90,8 @@ public final class ExprunServer implements AutoCloseable {
         this.database = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize(),
                 config.limits(), config.isEmbeddedDb());
         try {
-            this.store = new JdbcRunStore(database.dataSource(), json);
+            this.store = new JdbcRunStore(database.dataSource(), json,
+                    JdbcRunStore.groupCancelsByDefault(database.isEmbedded()));
             if (database.isEmbedded()) {
                 // only this process uses the embedded database: whatever was in flight when it last died is ours to resume
                 int recovered = store.requeueInterrupted();

@@ -6,6 +6,7 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,15 +17,19 @@ import java.util.Optional;
  */
 final class CancelBatch extends JdbcSupport {
 
-    CancelBatch(DataSource dataSource, RowMapping rows) {
+    private final boolean groupCancels;
+
+    CancelBatch(DataSource dataSource, RowMapping rows, boolean groupCancels) {
         super(dataSource, rows);
+        this.groupCancels = groupCancels;
     }
 
     public Optional<Run> cancelRun(String tenant, String runId, String reason) {
-        return cancels.submit(new CancelRequest(tenant, runId, reason));
+        CancelRequest request = new CancelRequest(tenant, runId, reason);
+        return groupCancels ? cancels.submit(request) : inTransaction(c -> cancelIn(c, request));
     }
 
-    private record CancelRequest(String tenant, String runId, String reason) {
+    record CancelRequest(String tenant, String runId, String reason) {
     }
 
     /**
@@ -46,24 +51,44 @@ final class CancelBatch extends JdbcSupport {
      * serializes those writes), so cancels arriving together share one transaction and one commit: the first caller
      * becomes the leader and commits everything queued behind it, batch after batch, while the others wait for
      * their own outcome. Each cancel is still its own conditional update, so two cancels of one run in one batch
-     * still give exactly one winner. If a shared transaction fails, each of its cancels is retried on its own, so
-     * one bad request cannot fail its neighbours.
+     * still give exactly one winner. A batch locks its runs in run-id order, whatever order the cancels arrived in,
+     * so two instances batching the same runs cannot deadlock on PostgreSQL. If a shared transaction fails because
+     * the database is unavailable, all its cancels get that answer (503) at once; if a statement failed, each cancel
+     * is retried on its own, so one bad request cannot fail its neighbours. Fairness: see {@link GroupCommit}.
      */
     private final GroupCommit<CancelRequest, Optional<Run>> cancels = new GroupCommit<>(64) {
         @Override
         protected List<Optional<Run>> inOneTransaction(List<CancelRequest> batch) {
-            return inTransaction(c -> {
-                List<Optional<Run>> out = new ArrayList<>(batch.size());
-                for (CancelRequest r : batch) {
-                    out.add(cancelIn(c, r));
-                }
-                return out;
-            });
+            return cancelBatch(batch);
         }
 
         @Override
         protected Optional<Run> alone(CancelRequest r) {
             return inTransaction(c -> cancelIn(c, r));
         }
+
+        @Override
+        protected boolean unavailable(RuntimeException failure) {
+            return failure instanceof StoreException s && s.unavailable();
+        }
     };
+
+    /**
+     * Cancels in one transaction, locking their runs in run-id order whatever order they arrived in (two instances
+     * batching the same runs then take the locks in the same order: no deadlock); outcomes in request order.
+     */
+    List<Optional<Run>> cancelBatch(List<CancelRequest> batch) {
+        Integer[] lockOrder = new Integer[batch.size()];
+        for (int i = 0; i < lockOrder.length; i++) {
+            lockOrder[i] = i;
+        }
+        java.util.Arrays.sort(lockOrder, (a, b) -> batch.get(a).runId().compareTo(batch.get(b).runId()));
+        return inTransaction(c -> {
+            List<Optional<Run>> out = new ArrayList<>(Collections.nCopies(batch.size(), Optional.<Run>empty()));
+            for (int i : lockOrder) {
+                out.set(i, cancelIn(c, batch.get(i)));
+            }
+            return out;
+        });
+    }
 }

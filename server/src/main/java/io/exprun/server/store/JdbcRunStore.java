@@ -33,13 +33,39 @@ public final class JdbcRunStore implements RunStore, WorkerStore {
     private final RunTransitions transitions;
     private final WorkerClaims claims;
 
+    /** With cancels group-committed (see {@link CancelBatch}). */
     public JdbcRunStore(DataSource dataSource, ObjectMapper json) {
+        this(dataSource, json, true);
+    }
+
+    /** {@code groupCancels}: whether concurrent cancels share transactions; see {@link #groupCancelsByDefault}. */
+    public JdbcRunStore(DataSource dataSource, ObjectMapper json, boolean groupCancels) {
         RowMapping rows = new RowMapping(json);
         this.reads = new RunReads(dataSource, rows);
-        this.cancelBatch = new CancelBatch(dataSource, rows);
+        this.cancelBatch = new CancelBatch(dataSource, rows, groupCancels);
         this.transitions = new RunTransitions(dataSource, rows);
         this.claims = new WorkerClaims(dataSource, rows);
     }
+
+    /**
+     * Whether group commit pays, per database (measured in BENCHMARKS.md): on H2 every durable commit is a serialized
+     * file write, so sharing one between cancels pays; PostgreSQL already groups concurrent WAL flushes itself
+     * (synchronous_commit=on). The internal system property {@code exprun.groupCommit} (on/off) overrides it, for
+     * measuring both ways.
+     */
+    public static boolean groupCancelsByDefault(boolean embeddedH2) {
+        String forced = System.getProperty("exprun.groupCommit", "").trim();
+        if (forced.equalsIgnoreCase("on")) {
+            return true;
+        }
+        if (forced.equalsIgnoreCase("off")) {
+            return false;
+        }
+        return embeddedH2 || GROUP_COMMIT_ON_POSTGRES;
+    }
+
+    /** Decided by measurement: see BENCHMARKS.md, "Group commit per database". */
+    private static final boolean GROUP_COMMIT_ON_POSTGRES = true;
 
     // ---- RunStore: the API's side ---------------------------------------------------------------
 

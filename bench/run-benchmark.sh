@@ -1,0 +1,297 @@
+#!/usr/bin/env bash
+# exprun cancel / get-run benchmark, measured from outside (see BENCHMARKS.md). One command reruns everything:
+#
+#   bench/run-benchmark.sh                 # full run: 10 s per point, 30 s for cancel at 32 connections (~20 min)
+#   BENCH_SECONDS=3 BENCH_LONG_SECONDS=3 BENCH_WARMUP_SECONDS=2 bench/run-benchmark.sh    # smoke run
+#   BENCH_DATA=/var/tmp/exprun-bench BENCH_PREPARE_RUNS=400000 bench/run-benchmark.sh     # only create runs, then
+#   BENCH_DATA=/var/tmp/exprun-bench bench/run-benchmark.sh                               # measure with them
+# Creating runs through the API is the slow part (~1,000/s on H2 on 2 cores; a full run consumes ~400k per
+# database); BENCH_DATA keeps both databases and their pending runs between invocations so that can be done first.
+#
+# What runs, each in its own process, all on 127.0.0.1:
+#   - the server under test: the shipped jar (server/target/exprun-server.jar), configured only through EXPRUN_*
+#     (EXPRUN_WORKERS=0: nothing but the requests touches the runs), on H2 (embedded default) and on PostgreSQL
+#     (Debian's server binaries, synchronous_commit=on);
+#   - the ceilings: the same Jersey + Grizzly + Jackson on the same routes answering a constant body of the size of a
+#     real cancel / get answer (bench's CeilingServer), one process per endpoint;
+#   - the peer: FastAPI + uvicorn over SQLite in WAL mode with the same cancel semantics (bench/fastapi_peer.py);
+#   - load: Debian's wrk (closed loop, one distinct run per cancel, bench/lua/runs.lua) at 1, 8, 32 and 64
+#     connections; and fixed-rate runs at 50% and 80% of the cancel ceiling through bench's open-loop generator
+#     (JDK HttpClient, latency from each request's intended start: coordinated omission corrected).
+# Runs are created through the API (wrk + bench/lua/create.lua, which keeps each new run's id from its answer).
+# A JFR recording of exprun during a 32-connection H2 cancel run is summarised by bench/jfr_summary.py.
+# Output: the table (bench/report.py) on stdout and everything under bench/target/benchmark-<time>/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+POINT=${BENCH_SECONDS:-10}          # seconds per measured point
+LONG=${BENCH_LONG_SECONDS:-30}      # cancel at 32 connections (the targets' "max in a 30 s run")
+WARM=${BENCH_WARMUP_SECONDS:-5}     # per server process, before its first point (JIT), not recorded
+CONNECTIONS=(1 8 32 64)
+OUT=$ROOT/bench/target/benchmark-$(date -u +%Y%m%dT%H%M%SZ)
+RESULTS=$OUT/results.tsv
+DATA=${BENCH_DATA:-$OUT/data}       # H2's working directory and PostgreSQL's data directory
+PREPARE=${BENCH_PREPARE_RUNS:-0}    # > 0: only make sure each database holds this many pending runs, then stop
+mkdir -p "$OUT" "$DATA"
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
+PIDS=()
+PGDATA_DIR=""
+
+log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  if [[ -n "$PGDATA_DIR" ]]; then runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -m fast stop >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+
+# ---- tools ------------------------------------------------------------------------------------------------------
+PY=/usr/bin/python3
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+$PY -c 'import fastapi, uvicorn' 2>/dev/null || missing+=(python3-fastapi python3-uvicorn)
+[[ -x "$PG_BIN/postgres" ]] || missing+=(postgresql)
+if ((${#missing[@]})); then
+  log "installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+fi
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+  log "building server and bench jars"
+  ./mvnw -B -q -pl server,bench -am package -DskipTests
+fi
+SERVER_JAR=${BENCH_SERVER_JAR:-$ROOT/server/target/exprun-server.jar}
+BENCH_JAR=${BENCH_TOOLS_JAR:-$ROOT/bench/target/exprun-bench.jar}
+KEY=bench_$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() { # url: until anything answers
+  for _ in $(seq 1 240); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done
+  log "nothing answers at $1"; return 1
+}
+stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+# one result line: system endpoint mode load seconds | requests req/s p50 p99 p99.9 max errors
+record() {
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$6" >>"$RESULTS"; log "$1 $2 $3 $4: $6"
+}
+
+# wrk_point PORT MODE IDS CONNECTIONS SECONDS -> the tab-separated line printed by runs.lua's done()
+wrk_point() {
+  local threads=2; (($4 < 2)) && threads=1
+  WRK_THREADS=$threads wrk -t"$threads" -c"$4" -d"$5"s --timeout 10s -s "$ROOT/bench/lua/runs.lua" \
+    "http://127.0.0.1:$1" -- "$2" "$3" "$KEY" | tail -1
+}
+
+# ---- exprun: start, create runs, collect ids ----------------------------------------------------------------------
+EXPRUN_PID=""; EXPRUN_PORT=""; CREATE_RATE=1000
+start_exprun() { # working directory (where H2's default ./data lives), then env (EXPRUN_DB_URL=...)
+  local name=$1; shift
+  EXPRUN_PORT=$(free_port)
+  mkdir -p "$name"
+  (cd "$name" && exec env EXPRUN_PORT="$EXPRUN_PORT" EXPRUN_BIND=127.0.0.1 EXPRUN_WORKERS=0 \
+    EXPRUN_API_KEYS="$KEY:bench" "$@" java -jar "$SERVER_JAR" >>"$OUT/server-$(basename "$name").log" 2>&1) &
+  EXPRUN_PID=$!; PIDS+=("$EXPRUN_PID")
+  wait_http "http://127.0.0.1:$EXPRUN_PORT/healthz"
+}
+collect_ids() { # file: the ids of all pending runs, paging the list API (used once, on a database not seen before)
+  java -jar "$BENCH_JAR" run-ids --base "http://127.0.0.1:$EXPRUN_PORT" --key "$KEY" --out "$1" >/dev/null
+  wc -l <"$1"
+}
+disk_guard() { # H2 with WRITE_DELAY=0 writes a chunk per commit and grows fast (tens of GB for ~10^6 commits)
+  local free_gb; free_gb=$(df -BG --output=avail "$DATA" | tail -1 | tr -dc 0-9)
+  if ((free_gb < ${BENCH_MIN_FREE_GB:-15})); then log "only ${free_gb} GB free under $DATA: stopping"; exit 3; fi
+}
+ensure_ids() { # file needed: at least `needed` unused pending runs, their ids in file
+  disk_guard
+  local file=$1 needed=$2 have=0
+  [[ -f "$file" ]] || collect_ids "$file" >/dev/null
+  have=$(wc -l <"$file")
+  while ((have < needed)); do
+    # new runs' ids come from their answers (create.lua): paging the list API is O(runs) per page on H2 once
+    # there are ~100k runs (about 1 s a page), far too slow to collect hundreds of thousands of ids
+    local secs=$(( (needed - have) * 11 / 10 / CREATE_RATE + 1 )); ((secs > 60)) && secs=60
+    local t0=$(date +%s%N) line
+    rm -f "$file.new".*
+    line=$(wrk -t2 -c16 -d"${secs}"s -s "$ROOT/bench/lua/create.lua" "http://127.0.0.1:$EXPRUN_PORT" -- "$KEY" "$file.new" | tail -1)
+    cat "$file.new".* >>"$file"; rm -f "$file.new".*
+    have=$(wc -l <"$file")
+    local created; created=$(cut -f2 <<<"$line")
+    CREATE_RATE=$(( created * 1000000000 / ($(date +%s%N) - t0) + 1 ))
+    log "created $created runs (${CREATE_RATE}/s); $have unused pending, $needed needed"
+  done
+}
+consume() { # file n: the first n ids were used (wrk's threads stride through them: requests + connections covers it)
+  tail -n +"$(( $2 + 1 ))" "$1" >"$1.rest" && mv "$1.rest" "$1"
+}
+estimate() { # connections seconds -> runs to have ready: 0.8 of the ceiling's rate (leftovers serve the next point)
+  local rate=${CEIL_CANCEL[$1]:-8000}
+  echo $(( rate * 8 / 10 * $2 + 500 ))
+}
+
+# group commit: the store's default per database (JdbcRunStore.groupCancelsByDefault); each series also measures
+# the other setting
+H2_OTHER=off
+PG_OTHER=off
+declare -A CEIL_CANCEL
+if ((PREPARE == 0)); then
+# ---- 1. real answers, for the ceiling's bodies ------------------------------------------------------------------
+log "capturing a real cancel and get answer (H2)"
+start_exprun "$OUT/capture"
+ensure_ids "$OUT/capture/ids.txt" 1
+ID=$(head -1 "$OUT/capture/ids.txt")
+curl -s -X POST -H "Authorization: Bearer $KEY" "http://127.0.0.1:$EXPRUN_PORT/v1/workflows/experiments/runs/$ID/cancel" >"$OUT/cancel-body.json"
+curl -s -H "Authorization: Bearer $KEY" "http://127.0.0.1:$EXPRUN_PORT/v1/workflows/experiments/runs/$ID" >"$OUT/get-body.json"
+stop_pid "$EXPRUN_PID"
+log "bodies: cancel $(wc -c <"$OUT/cancel-body.json") bytes, get $(wc -c <"$OUT/get-body.json") bytes"
+seq -f "ceiling_%g" 1 1000 >"$OUT/ceiling-ids.txt"
+
+# ---- 2. ceilings, each in its own process -------------------------------------------------------------------------
+for endpoint in cancel get; do
+  port=$(free_port)
+  java -jar "$BENCH_JAR" ceiling --port "$port" --cancel-body "$OUT/cancel-body.json" --get-body "$OUT/get-body.json" \
+    >"$OUT/ceiling-$endpoint.log" 2>&1 &
+  pid=$!; PIDS+=("$pid")
+  wait_http "http://127.0.0.1:$port/"
+  wrk_point "$port" "$endpoint" "$OUT/ceiling-ids.txt" 32 "$WARM" >/dev/null
+  for c in "${CONNECTIONS[@]}"; do
+    secs=$POINT; [[ $c == 32 && $endpoint == cancel ]] && secs=$LONG
+    line=$(wrk_point "$port" "$endpoint" "$OUT/ceiling-ids.txt" "$c" "$secs")
+    record ceiling "$endpoint" closed "$c" "$secs" "$line"
+    [[ $endpoint == cancel ]] && CEIL_CANCEL[$c]=$(cut -f2 <<<"$line")
+  done
+  if [[ $endpoint == cancel ]]; then
+    # the fixed-rate runs against the ceiling: what the open-loop generator itself adds at these rates
+    RATE50=$(( CEIL_CANCEL[32] / 2 )); RATE80=$(( CEIL_CANCEL[32] * 8 / 10 ))
+    seq -f "ceiling_%g" 1 $(( RATE80 * (POINT + 1) + 100 )) >"$OUT/ceiling-open-ids.txt"
+    for rate in $RATE50 $RATE80; do
+      record ceiling cancel open "$rate" "$POINT" "$(java -jar "$BENCH_JAR" open-loop --base "http://127.0.0.1:$port" \
+        --key "$KEY" --ids "$OUT/ceiling-open-ids.txt" --rate "$rate" --seconds "$POINT" --warmup-seconds 1 --connections 64)"
+    done
+  fi
+  stop_pid "$pid"
+done
+fi
+
+# ---- 3. exprun on each database -----------------------------------------------------------------------------------
+JFC=$OUT/profile.jfc
+sed -e 's/control="locking-threshold">10 ms/control="locking-threshold">1 ms/' \
+  "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/profile.jfc" >"$JFC"
+
+warm_cancels() { # port ids seconds: 32-connection cancels to warm a fresh JVM up, not recorded, ids consumed
+  local line; line=$(wrk_point "$1" cancel "$2" 32 "$3")
+  consume "$2" $(( $(cut -f1 <<<"$line") + 32 ))
+}
+
+cancel_point() { # system port ids connections seconds [mode]: one wrk cancel point, recorded, its ids consumed
+  local line; line=$(wrk_point "$2" cancel "$3" "$4" "$5")
+  record "$1" cancel "${6:-closed}" "$4" "$5" "$line"
+  consume "$3" $(( $(cut -f1 <<<"$line") + $4 ))
+}
+
+exprun_series() { # system (h2 | pg), group commit setting not used by default there (on | off), then env
+  local system=$1 other=$2; shift 2
+  local home=$DATA/$system-home ids=$DATA/$system-ids.txt
+  start_exprun "$home" "$@"
+  if ((PREPARE > 0)); then ensure_ids "$ids" "$PREPARE"; stop_pid "$EXPRUN_PID"; return; fi
+  ensure_ids "$ids" $(( $(estimate 32 "$WARM") + 1000 ))
+  warm_cancels "$EXPRUN_PORT" "$ids" "$WARM"
+  head -n 1000 "$ids" >"$OUT/$system-warm-ids.txt"
+  wrk_point "$EXPRUN_PORT" get "$OUT/$system-warm-ids.txt" 32 "$WARM" >/dev/null
+  for c in "${CONNECTIONS[@]}"; do
+    local secs=$POINT; [[ $c == 32 ]] && secs=$LONG
+    ensure_ids "$ids" "$(estimate "$c" "$secs")"
+    cancel_point "$system" "$EXPRUN_PORT" "$ids" "$c" "$secs"
+  done
+  for rate in $RATE50 $RATE80; do
+    local n=$(( rate * (POINT + 1) + 100 ))
+    ensure_ids "$ids" "$n"
+    record "$system" cancel open "$rate" "$POINT" "$(java -jar "$BENCH_JAR" open-loop --base "http://127.0.0.1:$EXPRUN_PORT" \
+      --key "$KEY" --ids "$ids" --rate "$rate" --seconds "$POINT" --warmup-seconds 1 --connections 64)"
+    head -n 20000 "$ids" >"$OUT/$system-get-ids.txt"   # cancelled by now: the get series reads these
+    consume "$ids" "$n"
+  done
+  for c in "${CONNECTIONS[@]}"; do
+    record "$system" get closed "$c" "$POINT" "$(wrk_point "$EXPRUN_PORT" get "$OUT/$system-get-ids.txt" "$c" "$POINT")"
+  done
+  if [[ $system == h2 ]]; then
+    # the profile: JFR on the server during 32-connection cancels (a point of its own, so the target rows are
+    # measured without it); started first and given 2 s, so its own start-up is not in the point
+    ensure_ids "$ids" "$(estimate 32 "$POINT")"
+    jcmd "$EXPRUN_PID" JFR.start name=cancel32 settings="$JFC" filename="$OUT/h2-cancel-32.jfr" >/dev/null
+    sleep 2
+    cancel_point "$system" "$EXPRUN_PORT" "$ids" 32 "$POINT" "closed+jfr"
+    jcmd "$EXPRUN_PID" JFR.stop name=cancel32 >/dev/null
+  fi
+  stop_pid "$EXPRUN_PID"
+  # group commit the other way on the same database, same load, fresh JVM: the store's default is decided per
+  # database; -Dexprun.groupCommit (an internal switch, not configuration) forces it for this comparison
+  start_exprun "$home" "$@" JAVA_TOOL_OPTIONS="-Dexprun.groupCommit=$other"
+  ensure_ids "$ids" $(( $(estimate 32 "$POINT") + $(estimate 32 "$WARM") ))
+  warm_cancels "$EXPRUN_PORT" "$ids" "$WARM"
+  cancel_point "$system" "$EXPRUN_PORT" "$ids" 32 "$POINT" "closed gc=$other"
+  stop_pid "$EXPRUN_PID"
+}
+
+log "exprun on H2 (embedded default)"
+exprun_series h2 "$H2_OTHER"
+
+log "exprun on PostgreSQL"
+PG_PORT=$(free_port)
+PGDATA_DIR=$DATA/pg
+if [[ ! -f "$PGDATA_DIR/PG_VERSION" ]]; then
+  mkdir -p "$PGDATA_DIR"; chown postgres "$PGDATA_DIR"
+  runuser -u postgres -- "$PG_BIN/initdb" -D "$PGDATA_DIR" -A trust -U postgres >"$OUT/pg-initdb.log"
+fi
+runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w start -o \
+  "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c synchronous_commit=on -c fsync=on -c max_connections=100" >/dev/null
+PG_VERSION=$("$PG_BIN/postgres" --version)
+exprun_series pg "$PG_OTHER" EXPRUN_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres" EXPRUN_DB_USER=postgres
+runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -m fast stop >/dev/null
+cp "$PGDATA_DIR/server.log" "$OUT/postgres.log"; PGDATA_DIR=""
+if ((PREPARE > 0)); then log "prepared: $PREPARE pending runs in each database under $DATA"; exit 0; fi
+
+# ---- 4. the peer: FastAPI + uvicorn over SQLite (WAL) -------------------------------------------------------------
+log "FastAPI + SQLite peer"
+port=$(free_port)
+total=0; for c in "${CONNECTIONS[@]}"; do secs=$POINT; [[ $c == 32 ]] && secs=$LONG; total=$(( total + 3000 * secs )); done
+$PY "$ROOT/bench/fastapi_peer.py" --port "$port" --db "$OUT/peer.db" --seed $(( total + 3000 * WARM )) \
+  --ids-out "$OUT/peer-ids.txt" --key "$KEY" >"$OUT/peer.log" 2>&1 &
+pid=$!; PIDS+=("$pid")
+wait_http "http://127.0.0.1:$port/"
+echo 0 >"$OUT/peer-offset"
+peer_point() { # connections seconds: ids from the seeded list not used yet (wrk's count tells how many were)
+  local offset; offset=$(cat "$OUT/peer-offset")
+  tail -n +$((offset + 1)) "$OUT/peer-ids.txt" >"$OUT/peer-ids-now.txt"
+  local line; line=$(wrk_point "$port" cancel "$OUT/peer-ids-now.txt" "$1" "$2")
+  echo $(( offset + $(cut -f1 <<<"$line") + $1 )) >"$OUT/peer-offset"
+  echo "$line"
+}
+peer_point 32 "$WARM" >/dev/null
+for c in "${CONNECTIONS[@]}"; do
+  secs=$POINT; [[ $c == 32 ]] && secs=$LONG
+  record fastapi cancel closed "$c" "$secs" "$(peer_point "$c" "$secs")"
+done
+stop_pid "$pid"
+
+# ---- 5. report --------------------------------------------------------------------------------------------------
+{
+  echo "# exprun benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo
+  echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB RAM,"
+  echo "$(java -version 2>&1 | head -1), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), ${PG_VERSION}, FastAPI $($PY -c 'import fastapi; print(fastapi.__version__)'),"
+  echo "load average (1, 5, 15 min) at the start ${LOAD_AT_START}, at the end $(cut -d' ' -f1-3 /proc/loadavg). Point length ${POINT} s (cancel at 32 connections: ${LONG} s),"
+  echo "warm-up ${WARM} s per server process. Bodies: cancel $(wc -c <"$OUT/cancel-body.json") B, get $(wc -c <"$OUT/get-body.json") B."
+  echo
+  $PY "$ROOT/bench/report.py" "$RESULTS"
+  if [[ -f "$OUT/h2-cancel-32.jfr" ]]; then
+    echo
+    echo "## Profile: exprun during 32-connection H2 cancels (JFR)"
+    echo
+    $PY "$ROOT/bench/jfr_summary.py" "$OUT/h2-cancel-32.jfr"
+  fi
+} | tee "$OUT/report.md"
+log "report: $OUT/report.md"

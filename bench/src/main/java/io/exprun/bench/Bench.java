@@ -1,0 +1,20 @@
+package io.exprun.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The benchmark's JVM tools, each run in its own process by {@code bench/run-benchmark.sh}: the ceiling server, the
+ * run-id collector, and the open-loop (fixed-rate) load generator.
+ */
+@Command(name = "exprun-bench", mixinStandardHelpOptions = true,
+        subcommands = {CeilingServer.class, RunIds.class, OpenLoopLoad.class})
+public final class Bench {
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Bench()).execute(args));
+    }
+}

@@ -1,0 +1,136 @@
+package io.exprun.bench;
+
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Open-loop, fixed-rate load: request i is due at {@code start + i / rate}, whatever happened to the ones before it,
+ * and its latency is measured from that intended start, not from when a connection got free to send it. That is
+ * the correction for coordinated omission: a stall of the server shows up in every request that was due during it,
+ * as it would for users arriving at that rate. HTTP through the JDK's HttpClient (HTTP/1.1 keep-alive), at most
+ * {@code --connections} requests in flight; a request due while all are busy waits, and that wait counts.
+ *
+ * <p>Output: one tab-separated line: requests, achieved req/s, p50, p99, p99.9, max (ms), errors.
+ */
+@Command(name = "open-loop", description = "Fixed-rate load with latency from each request's intended start.")
+final class OpenLoopLoad implements Callable<Integer> {
+
+    @Option(names = "--base", required = true, description = "e.g. http://127.0.0.1:8080")
+    String base;
+
+    @Option(names = "--key", defaultValue = "", description = "API key (none for the ceiling)")
+    String key;
+
+    @Option(names = "--ids", required = true, description = "file of run ids, one per line; each used once")
+    Path ids;
+
+    @Option(names = "--method", defaultValue = "POST")
+    String method;
+
+    @Option(names = "--path", defaultValue = "/v1/workflows/experiments/runs/%s/cancel", description = "%s: run id")
+    String pathTemplate;
+
+    @Option(names = "--rate", required = true, description = "requests per second")
+    double rate;
+
+    @Option(names = "--seconds", defaultValue = "10")
+    double seconds;
+
+    @Option(names = "--warmup-seconds", defaultValue = "2", description = "at the same rate, not recorded")
+    double warmupSeconds;
+
+    @Option(names = "--connections", defaultValue = "64")
+    int connections;
+
+    /** Latencies of one phase; errors are non-2xx answers and failed exchanges. */
+    record Outcome(long requests, long errors, double seconds, Histogram micros) {
+        String line() {
+            return String.format(Locale.ROOT, "%d\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%d", requests, requests / seconds,
+                    micros.getValueAtPercentile(50) / 1e3, micros.getValueAtPercentile(99) / 1e3,
+                    micros.getValueAtPercentile(99.9) / 1e3, micros.getMaxValue() / 1e3, errors);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> runIds = Files.readAllLines(ids);
+        long warmup = Math.round(rate * warmupSeconds);
+        long measured = Math.round(rate * seconds);
+        if (runIds.size() < warmup + measured) {
+            System.err.println("need " + (warmup + measured) + " run ids, have " + runIds.size());
+            return 1;
+        }
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        run(http, runIds.subList(0, (int) warmup));
+        Outcome outcome = run(http, runIds.subList((int) warmup, (int) (warmup + measured)));
+        System.out.println(outcome.line());
+        return 0;
+    }
+
+    Outcome run(HttpClient http, List<String> runIds) throws InterruptedException {
+        long interval = Math.round(1e9 / rate);
+        AtomicLong next = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        AtomicLong lastEnd = new AtomicLong();
+        List<Histogram> perSender = new ArrayList<>();
+        List<Thread> senders = new ArrayList<>();
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+        for (int t = 0; t < connections; t++) {
+            Histogram h = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+            perSender.add(h);
+            Thread sender = new Thread(() -> {
+                long i;
+                while ((i = next.getAndIncrement()) < runIds.size()) {
+                    long due = start + i * interval;
+                    long wait;
+                    while ((wait = due - System.nanoTime()) > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(base + String.format(pathTemplate,
+                                    runIds.get((int) i))))
+                            .header("Authorization", "Bearer " + key)
+                            .method(method, HttpRequest.BodyPublishers.noBody()).build();
+                    try {
+                        HttpResponse<Void> answer = http.send(request, HttpResponse.BodyHandlers.discarding());
+                        if (answer.statusCode() / 100 != 2) {
+                            errors.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        errors.incrementAndGet();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    long end = System.nanoTime();
+                    h.recordValue(Math.min(h.getHighestTrackableValue(), (end - due) / 1000));
+                    lastEnd.accumulateAndGet(end, Math::max);
+                }
+            }, "open-loop-" + t);
+            senders.add(sender);
+            sender.start();
+        }
+        for (Thread sender : senders) {
+            sender.join();
+        }
+        Histogram all = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+        perSender.forEach(all::add);
+        return new Outcome(runIds.size(), errors.get(), (lastEnd.get() - start) / 1e9, all);
+    }
+}

@@ -1,0 +1,118 @@
+package io.exprun.server.store;
+
+import io.exprun.server.config.JsonMapper;
+import io.exprun.server.domain.Lifecycle;
+import io.exprun.server.domain.LifecycleStatus;
+import io.exprun.server.domain.Run;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A group-committed batch of cancels on a real (H2) database: its runs are locked (updated) in run-id order whatever
+ * order the cancels arrived in, so two instances batching the same runs take the locks in the same order and cannot
+ * deadlock; each cancel still gets its own answer, in request order. The order is observed at the JDBC boundary.
+ */
+class CancelBatchLockOrderTest {
+
+    private final Database database = Database.open("jdbc:h2:mem:lockorder-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+            null, null, 4, io.exprun.server.config.Limits.DEFAULTS, true);
+    private final List<String> cancelUpdates = Collections.synchronizedList(new ArrayList<>());
+    private final CancelBatch store = new CancelBatch(recording(database.dataSource()), new RowMapping(JsonMapper.shared()),
+            true);
+    private final JdbcRunStore runs = new JdbcRunStore(database.dataSource(), JsonMapper.shared());
+    private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    /** Records the run id of every cancel UPDATE executed, in execution order. */
+    private DataSource recording(DataSource real) {
+        return proxy(DataSource.class, real, (target, method, args) -> {
+            Object out = method.invoke(target, args);
+            return out instanceof Connection c ? proxy(Connection.class, c, (conn, m, a) -> {
+                Object result = m.invoke(conn, a);
+                if (result instanceof PreparedStatement ps && ((String) a[0]).startsWith("UPDATE runs SET status = 'cancelled'")) {
+                    String[] runId = new String[1];
+                    return proxy(PreparedStatement.class, ps, (stmt, sm, sa) -> {
+                        if (sm.getName().equals("setString") && (int) sa[0] == 2) { // … WHERE id = ? AND tenant = ?
+                            runId[0] = (String) sa[1];
+                        }
+                        if (sm.getName().equals("executeUpdate")) {
+                            cancelUpdates.add(runId[0]);
+                        }
+                        return sm.invoke(stmt, sa);
+                    });
+                }
+                return result;
+            }) : out;
+        });
+    }
+
+    private interface Handler<T> {
+        Object invoke(T target, java.lang.reflect.Method method, Object[] args) throws Exception;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, T target, Handler<T> handler) {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type}, (p, method, args) -> {
+            try {
+                return handler.invoke(target, method, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
+    }
+
+    private String runningRun(String id) {
+        runs.insertRun(new Run(id, "t", "exp_demo", "wf_demo", "wfv_demo_1", "blk_extract", "extract", 3, "api",
+                Lifecycle.of(LifecycleStatus.RUNNING), now, now, null, "bef", "df", 0, 0, 0), List.of());
+        return id;
+    }
+
+    @Test
+    void a_batch_updates_its_runs_in_run_id_order_and_answers_each_cancel_in_request_order() {
+        String c = runningRun("exprun_c"), a = runningRun("exprun_a"), b = runningRun("exprun_b");
+        List<CancelBatch.CancelRequest> arrival = List.of(
+                new CancelBatch.CancelRequest("t", c, "r"),
+                new CancelBatch.CancelRequest("t", "exprun_missing", "r"),
+                new CancelBatch.CancelRequest("t", a, "r"),
+                new CancelBatch.CancelRequest("t", b, "r"));
+
+        List<Optional<Run>> answers = store.cancelBatch(arrival);
+
+        assertThat(cancelUpdates).containsExactly(a, b, c, "exprun_missing");
+        assertThat(answers).hasSize(4);
+        assertThat(answers.get(0)).map(Run::id).contains(c);
+        assertThat(answers.get(1)).isEmpty();
+        assertThat(answers.get(2)).map(Run::id).contains(a);
+        assertThat(answers.get(3)).map(Run::id).contains(b);
+        assertThat(answers.get(3).orElseThrow().status()).isEqualTo(LifecycleStatus.CANCELLED);
+    }
+
+    @Test
+    void two_cancels_of_one_run_in_one_batch_have_exactly_one_winner() {
+        String a = runningRun("exprun_a");
+        List<Optional<Run>> answers = store.cancelBatch(List.of(
+                new CancelBatch.CancelRequest("t", a, "first"),
+                new CancelBatch.CancelRequest("t", a, "second")));
+
+        assertThat(answers).filteredOn(Optional::isPresent).hasSize(1);
+    }
+}
