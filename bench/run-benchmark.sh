@@ -101,16 +101,17 @@ collect_ids() { # file: the ids of all pending runs, paging the list API (used o
   java -jar "$BENCH_JAR" run-ids --base "http://127.0.0.1:$EXPRUN_PORT" --key "$KEY" --out "$1" >/dev/null
   wc -l <"$1"
 }
-disk_guard() { # H2 with WRITE_DELAY=0 writes a chunk per commit and grows fast (tens of GB for ~10^6 commits)
+disk_low() { # H2 with WRITE_DELAY=0 grows its file by ~150 KB per created run here (tens of GB per full run)
   local free_gb; free_gb=$(df -BG --output=avail "$DATA" | tail -1 | tr -dc 0-9)
-  if ((free_gb < ${BENCH_MIN_FREE_GB:-15})); then log "only ${free_gb} GB free under $DATA: stopping"; exit 3; fi
+  if ((free_gb < ${BENCH_MIN_FREE_GB:-10})); then log "only ${free_gb} GB free under $DATA: skipping"; return 0; fi
+  return 1
 }
-ensure_ids() { # file needed: at least `needed` unused pending runs, their ids in file
-  disk_guard
+ensure_ids() { # file needed: at least `needed` unused pending runs, their ids in file (fails when the disk is low)
   local file=$1 needed=$2 have=0
   [[ -f "$file" ]] || collect_ids "$file" >/dev/null
   have=$(wc -l <"$file")
   while ((have < needed)); do
+    disk_low && return 1
     # new runs' ids come from their answers (create.lua): paging the list API is O(runs) per page on H2 once
     # there are ~100k runs (about 1 s a page), far too slow to collect hundreds of thousands of ids
     local secs=$(( (needed - have) * 11 / 10 / CREATE_RATE + 1 )); ((secs > 60)) && secs=60
@@ -125,6 +126,7 @@ ensure_ids() { # file needed: at least `needed` unused pending runs, their ids i
   done
 }
 consume() { # file n: the first n ids were used (wrk's threads stride through them: requests + connections covers it)
+  head -n "$2" "$1" >"$1.used"
   tail -n +"$(( $2 + 1 ))" "$1" >"$1.rest" && mv "$1.rest" "$1"
 }
 estimate() { # connections seconds -> runs to have ready: 0.8 of the ceiling's rate (leftovers serve the next point)
@@ -196,31 +198,31 @@ exprun_series() { # system (h2 | pg), group commit setting not used by default t
   local system=$1 other=$2; shift 2
   local home=$DATA/$system-home ids=$DATA/$system-ids.txt
   start_exprun "$home" "$@"
-  if ((PREPARE > 0)); then ensure_ids "$ids" "$PREPARE"; stop_pid "$EXPRUN_PID"; return; fi
-  ensure_ids "$ids" $(( $(estimate 32 "$WARM") + 1000 ))
+  if ((PREPARE > 0)); then ensure_ids "$ids" "$PREPARE" || true; stop_pid "$EXPRUN_PID"; return; fi
+  ensure_ids "$ids" $(( $(estimate 32 "$WARM") + 1000 )) || true
   warm_cancels "$EXPRUN_PORT" "$ids" "$WARM"
   head -n 1000 "$ids" >"$OUT/$system-warm-ids.txt"
   wrk_point "$EXPRUN_PORT" get "$OUT/$system-warm-ids.txt" 32 "$WARM" >/dev/null
   for c in "${CONNECTIONS[@]}"; do
     local secs=$POINT; [[ $c == 32 ]] && secs=$LONG
-    ensure_ids "$ids" "$(estimate "$c" "$secs")"
+    ensure_ids "$ids" "$(estimate "$c" "$secs")" || true   # short of runs: the point still runs; running out shows as errors
     cancel_point "$system" "$EXPRUN_PORT" "$ids" "$c" "$secs"
   done
-  for rate in $RATE50 $RATE80; do
-    local n=$(( rate * (POINT + 1) + 100 ))
-    ensure_ids "$ids" "$n"
-    record "$system" cancel open "$rate" "$POINT" "$(java -jar "$BENCH_JAR" open-loop --base "http://127.0.0.1:$EXPRUN_PORT" \
-      --key "$KEY" --ids "$ids" --rate "$rate" --seconds "$POINT" --warmup-seconds 1 --connections 64)"
-    head -n 20000 "$ids" >"$OUT/$system-get-ids.txt"   # cancelled by now: the get series reads these
-    consume "$ids" "$n"
-  done
+  # get run: runs that exist (the ones just cancelled), cycled through by wrk
+  head -n 20000 "$ids.used" >"$OUT/$system-get-ids.txt"
   for c in "${CONNECTIONS[@]}"; do
     record "$system" get closed "$c" "$POINT" "$(wrk_point "$EXPRUN_PORT" get "$OUT/$system-get-ids.txt" "$c" "$POINT")"
   done
-  if [[ $system == h2 ]]; then
+  for rate in $RATE50 $RATE80; do
+    local n=$(( rate * (POINT + 1) + 100 ))
+    ensure_ids "$ids" "$n" || continue
+    record "$system" cancel open "$rate" "$POINT" "$(java -jar "$BENCH_JAR" open-loop --base "http://127.0.0.1:$EXPRUN_PORT" \
+      --key "$KEY" --ids "$ids" --rate "$rate" --seconds "$POINT" --warmup-seconds 1 --connections 64)"
+    consume "$ids" "$n"
+  done
+  if [[ $system == h2 ]] && ensure_ids "$ids" "$(estimate 32 "$POINT")"; then
     # the profile: JFR on the server during 32-connection cancels (a point of its own, so the target rows are
     # measured without it); started first and given 2 s, so its own start-up is not in the point
-    ensure_ids "$ids" "$(estimate 32 "$POINT")"
     jcmd "$EXPRUN_PID" JFR.start name=cancel32 settings="$JFC" filename="$OUT/h2-cancel-32.jfr" >/dev/null
     sleep 2
     cancel_point "$system" "$EXPRUN_PORT" "$ids" 32 "$POINT" "closed+jfr"
@@ -230,7 +232,7 @@ exprun_series() { # system (h2 | pg), group commit setting not used by default t
   # group commit the other way on the same database, same load, fresh JVM: the store's default is decided per
   # database; -Dexprun.groupCommit (an internal switch, not configuration) forces it for this comparison
   start_exprun "$home" "$@" JAVA_TOOL_OPTIONS="-Dexprun.groupCommit=$other"
-  ensure_ids "$ids" $(( $(estimate 32 "$POINT") + $(estimate 32 "$WARM") ))
+  ensure_ids "$ids" $(( $(estimate 32 "$POINT") / 2 + $(estimate 32 "$WARM") / 2 )) || { stop_pid "$EXPRUN_PID"; return; }
   warm_cancels "$EXPRUN_PORT" "$ids" "$WARM"
   cancel_point "$system" "$EXPRUN_PORT" "$ids" 32 "$POINT" "closed gc=$other"
   stop_pid "$EXPRUN_PID"
