@@ -57,6 +57,7 @@ def targets():
     peer = find("fastapi", "cancel", "closed", 32)
     opens = {s: sorted([r for r in rows if r["system"] == s and r["mode"] == "open"], key=lambda r: float(r["load"]))
              for s in ("h2", "pg")}
+    cancel = lambda s: find(s, "cancel", "closed", 32)
     lines = []
 
     def row(name, fn):
@@ -79,8 +80,14 @@ def targets():
     row("cancel p99.9 ≤ 50 ms", lambda s: verdict(cancel(s)["p999"] <= 50, "%.1f ms" % cancel(s)["p999"]))
     row("cancel max ≤ 200 ms (%d s run)" % (cancel("h2") or {"seconds": 0})["seconds"],
         lambda s: verdict(cancel(s)["max"] <= 200, "%.1f ms" % cancel(s)["max"]))
-    row("fixed rate at 50%% of the ceiling (%s/s): cancel p99 ≤ 10 ms" % (opens["h2"][0]["load"] if opens["h2"] else "?"),
-        lambda s: verdict(opens[s][0]["p99"] <= 10, "p99 %.1f ms (%s/s achieved)" % (opens[s][0]["p99"], format(round(opens[s][0]["rps"]), ","))))
+    half = round(cc["rps"] / 2) if cc else 0
+    row("fixed rate at 50%% of the ceiling (%s/s): cancel p99 ≤ 10 ms" % format(half, ","),
+        lambda s: verdict(False, "%s/s is %.1f× what exprun sustains closed-loop (%s/s): not sustainable, p99 grows "
+                          "without bound" % (format(half, ","), half / cancel(s)["rps"], format(round(cancel(s)["rps"]), ","))
+                          if half > cancel(s)["rps"] else "see the fixed-rate rows"))
+    row("fixed rate at 50% of exprun's own 32-connection rate: cancel p99 ≤ 10 ms",
+        lambda s: verdict(opens[s][0]["p99"] <= 10, "%s/s: p99 %.1f ms, p99.9 %.1f ms, max %.1f ms" % (
+            format(round(float(opens[s][0]["load"])), ","), opens[s][0]["p99"], opens[s][0]["p999"], opens[s][0]["max"])))
     row("get run ≥ 0.8 of the GET ceiling", lambda s: verdict(find(s, "get", "closed", 32)["rps"] / cg["rps"] >= 0.8,
         "%.2f" % (find(s, "get", "closed", 32)["rps"] / cg["rps"])))
     row("get run p99 ≤ 2 × GET ceiling p99", lambda s: verdict(find(s, "get", "closed", 32)["p99"] <= 2 * cg["p99"],
@@ -93,8 +100,8 @@ def targets():
     lines.append("| zero errors everywhere | %s | %s |" % tuple(
         verdict(sum(r["errors"] for r in all_rows if r["system"] == s) == 0,
                 "%d errors" % sum(r["errors"] for r in all_rows if r["system"] == s)) for s in ("h2", "pg")))
-    ab = {s: (find(s, "cancel", "closed gc=on", 32), find(s, "cancel", "closed gc=off", 32)) for s in ("h2", "pg")}
-    lines.append("| group commit on vs off (32 conn, req/s, p99) | %s | %s |" % tuple(
+    ab = {s: (find(s, "cancel", "closed", 32), find(s, "cancel", "closed gc=off", 32)) for s in ("h2", "pg")}
+    lines.append("| group commit on (the default, 30 s row) vs off (10 s row), 32 connections: req/s, p99 | %s | %s |" % tuple(
         ("%s vs %s req/s, p99 %.1f vs %.1f ms" % (format(round(ab[s][0]["rps"]), ","), format(round(ab[s][1]["rps"]), ","),
                                                   ab[s][0]["p99"], ab[s][1]["p99"]) if ab[s][0] and ab[s][1] else "not measured")
         for s in ("h2", "pg")))

@@ -21,7 +21,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The group-commit mechanism on its own: batching, leadership handover after one batch (fairness), failure handling.
- * Ordering is done with latches and Awaitility on the queue's length, never with sleeps.
+ * Ordering is done with latches and Awaitility on the queue's length, never with sleeps. (Over 250 lines because
+ * each failure mode and the starvation case are scenarios of their own on one shared recording fixture.)
  */
 class GroupCommitTest {
 
