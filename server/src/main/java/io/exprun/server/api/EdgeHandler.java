@@ -1,5 +1,6 @@
 package io.exprun.server.api;
 
+import io.exprun.server.error.ErrorResponses;
 import io.exprun.server.ops.RequestIds;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
@@ -104,14 +105,14 @@ public final class EdgeHandler extends HttpHandler {
         switch ((Door) door) {
             case HEALTH -> answer(response, 200, "application/json", "{\"status\":\"ok\"}");
             case METRICS -> answer(response, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get());
-            case BROKEN_PATH -> answer(response, 404, "application/json", "{\"detail\":{\"code\":\"not_found\",\"message\":\"Not found: the "
-                    + "path is not validly percent-encoded\",\"details\":{}}}");
+            case BROKEN_PATH -> answer(response, 404, "application/json",
+                    ErrorResponses.envelopeJson("not_found", "Not found: the path is not validly percent-encoded"));
             case BROKEN_QUERY -> answer(response, 422, "application/json", "{\"detail\":[{\"loc\":[\"query\"],\"msg\":\"The query string "
                     + "is not validly percent-encoded\",\"type\":\"value_error\",\"input\":null,\"ctx\":{}}]}");
             case FULL -> {
                 response.setHeader("Retry-After", "1");
-                answer(response, 429, "application/json", "{\"detail\":{\"code\":\"overloaded\",\"message\":\"The server is at capacity; "
-                        + "retry after a moment\",\"details\":{}}}");
+                answer(response, 429, "application/json",
+                        ErrorResponses.envelopeJson("overloaded", "The server is at capacity; retry after a moment"));
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.exprun.server.api;
 
+import io.exprun.server.error.ErrorResponses;
 import io.exprun.server.ops.RequestIds;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
@@ -98,8 +99,7 @@ public final class WholeBodyFilter extends BaseFilter {
     }
 
     private static HttpContent answer(HttpRequestPacket request, int status, String code, String message) {
-        byte[] json = ("{\"detail\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\",\"details\":{}}}")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] json = ErrorResponses.envelopeJson(code, message).getBytes(StandardCharsets.UTF_8);
         HttpResponsePacket response = request.getResponse();
         response.setStatus(status);
         response.setContentType("application/json");

@@ -22,6 +22,16 @@ public final class ErrorResponses {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
     }
 
+    /**
+     * The envelope as JSON text, for answers written outside Jersey (Grizzly's codec and filter chain, the front
+     * door), where no ObjectMapper runs. The message is made JSON-safe here.
+     */
+    public static String envelopeJson(String code, String message) {
+        String safe = message == null || message.isBlank() ? "Request rejected"
+                : message.replaceAll("[\"\\\\\\p{Cntrl}]", " ");
+        return "{\"detail\":{\"code\":\"" + code + "\",\"message\":\"" + safe + "\",\"details\":{}}}";
+    }
+
     public static Response unauthorized(String message, boolean invalidToken) {
         return Response.fromResponse(envelope(401, "unauthorized", message, Map.of()))
                 .header(HttpHeaders.WWW_AUTHENTICATE, invalidToken ? "Bearer error=\"invalid_token\"" : "Bearer")

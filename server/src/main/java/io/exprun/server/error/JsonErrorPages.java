@@ -18,8 +18,6 @@ public final class JsonErrorPages implements ErrorPageGenerator {
 
     /** {@code {"detail":{"code":"http_<status>","message":<reason>,"details":{}}}}, the reason made JSON-safe. */
     static String envelope(int status, String reasonPhrase) {
-        String reason = reasonPhrase == null || reasonPhrase.isBlank() ? "Request rejected"
-                : reasonPhrase.replaceAll("[\"\\\\\\p{Cntrl}]", " ");
-        return "{\"detail\":{\"code\":\"http_" + status + "\",\"message\":\"" + reason + "\",\"details\":{}}}";
+        return ErrorResponses.envelopeJson("http_" + status, reasonPhrase);
     }
 }
