@@ -136,8 +136,6 @@ public final class ExprunServer implements AutoCloseable {
             URI bindUri = URI.create("http://" + config.bind() + ":" + config.port() + "/");
             this.http = GrizzlyHttpServerFactory.createHttpServer(bindUri, false);
             GrizzlyHttpContainer jersey = ContainerFactory.createContainer(GrizzlyHttpContainer.class, app);
-            // requests block on the database (a commit waits for its write): as many API threads as connections,
-            // and a bounded queue in front of them; beyond it the front door answers 429 at once
             // requests block on the database (a commit waits for its write): as many API threads as connections.
             // The front door admits at most threads + EXPRUN_HTTP_QUEUE requests at once and answers 429 beyond.
             this.apiPool = new ThreadPoolExecutor(config.dbPoolSize(), config.dbPoolSize(), 60, TimeUnit.SECONDS,

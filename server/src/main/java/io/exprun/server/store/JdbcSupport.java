@@ -36,10 +36,7 @@ abstract class JdbcSupport {
      * derived-cancel rule once, in SQL: a result still unfinished in a cancelled run reads cancelled, with the run's
      * reason and time.
      */
-    static final String RESULT_SELECT = "SELECT r.id, r.tenant, r.run_id, r.seq, r.experiment_id, r.document_id, "
-            + "r.document_filename, r.document_mime_type, r.block_type, r.status, r.error_message, r.error_details, "
-            + "r.cancel_reason, r.created_at, r.started_at, r.completed_at, r.attempt, r.output_json "
-            + "FROM results_view r";
+    static final String RESULT_SELECT = "SELECT " + RowMapping.RESULT_COLUMNS + " FROM results_view r";
 
     final DataSource dataSource;
     final RowMapping rows;

@@ -14,14 +14,28 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 
-/** Rows ↔ domain records: the column lists, and the one place that knows how a lifecycle is stored. */
+/**
+ * Rows ↔ domain records: the column lists, and the one place that knows how a lifecycle is stored.
+ *
+ * <p>Columns are read by their position in {@link #RUN_COLUMNS} / {@link #RESULT_COLUMNS}, looked up by name in
+ * {@link ColumnList} (a constant string's hash is cached): reading by label made H2 build an upper-cased label map
+ * for every result set, 8% of a get's CPU in the profile (BENCHMARKS.md). Every select of runs or results starts
+ * with these lists, so the positions hold for all of them.
+ */
 final class RowMapping {
 
     static final String ACTIVE = "('pending','queued','running')";
-    static final String RUN_COLUMNS = "id, tenant, experiment_id, workflow_id, workflow_version_id, block_id, "
-            + "block_type, n_consensus, trigger_type, status, error_message, error_details, cancel_reason, created_at, "
-            + "started_at, completed_at, block_execution_fingerprint, documents_fingerprint, document_count, "
-            + "completed_document_count, error_count";
+    private static final ColumnList RUN = ColumnList.of("id", "tenant", "experiment_id", "workflow_id",
+            "workflow_version_id", "block_id", "block_type", "n_consensus", "trigger_type", "status", "error_message",
+            "error_details", "cancel_reason", "created_at", "started_at", "completed_at",
+            "block_execution_fingerprint", "documents_fingerprint", "document_count", "completed_document_count",
+            "error_count");
+    private static final ColumnList RESULT = ColumnList.of("id", "tenant", "run_id", "seq", "experiment_id",
+            "document_id", "document_filename", "document_mime_type", "block_type", "status", "error_message",
+            "error_details", "cancel_reason", "created_at", "started_at", "completed_at", "attempt", "output_json");
+    static final String RUN_COLUMNS = RUN.sql("");
+    /** Prefixed with the alias of the results view, {@code r}. */
+    static final String RESULT_COLUMNS = RESULT.sql("r.");
     private final ObjectMapper json;
 
     RowMapping(ObjectMapper json) {
@@ -29,28 +43,34 @@ final class RowMapping {
     }
 
     Run mapRun(ResultSet rs) throws SQLException {
-        return new Run(rs.getString("id"), rs.getString("tenant"), rs.getString("experiment_id"),
-                rs.getString("workflow_id"), rs.getString("workflow_version_id"), rs.getString("block_id"),
-                rs.getString("block_type"), rs.getInt("n_consensus"), rs.getString("trigger_type"), lifecycle(rs),
-                instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "completed_at"),
-                rs.getString("block_execution_fingerprint"), rs.getString("documents_fingerprint"),
-                rs.getInt("document_count"), rs.getInt("completed_document_count"), rs.getInt("error_count"));
+        ColumnList c = RUN;
+        return new Run(rs.getString(c.at("id")), rs.getString(c.at("tenant")), rs.getString(c.at("experiment_id")),
+                rs.getString(c.at("workflow_id")), rs.getString(c.at("workflow_version_id")),
+                rs.getString(c.at("block_id")), rs.getString(c.at("block_type")), rs.getInt(c.at("n_consensus")),
+                rs.getString(c.at("trigger_type")), lifecycle(rs, c), instant(rs, c.at("created_at")),
+                instant(rs, c.at("started_at")), instant(rs, c.at("completed_at")),
+                rs.getString(c.at("block_execution_fingerprint")), rs.getString(c.at("documents_fingerprint")),
+                rs.getInt(c.at("document_count")), rs.getInt(c.at("completed_document_count")),
+                rs.getInt(c.at("error_count")));
     }
 
     Result mapResult(ResultSet rs) throws SQLException {
-        return new Result(rs.getString("id"), rs.getString("tenant"), rs.getString("run_id"),
-                rs.getString("experiment_id"),
-                new Experiment.Document(rs.getString("document_id"), rs.getString("document_filename"),
-                        rs.getString("document_mime_type")),
-                rs.getString("block_type"), lifecycle(rs), instant(rs, "created_at"), instant(rs, "started_at"),
-                instant(rs, "completed_at"), rs.getInt("attempt"), rs.getString("output_json"));
+        ColumnList c = RESULT;
+        return new Result(rs.getString(c.at("id")), rs.getString(c.at("tenant")), rs.getString(c.at("run_id")),
+                rs.getString(c.at("experiment_id")),
+                new Experiment.Document(rs.getString(c.at("document_id")), rs.getString(c.at("document_filename")),
+                        rs.getString(c.at("document_mime_type"))),
+                rs.getString(c.at("block_type")), lifecycle(rs, c), instant(rs, c.at("created_at")),
+                instant(rs, c.at("started_at")), instant(rs, c.at("completed_at")), rs.getInt(c.at("attempt")),
+                rs.getString(c.at("output_json")));
     }
 
-    private Lifecycle lifecycle(ResultSet rs) throws SQLException {
-        LifecycleStatus status = LifecycleStatus.parse(rs.getString("status"));
+    private Lifecycle lifecycle(ResultSet rs, ColumnList c) throws SQLException {
+        LifecycleStatus status = LifecycleStatus.parse(rs.getString(c.at("status")));
         return switch (status) {
-            case ERROR -> Lifecycle.error(rs.getString("error_message"), fromJson(rs.getString("error_details")));
-            case CANCELLED -> Lifecycle.cancelled(rs.getString("cancel_reason"));
+            case ERROR -> Lifecycle.error(rs.getString(c.at("error_message")),
+                    fromJson(rs.getString(c.at("error_details"))));
+            case CANCELLED -> Lifecycle.cancelled(rs.getString(c.at("cancel_reason")));
             default -> Lifecycle.of(status);
         };
     }
@@ -85,7 +105,7 @@ final class RowMapping {
         }
     }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : Instant.ofEpochMilli(v);
     }
