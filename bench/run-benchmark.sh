@@ -27,7 +27,8 @@ ROOT=$(pwd)
 
 POINT=${BENCH_SECONDS:-10}          # seconds per measured point
 LONG=${BENCH_LONG_SECONDS:-30}      # cancel at 32 connections (the targets' "max in a 30 s run")
-WARM=${BENCH_WARMUP_SECONDS:-5}     # per server process, before its first point (JIT), not recorded
+WARM=${BENCH_WARMUP_SECONDS:-15}    # per server process, before its first point, not recorded: exprun's cancel rate
+                                    # climbs for ~15 s of load in a fresh JVM (JIT), 5 s measured a cold server
 CONNECTIONS=(1 8 32 64)
 OUT=$ROOT/bench/target/benchmark-$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS=$OUT/results.tsv
@@ -134,11 +135,14 @@ wrk_used() { # requests connections: how far into the id list a wrk point may ha
   # reuses a run (a cancelled run answers 404; the first full run lost ~0.5% of its cancels to that)
   echo $(( $1 * 12 / 10 + 2 * $2 + 100 ))
 }
-estimate() { # connections seconds -> runs to have ready (leftovers serve the next point): 0.8 of the ceiling's
-  # rate, at most BENCH_MAX_CANCEL_RATE (default 7000/s; creating runs costs time and, on H2, disk)
-  local rate=$(( ${CEIL_CANCEL[$1]:-8000} * 8 / 10 )) max=${BENCH_MAX_CANCEL_RATE:-7000}
+RATE_SEEN=0
+estimate() { # connections seconds -> runs to have ready (leftovers serve the next point): 1.5 x the rate this
+  # server reached at the end of its warm-up, or BENCH_MAX_CANCEL_RATE (default 6000/s) before that; at most that
+  # (creating runs costs time and, on H2, disk). A server faster than the estimate runs out: 404s, counted as errors.
+  local max=${BENCH_MAX_CANCEL_RATE:-6000} rate
+  rate=$(( RATE_SEEN > 0 ? RATE_SEEN * 3 / 2 : max ))
   ((rate > max)) && rate=$max
-  echo $(( rate * $2 + 500 ))
+  echo $(( rate * $2 + 1000 ))
 }
 
 # group commit: the store's default per database (JdbcRunStore.groupCancelsByDefault); each series also measures
@@ -190,9 +194,14 @@ JFC=$OUT/profile.jfc
 sed -e 's/control="locking-threshold">10 ms/control="locking-threshold">1 ms/' \
   "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/profile.jfc" >"$JFC"
 
-warm_cancels() { # port ids seconds: 32-connection cancels to warm a fresh JVM up, not recorded, ids consumed
-  local line; line=$(wrk_point "$1" cancel "$2" 32 "$3")
+warm_cancels() { # port ids seconds: 32-connection cancels to warm a fresh JVM up, not recorded, ids consumed;
+  # the rate of its last third sets RATE_SEEN
+  local first=$(( $3 * 2 / 3 )) line
+  line=$(wrk_point "$1" cancel "$2" 32 "$first")
   consume "$2" "$(wrk_used "$(cut -f1 <<<"$line")" 32)"
+  line=$(wrk_point "$1" cancel "$2" 32 $(( $3 - first )))
+  consume "$2" "$(wrk_used "$(cut -f1 <<<"$line")" 32)"
+  RATE_SEEN=$(cut -f2 <<<"$line"); log "warmed up: $RATE_SEEN cancels/s at the end"
 }
 
 cancel_point() { # system port ids connections seconds [mode]: one wrk cancel point, recorded, its ids consumed
@@ -206,6 +215,7 @@ exprun_series() { # system (h2 | pg), group commit setting not used by default t
   local home=$DATA/$system-home ids=$DATA/$system-ids.txt
   start_exprun "$home" "$@"
   if ((PREPARE > 0)); then ensure_ids "$ids" "$PREPARE" || true; stop_pid "$EXPRUN_PID"; return; fi
+  RATE_SEEN=0
   ensure_ids "$ids" $(( $(estimate 32 "$WARM") + 1000 )) || true
   warm_cancels "$EXPRUN_PORT" "$ids" "$WARM"
   head -n 1000 "$ids" >"$OUT/$system-warm-ids.txt"
@@ -230,20 +240,26 @@ exprun_series() { # system (h2 | pg), group commit setting not used by default t
       --key "$KEY" --ids "$ids" --rate "$rate" --seconds "$POINT" --warmup-seconds 1 --connections 64)"
     consume "$ids" "$n"
   done
-  if [[ $system == h2 ]] && ensure_ids "$ids" $(( ${sustained:-2000} * POINT + 500 )); then
+  if [[ $system == h2 ]] && ensure_ids "$ids" $(( $(estimate 32 "$WARM") + $(estimate 32 "$POINT") )); then
     # the profile: JFR on the server during 32-connection cancels (a point of its own, so the target rows are
-    # measured without it); started first and given 2 s, so its own start-up is not in the point
+    # measured without it). Starting JFR re-instruments the JDK's I/O classes and throws away their compiled code
+    # (a first attempt measured a third of the rate), so a throw-away recording starts first and the server is warmed
+    # up again under it; the recording that is kept then starts without that cost
+    jcmd "$EXPRUN_PID" JFR.start name=rewarm settings="$JFC" maxage=1s >/dev/null
+    warm_cancels "$EXPRUN_PORT" "$ids" "$WARM"
     jcmd "$EXPRUN_PID" JFR.start name=cancel32 settings="$JFC" filename="$OUT/h2-cancel-32.jfr" >/dev/null
-    sleep 2
     cancel_point "$system" "$EXPRUN_PORT" "$ids" 32 "$POINT" "closed+jfr"
     jcmd "$EXPRUN_PID" JFR.stop name=cancel32 >/dev/null
+    jcmd "$EXPRUN_PID" JFR.stop name=rewarm >/dev/null
   fi
   stop_pid "$EXPRUN_PID"
   # group commit the other way on the same database, same load, fresh JVM: the store's default is decided per
   # database; -Dexprun.groupCommit (an internal switch, not configuration) forces it for this comparison
   start_exprun "$home" "$@" JAVA_TOOL_OPTIONS="-Dexprun.groupCommit=$other"
-  ensure_ids "$ids" $(( ${sustained:-2000} * (POINT + WARM) + 500 )) || { stop_pid "$EXPRUN_PID"; return; }
+  RATE_SEEN=0
+  ensure_ids "$ids" $(( $(estimate 32 "$WARM") + $(estimate 32 "$POINT") )) || { stop_pid "$EXPRUN_PID"; return; }
   warm_cancels "$EXPRUN_PORT" "$ids" "$WARM"
+  ensure_ids "$ids" "$(estimate 32 "$POINT")" || true
   cancel_point "$system" "$EXPRUN_PORT" "$ids" 32 "$POINT" "closed gc=$other"
   stop_pid "$EXPRUN_PID"
 }

@@ -4,14 +4,19 @@ import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.util.Timeout;
+
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -77,15 +82,29 @@ final class OpenLoopLoad implements Callable<Integer> {
             System.err.println("need " + (warmup + measured) + " run ids, have " + runIds.size());
             return 1;
         }
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
-        run(http, runIds.subList(0, (int) warmup));
-        Outcome outcome = run(http, runIds.subList((int) warmup, (int) (warmup + measured)));
-        System.out.println(outcome.line());
+        try (CloseableHttpClient http = client(connections)) {
+            run(http, runIds.subList(0, (int) warmup));
+            Outcome outcome = run(http, runIds.subList((int) warmup, (int) (warmup + measured)));
+            System.out.println(outcome.line());
+        }
         return 0;
     }
 
-    Outcome run(HttpClient http, List<String> runIds) throws InterruptedException {
+    /** Keep-alive connections, at most {@code connections}, 10 s timeouts, no retries (a failure is an error). */
+    static CloseableHttpClient client(int connections) {
+        Timeout tenSeconds = Timeout.ofSeconds(10);
+        return HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(connections).setMaxConnPerRoute(connections)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(tenSeconds)
+                                .setSocketTimeout(tenSeconds).build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(tenSeconds).build())
+                .disableAutomaticRetries().disableRedirectHandling().disableCookieManagement()
+                .build();
+    }
+
+    Outcome run(CloseableHttpClient http, List<String> runIds) throws InterruptedException {
         long interval = Math.round(1e9 / rate);
         AtomicLong next = new AtomicLong();
         AtomicLong errors = new AtomicLong();
@@ -104,19 +123,19 @@ final class OpenLoopLoad implements Callable<Integer> {
                     while ((wait = due - System.nanoTime()) > 0) {
                         LockSupport.parkNanos(wait);
                     }
-                    HttpRequest request = HttpRequest.newBuilder(URI.create(base + String.format(pathTemplate,
-                                    runIds.get((int) i))))
-                            .header("Authorization", "Bearer " + key)
-                            .method(method, HttpRequest.BodyPublishers.noBody()).build();
+                    ClassicHttpRequest request = ClassicRequestBuilder.create(method)
+                            .setUri(base + String.format(pathTemplate, runIds.get((int) i)))
+                            .addHeader("Authorization", "Bearer " + key).build();
                     try {
-                        HttpResponse<Void> answer = http.send(request, HttpResponse.BodyHandlers.discarding());
-                        if (answer.statusCode() / 100 != 2) {
+                        int status = http.execute(request, answer -> {
+                            EntityUtils.consume(answer.getEntity());
+                            return answer.getCode();
+                        });
+                        if (status / 100 != 2) {
                             errors.incrementAndGet();
                         }
                     } catch (IOException e) {
                         errors.incrementAndGet();
-                    } catch (InterruptedException e) {
-                        return;
                     }
                     long end = System.nanoTime();
                     h.recordValue(Math.min(h.getHighestTrackableValue(), (end - due) / 1000));

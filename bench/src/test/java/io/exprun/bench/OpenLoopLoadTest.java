@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -84,7 +84,7 @@ class OpenLoopLoadTest {
     void a_stall_counts_against_every_request_that_was_due_during_it() throws Exception {
         String base = serve(400); // the 400th request, i.e. the 200th after the warm-up
         OpenLoopLoad load = generator(base, 200, 1);
-        HttpClient http = HttpClient.newHttpClient();
+        CloseableHttpClient http = OpenLoopLoad.client(1);
         load.run(http, ids(200, "warm"));
         OpenLoopLoad.Outcome outcome = load.run(http, ids(600, "run"));
 
@@ -100,7 +100,7 @@ class OpenLoopLoadTest {
     void without_a_stall_the_same_load_shows_no_such_tail() throws Exception {
         String base = serve(-1);
         OpenLoopLoad load = generator(base, 200, 1);
-        HttpClient http = HttpClient.newHttpClient();
+        CloseableHttpClient http = OpenLoopLoad.client(1);
         load.run(http, ids(200, "warm"));
         OpenLoopLoad.Outcome outcome = load.run(http, ids(600, "run"));
 
@@ -113,7 +113,7 @@ class OpenLoopLoadTest {
         String base = serve(-1);
         List<String> ids = ids(50, "run");
         ids.addAll(ids(10, "gone"));
-        OpenLoopLoad.Outcome outcome = generator(base, 500, 4).run(HttpClient.newHttpClient(), ids);
+        OpenLoopLoad.Outcome outcome = generator(base, 500, 4).run(OpenLoopLoad.client(4), ids);
 
         assertThat(outcome.requests()).isEqualTo(60);
         assertThat(outcome.errors()).isEqualTo(10);
