@@ -140,7 +140,7 @@ estimate() { # connections seconds -> runs to have ready (leftovers serve the ne
   # server reached at the end of its warm-up, or BENCH_MAX_CANCEL_RATE (default 6000/s) before that; at most that
   # (creating runs costs time and, on H2, disk). A server faster than the estimate runs out: 404s, counted as errors.
   local max=${BENCH_MAX_CANCEL_RATE:-6000} rate
-  rate=$(( RATE_SEEN > 0 ? RATE_SEEN * 3 / 2 : max ))
+  rate=$(( RATE_SEEN > 0 ? RATE_SEEN * 3 / 2 : max * 2 / 3 ))   # a warm-up that runs short only sends 404s
   ((rate > max)) && rate=$max
   echo $(( rate * $2 + 1000 ))
 }
@@ -240,13 +240,13 @@ exprun_series() { # system (h2 | pg), group commit setting not used by default t
       --key "$KEY" --ids "$ids" --rate "$rate" --seconds "$POINT" --warmup-seconds 1 --connections 64)"
     consume "$ids" "$n"
   done
-  if [[ $system == h2 ]] && ensure_ids "$ids" $(( $(estimate 32 "$WARM") + $(estimate 32 "$POINT") )); then
+  if [[ $system == h2 ]] && ensure_ids "$ids" $(( $(estimate 32 $(( (WARM + 1) / 2 ))) + $(estimate 32 "$POINT") )); then
     # the profile: JFR on the server during 32-connection cancels (a point of its own, so the target rows are
     # measured without it). Starting JFR re-instruments the JDK's I/O classes and throws away their compiled code
     # (a first attempt measured a third of the rate), so a throw-away recording starts first and the server is warmed
     # up again under it; the recording that is kept then starts without that cost
     jcmd "$EXPRUN_PID" JFR.start name=rewarm settings="$JFC" maxage=1s >/dev/null
-    warm_cancels "$EXPRUN_PORT" "$ids" "$WARM"
+    warm_cancels "$EXPRUN_PORT" "$ids" $(( (WARM + 1) / 2 ))   # only the JDK's I/O paths need compiling again
     jcmd "$EXPRUN_PID" JFR.start name=cancel32 settings="$JFC" filename="$OUT/h2-cancel-32.jfr" >/dev/null
     cancel_point "$system" "$EXPRUN_PORT" "$ids" 32 "$POINT" "closed+jfr"
     jcmd "$EXPRUN_PID" JFR.stop name=cancel32 >/dev/null
@@ -256,7 +256,7 @@ exprun_series() { # system (h2 | pg), group commit setting not used by default t
   # group commit the other way on the same database, same load, fresh JVM: the store's default is decided per
   # database; -Dexprun.groupCommit (an internal switch, not configuration) forces it for this comparison
   start_exprun "$home" "$@" JAVA_TOOL_OPTIONS="-Dexprun.groupCommit=$other"
-  RATE_SEEN=0
+  RATE_SEEN=$(( ${sustained:-2000} / 2 ))   # a guess until its own warm-up: without group commit it is slower
   ensure_ids "$ids" $(( $(estimate 32 "$WARM") + $(estimate 32 "$POINT") )) || { stop_pid "$EXPRUN_PID"; return; }
   warm_cancels "$EXPRUN_PORT" "$ids" "$WARM"
   ensure_ids "$ids" "$(estimate 32 "$POINT")" || true
