@@ -218,7 +218,7 @@ exprun_series() { # system (h2 | pg), group commit setting not used by default t
   RATE_SEEN=0
   ensure_ids "$ids" $(( $(estimate 32 "$WARM") + 1000 )) || true
   warm_cancels "$EXPRUN_PORT" "$ids" "$WARM"
-  head -n 1000 "$ids" >"$OUT/$system-warm-ids.txt"
+  head -n 1000 "$ids.used" >"$OUT/$system-warm-ids.txt"   # runs that exist: the ones the warm-up just cancelled
   wrk_point "$EXPRUN_PORT" get "$OUT/$system-warm-ids.txt" 32 "$WARM" >/dev/null
   for c in "${CONNECTIONS[@]}"; do
     local secs=$POINT; [[ $c == 32 ]] && secs=$LONG

@@ -21,6 +21,9 @@ function init(args)
    for line in io.lines(ids_file) do
       ids[#ids + 1] = line
    end
+   if #ids == 0 then
+      error("no run ids in " .. ids_file)
+   end
    step = tonumber(os.getenv("WRK_THREADS") or "2")
    i = index + 1
    headers = { ["Authorization"] = "Bearer " .. key }
