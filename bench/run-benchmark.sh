@@ -190,9 +190,10 @@ done
 fi
 
 # ---- 3. exprun on each database -----------------------------------------------------------------------------------
-JFC=$OUT/profile.jfc
-sed -e 's/control="locking-threshold">10 ms/control="locking-threshold">1 ms/' \
-  "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/profile.jfc" >"$JFC"
+# JFR's "default" settings (CPU sampled every 20 ms, allocation samples, waits of 20 ms and more): the "profile"
+# settings with a 1 ms wait threshold, used first, record a stack for every cancel that waits for its batch and cut
+# the server's rate to a third, so that profile described a different server
+JFC=default
 
 warm_cancels() { # port ids seconds: 32-connection cancels to warm a fresh JVM up, not recorded, ids consumed;
   # the rate of its last third sets RATE_SEEN

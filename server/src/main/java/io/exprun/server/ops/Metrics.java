@@ -43,8 +43,11 @@ import java.util.stream.Stream;
  * Prometheus metrics (Micrometer), scraped at {@code /metrics} without a key (served by the front door): request latency histograms by operation
  * and status ({@code http_server_requests_seconds}), runs by lifecycle status ({@code exprun_runs}), cancellations
  * ({@code exprun_cancellations_total}) and the work waiting for a worker ({@code exprun_worker_queue_depth}).
- * The run counts come from one GROUP BY a second on a background thread: a scrape never waits for the database (when
- * it is down the last counts stay, and {@code exprun_run_counts_age_seconds} says how old they are). JVM, HikariCP
+ * The run counts come from a GROUP BY on a background thread: a scrape never waits for the database (when it is down
+ * the last counts stay, and {@code exprun_run_counts_age_seconds} says how old they are). That query reads every run,
+ * so it paces itself ({@link #nextCountIn}): once a second while it is cheap, and never more than
+ * {@link #COUNT_BUDGET_PERCENT}% of the time it took (at 600k runs, once a second was a third of the server's CPU
+ * under load: BENCHMARKS.md). JVM, HikariCP
  * and API thread pool metrics come from Micrometer's own binders.
  */
 public final class Metrics implements RunCanceller.CancellationListener, AutoCloseable {
@@ -93,7 +96,7 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
             t.setDaemon(true);
             return t;
         });
-        counter.scheduleWithFixedDelay(this::refreshCounts, 0, 1, TimeUnit.SECONDS);
+        counter.execute(this::refreshCounts);
         Gauge.builder("exprun.worker.queue.depth", () -> runCounts().getOrDefault(LifecycleStatus.PENDING, 0L)
                         + runCounts().getOrDefault(LifecycleStatus.QUEUED, 0L))
                 .description("Runs waiting for a worker (pending + queued)").register(registry);
@@ -104,6 +107,7 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
     }
 
     private void refreshCounts() {
+        long started = System.nanoTime();
         try {
             Map<LifecycleStatus, Long> fresh = new EnumMap<>(LifecycleStatus.class);
             fresh.putAll(store.countRunsByStatus());
@@ -111,7 +115,23 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
             countedAt = System.nanoTime();
         } catch (RuntimeException e) {
             // the database is down: keep the last counts, their age grows
+        } finally {
+            Duration next = nextCountIn(Duration.ofNanos(System.nanoTime() - started));
+            try {
+                counter.schedule(this::refreshCounts, next.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                // close() shut the counter down
+            }
         }
+    }
+
+    /** The share of one thread's time the run counts may take. */
+    static final int COUNT_BUDGET_PERCENT = 2;
+
+    /** When to count again after a count that took {@code took}: a second, or longer so counting stays in budget. */
+    static Duration nextCountIn(Duration took) {
+        Duration inBudget = took.multipliedBy(100 / COUNT_BUDGET_PERCENT);
+        return inBudget.compareTo(Duration.ofSeconds(1)) > 0 ? inBudget : Duration.ofSeconds(1);
     }
 
     /** Queue length, active threads and completed tasks of the pool that runs API requests. */
