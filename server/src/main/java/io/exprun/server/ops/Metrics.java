@@ -29,6 +29,8 @@ import org.glassfish.jersey.server.model.ResourceMethod;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,9 +47,10 @@ import java.util.stream.Stream;
  * ({@code exprun_cancellations_total}) and the work waiting for a worker ({@code exprun_worker_queue_depth}).
  * The run counts come from a GROUP BY on a background thread: a scrape never waits for the database (when it is down
  * the last counts stay, and {@code exprun_run_counts_age_seconds} says how old they are). That query reads every run,
- * so it paces itself ({@link #nextCountIn}): once a second while it is cheap, and never more than
- * {@link #COUNT_BUDGET_PERCENT}% of the time it took (at 600k runs, once a second was a third of the server's CPU
- * under load: BENCHMARKS.md). JVM, HikariCP
+ * so it is run for scrapes, not on a timer: a scrape serves the last counts and asks for fresh ones, at most once a
+ * second and, for a big table, at most {@link #COUNT_BUDGET_PERCENT}% of the time ({@link #nextCountIn}). Counting on
+ * a one-second timer cost a third of the server's CPU at 600k runs under load; pacing that timer turned the cost into
+ * bursts that set the cancel p99 (BENCHMARKS.md). Nobody scraping costs nothing. JVM, HikariCP
  * and API thread pool metrics come from Micrometer's own binders.
  */
 public final class Metrics implements RunCanceller.CancellationListener, AutoCloseable {
@@ -72,6 +75,8 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private volatile Map<LifecycleStatus, Long> counts = Map.of();
     private volatile long countedAt = System.nanoTime();
+    private volatile long nextCountAt = System.nanoTime();
+    private final AtomicBoolean counting = new AtomicBoolean();
 
     public Metrics(RunStore store, SpecOperations spec, Database database) {
         this.store = store;
@@ -96,7 +101,7 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
             t.setDaemon(true);
             return t;
         });
-        counter.execute(this::refreshCounts);
+        counter.execute(this::refreshCounts); // the first scrape finds counts
         Gauge.builder("exprun.worker.queue.depth", () -> runCounts().getOrDefault(LifecycleStatus.PENDING, 0L)
                         + runCounts().getOrDefault(LifecycleStatus.QUEUED, 0L))
                 .description("Runs waiting for a worker (pending + queued)").register(registry);
@@ -106,7 +111,19 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
         return counts;
     }
 
+    /** Asks for fresh counts unless a count is under way or the last one was too recent (see {@link #nextCountIn}). */
+    private void countAgainIfDue() {
+        if (System.nanoTime() - nextCountAt >= 0 && counting.compareAndSet(false, true)) {
+            try {
+                counter.execute(this::refreshCounts);
+            } catch (RejectedExecutionException closed) {
+                counting.set(false); // close() shut the counter down
+            }
+        }
+    }
+
     private void refreshCounts() {
+        counting.set(true);
         long started = System.nanoTime();
         try {
             Map<LifecycleStatus, Long> fresh = new EnumMap<>(LifecycleStatus.class);
@@ -116,19 +133,17 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
         } catch (RuntimeException e) {
             // the database is down: keep the last counts, their age grows
         } finally {
-            Duration next = nextCountIn(Duration.ofNanos(System.nanoTime() - started));
-            try {
-                counter.schedule(this::refreshCounts, next.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException closed) {
-                // close() shut the counter down
-            }
+            long now = System.nanoTime();
+            nextCountAt = now + nextCountIn(Duration.ofNanos(now - started)).toNanos();
+            counting.set(false);
         }
     }
 
     /** The share of one thread's time the run counts may take. */
     static final int COUNT_BUDGET_PERCENT = 2;
 
-    /** When to count again after a count that took {@code took}: a second, or longer so counting stays in budget. */
+    /** How soon a scrape may ask for counts again after one that took {@code took}: a second, or longer so counting
+     * stays in budget. */
     static Duration nextCountIn(Duration took) {
         Duration inBudget = took.multipliedBy(100 / COUNT_BUDGET_PERCENT);
         return inBudget.compareTo(Duration.ofSeconds(1)) > 0 ? inBudget : Duration.ofSeconds(1);
@@ -160,6 +175,7 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
      * thread: it reads only in-memory values, so operators can scrape an overloaded or database-less server.
      */
     public String scrape() {
+        countAgainIfDue();
         return registry.scrape();
     }
 

@@ -116,7 +116,8 @@ class OpsEndpointsTest {
         api.post(RUNS + "/" + run.id() + "/cancel");
         api.get(RUNS + "/" + run.id());
 
-        // the run counts are refreshed in the background once a second: a scrape never waits for the database
+        // a scrape serves the last counts and asks for fresh ones in the background (at most once a second): it never
+        // waits for the database. The counts taken at start-up had no cancelled run, so only scrapes bring it in.
         Http.Answer scrape = Poll.until(() -> api.as(null).get("/metrics"),
                 a -> a.body().matches("(?s).*exprun_runs\\{[^}]*status=\"cancelled\"[^}]*} [1-9].*"),
                 java.time.Duration.ofSeconds(3));
