@@ -106,7 +106,7 @@ for kind, what in (("jdk.JavaMonitorEnter", "monitorClass"), ("jdk.ThreadPark", 
         waits[(cls, site)] += seconds(e["values"].get("duration"))
         counts[(cls, site)] += 1
     total = sum(waits.values())
-    print("**%s** (waits ≥ 1 ms): %d events, %.1f s waited in total (summed over threads)." % (kind, len(evs), total))
+    print("**%s** (waits above the recording's threshold, 20 ms with JFR's default settings): %d events, %.1f s waited in total (summed over threads)." % (kind, len(evs), total))
     print()
     print("| %s | waiting in | events | s waited |" % what)
     print("|---|---|---:|---:|")
