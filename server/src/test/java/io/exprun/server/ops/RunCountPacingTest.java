@@ -20,7 +20,7 @@ class RunCountPacingTest {
 
     @Test
     void an_expensive_count_waits_long_enough_to_stay_within_its_budget() {
-        // 300 ms is what one count took with ~600k runs on H2 under load
+        // a count of a big table taking 300 ms
         Duration took = Duration.ofMillis(300);
         Duration next = Metrics.nextCountIn(took);
         assertThat(next).isEqualTo(Duration.ofSeconds(15));
