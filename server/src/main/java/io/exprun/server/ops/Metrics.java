@@ -49,8 +49,8 @@ import java.util.stream.Stream;
  * the last counts stay, and {@code exprun_run_counts_age_seconds} says how old they are). That query reads every run,
  * so it is run for scrapes, not on a timer: a scrape serves the last counts and asks for fresh ones, at most once a
  * second and, for a big table, at most {@link #COUNT_BUDGET_PERCENT}% of the time ({@link #nextCountIn}). Counting on
- * a one-second timer cost a third of the server's CPU samples at ~430k runs under load; pacing that timer turned the cost into
- * bursts that set the cancel p99 (BENCHMARKS.md). Nobody scraping costs nothing. JVM, HikariCP
+ * a one-second timer cost a third of the server's CPU samples at ~430k runs under load; pacing that timer turned the
+ * cost into bursts that set the cancel p99 (BENCHMARKS.md). Nobody scraping costs nothing. JVM, HikariCP
  * and API thread pool metrics come from Micrometer's own binders.
  */
 public final class Metrics implements RunCanceller.CancellationListener, AutoCloseable {
