@@ -16,7 +16,7 @@ public final class ApiKeys {
 
     private final Map<byte[], String> tenantByDigest = new LinkedHashMap<>();
 
-    /** One SHA-256 per thread: looking the algorithm up on every request was 1.5% of a get's CPU samples (BENCHMARKS.md). */
+    /** One SHA-256 per thread: looking the algorithm up on every request was 1.5% of a get's CPU (BENCHMARKS.md). */
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
