@@ -101,7 +101,8 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
             t.setDaemon(true);
             return t;
         });
-        counter.execute(this::refreshCounts); // the first scrape finds counts
+        counting.set(true); // the first scrape finds counts
+        counter.execute(this::refreshCounts);
         Gauge.builder("exprun.worker.queue.depth", () -> runCounts().getOrDefault(LifecycleStatus.PENDING, 0L)
                         + runCounts().getOrDefault(LifecycleStatus.QUEUED, 0L))
                 .description("Runs waiting for a worker (pending + queued)").register(registry);
@@ -122,8 +123,8 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
         }
     }
 
+    /** Runs on the counter thread, only while {@code counting} is set by whoever asked for it. */
     private void refreshCounts() {
-        counting.set(true);
         long started = System.nanoTime();
         try {
             Map<LifecycleStatus, Long> fresh = new EnumMap<>(LifecycleStatus.class);
