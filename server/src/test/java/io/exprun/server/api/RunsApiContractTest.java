@@ -554,7 +554,7 @@ abstract class RunsApiContractTest {
 
             // the one worker is free again well before the 60 s document would have finished
             String next = a.postJson(RUNS, "{\"experiment_id\":\"exp_demo\"}").json().get("id").asText();
-            Poll.until(() -> a.get(RUNS + "/" + next).lifecycleStatus(), "running"::equals, Duration.ofSeconds(5));
+            Poll.until(() -> a.get(RUNS + "/" + next).lifecycleStatus(), "running"::equals, Duration.ofSeconds(30));
             assertThat(resultStatuses(a, id).values()).containsOnly("cancelled");
         }
     }

@@ -100,7 +100,7 @@ class DatabaseOutageOnPostgresTest {
             pg.close(); // stopped: the clients start at once, before anything has noticed
             long stoppedAt = System.nanoTime();
             go.countDown();
-            Poll.until(() -> api.as(null).get("/readyz").status(), s -> s == 503, Duration.ofSeconds(5));
+            Poll.until(() -> api.as(null).get("/readyz").status(), s -> s == 503, Duration.ofSeconds(30));
             long readinessMs = (System.nanoTime() - stoppedAt) / 1_000_000;
             for (Future<?> f : clients) {
                 f.get(60, TimeUnit.SECONDS);

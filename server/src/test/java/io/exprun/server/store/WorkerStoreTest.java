@@ -69,7 +69,7 @@ class WorkerStoreTest {
             assertThat(store.renewLease(run.id(), OWNER, Duration.ofMillis(300))).isTrue();
             assertThat(store.claim(run.id(), "another", RunFixtures.LEASE)).isEmpty();
 
-            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                     .until(() -> store.claim(run.id(), "another", RunFixtures.LEASE).isPresent());
             assertThat(store.renewLease(run.id(), OWNER, RunFixtures.LEASE)).as("the old owner lost it").isFalse();
         }

@@ -33,7 +33,7 @@ class WakeUpCoalescingTest {
         RunWorkers workers = new RunWorkers(store, (run, result, wanted) -> null, Duration.ofSeconds(10), "test");
         workers.start(1);
         try {
-            await().atMost(Duration.ofSeconds(5)).until(() -> inStore.getCount() == 0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> inStore.getCount() == 0);
             for (int i = 0; i < 1000; i++) {
                 workers.nudge();
             }
