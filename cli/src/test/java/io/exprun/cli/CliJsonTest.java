@@ -36,7 +36,7 @@ class CliJsonTest {
 
     @BeforeAll
     void start() {
-        server = TestServer.startH2(0);
+        server = TestServer.startEmbedded(0);
         http = new Http(server.baseUri(), KEY_A);
         spec = SpecConformance.load();
     }

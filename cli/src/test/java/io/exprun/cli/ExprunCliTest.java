@@ -26,7 +26,7 @@ class ExprunCliTest {
 
     @BeforeAll
     void start() {
-        server = TestServer.startH2(0);
+        server = TestServer.startEmbedded(0);
     }
 
     @AfterAll

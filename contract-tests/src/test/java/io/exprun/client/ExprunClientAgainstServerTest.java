@@ -34,9 +34,9 @@ class ExprunClientAgainstServerTest {
 
     @BeforeAll
     void start() {
-        server = TestServer.startH2(0);
+        server = TestServer.startEmbedded(0);
         client = ExprunClient.builder().baseUrl(server.baseUri().toString()).apiKey(KEY_A).build();
-        live = TestServer.start(TestServer.h2Config(2).withSimulation(30, 0));
+        live = TestServer.start(TestServer.embeddedConfig(2).withSimulation(30, 0));
         liveClient = ExprunClient.builder().baseUrl(live.baseUri().toString()).apiKey(KEY_A).build();
     }
 
@@ -99,7 +99,7 @@ class ExprunClientAgainstServerTest {
 
     @Test
     void iterating_runs_visits_every_one_of_more_than_250_exactly_once() {
-        try (TestServer fresh = TestServer.startH2(0)) {
+        try (TestServer fresh = TestServer.startEmbedded(0)) {
             for (int i = 0; i < 260; i++) {
                 fresh.fixtures().runIn(TENANT_A, io.exprun.server.domain.LifecycleStatus.PENDING);
             }

@@ -50,7 +50,7 @@ class ConformanceKitAgainstExprunIT {
 
     @Test
     void exprun_on_h2_passes_every_check_of_the_kit() throws Exception {
-        try (TestServer server = withAnErrorRun(TestServer.h2Config(2))) {
+        try (TestServer server = withAnErrorRun(TestServer.embeddedConfig(2))) {
             assertPasses(KitRun.against(server.baseUri().toString(), "exprun-h2"));
         }
     }
@@ -58,14 +58,14 @@ class ConformanceKitAgainstExprunIT {
     @Test
     void exprun_on_postgresql_passes_every_check_of_the_kit() throws Exception {
         Postgres.Db db = Postgres.freshDatabase();
-        try (TestServer server = withAnErrorRun(TestServer.h2Config(2).withDb(db.url(), db.user(), db.password()))) {
+        try (TestServer server = withAnErrorRun(TestServer.embeddedConfig(2).withDb(db.url(), db.user(), db.password()))) {
             assertPasses(KitRun.against(server.baseUri().toString(), "exprun-postgresql"));
         }
     }
 
     @Test
     void read_only_against_exprun_passes_and_creates_nothing() throws Exception {
-        try (TestServer server = TestServer.startH2(0)) {
+        try (TestServer server = TestServer.startEmbedded(0)) {
             server.fixtures().runIn(TENANT_A, LifecycleStatus.COMPLETED);
             server.fixtures().runIn(TENANT_A, LifecycleStatus.CANCELLED);
             int before = runsOfTenantA(server);
@@ -83,7 +83,7 @@ class ConformanceKitAgainstExprunIT {
 
     @Test
     void runs_it_created_that_are_still_active_at_the_end_are_cancelled() throws Exception {
-        try (TestServer server = TestServer.start(TestServer.h2Config(2).withSimulation(5_000, 0))) {
+        try (TestServer server = TestServer.start(TestServer.embeddedConfig(2).withSimulation(5_000, 0))) {
             KitRun kit = KitRun.against(server.baseUri().toString(), "exprun-h2-slow", "--timeout", "2s");
 
             assertThat(kit.exit()).as(kit.console()).isZero();
@@ -100,7 +100,7 @@ class ConformanceKitAgainstExprunIT {
 
     @Test
     void max_runs_bounds_the_runs_it_creates_and_says_which_checks_it_left_out() throws Exception {
-        try (TestServer server = TestServer.start(TestServer.h2Config(2).withSimulation(300, 0))) {
+        try (TestServer server = TestServer.start(TestServer.embeddedConfig(2).withSimulation(300, 0))) {
             KitRun kit = KitRun.against(server.baseUri().toString(), "exprun-h2-one-run", "--max-runs", "1");
 
             assertThat(kit.exit()).as(kit.console()).isZero();

@@ -19,7 +19,7 @@ class ConformanceKitBitesIT {
 
     @BeforeAll
     static void start() {
-        exprun = TestServer.start(TestServer.h2Config(2).withSimulation(300, 0));
+        exprun = TestServer.start(TestServer.embeddedConfig(2).withSimulation(300, 0));
     }
 
     @AfterAll

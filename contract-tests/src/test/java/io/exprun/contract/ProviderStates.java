@@ -31,7 +31,7 @@ public abstract class ProviderStates {
     /** Starts the server under verification once per test class: no workers, so states stay as set up. */
     @BeforeAll
     static void startServer() {
-        server = TestServer.start(TestServer.h2Config(0), new SimulatedBlockExecutor(10, 0), List.of(RECORDER));
+        server = TestServer.start(TestServer.embeddedConfig(0), new SimulatedBlockExecutor(10, 0), List.of(RECORDER));
     }
 
     @AfterAll

@@ -24,8 +24,8 @@ class ConsumerScenariosAgainstRealServerTest extends ConsumerScenarios {
 
     @BeforeAll
     void start() {
-        still = TestServer.startH2(0);
-        live = TestServer.start(TestServer.h2Config(1).withSimulation(100, 0));
+        still = TestServer.startEmbedded(0);
+        live = TestServer.start(TestServer.embeddedConfig(1).withSimulation(100, 0));
     }
 
     @AfterAll

@@ -15,7 +15,7 @@ class CreateAndCancelTest {
 
     @Test
     void the_example_creates_a_run_cancels_it_and_prints_every_lifecycle() {
-        try (TestServer server = TestServer.startH2(0)) {
+        try (TestServer server = TestServer.startEmbedded(0)) {
             ExprunClient client = ExprunClient.builder().baseUrl(server.baseUri().toString()).apiKey(RunFixtures.KEY_A).build();
             ByteArrayOutputStream printed = new ByteArrayOutputStream();
 

@@ -61,7 +61,7 @@ class PublishedArtifactsIT {
         Path project = prepareProject();
         Path freshRepository = work.resolve("fresh-local-repository");
         Path log = work.resolve("outside-consumer-build.log");
-        try (TestServer server = TestServer.start(TestServer.h2Config(1).withSimulation(1000, 0))) { // a run takes 5 s: the example cancels it
+        try (TestServer server = TestServer.start(TestServer.embeddedConfig(1).withSimulation(1000, 0))) { // a run takes 5 s: the example cancels it
             List<String> command = new ArrayList<>(List.of(maven(), "-B", "-o", "-e",
                     "-s", project.resolve("settings.xml").toString(),
                     "-Dmaven.repo.local=" + freshRepository,

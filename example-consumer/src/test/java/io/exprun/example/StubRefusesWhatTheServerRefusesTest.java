@@ -37,7 +37,7 @@ class StubRefusesWhatTheServerRefusesTest {
 
     @BeforeAll
     void start() {
-        server = TestServer.startH2(0);
+        server = TestServer.startEmbedded(0);
         stub = ExprunStubServer.start(Scenario.RUN_RUNNING);
     }
 

@@ -51,7 +51,7 @@ public final class Main {
         }, "exprun-shutdown"));
 
         ServerConfig config = started.config();
-        String db = config.isH2() ? "embedded H2 (" + config.dbUrl().split(";")[0] + ")" : "PostgreSQL";
+        String db = config.isSqlite() ? "embedded SQLite (" + config.dbUrl() + ")" : "PostgreSQL";
         log.info("exprun listening on {} (database: {}, workers: {})", server.baseUri(), db, config.workers());
         StartupBanner.lines(server.baseUri(), db, started.devKey()).forEach(System.out::println);
         stopped.await();
@@ -68,7 +68,7 @@ public final class Main {
         DataDirectory dataDir = DataDirectory.of(config);
         try {
             DevKey devKey = null;
-            if (config.isH2() || config.apiKeys().isEmpty()) {
+            if (config.isSqlite() || config.apiKeys().isEmpty()) {
                 dataDir.ensureWritable();
             }
             if (config.apiKeys().isEmpty()) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.exprun.server.auth.ApiKeys;
+import io.exprun.server.store.Dialect;
 
 /**
  * Everything the server can be told, with the defaults of a developer's machine. Read from the environment by
@@ -30,15 +31,15 @@ public record ServerConfig(
         String executor) {
 
     /**
-     * The embedded default. WRITE_DELAY=0: H2 otherwise flushes committed transactions up to 500 ms later, and a
-     * kill -9 in that window loses them (a cancel answered 200 must stay cancelled).
+     * The embedded default: one SQLite file in {@code ./data}. Durability and the rest of its set-up do not depend on
+     * the URL (store/SqliteDataSource), so a URL of one's own gets them too.
      */
-    public static final String DEFAULT_DB_URL =
-            "jdbc:h2:file:./data/exprun;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
+    public static final String DEFAULT_DB_URL = "jdbc:sqlite:./data/exprun.db";
 
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dbUrl, "dbUrl");
+        Dialect.of(dbUrl); // refuses a URL of a database exprun does not run on, before anything starts
         apiKeys = Map.copyOf(apiKeys);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535");
@@ -138,25 +139,16 @@ public record ServerConfig(
 
     /**
      * True when only this process uses the database, so start-up may take back every run left in flight
-     * (EXPRUN_DB_EMBEDDED). Unset, it follows the URL, and only an in-process H2 ({@code jdbc:h2:file:},
-     * {@code jdbc:h2:mem:}, or a bare path) counts: a shared {@code jdbc:h2:tcp://} database is not embedded, or one
-     * instance's start would steal the others' live runs.
+     * (EXPRUN_DB_EMBEDDED). Unset, it follows the URL: an SQLite file is this process's alone (the store refuses a
+     * second process), a PostgreSQL database is shared, or one instance's start would steal the others' live runs.
      */
     public boolean isEmbeddedDb() {
-        if (dbEmbedded != null) {
-            return dbEmbedded;
-        }
-        if (!dbUrl.startsWith("jdbc:h2:")) {
-            return false;
-        }
-        String rest = dbUrl.substring("jdbc:h2:".length());
-        return rest.startsWith("file:") || rest.startsWith("mem:")
-                || !(rest.startsWith("tcp:") || rest.startsWith("ssl:") || rest.startsWith("zip:"));
+        return dbEmbedded != null ? dbEmbedded : isSqlite();
     }
 
-    /** True for H2 (in process or over TCP), false for PostgreSQL: which dialect and messages apply. */
-    public boolean isH2() {
-        return dbUrl.startsWith("jdbc:h2:");
+    /** True for the embedded SQLite, false for PostgreSQL: which messages and local files apply. */
+    public boolean isSqlite() {
+        return Dialect.of(dbUrl) == Dialect.SQLITE;
     }
 
     public ServerConfig withDbEmbedded(Boolean embedded) {

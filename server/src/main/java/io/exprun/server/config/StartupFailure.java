@@ -1,5 +1,6 @@
 package io.exprun.server.config;
 
+import io.exprun.server.store.SqliteFileLock;
 import org.flywaydb.core.api.FlywayException;
 
 import java.net.BindException;
@@ -65,7 +66,7 @@ public final class StartupFailure extends RuntimeException {
         }
         List<Throwable> chain = chain(failure);
         boolean migrating = chain.stream().anyMatch(t -> t instanceof FlywayException);
-        String db = config.isH2() ? "embedded H2" : "PostgreSQL at " + hostPort(config.dbUrl());
+        String db = config.isSqlite() ? "embedded SQLite" : "PostgreSQL at " + hostPort(config.dbUrl());
         String user = config.dbUser() == null ? "(none given)" : "'" + config.dbUser() + "'";
 
         for (Throwable t : chain) {
@@ -80,17 +81,17 @@ public final class StartupFailure extends RuntimeException {
                         "set EXPRUN_BIND to an address of this machine (127.0.0.1, or 0.0.0.0 for all)", failure);
             }
             if (isDiskFull(t)) {
-                return failed("the disk holding " + (config.isH2() ? "the data directory " + dataDir
+                return failed("the disk holding " + (config.isSqlite() ? "the data directory " + dataDir
                                 : "the " + db + " database") + " is full (" + t.getMessage().trim() + ")",
                         "free some space on it and start again", failure);
             }
         }
         for (Throwable t : chain) {
-            if (isH2Locked(t)) {
-                return failed("the data directory " + dataDir + " is in use by another exprun (its H2 database is "
+            if (t instanceof SqliteFileLock.InUseException) {
+                return failed("the data directory " + dataDir + " is in use by another exprun (its SQLite database is "
                                 + "locked)",
-                        "stop the other instance, or give this one its own directory with EXPRUN_DB_URL=jdbc:h2:file:"
-                                + "/another/dir/exprun (instances sharing data need PostgreSQL)", failure);
+                        "stop the other instance, or give this one its own directory with EXPRUN_DB_URL=jdbc:sqlite:"
+                                + "/another/dir/exprun.db (instances sharing data need PostgreSQL)", failure);
             }
             if (t instanceof AccessDeniedException || isReadOnly(t)) {
                 String path = ((FileSystemException) t).getFile();
@@ -99,7 +100,7 @@ public final class StartupFailure extends RuntimeException {
                                 ? "read-only file system" : "permission denied") + (elsewhere ? ": " + path : "") + ")",
                         (isReadOnly(t) ? "mount that file system read-write" : "make it writable for the user running "
                                 + "exprun (chmod u+rwx " + dataDir + ")") + ", or point EXPRUN_DB_URL at a writable "
-                                + "place: jdbc:h2:file:/writable/dir/exprun", failure);
+                                + "place: jdbc:sqlite:/writable/dir/exprun.db", failure);
             }
         }
         for (Throwable t : chain) {
@@ -112,7 +113,7 @@ public final class StartupFailure extends RuntimeException {
             if (t instanceof UnknownHostException) {
                 return failed("cannot reach " + db + ": unknown host", "correct the host in EXPRUN_DB_URL", failure);
             }
-            if (t instanceof ConnectException && !config.isH2()) {
+            if (t instanceof ConnectException && !config.isSqlite()) {
                 return unreachable(db, failure);
             }
         }
@@ -180,20 +181,13 @@ public final class StartupFailure extends RuntimeException {
 
     private static boolean isDiskFull(Throwable t) {
         String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-        return m.contains("no space left on device") || m.contains("disk full") || m.contains("not enough space");
+        return m.contains("no space left on device") || m.contains("disk full") || m.contains("disk is full")
+                || m.contains("not enough space");
     }
 
     private static boolean isReadOnly(Throwable t) {
         return t instanceof FileSystemException f && f.getReason() != null
                 && f.getReason().toLowerCase(Locale.ROOT).contains("read-only");
-    }
-
-    /** H2 "Database may be already in use" (90020) or its MVStore "The file is locked". */
-    private static boolean isH2Locked(Throwable t) {
-        if (t instanceof SQLException sql && sql.getErrorCode() == 90020) {
-            return true;
-        }
-        return t.getClass().getName().startsWith("org.h2.") && String.valueOf(t.getMessage()).contains("file is locked");
     }
 
     private static String hostPort(String jdbcUrl) {

@@ -47,7 +47,7 @@ final class CancelBatch extends JdbcSupport {
     }
 
     /**
-     * Group commit for cancels. A durable commit is the cost of a cancel (H2 writes each one before answering, and
+     * Group commit for cancels. A durable commit is the cost of a cancel (the embedded SQLite writes each one before answering, and
      * serializes those writes), so cancels arriving together share one transaction and one commit: the first caller
      * becomes the leader and commits everything queued behind it, batch after batch, while the others wait for
      * their own outcome. Each cancel is still its own conditional update, so two cancels of one run in one batch

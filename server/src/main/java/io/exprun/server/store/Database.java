@@ -9,8 +9,8 @@ import javax.sql.DataSource;
 import java.time.Clock;
 
 /**
- * A pooled connection to H2 or PostgreSQL, migrated to the current schema by Flyway on open, with its health kept
- * current in the background ({@link DatabaseHealth}) and a pool that fails fast while the database is down.
+ * A pooled connection to SQLite (embedded) or PostgreSQL, migrated to the current schema by Flyway on open, with its
+ * health kept current in the background ({@link DatabaseHealth}) and a pool that fails fast while the database is down.
  */
 public final class Database implements AutoCloseable {
 
@@ -18,19 +18,45 @@ public final class Database implements AutoCloseable {
     private final DatabaseHealth health;
     private final DataSource failFast;
     private final boolean embedded;
+    private final Dialect dialect;
+    private final SqliteFileLock fileLock;
 
-    private Database(HikariDataSource pool, DatabaseHealth health, boolean embedded) {
+    private Database(HikariDataSource pool, DatabaseHealth health, boolean embedded, Dialect dialect,
+                     SqliteFileLock fileLock) {
         this.pool = pool;
         this.health = health;
         this.failFast = new FailFastDataSource(pool, health);
         this.embedded = embedded;
+        this.dialect = dialect;
+        this.fileLock = fileLock;
     }
 
     /** @param embedded only this process uses the database (see {@code ServerConfig.isEmbeddedDb}) */
     public static Database open(String jdbcUrl, String user, String password, int poolSize, Limits limits,
                                 boolean embedded) {
+        Dialect dialect = Dialect.of(jdbcUrl);
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
+        SqliteFileLock fileLock = null;
+        if (dialect == Dialect.SQLITE) {
+            java.util.Optional<java.nio.file.Path> file = Dialect.sqliteFile(jdbcUrl);
+            // embedded: this process takes back every run left in flight when it starts, so it must be the only one
+            fileLock = embedded ? file.map(SqliteFileLock::acquire).orElse(null) : null;
+            try {
+                file.ifPresent(f -> H2Import.ifNeeded(f, jdbcUrl));
+            } catch (RuntimeException e) {
+                if (fileLock != null) {
+                    fileLock.close();
+                }
+                throw e;
+            }
+            config.setDataSource(new SqliteDataSource(jdbcUrl));
+        } else {
+            config.setJdbcUrl(jdbcUrl);
+            // stated, not assumed: every conditional update and the cancel/worker lock order are reasoned about under
+            // READ COMMITTED (the default today, but a server-side default can change). SQLite has one isolation:
+            // serializable, with one writer at a time.
+            config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        }
         if (user != null) {
             config.setUsername(user);
         }
@@ -42,22 +68,25 @@ public final class Database implements AutoCloseable {
         // a request waits this long for a connection, then answers 503: seconds-long waits pile up callers
         config.setConnectionTimeout(limits.dbConnectTimeout().toMillis());
         config.setValidationTimeout(Math.min(limits.dbConnectTimeout().toMillis(), 1_000));
-        // stated, not assumed: every conditional update and the cancel/worker lock order are reasoned about under
-        // READ COMMITTED (both databases' default today, but a server-side default can change)
-        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-        config.setExceptionOverrideClassName(EvictClosedH2Connections.class.getName());
-        HikariDataSource ds = new HikariDataSource(config);
+        HikariDataSource ds;
         try {
-            // common migrations, plus the few that must differ per database (the clock function)
-            String vendor = jdbcUrl.startsWith("jdbc:postgresql:") ? "postgresql" : "h2";
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration", "classpath:db/vendor/" + vendor)
-                    .load().migrate();
+            ds = new HikariDataSource(config);
+            try {
+                // common migrations, plus the few that must differ per database (the clock function)
+                Flyway.configure().dataSource(ds).locations("classpath:db/migration", dialect.migrations())
+                        .load().migrate();
+            } catch (RuntimeException e) {
+                ds.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
-            ds.close();
+            if (fileLock != null) {
+                fileLock.close();
+            }
             throw e;
         }
         return new Database(ds, new DatabaseHealth(jdbcUrl, user, password, Clock.systemUTC(),
-                limits.dbProbeInterval()), embedded);
+                limits.dbProbeInterval()), embedded, dialect, fileLock);
     }
 
     /** The pool as the store uses it: fails at once while the database is known to be down. */
@@ -75,6 +104,10 @@ public final class Database implements AutoCloseable {
         return embedded;
     }
 
+    public Dialect dialect() {
+        return dialect;
+    }
+
     /** The last known state, without touching the database. */
     public DatabaseHealth.State health() {
         return health.state();
@@ -84,5 +117,8 @@ public final class Database implements AutoCloseable {
     public void close() {
         health.close();
         pool.close();
+        if (fileLock != null) {
+            fileLock.close();
+        }
     }
 }

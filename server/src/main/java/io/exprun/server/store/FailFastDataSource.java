@@ -26,7 +26,7 @@ final class FailFastDataSource implements DataSource {
     }
 
     /**
-     * A connection died under a statement: the database went away or closed itself (H2 does after a full disk).
+     * A connection died under a statement: the database went away (PostgreSQL restarted, a network cut).
      * Mark it down until the probe sees it again, and retire every pooled connection, which died with it, so that
      * the first requests after the recovery do not meet them one by one.
      */

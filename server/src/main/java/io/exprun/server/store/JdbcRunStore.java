@@ -20,7 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The domain's ports ({@link RunStore}, {@link WorkerStore}) over JDBC, on H2 and PostgreSQL alike. This class only
+ * The domain's ports ({@link RunStore}, {@link WorkerStore}) over JDBC, on SQLite and PostgreSQL alike. This class only
  * routes; the SQL lives by responsibility: {@link RunReads} (reads, keyset paging), {@link CancelBatch} (cancel, group
  * committed), {@link RunTransitions} (a result or run moving on), {@link WorkerClaims} (claims and leases), all on the
  * helper {@link JdbcSupport}. Lock order is always run row first, then result rows: cancel and the workers can never
@@ -48,12 +48,12 @@ public final class JdbcRunStore implements RunStore, WorkerStore {
     }
 
     /**
-     * Whether group commit pays, per database (measured in BENCHMARKS.md): on H2 every durable commit is a serialized
-     * file write, so sharing one between cancels pays; PostgreSQL already groups concurrent WAL flushes itself
+     * Whether group commit pays, per database (measured in BENCHMARKS.md): on the embedded SQLite every durable
+     * commit is a serialized fsync, so sharing one between cancels pays; PostgreSQL already groups concurrent WAL flushes itself
      * (synchronous_commit=on). The internal system property {@code exprun.groupCommit} (on/off) overrides it, for
      * measuring both ways.
      */
-    public static boolean groupCancelsByDefault(boolean embeddedH2) {
+    public static boolean groupCancelsByDefault(boolean embedded) {
         String forced = System.getProperty("exprun.groupCommit", "").trim();
         if (forced.equalsIgnoreCase("on")) {
             return true;
@@ -61,7 +61,7 @@ public final class JdbcRunStore implements RunStore, WorkerStore {
         if (forced.equalsIgnoreCase("off")) {
             return false;
         }
-        return embeddedH2 || GROUP_COMMIT_ON_POSTGRES;
+        return embedded || GROUP_COMMIT_ON_POSTGRES;
     }
 
     /** Decided by measurement: see BENCHMARKS.md, "Group commit per database". */

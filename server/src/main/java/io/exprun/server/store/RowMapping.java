@@ -18,7 +18,7 @@ import java.time.Instant;
  * Rows ↔ domain records: the column lists, and the one place that knows how a lifecycle is stored.
  *
  * <p>Columns are read by their position in {@link #RUN_COLUMNS} / {@link #RESULT_COLUMNS}, looked up by name in
- * {@link ColumnList} (a constant string's hash is cached): reading by label made H2 build an upper-cased label map
+ * {@link ColumnList} (a constant string's hash is cached): reading by label made the embedded database (then H2) build an upper-cased label map
  * for every result set, 8% of a get's CPU in the profile (BENCHMARKS.md). Every select of runs or results starts
  * with these lists, so the positions hold for all of them.
  */

@@ -1,5 +1,7 @@
 package io.exprun.server.store;
 
+import org.sqlite.SQLiteException;
+
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
@@ -16,16 +18,20 @@ public final class StoreException extends RuntimeException {
     /**
      * SQLSTATE classes that mean "not now" rather than "never": 08 connection exception, 40 transaction rollback
      * (serialization failure, deadlock), 53 insufficient resources, 57 operator intervention (shutdown, cancel),
-     * 58 system error (I/O), HY timeouts. H2 reports a closed or unwritable database with its own codes.
+     * 58 system error (I/O), HY timeouts. SQLite has no SQLSTATEs: its primary result codes say the same.
      */
     private static final Set<String> TRANSIENT_CLASSES = Set.of("08", "40", "53", "57", "58");
-    private static final Set<Integer> H2_UNAVAILABLE = Set.of(
-            90098, // the database has been closed
-            90121, // database called at shutdown
-            90028, // I/O exception
-            90100, // file write failed (disk full)
-            50200, // lock timeout
-            90108); // out of memory
+    private static final Set<Integer> SQLITE_UNAVAILABLE = Set.of(
+            5, // SQLITE_BUSY: the writer's lock was not had within the busy timeout
+            6, // SQLITE_LOCKED
+            7, // SQLITE_NOMEM
+            8, // SQLITE_READONLY: the file or its directory became read-only
+            10, // SQLITE_IOERR
+            13, // SQLITE_FULL: the disk is full (the transaction is rolled back, the database stays intact)
+            14); // SQLITE_CANTOPEN
+    /** SQLite's primary result code of a broken constraint; SQLITE_CONSTRAINT_PRIMARYKEY and _UNIQUE extend it. */
+    private static final int SQLITE_CONSTRAINT = 19;
+    private static final Set<Integer> SQLITE_DUPLICATE_KEY = Set.of(1555, 2067);
 
     private final boolean unavailable;
 
@@ -47,12 +53,16 @@ public final class StoreException extends RuntimeException {
         return unavailable;
     }
 
-    /** The statement broke a unique or primary key (SQLSTATE 23505 on H2 and PostgreSQL). */
+    /** The statement broke a unique or primary key (SQLSTATE 23505 on PostgreSQL, an extended result code on SQLite). */
     public boolean duplicateKey() {
         return getCause() instanceof SQLException s && isDuplicateKey(s);
     }
 
     static boolean isDuplicateKey(SQLException e) {
+        if (e instanceof SQLiteException lite) {
+            int code = lite.getResultCode().code;
+            return (code & 0xff) == SQLITE_CONSTRAINT && SQLITE_DUPLICATE_KEY.contains(code);
+        }
         return "23505".equals(e.getSQLState());
     }
 
@@ -67,7 +77,7 @@ public final class StoreException extends RuntimeException {
                     || state.startsWith("HYT"))) {
                 return true;
             }
-            if (s.getClass().getName().startsWith("org.h2.") && H2_UNAVAILABLE.contains(s.getErrorCode())) {
+            if (s instanceof SQLiteException lite && SQLITE_UNAVAILABLE.contains(lite.getResultCode().code & 0xff)) {
                 return true;
             }
             if (s.getNextException() == s) {

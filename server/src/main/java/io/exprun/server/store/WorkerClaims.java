@@ -18,7 +18,7 @@ import java.util.Set;
  * Which worker holds which run: claims, leases, takeovers and releases. Lease expiry is compared with the
  * database's clock ({@link #DB_NOW}), never an instance's own, so clock skew between instances cannot shorten or
  * stretch a lease. On PostgreSQL a claim locks its candidate with {@code FOR UPDATE SKIP LOCKED}, so concurrent
- * workers never queue on one row; H2 takes the portable path (conditional updates on a few candidates, the loser
+ * workers never queue on one row; SQLite takes the portable path (conditional updates on a few candidates, the loser
  * moves on to the next).
  */
 final class WorkerClaims extends JdbcSupport {

@@ -40,7 +40,7 @@ class BadInputFuzzTest {
 
     @Test
     void ten_thousand_bad_requests_get_no_5xx_contract_shaped_errors_and_change_nothing() {
-        try (TestServer server = TestServer.startH2(0)) {
+        try (TestServer server = TestServer.startEmbedded(0)) {
             for (LifecycleStatus s : LifecycleStatus.values()) {
                 server.fixtures().runIn(TENANT_A, s);
             }

@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The experiment-runs API over real HTTP against a real database. Runs once per database: see
- * {@link RunsApiOnH2Test} and {@link RunsApiOnPostgresTest}.
+ * {@link RunsApiOnSqliteTest} and {@link RunsApiOnPostgresTest}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RunsApiContractTest {

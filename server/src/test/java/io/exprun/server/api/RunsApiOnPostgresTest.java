@@ -9,6 +9,6 @@ class RunsApiOnPostgresTest extends RunsApiContractTest {
     @Override
     ServerConfig freshConfig(int workers) {
         Postgres.Db db = Postgres.freshDatabase();
-        return TestServer.h2Config(workers).withDb(db.url(), db.user(), db.password());
+        return TestServer.embeddedConfig(workers).withDb(db.url(), db.user(), db.password());
     }
 }

@@ -50,16 +50,23 @@ class ServerConfigFromEnvTest {
     }
 
     @Test
-    void only_an_in_process_h2_is_embedded_unless_told() {
+    void only_sqlite_is_embedded_unless_told() {
         ServerConfig c = ServerConfig.defaults();
-        assertThat(c.withDb("jdbc:h2:file:./data/x", null, null).isEmbeddedDb()).isTrue();
-        assertThat(c.withDb("jdbc:h2:mem:x", null, null).isEmbeddedDb()).isTrue();
-        assertThat(c.withDb("jdbc:h2:tcp://db:9092/x", null, null).isEmbeddedDb()).isFalse();
+        assertThat(c.isEmbeddedDb()).isTrue();
+        assertThat(c.withDb("jdbc:sqlite:/srv/exprun/x.db", null, null).isEmbeddedDb()).isTrue();
         assertThat(c.withDb("jdbc:postgresql://db/x", null, null).isEmbeddedDb()).isFalse();
-        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_DB_URL", "jdbc:h2:tcp://db:9092/x", "EXPRUN_DB_EMBEDDED", "true"))
+        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_DB_URL", "jdbc:postgresql://db/x", "EXPRUN_DB_EMBEDDED", "true"))
                 .isEmbeddedDb()).isTrue();
         assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_DB_EMBEDDED", "false")).isEmbeddedDb()).isFalse();
         assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_DB_EMBEDDED", "yes")))
                 .hasMessage("EXPRUN_DB_EMBEDDED='yes' is invalid (not true or false): expected true or false");
+    }
+
+    @Test
+    void a_database_exprun_does_not_run_on_is_refused_by_name() {
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_DB_URL", "jdbc:h2:file:./data/exprun")))
+                .hasMessageStartingWith("EXPRUN_DB_URL='jdbc:h2:file:./data/exprun' is invalid")
+                .hasMessageContaining("jdbc:sqlite:")
+                .hasMessageContaining("jdbc:postgresql:");
     }
 }

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The translation table itself, for causes the process tests cannot provoke cheaply, and its limits. */
 class StartupFailureTest {
 
-    private static final ServerConfig H2 = ServerConfig.defaults();
+    private static final ServerConfig EMBEDDED = ServerConfig.defaults();
     private static final ServerConfig PG = ServerConfig.defaults()
             .withDb("jdbc:postgresql://db.internal:6543/exprun", "exprun", "pw");
 
@@ -25,7 +25,7 @@ class StartupFailureTest {
     @Test
     void an_unrecognised_failure_is_not_dressed_up_as_a_known_one() {
         // negative control: nothing in this chain is a port, a disk, a lock or a database refusal
-        StartupFailure f = explain(new IllegalStateException("wrapper", new ArithmeticException("/ by zero")), H2);
+        StartupFailure f = explain(new IllegalStateException("wrapper", new ArithmeticException("/ by zero")), EMBEDDED);
 
         assertThat(f.getMessage()).isEqualTo("ArithmeticException: / by zero");
         assertThat(f.fix()).contains("EXPRUN_LOG_LEVEL=DEBUG");
@@ -34,7 +34,7 @@ class StartupFailureTest {
 
     @Test
     void an_address_that_is_not_this_machines_points_at_exprun_bind() {
-        StartupFailure f = explain(new BindException("Cannot assign requested address"), H2.withBind("10.9.9.9"));
+        StartupFailure f = explain(new BindException("Cannot assign requested address"), EMBEDDED.withBind("10.9.9.9"));
 
         assertThat(f.getMessage()).isEqualTo("cannot listen on 10.9.9.9:8080: Cannot assign requested address");
         assertThat(f.fix()).contains("EXPRUN_BIND");
@@ -67,7 +67,7 @@ class StartupFailureTest {
     @Test
     void a_catalog_that_cannot_be_read_names_the_file() {
         StartupFailure f = explain(new UncheckedIOException("cannot read experiments catalog /etc/exprun/catalog.json",
-                new java.nio.file.NoSuchFileException("/etc/exprun/catalog.json")), H2);
+                new java.nio.file.NoSuchFileException("/etc/exprun/catalog.json")), EMBEDDED);
 
         assertThat(f.getMessage()).contains("/etc/exprun/catalog.json");
     }
@@ -75,18 +75,20 @@ class StartupFailureTest {
     @Test
     void permission_denied_names_the_data_directory() {
         StartupFailure f = explain(new AccessDeniedException("/srv/exprun/data"),
-                H2.withDb("jdbc:h2:file:/srv/exprun/data/exprun;WRITE_DELAY=0", null, null));
+                EMBEDDED.withDb("jdbc:sqlite:/srv/exprun/data/exprun.db", null, null));
 
         assertThat(f.getMessage()).isEqualTo("cannot write to the data directory /srv/exprun/data (permission denied)");
     }
 
     @Test
-    void the_data_directory_is_the_h2_files_directory_else_data() {
-        assertThat(DataDirectory.of(H2).path()).isEqualTo(Path.of("data").toAbsolutePath());
-        assertThat(DataDirectory.h2Directory(ServerConfig.DEFAULT_DB_URL)).contains(Path.of("data").toAbsolutePath());
-        assertThat(DataDirectory.h2Directory("jdbc:h2:file:/srv/x/exprun;LOCK_TIMEOUT=1")).contains(Path.of("/srv/x"));
-        assertThat(DataDirectory.h2Directory("jdbc:h2:~/exprun")).contains(Path.of(System.getProperty("user.home")));
-        assertThat(DataDirectory.h2Directory("jdbc:h2:mem:test")).isEmpty();
+    void the_data_directory_is_the_sqlite_files_directory_else_data() {
+        assertThat(DataDirectory.of(EMBEDDED).path()).isEqualTo(Path.of("data").toAbsolutePath());
+        assertThat(DataDirectory.of(EMBEDDED.withDb("jdbc:sqlite:/srv/x/exprun.db", null, null)).path())
+                .isEqualTo(Path.of("/srv/x"));
+        assertThat(DataDirectory.of(EMBEDDED.withDb("jdbc:sqlite:file:/srv/y/exprun.db?cache=private", null, null))
+                .path()).isEqualTo(Path.of("/srv/y"));
+        assertThat(DataDirectory.of(EMBEDDED.withDb("jdbc:sqlite:~/exprun.db", null, null)).path())
+                .isEqualTo(Path.of(System.getProperty("user.home")));
         assertThat(DataDirectory.of(PG).path()).isEqualTo(Path.of("data").toAbsolutePath());
     }
 }

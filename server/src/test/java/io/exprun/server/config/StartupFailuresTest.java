@@ -81,8 +81,8 @@ class StartupFailuresTest {
 
             assertTwoLinesNoTrace(second, StartupFailure.EXIT_FAILED);
             assertThat(cause(second)).isEqualTo("exprun: cannot start: the data directory " + work.resolve("data")
-                    + " is in use by another exprun (its H2 database is locked)");
-            assertThat(fix(second)).contains("stop the other instance", "EXPRUN_DB_URL=jdbc:h2:file:");
+                    + " is in use by another exprun (its SQLite database is locked)");
+            assertThat(fix(second)).contains("stop the other instance", "EXPRUN_DB_URL=jdbc:sqlite:");
         }
     }
 

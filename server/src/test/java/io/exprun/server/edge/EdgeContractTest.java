@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The request edge, probed as an attacker would: each test is one reproduction from the issue that found it, and
- * failed before the fix. Runs once per database ({@link EdgeOnH2Test}, {@link EdgeOnPostgresTest}): what a database
+ * failed before the fix. Runs once per database ({@link EdgeOnSqliteTest}, {@link EdgeOnPostgresTest}): what a database
  * cannot hold must be refused before any SQL runs, on both.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -9,6 +9,6 @@ class EdgeOnPostgresTest extends EdgeContractTest {
     @Override
     ServerConfig freshConfig() {
         Postgres.Db db = Postgres.freshDatabase();
-        return TestServer.h2Config(0).withDb(db.url(), db.user(), db.password());
+        return TestServer.embeddedConfig(0).withDb(db.url(), db.user(), db.password());
     }
 }

@@ -43,7 +43,7 @@ class PathFormsAuthTest {
 
     @BeforeAll
     void start() {
-        server = TestServer.startH2(0);
+        server = TestServer.startEmbedded(0);
         http = new Http(server.baseUri(), null);
     }
 

@@ -51,7 +51,7 @@ class SpecDerivedRequestsTest {
 
     @BeforeContainer
     static void start() {
-        server = TestServer.startH2(0);
+        server = TestServer.startEmbedded(0);
         api = new Http(server.baseUri(), KEY_A);
         runIds = new ArrayList<>();
         for (LifecycleStatus s : LifecycleStatus.values()) {

@@ -53,7 +53,7 @@ class DatabaseOutageOnPostgresTest {
             port = s.getLocalPort();
         }
         EmbeddedPostgres pg = start(data, port);
-        try (TestServer server = TestServer.start(TestServer.h2Config(0)
+        try (TestServer server = TestServer.start(TestServer.embeddedConfig(0)
                 .withDb(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres"))) {
             Http api = new Http(server.baseUri(), KEY_A);
             Run before = server.fixtures().runIn(TENANT_A, LifecycleStatus.RUNNING);

@@ -32,7 +32,7 @@ class SlowBodyTest {
 
     @Test
     void slow_request_bodies_do_not_starve_health_checks_or_other_callers() throws Exception {
-        ServerConfig config = TestServer.h2Config(0).withDbPoolSize(THREADS)
+        ServerConfig config = TestServer.embeddedConfig(0).withDbPoolSize(THREADS)
                 .withLimits(Limits.DEFAULTS.withBodyTimeout(Duration.ofSeconds(2)));
         ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2);
         List<Socket> sockets = new ArrayList<>();

@@ -27,7 +27,7 @@ class LogForgingTest {
     @Test
     void crlf_in_path_query_and_request_id_never_starts_a_line_in_the_shipped_log_configuration() throws Exception {
         Path work = Files.createTempDirectory("exprun-logforging-");
-        Map<String, String> env = Map.of("EXPRUN_DB_URL", "jdbc:h2:file:" + work.resolve("exprun"), "EXPRUN_WORKERS", "0");
+        Map<String, String> env = Map.of("EXPRUN_DB_URL", "jdbc:sqlite:" + work.resolve("exprun.db"), "EXPRUN_WORKERS", "0");
         // the production logback.xml (async console appender), not the tests' configuration
         try (ServerProcess server = ServerProcess.start(env, work, List.of("-Dlogback.configurationFile=logback.xml"))) {
             Http api = new Http(server.baseUri(), RunFixtures.KEY_A);

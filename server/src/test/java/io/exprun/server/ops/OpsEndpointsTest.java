@@ -33,7 +33,7 @@ class OpsEndpointsTest {
 
     @BeforeAll
     void start() {
-        server = TestServer.startH2(0);
+        server = TestServer.startEmbedded(0);
         api = new Http(server.baseUri(), KEY_A);
     }
 
@@ -92,7 +92,7 @@ class OpsEndpointsTest {
 
     @Test
     void readiness_fails_when_the_database_is_gone() {
-        try (TestServer doomed = TestServer.startH2(0)) {
+        try (TestServer doomed = TestServer.startEmbedded(0)) {
             doomed.server().database().close();
 
             // readiness reads the last probe (every 250 ms), never the database; the bound is for a loaded machine

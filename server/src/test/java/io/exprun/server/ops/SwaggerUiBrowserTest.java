@@ -70,7 +70,7 @@ class SwaggerUiBrowserTest {
     void a_person_can_cancel_a_run_from_the_docs_page() throws Exception {
         requireChromium(System.getenv("CI"), CHROMIUM, CHROMEDRIVER, System.out);
 
-        try (TestServer server = TestServer.startH2(0)) {
+        try (TestServer server = TestServer.startEmbedded(0)) {
             Run run = server.fixtures().runIn(TENANT_A, LifecycleStatus.RUNNING);
             WebDriver browser = chromium();
             try {

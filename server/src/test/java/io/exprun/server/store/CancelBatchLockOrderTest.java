@@ -4,6 +4,7 @@ import io.exprun.server.config.JsonMapper;
 import io.exprun.server.domain.Lifecycle;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
+import io.exprun.server.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,19 +19,17 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A group-committed batch of cancels on a real (H2) database: its runs are locked (updated) in run-id order whatever
+ * A group-committed batch of cancels on a real (embedded SQLite) database: its runs are locked (updated) in run-id order whatever
  * order the cancels arrived in, so two instances batching the same runs take the locks in the same order and cannot
  * deadlock; each cancel still gets its own answer, in request order. The order is observed at the JDBC boundary.
  */
 class CancelBatchLockOrderTest {
 
-    private final Database database = Database.open("jdbc:h2:mem:lockorder-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-            null, null, 4, io.exprun.server.config.Limits.DEFAULTS, true);
+    private final Database database = Database.open(TestServer.embeddedConfig(0).dbUrl(), null, null, 4, io.exprun.server.config.Limits.DEFAULTS, true);
     private final List<String> cancelUpdates = Collections.synchronizedList(new ArrayList<>());
     private final CancelBatch store = new CancelBatch(recording(database.dataSource()), new RowMapping(JsonMapper.shared()),
             true);

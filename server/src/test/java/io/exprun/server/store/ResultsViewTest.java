@@ -35,7 +35,7 @@ class ResultsViewTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void a_raw_query_through_results_view_reads_what_the_api_answers_for_a_cancelled_run(String kind)
             throws SQLException {
         try (TestServer server = TestServer.start(TestServer.config(kind, 0))) {

@@ -4,6 +4,8 @@ import io.exprun.server.error.ExceptionMappers;
 import io.exprun.server.testing.Postgres;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -36,21 +38,45 @@ class StoreExceptionTest {
         return new ExceptionMappers.StoreUnavailable().toResponse(e).getStatus();
     }
 
+    private static Connection sqlite(Path file, int busyTimeoutMs) throws SQLException {
+        return DriverManager.getConnection("jdbc:sqlite:" + file + "?busy_timeout=" + busyTimeoutMs);
+    }
+
     @Test
-    void a_missing_table_or_bad_sql_on_h2_is_a_500() throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:store-exception-1")) {
+    void a_missing_table_or_bad_sql_on_sqlite_is_a_500() throws Exception {
+        try (Connection c = sqlite(Files.createTempDirectory("store-exception-").resolve("x.db"), 0)) {
             assertThat(status(from(c, "SELECT * FROM no_such_table"))).isEqualTo(500);
             assertThat(status(from(c, "SELEKT 1"))).isEqualTo(500);
         }
     }
 
     @Test
-    void a_closed_h2_database_is_a_503() throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:store-exception-2")) {
+    void a_duplicate_key_on_sqlite_is_recognised_and_is_a_500_not_an_outage() throws Exception {
+        try (Connection c = sqlite(Files.createTempDirectory("store-exception-").resolve("x.db"), 0)) {
             try (Statement s = c.createStatement()) {
-                s.execute("SHUTDOWN");
+                s.execute("CREATE TABLE t (id VARCHAR(8) PRIMARY KEY, n INTEGER NOT NULL)");
+                s.execute("INSERT INTO t VALUES ('a', 1)");
             }
-            assertThat(status(from(c, "SELECT 1"))).isEqualTo(503);
+            StoreException duplicate = from(c, "INSERT INTO t VALUES ('a', 2)");
+            StoreException nullColumn = from(c, "INSERT INTO t VALUES ('b', NULL)");
+
+            assertThat(duplicate.duplicateKey()).isTrue();
+            assertThat(status(duplicate)).isEqualTo(500);
+            assertThat(nullColumn.duplicateKey()).as("another constraint is not a duplicate key").isFalse();
+        }
+    }
+
+    @Test
+    void sqlite_busy_past_its_timeout_is_a_503() throws Exception {
+        Path file = Files.createTempDirectory("store-exception-").resolve("x.db");
+        try (Connection writer = sqlite(file, 0); Connection other = sqlite(file, 0)) {
+            try (Statement s = writer.createStatement()) {
+                s.execute("CREATE TABLE t (id INTEGER)");
+                s.execute("BEGIN IMMEDIATE");
+                s.execute("INSERT INTO t VALUES (1)");
+            }
+            // the writer holds SQLite's one write lock: the other connection's write is refused at once (timeout 0)
+            assertThat(status(from(other, "INSERT INTO t VALUES (2)"))).isEqualTo(503);
         }
     }
 

@@ -34,7 +34,7 @@ class TransitionTimesRaceTest {
     private static final int TRIALS = 300;
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void no_result_completes_after_its_runs_cancel_time_and_no_duration_is_negative(String kind) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (TestServer server = TestServer.start(TestServer.config(kind, 0).withDbPoolSize(8))) {

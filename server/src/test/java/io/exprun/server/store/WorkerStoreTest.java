@@ -7,6 +7,7 @@ import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
 import io.exprun.server.testing.RunFixtures;
 import io.exprun.server.testing.TestServer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,7 +24,7 @@ import static org.awaitility.Awaitility.await;
 class WorkerStoreTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void the_first_failure_is_kept_with_the_run_and_never_overwritten(String kind) {
         try (TestServer server = TestServer.start(TestServer.config(kind, 0))) {
             JdbcRunStore store = server.server().store();
@@ -42,7 +43,7 @@ class WorkerStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void a_released_run_is_claimable_at_once_and_its_interrupted_document_runs_again(String kind) {
         try (TestServer server = TestServer.start(TestServer.config(kind, 0))) {
             JdbcRunStore store = server.server().store();
@@ -61,7 +62,7 @@ class WorkerStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void a_lease_expires_on_the_databases_clock_and_only_then_is_taken_over(String kind) {
         try (TestServer server = TestServer.start(TestServer.config(kind, 0))) {
             JdbcRunStore store = server.server().store();
@@ -75,14 +76,22 @@ class WorkerStoreTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
-    void the_pool_states_read_committed_rather_than_relying_on_the_servers_default(String kind) throws Exception {
-        try (TestServer server = TestServer.start(TestServer.config(kind, 0));
+    @Test
+    void the_postgresql_pool_states_read_committed_rather_than_relying_on_the_servers_default() throws Exception {
+        try (TestServer server = TestServer.start(TestServer.config("postgres", 0));
              java.sql.Connection c = server.server().database().dataSource().getConnection()) {
             assertThat(server.server().database().pool().getTransactionIsolation())
                     .isEqualTo("TRANSACTION_READ_COMMITTED");
             assertThat(c.getTransactionIsolation()).isEqualTo(java.sql.Connection.TRANSACTION_READ_COMMITTED);
+        }
+    }
+
+    /** SQLite has one isolation level, serializable, and one writer at a time: nothing weaker can be asked for. */
+    @Test
+    void the_embedded_pool_is_serializable() throws Exception {
+        try (TestServer server = TestServer.startEmbedded(0);
+             java.sql.Connection c = server.server().database().dataSource().getConnection()) {
+            assertThat(c.getTransactionIsolation()).isEqualTo(java.sql.Connection.TRANSACTION_SERIALIZABLE);
         }
     }
 }

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real exprun server for tests: real HTTP on an ephemeral loopback port, a real database (a fresh H2 file in a
+ * A real exprun server for tests: real HTTP on an ephemeral loopback port, a real database (a fresh SQLite file in a
  * temporary directory, or the JDBC URL given), the two test tenants' keys.
  */
 public final class TestServer implements AutoCloseable {
@@ -31,13 +31,13 @@ public final class TestServer implements AutoCloseable {
         this.fixtures = new RunFixtures(server.runService(), server.store());
     }
 
-    /** A config on a fresh H2 file database, port 0, the test keys, fast simulated documents. */
-    public static ServerConfig h2Config(int workers) {
+    /** A config on a fresh embedded (SQLite) database, port 0, the test keys, fast simulated documents. */
+    public static ServerConfig embeddedConfig(int workers) {
         try {
             Path dir = Files.createTempDirectory("exprun-test-");
             return ServerConfig.defaults()
                     .withPort(0)
-                    .withDb("jdbc:h2:file:" + dir.resolve("exprun") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0", null, null)
+                    .withDb("jdbc:sqlite:" + dir.resolve("exprun.db"), null, null)
                     .withApiKeys(TEST_KEYS)
                     .withWorkers(workers)
                     .withSimulation(20, 0.0);
@@ -46,21 +46,21 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    /** A fresh database of {@code kind} ("h2" or "postgres"), otherwise as {@link #h2Config}. */
+    /** A fresh database of {@code kind} ("sqlite" or "postgres"), otherwise as {@link #embeddedConfig}. */
     public static ServerConfig config(String kind, int workers) {
         if (kind.equals("postgres")) {
             Postgres.Db db = Postgres.freshDatabase();
-            return h2Config(workers).withDb(db.url(), db.user(), db.password());
+            return embeddedConfig(workers).withDb(db.url(), db.user(), db.password());
         }
-        if (!kind.equals("h2")) {
+        if (!kind.equals("sqlite")) {
             throw new IllegalArgumentException(kind);
         }
-        return h2Config(workers);
+        return embeddedConfig(workers);
     }
 
-    /** H2, with {@code workers} worker threads (0: runs stay exactly where fixtures put them). */
-    public static TestServer startH2(int workers) {
-        return start(h2Config(workers));
+    /** The embedded database, with {@code workers} worker threads (0: runs stay exactly where fixtures put them). */
+    public static TestServer startEmbedded(int workers) {
+        return start(embeddedConfig(workers));
     }
 
     public static TestServer start(ServerConfig config) {

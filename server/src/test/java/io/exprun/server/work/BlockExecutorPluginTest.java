@@ -27,7 +27,7 @@ class BlockExecutorPluginTest {
     @Test
     void a_server_told_exprun_executor_runs_documents_with_that_executor() throws Exception {
         ServerConfig config = ServerConfig.fromEnv(Map.of("EXPRUN_EXECUTOR", EchoBlockExecutor.class.getName()))
-                .withPort(0).withDb(TestServer.h2Config(1).dbUrl(), null, null).withApiKeys(TestServer.TEST_KEYS)
+                .withPort(0).withDb(TestServer.embeddedConfig(1).dbUrl(), null, null).withApiKeys(TestServer.TEST_KEYS)
                 .withWorkers(1);
         try (ExprunServer server = ExprunServer.start(config)) {
             Http api = new Http(server.baseUri(), KEY_A);

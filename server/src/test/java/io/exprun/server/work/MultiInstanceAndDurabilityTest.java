@@ -50,7 +50,7 @@ class MultiInstanceAndDurabilityTest {
             env.put("EXPRUN_DB_USER", db.user());
             env.put("EXPRUN_DB_PASSWORD", db.password());
         } else {
-            env.put("EXPRUN_DB_URL", "jdbc:h2:file:" + work.resolve("exprun") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0");
+            env.put("EXPRUN_DB_URL", "jdbc:sqlite:" + work.resolve("exprun.db"));
         }
         return env;
     }
@@ -64,7 +64,7 @@ class MultiInstanceAndDurabilityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void an_acknowledged_cancel_survives_kill_minus_9_and_interrupted_runs_finish_after_restart(String kind) {
         Map<String, String> env = with(database(kind), "EXPRUN_WORKERS", "2", "EXPRUN_SIM_DOC_MS", "400",
                 "EXPRUN_LEASE_MS", "1500");

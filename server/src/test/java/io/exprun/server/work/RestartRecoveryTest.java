@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A server stopped while its runs are running leaves them running in the database, leases held, exactly as a crash
  * would. The next server on the same database must bring every one of them to a terminal state: at once on the
- * embedded H2 (only this process uses it), after the lease expires on a shared PostgreSQL.
+ * embedded SQLite (only this process uses it), after the lease expires on a shared PostgreSQL.
  * (A real kill -9 of a separate JVM is exercised by the durability tests.)
  */
 class RestartRecoveryTest {
@@ -28,9 +28,9 @@ class RestartRecoveryTest {
     private static final Set<String> TERMINAL = Set.of("completed", "error", "cancelled");
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void runs_interrupted_by_a_stop_all_reach_a_terminal_state_after_restart(String database) {
-        ServerConfig config = TestServer.h2Config(2).withSimulation(150, 0).withLease(Duration.ofMillis(1500));
+        ServerConfig config = TestServer.embeddedConfig(2).withSimulation(150, 0).withLease(Duration.ofMillis(1500));
         if (database.equals("postgres")) {
             Postgres.Db db = Postgres.freshDatabase();
             config = config.withDb(db.url(), db.user(), db.password());

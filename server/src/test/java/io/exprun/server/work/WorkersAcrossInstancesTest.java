@@ -75,7 +75,7 @@ class WorkersAcrossInstancesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void an_executor_that_ignores_stillWanted_for_three_leases_is_neither_run_twice_nor_left_stuck(String kind) {
         Duration lease = Duration.ofMillis(300);
         // not embedded: the second instance must not take back the first one's runs at its start

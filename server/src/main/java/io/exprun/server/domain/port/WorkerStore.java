@@ -68,7 +68,7 @@ public interface WorkerStore {
     boolean release(String runId, String owner);
 
     /**
-     * Start-up recovery for a store that only this process uses (embedded H2): runs left queued or running by a
+     * Start-up recovery for a store that only this process uses (the embedded SQLite): runs left queued or running by a
      * process that died go back to the queue (their running results to pending, attempt + 1).
      *
      * @return how many runs were recovered

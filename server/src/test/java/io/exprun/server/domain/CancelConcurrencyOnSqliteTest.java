@@ -3,9 +3,9 @@ package io.exprun.server.domain;
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.testing.TestServer;
 
-class CancelConcurrencyOnH2Test extends CancelConcurrencyContractTest {
+class CancelConcurrencyOnSqliteTest extends CancelConcurrencyContractTest {
     @Override
     ServerConfig freshConfig() {
-        return TestServer.h2Config(0);
+        return TestServer.embeddedConfig(0);
     }
 }
