@@ -1,7 +1,10 @@
 package io.exprun.server.store;
 
+import io.exprun.server.config.JsonMapper;
 import io.exprun.server.domain.LifecycleStatus;
+import io.exprun.server.domain.Page;
 import io.exprun.server.domain.PageRequest;
+import io.exprun.server.domain.Run;
 import io.exprun.server.domain.RunQuery;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,32 +22,35 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.function.IntPredicate;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.exprun.server.store.ListTestData.A;
+import static io.exprun.server.store.ListTestData.RUN_WITH_RESULTS;
+import static io.exprun.server.store.ListTestData.resultId;
+import static io.exprun.server.store.ListTestData.runId;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * Every list shape is read from an index in the order it asks for, stopping after the page: checked on the plan the
  * database makes for exactly the SQL the store runs ({@link ListSql}), after enough rows and ANALYZE that the planner's
  * choice is a real one. One subclass per database supplies the database and how to read its plans; the negative
- * controls show that the same check rejects a plan that reads and sorts the whole tenant.
+ * controls show that the same check rejects a plan that reads and sorts the whole tenant. The paging test beside them
+ * checks that those same statements page correctly. Longer than most classes because the list shapes are written out
+ * here as data, one line each, next to the checks they go through.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ListPlansContractTest {
 
-    static final String A = "tenant-a";
-    static final String B = "tenant-b";
-    private static final int RUNS_OF_A = 15_000;
-    private static final int RUNS_OF_B = 5_000;
-    private static final long START = LocalDate.of(2026, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     /** Deep in tenant A's list, the middle one of three runs created in the same millisecond. */
     private static final String CURSOR_RUN = runId(A, 7_001);
-    /** The run whose results are listed; every other run of tenant A has {@link #RESULTS_PER_RUN}. */
-    private static final String RUN_WITH_RESULTS = runId(A, 42);
-    private static final int RESULTS_OF_RUN = 3_000;
-    private static final int RESULTS_PER_RUN = 2;
 
     private Database database;
 
@@ -63,9 +69,7 @@ abstract class ListPlansContractTest {
         database = freshDatabase();
         try (Connection c = database.pool().getConnection()) {
             c.setAutoCommit(false);
-            insertRuns(c, A, RUNS_OF_A);
-            insertRuns(c, B, RUNS_OF_B);
-            insertResults(c);
+            ListTestData.insert(c);
             c.commit();
             c.setAutoCommit(true);
             try (Statement s = c.createStatement()) {
@@ -164,6 +168,67 @@ abstract class ListPlansContractTest {
         }
     }
 
+    static Stream<Arguments> pagedShapes() {
+        return Stream.of(
+                paged("exclude_status=completed", query(null, null, null, null, LifecycleStatus.COMPLETED, null,
+                        null, null, first(true)), i -> ListTestData.status(i) != LifecycleStatus.COMPLETED),
+                paged("status=pending", query(null, null, null, LifecycleStatus.PENDING, null, null, null, null,
+                        first(true)), i -> ListTestData.status(i) == LifecycleStatus.PENDING),
+                paged("experiment_id", query(null, "exp-3", null, null, null, null, null, null, first(true)),
+                        i -> i % 40 == 3),
+                paged("workflow_id and trigger_type", query("wf-1", null, null, null, null, "manual", null, null,
+                        first(true)), i -> i % 4 == 1 && i % 5 > 1));
+    }
+
+    /**
+     * The same statements page correctly: forwards with {@code after} through every match in order (pages of 50 cut
+     * through runs created in the same millisecond), then back from the end with {@code before}, in both orders.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pagedShapes")
+    void paging_both_ways_returns_every_match_once_in_order(String shape, RunQuery filters,
+                                                             IntPredicate matches) {
+        RunReads reads = new RunReads(database.dataSource(), new RowMapping(JsonMapper.shared()));
+        for (boolean newestFirst : new boolean[] {true, false}) {
+            List<String> expected = IntStream.range(0, ListTestData.RUNS_OF_A).filter(matches)
+                    .mapToObj(i -> runId(A, i)).collect(Collectors.toCollection(ArrayList::new));
+            if (newestFirst) {
+                Collections.reverse(expected);
+            }
+            List<String> forwards = new ArrayList<>();
+            List<List<String>> pages = new ArrayList<>();
+            Page<Run> page = reads.listRuns(A, paged(filters, null, null, newestFirst));
+            while (true) {
+                List<String> ids = page.items().stream().map(Run::id).toList();
+                forwards.addAll(ids);
+                pages.add(ids);
+                if (page.after() == null) {
+                    break;
+                }
+                page = reads.listRuns(A, paged(filters, null, page.after(), newestFirst));
+            }
+            assertThat(forwards).as("%s, newest first: %s", shape, newestFirst).isEqualTo(expected);
+
+            String before = pages.get(pages.size() - 1).get(0);
+            for (int n = pages.size() - 2; n >= 0; n--) {
+                Page<Run> back = reads.listRuns(A, paged(filters, before, null, newestFirst));
+                assertThat(back.items()).extracting(Run::id).as("page %d back, newest first: %s", n, newestFirst)
+                        .isEqualTo(pages.get(n));
+                before = back.before();
+            }
+            assertThat(before).as("no page before the first").isNull();
+        }
+    }
+
+    private static RunQuery paged(RunQuery q, String before, String after, boolean newestFirst) {
+        return new RunQuery(q.workflowId(), q.experimentId(), q.blockId(), q.status(), q.excludeStatus(),
+                q.triggerType(), q.fromDate(), q.toDate(), new PageRequest(before, after, 50, newestFirst));
+    }
+
+    private static Arguments paged(String name, RunQuery filters, IntPredicate matches) {
+        return arguments(name, filters, matches);
+    }
+
     /** Binds the statement's arguments as {@link RunReads} does. */
     static PreparedStatement prepare(Connection c, String sql, ListSql.Statement statement) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
@@ -171,7 +236,7 @@ abstract class ListPlansContractTest {
         return ps;
     }
 
-    // ---- data -------------------------------------------------------------------------------------
+    // ---- shapes -----------------------------------------------------------------------------------
 
     private static Arguments shape(String name, RunQuery query, String index) {
         return arguments(name, query, index);
@@ -210,79 +275,6 @@ abstract class ListPlansContractTest {
                 rs.next();
                 return rs.getLong(1);
             }
-        }
-    }
-
-    static String runId(String tenant, int i) {
-        return String.format("run-%s-%05d", tenant, i);
-    }
-
-    private static String resultId(int seq) {
-        return String.format("res-%05d", seq);
-    }
-
-    /**
-     * Statuses, experiments, workflows, blocks and triggers spread so that each filter matches a share of the tenant
-     * (pending, queued and running few, completed most); three runs per creation time, so cursors meet ties.
-     */
-    private static void insertRuns(Connection c, String tenant, int count) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO runs (id, tenant, experiment_id, workflow_id,"
-                + " workflow_version_id, block_id, block_type, n_consensus, trigger_type, status, created_at,"
-                + " block_execution_fingerprint, documents_fingerprint, document_count)"
-                + " VALUES (?, ?, ?, ?, 'wfv', ?, 'extract', 1, ?, ?, ?, 'bf', 'df', 5)")) {
-            for (int i = 0; i < count; i++) {
-                ps.setString(1, runId(tenant, i));
-                ps.setString(2, tenant);
-                ps.setString(3, "exp-" + i % 40);
-                ps.setString(4, "wf-" + i % 4);
-                ps.setString(5, "block-" + i % 8);
-                if (i % 5 == 0) {
-                    ps.setNull(6, Types.VARCHAR);
-                } else {
-                    ps.setString(6, i % 5 == 1 ? "schedule" : "manual");
-                }
-                ps.setString(7, status(i).wire());
-                ps.setLong(8, START + (i / 3) * 60_000L);
-                ps.addBatch();
-                if (i % 1_000 == 999) {
-                    ps.executeBatch();
-                }
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private static LifecycleStatus status(int i) {
-        return switch (i % 50) {
-            case 0 -> LifecycleStatus.PENDING;
-            case 1 -> LifecycleStatus.QUEUED;
-            case 2 -> LifecycleStatus.RUNNING;
-            default -> i % 10 == 3 ? LifecycleStatus.ERROR
-                    : i % 10 == 4 ? LifecycleStatus.CANCELLED : LifecycleStatus.COMPLETED;
-        };
-    }
-
-    private static void insertResults(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO results (id, tenant, run_id, seq, experiment_id,"
-                + " document_id, block_type, status, created_at) VALUES (?, ?, ?, ?, 'exp-2', 'doc', 'extract', ?, ?)")) {
-            int rows = 0;
-            for (int run = 0; run < RUNS_OF_A; run++) {
-                String runId = runId(A, run);
-                int count = runId.equals(RUN_WITH_RESULTS) ? RESULTS_OF_RUN : RESULTS_PER_RUN;
-                for (int seq = 0; seq < count; seq++) {
-                    ps.setString(1, runId.equals(RUN_WITH_RESULTS) ? resultId(seq) : "res-" + runId + "-" + seq);
-                    ps.setString(2, A);
-                    ps.setString(3, runId);
-                    ps.setInt(4, seq);
-                    ps.setString(5, seq < count / 3 ? "completed" : "pending");
-                    ps.setLong(6, START);
-                    ps.addBatch();
-                    if (++rows % 1_000 == 0) {
-                        ps.executeBatch();
-                    }
-                }
-            }
-            ps.executeBatch();
         }
     }
 }
