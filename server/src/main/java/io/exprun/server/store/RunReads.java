@@ -12,8 +12,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -43,30 +41,13 @@ final class RunReads extends JdbcSupport {
 
     Page<Run> listRuns(String tenant, RunQuery q) {
         return withConnection(c -> {
-            StringBuilder where = new StringBuilder(" WHERE tenant = ?");
-            List<Object> args = new ArrayList<>();
-            args.add(tenant);
-            eq(where, args, "workflow_id", q.workflowId());
-            eq(where, args, "experiment_id", q.experimentId());
-            eq(where, args, "block_id", q.blockId());
-            eq(where, args, "trigger_type", q.triggerType());
-            if (q.status() != null) {
-                eq(where, args, "status", q.status().wire());
+            String cursorId = cursorId(q.page());
+            Optional<Long> createdAt = cursorId == null ? Optional.empty() : sortKey(c, "runs", "created_at", cursorId,
+                    tenant);
+            if (cursorId != null && createdAt.isEmpty()) {
+                return new Page<>(List.of(), null, null); // an unknown cursor points nowhere
             }
-            if (q.excludeStatus() != null) {
-                where.append(" AND status <> ?");
-                args.add(q.excludeStatus().wire());
-            }
-            if (q.fromDate() != null) {
-                where.append(" AND created_at >= ?");
-                args.add(startOfDay(q.fromDate()));
-            }
-            if (q.toDate() != null) {
-                where.append(" AND created_at < ?");
-                args.add(startOfDay(q.toDate().plusDays(1)));
-            }
-            return page(c, "SELECT " + RUN_COLUMNS + " FROM runs", "runs", "created_at", "", where.toString(), args,
-                    q.page(), tenant, rows::mapRun);
+            return page(c, ListSql.runs(tenant, q, createdAt.orElse(null)), q.page(), rows::mapRun);
         });
     }
 
@@ -75,8 +56,15 @@ final class RunReads extends JdbcSupport {
     }
 
     Page<Result> listResults(String tenant, String runId, PageRequest pageRequest) {
-        return withConnection(c -> page(c, RESULT_SELECT, "results", "seq", "r.", " WHERE r.tenant = ? AND r.run_id = ?",
-                List.of(tenant, runId), pageRequest, tenant, rows::mapResult));
+        return withConnection(c -> {
+            String cursorId = cursorId(pageRequest);
+            Optional<Long> seq = cursorId == null ? Optional.empty() : sortKey(c, "results", "seq", cursorId, tenant);
+            if (cursorId != null && seq.isEmpty()) {
+                return new Page<>(List.of(), null, null); // an unknown cursor points nowhere
+            }
+            return page(c, ListSql.results(tenant, runId, pageRequest, seq.map(Long::intValue).orElse(null)),
+                    pageRequest, rows::mapResult);
+        });
     }
 
     Map<LifecycleStatus, Long> countRunsByStatus() {
@@ -98,38 +86,35 @@ final class RunReads extends JdbcSupport {
         T map(ResultSet rs) throws SQLException;
     }
 
-    /**
-     * Keyset pagination on (sortColumn, id). {@code after} continues in the requested order past the cursor;
-     * {@code before} returns the items just before the cursor, still presented in the requested order.
-     */
-    private <T> Page<T> page(Connection c, String selectFrom, String table, String sortColumn, String alias, String where,
-                             List<Object> whereArgs, PageRequest p, String tenant, RowMapper<T> mapper) throws SQLException {
-        String cursorId = p.after() != null ? p.after() : p.before();
-        boolean forward = p.before() == null;
-        boolean scanDescending = p.descending() == forward;
-        StringBuilder sql = new StringBuilder(selectFrom).append(where);
-        String sort = alias + sortColumn;
-        String id = alias + "id";
-        List<Object> args = new ArrayList<>(whereArgs);
-        if (cursorId != null) {
-            Optional<Long> cursorKey = sortKey(c, table, sortColumn, cursorId, tenant);
-            if (cursorKey.isEmpty()) {
-                return new Page<>(List.of(), null, null); // an unknown cursor points nowhere
+    private static String cursorId(PageRequest p) {
+        return p.after() != null ? p.after() : p.before();
+    }
+
+    /** The sort key of the row a cursor names, if the tenant has it. */
+    private static Optional<Long> sortKey(Connection c, String table, String sortColumn, String id, String tenant)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + sortColumn + " FROM " + table
+                + " WHERE id = ? AND tenant = ?")) {
+            bind(ps, id, tenant);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
             }
-            String cmp = scanDescending ? "<" : ">";
-            sql.append(" AND (").append(sort).append(' ').append(cmp).append(" ? OR (").append(sort)
-                    .append(" = ? AND ").append(id).append(' ').append(cmp).append(" ?))");
-            args.add(cursorKey.get());
-            args.add(cursorKey.get());
-            args.add(cursorId);
         }
-        String dir = scanDescending ? " DESC" : " ASC";
-        sql.append(" ORDER BY ").append(sort).append(dir).append(", ").append(id).append(dir);
+    }
+
+    /**
+     * Runs one page's statement (keyset paging, see {@link ListSql}). {@code after} continues in the requested order
+     * past the cursor; {@code before} returns the items just before the cursor, still presented in the requested
+     * order. The statement reads one row more than the page to tell whether there are more.
+     */
+    private <T> Page<T> page(Connection c, ListSql.Statement statement, PageRequest p, RowMapper<T> mapper)
+            throws SQLException {
+        String cursorId = cursorId(p);
+        boolean forward = p.before() == null;
         List<T> rows = new ArrayList<>();
         List<String> ids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            bind(ps, args.toArray());
-            ps.setMaxRows(p.limit() + 1);
+        try (PreparedStatement ps = c.prepareStatement(statement.sql())) {
+            bind(ps, statement.args().toArray());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(mapper.map(rs));
@@ -157,25 +142,4 @@ final class RunReads extends JdbcSupport {
         return new Page<>(rows, before, after);
     }
 
-    private Optional<Long> sortKey(Connection c, String table, String sortColumn, String id, String tenant)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + sortColumn + " FROM " + table
-                + " WHERE id = ? AND tenant = ?")) {
-            bind(ps, id, tenant);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
-            }
-        }
-    }
-
-    private static void eq(StringBuilder where, List<Object> args, String column, String value) {
-        if (value != null) {
-            where.append(" AND ").append(column).append(" = ?");
-            args.add(value);
-        }
-    }
-
-    private static long startOfDay(LocalDate day) {
-        return day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-    }
 }
