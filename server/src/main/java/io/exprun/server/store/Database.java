@@ -14,16 +14,33 @@ import java.time.Clock;
  */
 public final class Database implements AutoCloseable {
 
+    /** Which database the URL names: what SQL and which vendor migrations apply. */
+    public enum Dialect {
+        H2("h2"), POSTGRESQL("postgresql");
+
+        private final String migrations;
+
+        Dialect(String migrations) {
+            this.migrations = migrations;
+        }
+
+        static Dialect of(String jdbcUrl) {
+            return jdbcUrl.startsWith("jdbc:postgresql:") ? POSTGRESQL : H2;
+        }
+    }
+
     private final HikariDataSource pool;
     private final DatabaseHealth health;
     private final DataSource failFast;
     private final boolean embedded;
+    private final Dialect dialect;
 
-    private Database(HikariDataSource pool, DatabaseHealth health, boolean embedded) {
+    private Database(HikariDataSource pool, DatabaseHealth health, boolean embedded, Dialect dialect) {
         this.pool = pool;
         this.health = health;
         this.failFast = new FailFastDataSource(pool, health);
         this.embedded = embedded;
+        this.dialect = dialect;
     }
 
     /** @param embedded only this process uses the database (see {@code ServerConfig.isEmbeddedDb}) */
@@ -47,17 +64,18 @@ public final class Database implements AutoCloseable {
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         config.setExceptionOverrideClassName(EvictClosedH2Connections.class.getName());
         HikariDataSource ds = new HikariDataSource(config);
+        Dialect dialect = Dialect.of(jdbcUrl);
         try {
             // common migrations, plus the few that must differ per database (the clock function)
-            String vendor = jdbcUrl.startsWith("jdbc:postgresql:") ? "postgresql" : "h2";
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration", "classpath:db/vendor/" + vendor)
+            Flyway.configure().dataSource(ds)
+                    .locations("classpath:db/migration", "classpath:db/vendor/" + dialect.migrations)
                     .load().migrate();
         } catch (RuntimeException e) {
             ds.close();
             throw e;
         }
         return new Database(ds, new DatabaseHealth(jdbcUrl, user, password, Clock.systemUTC(),
-                limits.dbProbeInterval()), embedded);
+                limits.dbProbeInterval()), embedded, dialect);
     }
 
     /** The pool as the store uses it: fails at once while the database is known to be down. */
@@ -73,6 +91,10 @@ public final class Database implements AutoCloseable {
     /** True when only this process uses the data (EXPRUN_DB_EMBEDDED), so start-up may recover all of it. */
     public boolean isEmbedded() {
         return embedded;
+    }
+
+    public Dialect dialect() {
+        return dialect;
     }
 
     /** The last known state, without touching the database. */
