@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,7 +25,7 @@ public record RetentionPolicy(Duration runs, Duration sweepInterval, int batchSi
             500, Duration.ofMillis(100));
 
     /** The values that keep runs forever (also any zero duration). */
-    private static final java.util.Set<String> FOREVER = java.util.Set.of("0", "off", "forever");
+    private static final Set<String> FOREVER = Set.of("0", "off", "forever");
     private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     public RetentionPolicy {

@@ -103,7 +103,7 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
         this.resultsDeleted = Counter.builder("exprun.retention.results.deleted")
                 .description("Results deleted with their runs by this instance's retention sweeper").register(registry);
         this.keysDeleted = Counter.builder("exprun.retention.idempotency.keys.deleted")
-                .description("Idempotency keys deleted by this instance's retention sweeper after their 24 hours")
+                .description("Expired idempotency keys deleted by this instance's retention sweeper")
                 .register(registry);
         for (LifecycleStatus s : LifecycleStatus.values()) {
             Gauge.builder("exprun.runs", () -> runCounts().getOrDefault(s, 0L)).tag("status", s.wire())

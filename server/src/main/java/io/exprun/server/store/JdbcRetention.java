@@ -17,7 +17,9 @@ import java.time.Instant;
  *
  * <p>On PostgreSQL several instances share the tables: each batch first takes a transaction-scoped advisory lock
  * and, when another instance holds it, deletes nothing and reports {@link RetentionStore.Batch#SKIPPED}; commit or
- * rollback releases it. On H2 one process owns the database file, so there is no one to exclude.
+ * rollback releases it. On the embedded H2 one process owns the database file, so there is no one to exclude (H2 has
+ * no advisory locks; two instances on one {@code jdbc:h2:tcp://} database may sweep at once, which stays correct,
+ * since every condition is checked again on the row being deleted and a run goes only once its results are gone).
  */
 public final class JdbcRetention extends JdbcSupport implements RetentionStore {
 

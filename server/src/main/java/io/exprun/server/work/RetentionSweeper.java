@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Deletes what the service no longer promises to keep, on one daemon thread, every {@code sweepInterval}:
@@ -91,7 +92,7 @@ public final class RetentionSweeper implements AutoCloseable {
     }
 
     /** Repeats {@code batch} while batches come back full, pausing between them; adds to {@code so far}. */
-    private Sweep drain(Sweep soFar, java.util.function.Supplier<Batch> batch) throws InterruptedException {
+    private Sweep drain(Sweep soFar, Supplier<Batch> batch) throws InterruptedException {
         Sweep sweep = soFar;
         while (true) {
             Batch b = batch.get();

@@ -4,6 +4,7 @@ import io.exprun.server.config.RetentionPolicy;
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
+import io.exprun.server.domain.RunService;
 import io.exprun.server.domain.port.RetentionStore.Batch;
 import io.exprun.server.store.JdbcRetention;
 import io.exprun.server.testing.Http;
@@ -152,8 +153,8 @@ abstract class RetentionContractTest {
         String liveKey = "live-" + System.nanoTime();
         createWithKey(expiredKey);
         Http.Answer first = createWithKey(liveKey);
-        claimedAgo(expiredKey, Duration.ofHours(24).plusMinutes(1));
-        claimedAgo(liveKey, Duration.ofHours(23));
+        claimedAgo(expiredKey, RunService.IDEMPOTENCY_RETENTION.plusMinutes(1));
+        claimedAgo(liveKey, RunService.IDEMPOTENCY_RETENTION.minusHours(1));
         List<Batch> batches = new ArrayList<>();
 
         RetentionSweeper.Sweep sweep = sweeper(POLICY.withRuns(null), batches::add).sweepOnce();
@@ -181,7 +182,7 @@ abstract class RetentionContractTest {
         assertThat(rows("SELECT count(*) FROM runs WHERE id = ?", runId)).as("named by a live key").isOne();
         assertThat(createWithKey(key).body()).isEqualTo(first.body());
 
-        claimedAgo(key, Duration.ofHours(25));
+        claimedAgo(key, RunService.IDEMPOTENCY_RETENTION.plusHours(1));
         RetentionSweeper.Sweep sweep = server.server().retention().sweepOnce();
 
         assertThat(sweep.deleted()).isEqualTo(new Batch(1, 5, 1, false));
