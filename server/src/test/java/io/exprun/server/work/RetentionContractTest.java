@@ -39,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * idempotency keys past their 24 hours) and what it must never delete (younger runs, active runs whatever their
  * times say, runs a live idempotency key still names, younger keys). Rows are made old by writing old times into
  * them, not by waiting; sweeps are driven with {@code sweepOnce()}. Runs once per database (see the subclasses).
+ * A little over 250 lines because the JDBC helpers that age and count rows are shared here by both subclasses.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RetentionContractTest {
