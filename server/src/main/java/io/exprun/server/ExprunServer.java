@@ -29,8 +29,10 @@ import io.exprun.server.ops.Metrics;
 import io.exprun.server.ops.RequestIds;
 import io.exprun.server.store.Database;
 import io.exprun.server.store.JdbcIdempotencyKeys;
+import io.exprun.server.store.JdbcRetention;
 import io.exprun.server.store.JdbcRunStore;
 import io.exprun.server.work.BlockExecutor;
+import io.exprun.server.work.RetentionSweeper;
 import io.exprun.server.work.RunWorkers;
 import io.exprun.server.work.BlockExecutors;
 import org.glassfish.grizzly.http.server.HttpServer;
@@ -72,6 +74,7 @@ public final class ExprunServer implements AutoCloseable {
     private final RunCanceller canceller;
     private final RunWorkers workers;
     private final Metrics metrics;
+    private final RetentionSweeper retention;
     private final HttpServer http;
     private final ThreadPoolExecutor apiPool;
     private final ScheduledExecutorService timers;
@@ -108,6 +111,8 @@ public final class ExprunServer implements AutoCloseable {
                 workers.cancelled(runId);
                 metrics.cancelled(runId);
             });
+            this.retention = new RetentionSweeper(new JdbcRetention(database.dataSource(), database.dialect()),
+                    config.retention(), Clock.systemUTC(), metrics::retentionDeleted);
             this.runService = new RunService(store, new JdbcIdempotencyKeys(database.dataSource()), catalog, clock,
                     workers::nudge);
             ModelMapper mapper = new ModelMapper(json);
@@ -158,6 +163,7 @@ public final class ExprunServer implements AutoCloseable {
             int port = http.getListeners().iterator().next().getPort();
             this.baseUri = URI.create("http://" + config.bind() + ":" + port + "/");
             workers.start(config.workers());
+            retention.start();
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;
@@ -195,11 +201,16 @@ public final class ExprunServer implements AutoCloseable {
         return database;
     }
 
+    /** The retention sweeper: tests sweep with {@code sweepOnce()} instead of waiting for the interval. */
+    public RetentionSweeper retention() {
+        return retention;
+    }
+
     public String instanceId() {
         return instanceId;
     }
 
-    /** Stops taking requests, lets in-flight ones finish, stops the workers, closes the pool. */
+    /** Stops taking requests, lets in-flight ones finish, stops the workers and the sweeper, closes the pool. */
     @Override
     public void close() {
         try {
@@ -210,6 +221,7 @@ public final class ExprunServer implements AutoCloseable {
         apiPool.shutdown();
         timers.shutdownNow();
         workers.close();
+        retention.close();
         metrics.close();
         database.close();
     }

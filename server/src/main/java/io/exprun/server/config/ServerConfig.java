@@ -28,7 +28,8 @@ public record ServerConfig(
         int dbPoolSize,
         Limits limits,
         Boolean dbEmbedded,
-        String executor) {
+        String executor,
+        RetentionPolicy retention) {
 
     /**
      * The embedded default: one SQLite file in {@code ./data}. Durability and the rest of its set-up do not depend on
@@ -49,6 +50,7 @@ public record ServerConfig(
             throw new IllegalArgumentException("workers must be >= 0");
         }
         Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(retention, "retention");
         if (lease.toMillis() <= 0) {
             throw new IllegalArgumentException("the lease must be more than 0 ms");
         }
@@ -62,11 +64,13 @@ public record ServerConfig(
 
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1", 8080, DEFAULT_DB_URL, null, null, Map.of(), null, 2, 2000, 0.0,
-                Duration.ofSeconds(10), 16, Limits.DEFAULTS, null, null);
+                Duration.ofSeconds(10), 16, Limits.DEFAULTS, null, null, RetentionPolicy.DEFAULTS);
     }
 
     /**
      * EXPRUN_PORT, EXPRUN_BIND, EXPRUN_DB_URL/USER/PASSWORD/POOL_SIZE, EXPRUN_API_KEYS, EXPRUN_CATALOG, EXPRUN_WORKERS, …
+     * EXPRUN_RETENTION (default 30 days: terminal runs and their results are deleted that long after they completed;
+     * {@code off} keeps them) and EXPRUN_RETENTION_SWEEP_MS (default 60000), see {@link RetentionPolicy}.
      *
      * @throws IllegalArgumentException naming the variable, its value and what it should be
      */
@@ -93,6 +97,10 @@ public record ServerConfig(
                 .withDbConnectTimeout(Duration.ofMillis(Long.parseLong(v)))), "milliseconds >= 250");
         c = setting(env, "EXPRUN_HTTP_QUEUE", c, (v, x) -> x.withLimits(x.limits().withHttpQueue(Integer.parseInt(v))),
                 "a number of requests >= 0");
+        c = setting(env, "EXPRUN_RETENTION", c, (v, x) -> x.withRetention(x.retention()
+                .withRuns(RetentionPolicy.parseRetention(v))), "a duration such as 30d, 12h or P30D, or off");
+        c = setting(env, "EXPRUN_RETENTION_SWEEP_MS", c, (v, x) -> x.withRetention(x.retention()
+                .withSweepInterval(Duration.ofMillis(Long.parseLong(v)))), "milliseconds > 0");
         c = setting(env, "EXPRUN_BODY_TIMEOUT_MS", c, (v, x) -> x.withLimits(x.limits()
                 .withBodyTimeout(Duration.ofMillis(Long.parseLong(v)))), "milliseconds >= 100");
         return c;
@@ -152,50 +160,54 @@ public record ServerConfig(
     }
 
     public ServerConfig withDbEmbedded(Boolean embedded) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, embedded, executor);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, embedded, executor, retention);
     }
 
     public ServerConfig withExecutor(String className) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, className);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, className, retention);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(bind, p, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor);
+        return new ServerConfig(bind, p, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor, retention);
     }
 
     public ServerConfig withBind(String b) {
-        return new ServerConfig(b, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor);
+        return new ServerConfig(b, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor, retention);
     }
 
     public ServerConfig withDb(String url, String user, String password) {
-        return new ServerConfig(bind, port, url, user, password, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor);
+        return new ServerConfig(bind, port, url, user, password, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor, retention);
     }
 
     public ServerConfig withApiKeys(Map<String, String> keys) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, new LinkedHashMap<>(keys), catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, new LinkedHashMap<>(keys), catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor, retention);
     }
 
     public ServerConfig withCatalog(Path path) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, path, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, path, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor, retention);
     }
 
     public ServerConfig withWorkers(int n) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, n, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, n, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor, retention);
     }
 
     public ServerConfig withSimulation(long docMillis, double failureRate) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, docMillis, failureRate, lease, dbPoolSize, limits, dbEmbedded, executor);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, docMillis, failureRate, lease, dbPoolSize, limits, dbEmbedded, executor, retention);
     }
 
     public ServerConfig withLease(Duration l) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, l, dbPoolSize, limits, dbEmbedded, executor);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, l, dbPoolSize, limits, dbEmbedded, executor, retention);
     }
 
     public ServerConfig withLimits(Limits l) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, l, dbEmbedded, executor);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, l, dbEmbedded, executor, retention);
+    }
+
+    public ServerConfig withRetention(RetentionPolicy r) {
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor, r);
     }
 
     public ServerConfig withDbPoolSize(int n) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, n, limits, dbEmbedded, executor);
+        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, n, limits, dbEmbedded, executor, retention);
     }
 }

@@ -18,8 +18,11 @@ import java.util.UUID;
 /** Creating, reading and listing runs and results for a tenant. Cancel lives in {@link RunCanceller}. */
 public final class RunService {
 
-    /** How long an Idempotency-Key keeps answering with the run it created. */
-    static final Duration IDEMPOTENCY_RETENTION = Duration.ofHours(24);
+    /**
+     * How long an Idempotency-Key keeps answering with the run it created: the contract's 24 hours. Older claims no
+     * longer count here, and the retention sweeper deletes them.
+     */
+    public static final Duration IDEMPOTENCY_RETENTION = Duration.ofHours(24);
 
     private final RunStore store;
     private final IdempotencyKeys idempotencyKeys;

@@ -3,6 +3,7 @@ package io.exprun.server.ops;
 import io.exprun.server.api.SpecOperations;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.RunCanceller;
+import io.exprun.server.domain.port.RetentionStore;
 import io.exprun.server.domain.port.RunStore;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.exprun.server.store.Database;
@@ -44,7 +45,8 @@ import java.util.stream.Stream;
 /**
  * Prometheus metrics (Micrometer), scraped at {@code /metrics} without a key (served by the front door): request latency histograms by operation
  * and status ({@code http_server_requests_seconds}), runs by lifecycle status ({@code exprun_runs}), cancellations
- * ({@code exprun_cancellations_total}) and the work waiting for a worker ({@code exprun_worker_queue_depth}).
+ * ({@code exprun_cancellations_total}), the work waiting for a worker ({@code exprun_worker_queue_depth}) and what the
+ * retention sweeper deleted ({@code exprun_retention_{runs,results,idempotency_keys}_deleted_total}).
  * The run counts come from a GROUP BY on a background thread: a scrape never waits for the database (when it is down
  * the last counts stay, and {@code exprun_run_counts_age_seconds} says how old they are). That query reads every run,
  * so it is run for scrapes, not on a timer: a scrape serves the last counts and asks for fresh ones, at most once a
@@ -68,6 +70,9 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter cancellations;
+    private final Counter runsDeleted;
+    private final Counter resultsDeleted;
+    private final Counter keysDeleted;
     private final RunStore store;
     private final SpecOperations spec;
     private final Map<Method, String> operations = new ConcurrentHashMap<>();
@@ -91,6 +96,14 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
                 .description("Age of the exprun_runs counts (they stay as they were while the database is down)")
                 .register(registry);
         this.cancellations = Counter.builder("exprun.cancellations").description("Runs cancelled through the API")
+                .register(registry);
+        this.runsDeleted = Counter.builder("exprun.retention.runs.deleted")
+                .description("Terminal runs deleted by this instance's retention sweeper (EXPRUN_RETENTION)")
+                .register(registry);
+        this.resultsDeleted = Counter.builder("exprun.retention.results.deleted")
+                .description("Results deleted with their runs by this instance's retention sweeper").register(registry);
+        this.keysDeleted = Counter.builder("exprun.retention.idempotency.keys.deleted")
+                .description("Expired idempotency keys deleted by this instance's retention sweeper")
                 .register(registry);
         for (LifecycleStatus s : LifecycleStatus.values()) {
             Gauge.builder("exprun.runs", () -> runCounts().getOrDefault(s, 0L)).tag("status", s.wire())
@@ -164,6 +177,13 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
     @Override
     public void cancelled(String runId) {
         cancellations.increment();
+    }
+
+    /** Counts one batch of the retention sweeper. */
+    public void retentionDeleted(RetentionStore.Batch batch) {
+        runsDeleted.increment(batch.runs());
+        resultsDeleted.increment(batch.results());
+        keysDeleted.increment(batch.idempotencyKeys());
     }
 
     /** The JAX-RS piece: the timing filter. */

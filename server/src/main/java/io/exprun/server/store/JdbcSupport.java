@@ -23,6 +23,7 @@ import java.util.Optional;
 abstract class JdbcSupport {
 
     static final String ACTIVE = RowMapping.ACTIVE;
+    static final String TERMINAL = RowMapping.TERMINAL;
     static final String RUN_COLUMNS = RowMapping.RUN_COLUMNS;
 
     /**

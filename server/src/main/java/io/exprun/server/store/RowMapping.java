@@ -24,7 +24,10 @@ import java.time.Instant;
  */
 final class RowMapping {
 
-    static final String ACTIVE = "('pending','queued','running')";
+    /** The SQL list of the statuses the domain calls active (cancellable), e.g. {@code ('pending','queued','running')}. */
+    static final String ACTIVE = sqlList(false);
+    /** The SQL list of the terminal statuses: the rest. */
+    static final String TERMINAL = sqlList(true);
     private static final ColumnList RUN = ColumnList.of("id", "tenant", "experiment_id", "workflow_id",
             "workflow_version_id", "block_id", "block_type", "n_consensus", "trigger_type", "status", "error_message",
             "error_details", "cancel_reason", "created_at", "started_at", "completed_at",
@@ -37,6 +40,11 @@ final class RowMapping {
     /** Prefixed with the alias of the results view, {@code r}. */
     static final String RESULT_COLUMNS = RESULT.sql("r.");
     private final ObjectMapper json;
+
+    private static String sqlList(boolean terminal) {
+        return java.util.Arrays.stream(LifecycleStatus.values()).filter(s -> s.isTerminal() == terminal)
+                .map(s -> "'" + s.wire() + "'").collect(java.util.stream.Collectors.joining(",", "(", ")"));
+    }
 
     RowMapping(ObjectMapper json) {
         this.json = json;

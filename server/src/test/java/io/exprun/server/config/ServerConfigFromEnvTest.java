@@ -2,6 +2,7 @@ package io.exprun.server.config;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,5 +69,48 @@ class ServerConfigFromEnvTest {
                 .hasMessageStartingWith("EXPRUN_DB_URL='jdbc:h2:file:./data/exprun' is invalid")
                 .hasMessageContaining("jdbc:sqlite:")
                 .hasMessageContaining("jdbc:postgresql:");
+    }
+
+    @Test
+    void the_retention_defaults_to_30_days_and_reads_iso_and_simple_durations() {
+        assertThat(ServerConfig.fromEnv(Map.of()).retention().runRetention()).contains(Duration.ofDays(30));
+        assertThat(retention("P30D")).contains(Duration.ofDays(30));
+        assertThat(retention("PT12H")).contains(Duration.ofHours(12));
+        assertThat(retention("p7d")).contains(Duration.ofDays(7));
+        assertThat(retention("30d")).contains(Duration.ofDays(30));
+        assertThat(retention(" 12h ")).contains(Duration.ofHours(12));
+        assertThat(retention("90m")).contains(Duration.ofMinutes(90));
+    }
+
+    @Test
+    void zero_off_and_forever_keep_runs_forever() {
+        for (String forever : new String[]{"0", "off", "OFF", "forever", "0d", "PT0S"}) {
+            assertThat(retention(forever)).as(forever).isEmpty();
+        }
+    }
+
+    @Test
+    void an_invalid_retention_is_refused_by_name_with_what_it_should_be() {
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_RETENTION", "a month")))
+                .hasMessage("EXPRUN_RETENTION='a month' is invalid (not a duration): expected a duration such as "
+                        + "30d, 12h or P30D, or off");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_RETENTION", "P-1D")))
+                .hasMessageStartingWith("EXPRUN_RETENTION='P-1D' is invalid (negative)");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_RETENTION", "30 days")))
+                .hasMessageStartingWith("EXPRUN_RETENTION='30 days' is invalid (not a duration)");
+    }
+
+    @Test
+    void the_sweep_interval_is_read_from_exprun_retention_sweep_ms() {
+        assertThat(ServerConfig.fromEnv(Map.of()).retention().sweepInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_RETENTION_SWEEP_MS", "5000")).retention().sweepInterval())
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_RETENTION_SWEEP_MS", "0")))
+                .hasMessage("EXPRUN_RETENTION_SWEEP_MS='0' is invalid (the sweep interval must be more than 0 ms): "
+                        + "expected milliseconds > 0");
+    }
+
+    private static java.util.Optional<Duration> retention(String value) {
+        return ServerConfig.fromEnv(Map.of("EXPRUN_RETENTION", value)).retention().runRetention();
     }
 }

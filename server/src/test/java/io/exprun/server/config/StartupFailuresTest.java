@@ -157,6 +157,16 @@ class StartupFailuresTest {
     }
 
     @Test
+    void an_invalid_retention_is_refused_in_two_lines_and_exits_2() {
+        Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_RETENTION", "a month", "EXPRUN_API_KEYS", "k:t"),
+                work, List.of());
+
+        assertTwoLinesNoTrace(exited, StartupFailure.EXIT_CONFIG);
+        assertThat(cause(exited)).isEqualTo("exprun: cannot start: invalid configuration: EXPRUN_RETENTION='a month' "
+                + "is invalid (not a duration): expected a duration such as 30d, 12h or P30D, or off");
+    }
+
+    @Test
     void api_keys_are_never_echoed_in_an_invalid_setting_message() {
         Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_API_KEYS", "secret-without-tenant"), work, List.of());
 

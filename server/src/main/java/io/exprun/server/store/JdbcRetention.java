@@ -1,0 +1,98 @@
+package io.exprun.server.store;
+
+import io.exprun.server.domain.port.RetentionStore;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/**
+ * {@link RetentionStore} over JDBC. Each batch is one transaction of two or three statements, each driven by the ids
+ * an {@code ORDER BY … LIMIT ?} subquery selects: SQL that SQLite and PostgreSQL both run unchanged (no
+ * {@code DELETE … LIMIT}, no {@code USING}). Deleting only terminal rows means the sweeper never touches a row that
+ * a cancel or a worker writes, so it never makes them wait.
+ *
+ * <p>On PostgreSQL several instances share the tables: each batch first takes a transaction-scoped advisory lock
+ * and, when another instance holds it, deletes nothing and reports {@link RetentionStore.Batch#SKIPPED}; commit or
+ * rollback releases it. On the embedded SQLite one process owns the database file, so there is no one to exclude (and
+ * were two instances told to share one file, their batches would still be correct: SQLite has one writer at a time,
+ * every condition is checked again on the row being deleted, and a run goes only once its results are gone).
+ */
+public final class JdbcRetention extends JdbcSupport implements RetentionStore {
+
+    /** The advisory lock's key: any constant no other code in the database uses ("exprunRT" in ASCII). */
+    public static final long SWEEP_LOCK = 0x65787072756E5254L;
+
+    /**
+     * The oldest expired runs, by completion: terminal, and named by no idempotency key (a live key's replay must
+     * find its run; an expired key is deleted first, by the same sweeper).
+     */
+    private static final String EXPIRED_RUNS = "SELECT e.id FROM runs e WHERE e.status IN " + TERMINAL
+            + " AND e.completed_at < ? AND NOT EXISTS (SELECT 1 FROM idempotency_keys k WHERE k.run_id = e.id)"
+            + " ORDER BY e.completed_at, e.id LIMIT ?";
+
+    static final String DELETE_RESULTS = "DELETE FROM results WHERE run_id IN (" + EXPIRED_RUNS + ")";
+
+    /**
+     * The same ids, with the run's own conditions checked again on the row being deleted, so nothing that changed
+     * since the select (a run is never active again, but this is where that is enforced) is deleted. A run whose
+     * results are not all gone stays for the next batch: the results' foreign key can never fail the batch.
+     */
+    static final String DELETE_RUNS = "DELETE FROM runs WHERE id IN (" + EXPIRED_RUNS + ")"
+            + " AND status IN " + TERMINAL + " AND completed_at < ?"
+            + " AND NOT EXISTS (SELECT 1 FROM results r WHERE r.run_id = runs.id)";
+
+    /** The oldest expired claims; the outer condition spares a key claimed again since the select. */
+    static final String DELETE_KEYS = "DELETE FROM idempotency_keys WHERE created_at < ? AND (tenant, idem_key) IN"
+            + " (SELECT o.tenant, o.idem_key FROM idempotency_keys o WHERE o.created_at < ?"
+            + " ORDER BY o.created_at, o.tenant, o.idem_key LIMIT ?)";
+
+    private final boolean shared;
+
+    /** @param dialect on PostgreSQL, batches exclude each other across instances (see the class comment) */
+    public JdbcRetention(DataSource dataSource, Dialect dialect) {
+        super(dataSource, null); // maps no rows: it only deletes
+        this.shared = dialect == Dialect.POSTGRESQL;
+    }
+
+    @Override
+    public Batch deleteExpiredRuns(Instant completedBefore, int limit) {
+        long before = completedBefore.toEpochMilli();
+        return inTransaction(c -> {
+            if (!sweepLock(c)) {
+                return Batch.SKIPPED;
+            }
+            int results = update(c, DELETE_RESULTS, before, limit);
+            int runs = update(c, DELETE_RUNS, before, limit, before);
+            return new Batch(runs, results, 0, false);
+        });
+    }
+
+    @Override
+    public Batch deleteExpiredIdempotencyKeys(Instant claimedBefore, int limit) {
+        long before = claimedBefore.toEpochMilli();
+        return inTransaction(c -> {
+            if (!sweepLock(c)) {
+                return Batch.SKIPPED;
+            }
+            return new Batch(0, 0, update(c, DELETE_KEYS, before, before, limit), false);
+        });
+    }
+
+    /** True when this transaction may sweep: always on SQLite, on PostgreSQL when no other instance's batch is under way. */
+    private boolean sweepLock(Connection c) throws SQLException {
+        if (!shared) {
+            return true;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+            ps.setLong(1, SWEEP_LOCK);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+}
