@@ -5,12 +5,12 @@
 #   BENCH_SECONDS=3 BENCH_LONG_SECONDS=3 BENCH_WARMUP_SECONDS=2 bench/run-benchmark.sh    # smoke run
 #   BENCH_DATA=/var/tmp/exprun-bench BENCH_PREPARE_RUNS=400000 bench/run-benchmark.sh     # only create runs, then
 #   BENCH_DATA=/var/tmp/exprun-bench bench/run-benchmark.sh                               # measure with them
-# Creating runs through the API is the slow part (~1,000/s on H2 on 2 cores; a full run consumes ~400k per
+# Creating runs through the API is the slow part (~1,000/s on 2 cores; a full run consumes ~400k per
 # database); BENCH_DATA keeps both databases and their pending runs between invocations so that can be done first.
 #
 # What runs, each in its own process, all on 127.0.0.1:
 #   - the server under test: the shipped jar (server/target/exprun-server.jar), configured only through EXPRUN_*
-#     (EXPRUN_WORKERS=0: nothing but the requests touches the runs), on H2 (embedded default) and on PostgreSQL
+#     (EXPRUN_WORKERS=0: nothing but the requests touches the runs), on SQLite (embedded default) and on PostgreSQL
 #     (Debian's server binaries, synchronous_commit=on);
 #   - the ceilings: the same Jersey + Grizzly + Jackson on the same routes answering a constant body of the size of a
 #     real cancel / get answer (bench's CeilingServer), one process per endpoint;
@@ -19,7 +19,7 @@
 #     connections; and fixed-rate runs at 50% and 80% of the cancel ceiling through bench's open-loop generator
 #     (JDK HttpClient, latency from each request's intended start: coordinated omission corrected).
 # Runs are created through the API (wrk + bench/lua/create.lua, which keeps each new run's id from its answer).
-# A JFR recording of exprun during a 32-connection H2 cancel run is summarised by bench/jfr_summary.py.
+# A JFR recording of exprun during a 32-connection SQLite cancel run is summarised by bench/jfr_summary.py.
 # Output: the table (bench/report.py) on stdout and everything under bench/target/benchmark-<time>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +32,7 @@ WARM=${BENCH_WARMUP_SECONDS:-15}    # per server process, before its first point
 CONNECTIONS=(1 8 32 64)
 OUT=$ROOT/bench/target/benchmark-$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS=$OUT/results.tsv
-DATA=${BENCH_DATA:-$OUT/data}       # H2's working directory and PostgreSQL's data directory
+DATA=${BENCH_DATA:-$OUT/data}       # SQLite's working directory and PostgreSQL's data directory
 PREPARE=${BENCH_PREPARE_RUNS:-0}    # > 0: only make sure each database holds this many pending runs, then stop
 mkdir -p "$OUT" "$DATA"
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -89,7 +89,7 @@ wrk_point() {
 
 # ---- exprun: start, create runs, collect ids ----------------------------------------------------------------------
 EXPRUN_PID=""; EXPRUN_PORT=""; CREATE_RATE=1000
-start_exprun() { # working directory (where H2's default ./data lives), then env (EXPRUN_DB_URL=...)
+start_exprun() { # working directory (where SQLite's default ./data lives), then env (EXPRUN_DB_URL=...)
   local name=$1; shift
   EXPRUN_PORT=$(free_port)
   mkdir -p "$name"
@@ -102,7 +102,7 @@ collect_ids() { # file: the ids of all pending runs, paging the list API (used o
   java -jar "$BENCH_JAR" run-ids --base "http://127.0.0.1:$EXPRUN_PORT" --key "$KEY" --out "$1" >/dev/null
   wc -l <"$1"
 }
-disk_low() { # H2 with WRITE_DELAY=0 grows its file by ~150 KB per created run here (tens of GB per full run)
+disk_low() { # stop creating runs before the disk runs low
   local free_gb; free_gb=$(df -BG --output=avail "$DATA" | tail -1 | tr -dc 0-9)
   if ((free_gb < ${BENCH_MIN_FREE_GB:-10})); then log "only ${free_gb} GB free under $DATA: skipping"; return 0; fi
   return 1
@@ -113,8 +113,8 @@ ensure_ids() { # file needed: at least `needed` unused pending runs, their ids i
   have=$(wc -l <"$file")
   while ((have < needed)); do
     disk_low && return 1
-    # new runs' ids come from their answers (create.lua): paging the list API is O(runs) per page on H2 once
-    # there are ~100k runs (about 1 s a page), far too slow to collect hundreds of thousands of ids
+    # new runs' ids come from their answers (create.lua): collecting hundreds of thousands of ids by paging the list
+    # API costs a request per 100 runs
     local secs=$(( (needed - have) * 11 / 10 / CREATE_RATE + 1 )); ((secs > 60)) && secs=60
     local t0=$(date +%s%N) line
     rm -f "$file.new".*
@@ -138,7 +138,7 @@ wrk_used() { # requests connections: how far into the id list a wrk point may ha
 RATE_SEEN=0
 estimate() { # connections seconds -> runs to have ready (leftovers serve the next point): 1.5 x the rate this
   # server reached at the end of its warm-up, or BENCH_MAX_CANCEL_RATE (default 6000/s) before that; at most that
-  # (creating runs costs time and, on H2, disk). A server faster than the estimate runs out: 404s, counted as errors.
+  # (creating runs costs time and disk). A server faster than the estimate runs out: 404s, counted as errors.
   local max=${BENCH_MAX_CANCEL_RATE:-6000} rate
   rate=$(( RATE_SEEN > 0 ? RATE_SEEN * 3 / 2 : max * 2 / 3 ))   # a warm-up that runs short only sends 404s
   ((rate > max)) && rate=$max
@@ -147,12 +147,12 @@ estimate() { # connections seconds -> runs to have ready (leftovers serve the ne
 
 # group commit: the store's default per database (JdbcRunStore.groupCancelsByDefault); each series also measures
 # the other setting
-H2_OTHER=off
+SQLITE_OTHER=off
 PG_OTHER=off
 declare -A CEIL_CANCEL
 if ((PREPARE == 0)); then
 # ---- 1. real answers, for the ceiling's bodies ------------------------------------------------------------------
-log "capturing a real cancel and get answer (H2)"
+log "capturing a real cancel and get answer (SQLite)"
 start_exprun "$OUT/capture"
 ensure_ids "$OUT/capture/ids.txt" 1
 ID=$(head -1 "$OUT/capture/ids.txt")
@@ -211,7 +211,7 @@ cancel_point() { # system port ids connections seconds [mode]: one wrk cancel po
   consume "$3" "$(wrk_used "$(cut -f1 <<<"$line")" "$4")"
 }
 
-exprun_series() { # system (h2 | pg), group commit setting not used by default there (on | off), then env
+exprun_series() { # system (sqlite | pg), group commit setting not used by default there (on | off), then env
   local system=$1 other=$2; shift 2
   local home=$DATA/$system-home ids=$DATA/$system-ids.txt
   start_exprun "$home" "$@"
@@ -241,14 +241,14 @@ exprun_series() { # system (h2 | pg), group commit setting not used by default t
       --key "$KEY" --ids "$ids" --rate "$rate" --seconds "$POINT" --warmup-seconds 1 --connections 64)"
     consume "$ids" "$n"
   done
-  if [[ $system == h2 ]] && ensure_ids "$ids" $(( $(estimate 32 $(( (WARM + 1) / 2 ))) + $(estimate 32 "$POINT") )); then
+  if [[ $system == sqlite ]] && ensure_ids "$ids" $(( $(estimate 32 $(( (WARM + 1) / 2 ))) + $(estimate 32 "$POINT") )); then
     # the profile: JFR on the server during 32-connection cancels (a point of its own, so the target rows are
     # measured without it). Starting JFR re-instruments the JDK's I/O classes and throws away their compiled code
     # (a first attempt measured a third of the rate), so a throw-away recording starts first and the server is warmed
     # up again under it; the recording that is kept then starts without that cost
     jcmd "$EXPRUN_PID" JFR.start name=rewarm settings="$JFC" maxage=1s >/dev/null
     warm_cancels "$EXPRUN_PORT" "$ids" $(( (WARM + 1) / 2 ))   # only the JDK's I/O paths need compiling again
-    jcmd "$EXPRUN_PID" JFR.start name=cancel32 settings="$JFC" filename="$OUT/h2-cancel-32.jfr" >/dev/null
+    jcmd "$EXPRUN_PID" JFR.start name=cancel32 settings="$JFC" filename="$OUT/sqlite-cancel-32.jfr" >/dev/null
     cancel_point "$system" "$EXPRUN_PORT" "$ids" 32 "$POINT" "closed+jfr"
     jcmd "$EXPRUN_PID" JFR.stop name=cancel32 >/dev/null
     jcmd "$EXPRUN_PID" JFR.stop name=rewarm >/dev/null
@@ -265,8 +265,8 @@ exprun_series() { # system (h2 | pg), group commit setting not used by default t
   stop_pid "$EXPRUN_PID"
 }
 
-log "exprun on H2 (embedded default)"
-exprun_series h2 "$H2_OTHER"
+log "exprun on SQLite (embedded default)"
+exprun_series sqlite "$SQLITE_OTHER"
 
 log "exprun on PostgreSQL"
 PG_PORT=$(free_port)
@@ -316,11 +316,11 @@ stop_pid "$pid"
   echo "warm-up ${WARM} s per server process. Bodies: cancel $(wc -c <"$OUT/cancel-body.json") B, get $(wc -c <"$OUT/get-body.json") B."
   echo
   $PY "$ROOT/bench/report.py" "$RESULTS"
-  if [[ -f "$OUT/h2-cancel-32.jfr" ]]; then
+  if [[ -f "$OUT/sqlite-cancel-32.jfr" ]]; then
     echo
-    echo "## Profile: exprun during 32-connection H2 cancels (JFR)"
+    echo "## Profile: exprun during 32-connection SQLite cancels (JFR)"
     echo
-    $PY "$ROOT/bench/jfr_summary.py" "$OUT/h2-cancel-32.jfr"
+    $PY "$ROOT/bench/jfr_summary.py" "$OUT/sqlite-cancel-32.jfr"
   fi
 } | tee "$OUT/report.md"
 log "report: $OUT/report.md"

@@ -4,11 +4,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The benchmark's JVM tools, each run in its own process by {@code bench/run-benchmark.sh}: the ceiling server, the
- * run-id collector, and the open-loop (fixed-rate) load generator.
+ * The benchmark's JVM tools, each run in its own process by {@code bench/run-benchmark.sh} (the ceiling server, the
+ * run-id collector, the open-loop load generator) and {@code bench/run-volume-benchmark.sh} (the volume fill and
+ * measurement), and the embedded engines' disk growth on their own ({@code storage-growth}).
  */
 @Command(name = "exprun-bench", mixinStandardHelpOptions = true,
-        subcommands = {CeilingServer.class, RunIds.class, OpenLoopLoad.class})
+        subcommands = {CeilingServer.class, RunIds.class, OpenLoopLoad.class, VolumeLoad.class,
+                StorageGrowth.class})
 public final class Bench {
 
     private Bench() {
