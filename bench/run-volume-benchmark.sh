@@ -8,7 +8,8 @@
 # For each database (SQLite, the embedded default; PostgreSQL from Debian's server binaries, synchronous_commit=on),
 # in its own fresh data directory, with the shipped jar in its own process:
 #   1. fill through the API up to the next size (bench's `volume fill`: two tenants, both catalog experiments, every
-#      fourth run cancelled at once, the others completed or failed by the server's own workers: a deployment's mix);
+#      fourth run cancelled at once, the others moved on by the server's own BENCH_VOLUME_WORKERS (1) workers as fast
+#      as they go: completed, some in error (EXPRUN_SIM_FAILURE_RATE=0.05 per document), the rest pending or queued);
 #   2. restart the server without workers (the data holds still while it is measured), measure every operation one
 #      request at a time (`volume measure`: create, get, cancel, results of a run, every list shape) and the bytes on
 #      disk per run (SQLite: its file, WAL and shared memory; PostgreSQL: runs, results and idempotency_keys with
@@ -99,7 +100,7 @@ series() { # db env...
     if ((free_gb < ${BENCH_MIN_FREE_GB:-20})); then
       log "$DB: stopped creating runs before $SIZE: only ${free_gb} GB free"; echo "$DB	$SIZE	not reached: ${free_gb} GB free" >>"$OUT/skipped.tsv"; break
     fi
-    start_server 2 "$WORK" "$@"
+    start_server "${BENCH_VOLUME_WORKERS:-1}" "$WORK" "$@"
     log "$DB: filling to $SIZE runs"
     printf '%s\t%s\t%s\n' "$DB" "$SIZE" "$(volume fill --from "$made" --to "$SIZE")" >>"$OUT/fill.tsv"
     made=$SIZE

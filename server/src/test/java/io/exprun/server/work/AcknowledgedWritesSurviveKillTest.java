@@ -1,0 +1,112 @@
+package io.exprun.server.work;
+
+import io.exprun.server.testing.Http;
+import io.exprun.server.testing.Postgres;
+import io.exprun.server.testing.ServerProcess;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Every create and cancel answered 2xx is durable: the server is killed with {@code kill -9} while creates and
+ * cancels are still arriving from several clients, and after a restart every acknowledged run is there and every
+ * acknowledged cancel reads cancelled. Requests in flight at the kill have no answer and promise nothing.
+ */
+class AcknowledgedWritesSurviveKillTest {
+
+    private static final String RUNS = "/v1/workflows/experiments/runs";
+    private static final int CLIENTS = 6;
+    private static final int ACKNOWLEDGED_BEFORE_KILL = 300;
+
+    @TempDir
+    Path work;
+
+    private Map<String, String> env(String kind) {
+        Map<String, String> env = new HashMap<>(Map.of("EXPRUN_WORKERS", "0"));
+        if (kind.equals("postgres")) {
+            Postgres.Db db = Postgres.freshDatabase();
+            env.put("EXPRUN_DB_URL", db.url());
+            env.put("EXPRUN_DB_USER", db.user());
+            env.put("EXPRUN_DB_PASSWORD", db.password());
+        } else {
+            env.put("EXPRUN_DB_URL", "jdbc:sqlite:" + work.resolve("exprun.db"));
+        }
+        return env;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void every_acknowledged_create_and_cancel_survives_kill_minus_9_under_load(String kind) throws Exception {
+        Map<String, String> env = env(kind);
+        Set<String> created = ConcurrentHashMap.newKeySet();
+        Set<String> cancelled = ConcurrentHashMap.newKeySet();
+        AtomicBoolean killed = new AtomicBoolean();
+        ServerProcess first = ServerProcess.start(env, work);
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        try {
+            Http api = new Http(first.baseUri(), KEY_A);
+            List<Future<?>> load = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                load.add(clients.submit(() -> {
+                    while (!killed.get()) {
+                        try {
+                            Http.Answer run = api.postJson(RUNS, "{\"experiment_id\":\"exp_demo\"}");
+                            if (run.status() != 201 && run.status() != 200) {
+                                continue;
+                            }
+                            String id = run.json().get("id").asText();
+                            created.add(id);
+                            if (id.hashCode() % 2 == 0 && api.post(RUNS + "/" + id + "/cancel").status() == 200) {
+                                cancelled.add(id);
+                            }
+                        } catch (RuntimeException afterTheKill) {
+                            // the connection died with the server: that request was never acknowledged
+                        }
+                    }
+                }));
+            }
+            await().atMost(Duration.ofMinutes(2)).until(() -> created.size() + cancelled.size() >= ACKNOWLEDGED_BEFORE_KILL);
+            first.kill(); // while the clients are still sending
+            killed.set(true);
+            for (Future<?> f : load) {
+                f.get(1, TimeUnit.MINUTES);
+            }
+        } finally {
+            killed.set(true);
+            clients.shutdownNow();
+            first.kill();
+        }
+
+        assertThat(cancelled).as("the load cancelled runs before the kill").isNotEmpty();
+        try (ServerProcess second = ServerProcess.start(env, work)) {
+            Http api = new Http(second.baseUri(), KEY_A);
+            for (String id : created) {
+                Http.Answer run = api.get(RUNS + "/" + id);
+                assertThat(run.status()).as("acknowledged create %s", id).isEqualTo(200);
+                if (cancelled.contains(id)) {
+                    assertThat(run.lifecycleStatus()).as("acknowledged cancel of %s", id).isEqualTo("cancelled");
+                } else { // never cancelled, or its cancel was in flight at the kill
+                    assertThat(run.lifecycleStatus()).as("run %s", id).isIn("pending", "cancelled");
+                }
+            }
+        }
+    }
+}
