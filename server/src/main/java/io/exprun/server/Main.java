@@ -1,6 +1,7 @@
 package io.exprun.server;
 
 import ch.qos.logback.classic.LoggerContext;
+import io.exprun.server.admin.AdminCommands;
 import io.exprun.server.config.DataDirectory;
 import io.exprun.server.config.DevKey;
 import io.exprun.server.config.ServerConfig;
@@ -17,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Starts exprun from EXPRUN_* environment variables and runs until SIGTERM/Ctrl-C. A start that fails prints what
  * went wrong and what to do in two lines ({@link StartupFailure}) and exits non-zero; the stack trace is logged at
- * DEBUG only (EXPRUN_LOG_LEVEL=DEBUG).
+ * DEBUG only (EXPRUN_LOG_LEVEL=DEBUG). With arguments, runs an operator's command instead ({@link AdminCommands}:
+ * backup, restore) and exits.
  */
 public final class Main {
 
@@ -30,15 +32,19 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0) {
+            int status = AdminCommands.run(java.util.List.of(args), System.getenv(), System.out, System.err);
+            stopLogging();
+            System.exit(status);
+            return;
+        }
         Started started;
         try {
             started = start(System.getenv());
         } catch (StartupFailure failure) {
             failure.lines().forEach(System.err::println);
             log.debug("start-up failed", failure.getCause() != null ? failure.getCause() : failure);
-            if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logging) {
-                logging.stop(); // drains the async appender: the DEBUG trace must not be lost to the exit
-            }
+            stopLogging();
             System.exit(failure.exitStatus());
             return;
         }
@@ -55,6 +61,13 @@ public final class Main {
         log.info("exprun listening on {} (database: {}, workers: {})", server.baseUri(), db, config.workers());
         StartupBanner.lines(server.baseUri(), db, started.devKey()).forEach(System.out::println);
         stopped.await();
+    }
+
+    /** Drains the async appender: lines logged just before an exit must not be lost to it. */
+    private static void stopLogging() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logging) {
+            logging.stop();
+        }
     }
 
     /** Configuration, data directory, key, server: each step's failure becomes a {@link StartupFailure}. */

@@ -137,10 +137,16 @@ public final class ServerProcess implements AutoCloseable {
      * @param launcher words put before {@code java}, e.g. {@code setpriv …} to drop privileges; may be empty
      */
     public static Exited runUntilExit(Map<String, String> env, Path workDir, List<String> launcher) {
+        return runUntilExit(env, workDir, launcher, List.of());
+    }
+
+    /** As {@link #runUntilExit(Map, Path, List)}, with these arguments to {@code Main} (an operator's command). */
+    public static Exited runUntilExit(Map<String, String> env, Path workDir, List<String> launcher, List<String> args) {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-Dlogback.configurationFile=logback.xml", "-cp", classpath, "io.exprun.server.Main"));
+        command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("EXPRUN_"));
         pb.environment().put("EXPRUN_PORT", "0");
