@@ -102,23 +102,7 @@ class BackupRestoreOnPostgresTest {
             try (TestServer fresh = TestServer.start(TestServer.embeddedConfig(0)
                     .withDb(cluster.jdbcUrl("exprun_restored"), ROLE, ROLE_PASSWORD))) {
                 Http api = new Http(fresh.baseUri(), KEY_A);
-                List<String> acknowledgedBefore = creates.stream().filter(CreateCancelLoad.Ack::beforeBackupBegan)
-                        .map(CreateCancelLoad.Ack::runId).toList();
-                List<String> cancelledBefore = cancels.stream().filter(CreateCancelLoad.Ack::beforeBackupBegan)
-                        .map(CreateCancelLoad.Ack::runId).toList();
-                assertThat(acknowledgedBefore).hasSizeGreaterThanOrEqualTo(40);
-                assertThat(cancelledBefore).hasSizeGreaterThanOrEqualTo(20);
-
-                assertThat(acknowledgedBefore.stream().filter(id -> api.get(RUNS + "/" + id).status() != 200))
-                        .as("runs acknowledged before the dump began, missing after the restore").isEmpty();
-                assertThat(cancelledBefore.stream().filter(id -> !"cancelled".equals(api.get(RUNS + "/" + id)
-                        .lifecycleStatus())))
-                        .as("cancels acknowledged before the dump began, not cancelled after the restore").isEmpty();
-
-                List<CreateCancelLoad.Ack> late = createdAfterDumpEnded(creates);
-                assertThat(late).isNotEmpty();
-                assertThat(late.stream().filter(ack -> api.get(RUNS + "/" + ack.runId()).status() != 404))
-                        .as("runs created after the dump ended cannot be in it").isEmpty();
+                CreateCancelLoad.assertServesTheSnapshot(api, creates, cancels, createdAfterDumpEnded(creates));
             }
         }
     }

@@ -8,6 +8,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * Create and cancel load from a few client threads, for backups taken under it. Each thread creates runs and cancels
  * every second one at once, and records every answer that acknowledged (2xx) with where the backup stood when the
@@ -156,5 +158,28 @@ public final class CreateCancelLoad implements AutoCloseable {
             failures.stream().skip(1).forEach(e::addSuppressed);
             throw e;
         }
+    }
+
+    /**
+     * What a server restored from a backup taken during this load serves: every run acknowledged before the backup
+     * began, every cancel acknowledged before it began as cancelled, and none of {@code createdAfterItEnded} (so the
+     * restore is the snapshot, not the live database).
+     */
+    public static void assertServesTheSnapshot(Http api, List<Ack> creates, List<Ack> cancels,
+                                               List<Ack> createdAfterItEnded) {
+        List<String> acknowledgedBefore = creates.stream().filter(Ack::beforeBackupBegan).map(Ack::runId).toList();
+        List<String> cancelledBefore = cancels.stream().filter(Ack::beforeBackupBegan).map(Ack::runId).toList();
+        assertThat(acknowledgedBefore).hasSizeGreaterThanOrEqualTo(40);
+        assertThat(cancelledBefore).hasSizeGreaterThanOrEqualTo(20);
+
+        assertThat(acknowledgedBefore.stream().filter(id -> api.get(RUNS + "/" + id).status() != 200))
+                .as("runs acknowledged before the backup began, missing after the restore").isEmpty();
+        assertThat(cancelledBefore.stream().filter(id -> !"cancelled".equals(api.get(RUNS + "/" + id)
+                .lifecycleStatus())))
+                .as("cancels acknowledged before the backup began, not cancelled after the restore").isEmpty();
+
+        assertThat(createdAfterItEnded).isNotEmpty();
+        assertThat(createdAfterItEnded.stream().filter(ack -> api.get(RUNS + "/" + ack.runId()).status() != 404))
+                .as("runs created after the backup ended cannot be in it").isEmpty();
     }
 }

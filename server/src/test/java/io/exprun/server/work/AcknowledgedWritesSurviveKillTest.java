@@ -1,7 +1,7 @@
 package io.exprun.server.work;
 
 import io.exprun.server.testing.Http;
-import io.exprun.server.testing.Postgres;
+import io.exprun.server.testing.ProcessDatabase;
 import io.exprun.server.testing.ServerProcess;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,7 +10,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,15 +39,8 @@ class AcknowledgedWritesSurviveKillTest {
     Path work;
 
     private Map<String, String> env(String kind) {
-        Map<String, String> env = new HashMap<>(Map.of("EXPRUN_WORKERS", "0"));
-        if (kind.equals("postgres")) {
-            Postgres.Db db = Postgres.freshDatabase();
-            env.put("EXPRUN_DB_URL", db.url());
-            env.put("EXPRUN_DB_USER", db.user());
-            env.put("EXPRUN_DB_PASSWORD", db.password());
-        } else {
-            env.put("EXPRUN_DB_URL", "jdbc:sqlite:" + work.resolve("exprun.db"));
-        }
+        Map<String, String> env = ProcessDatabase.env(kind, work);
+        env.put("EXPRUN_WORKERS", "0");
         return env;
     }
 

@@ -3,7 +3,7 @@ package io.exprun.server.work;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.Poll;
-import io.exprun.server.testing.Postgres;
+import io.exprun.server.testing.ProcessDatabase;
 import io.exprun.server.testing.ServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,16 +43,7 @@ class MultiInstanceAndDurabilityTest {
     Path work;
 
     private Map<String, String> database(String kind) {
-        Map<String, String> env = new HashMap<>();
-        if (kind.equals("postgres")) {
-            Postgres.Db db = Postgres.freshDatabase();
-            env.put("EXPRUN_DB_URL", db.url());
-            env.put("EXPRUN_DB_USER", db.user());
-            env.put("EXPRUN_DB_PASSWORD", db.password());
-        } else {
-            env.put("EXPRUN_DB_URL", "jdbc:sqlite:" + work.resolve("exprun.db"));
-        }
-        return env;
+        return ProcessDatabase.env(kind, work);
     }
 
     private static Map<String, String> with(Map<String, String> env, String... pairs) {
