@@ -4,6 +4,7 @@
 #
 #   bench/run-volume-benchmark.sh                                   # 10k, 100k and 1M runs on SQLite and PostgreSQL
 #   BENCH_VOLUME_SIZES="2000 10000" BENCH_VOLUME_IDLE_SECONDS=5 bench/run-volume-benchmark.sh     # smoke run
+#   BENCH_VOLUME_DATABASES=sqlite bench/run-volume-benchmark.sh                                  # one database
 #
 # For each database (SQLite, the embedded default; PostgreSQL from Debian's server binaries, synchronous_commit=on),
 # in its own fresh data directory, with the shipped jar in its own process:
@@ -15,7 +16,9 @@
 #      disk per run (SQLite: its file, WAL and shared memory; PostgreSQL: runs, results and idempotency_keys with
 #      their indexes and TOAST, plus pg_wal);
 #   3. the bytes on disk are taken right after each fill with the server still up (no restart has compacted anything),
-#      after the restart, and after the last size also after BENCH_VOLUME_IDLE_SECONDS (120) idle and another restart.
+#      after the restart, and after the last size also after BENCH_VOLUME_IDLE_SECONDS (120) idle and another restart;
+#   4. retention, after the last size: every terminal run swept (EXPRUN_RETENTION=1s) while creates and cancels are
+#      timed, then as many runs created again: the bytes show the freed space reused rather than the files growing.
 # Creating stops before a size that would leave less than BENCH_MIN_FREE_GB (20) free, and says so.
 # Output: bench/target/volume-<time>/volume.tsv (latency) and disk.tsv (bytes), and a summary on stdout.
 set -euo pipefail
@@ -91,6 +94,38 @@ status_mix() {
   else psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -Atc "$sql" | tr '\n' ' '; fi
 }
 
+metric() { # name: its value in the running server's /metrics (0 when absent)
+  curl -s "http://127.0.0.1:$PORT/metrics" | awk -v m="$1" '$1 == m {print $2; found=1} END {if (!found) print 0}'
+}
+live_runs() {
+  local sql="SELECT COUNT(*) FROM runs"
+  if [[ $DB == sqlite ]]; then sqlite3 "$WORK/data/exprun.db" "$sql"
+  else psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -Atc "$sql"; fi
+}
+retention_phase() { # env...: the space coming back. Every terminal run is made old enough (EXPRUN_RETENTION=1s) and
+  # swept while creates and cancels are timed; then as many runs as were deleted are created again, and the bytes
+  # show whether the freed space was reused (SQLite's free pages, PostgreSQL's autovacuum) or the files grew
+  local before after deleted
+  before=$(disk_bytes)
+  start_server 0 "$WORK" "$@" EXPRUN_RETENTION=1s EXPRUN_RETENTION_SWEEP_MS=1000
+  log "$DB: sweeping terminal runs (live runs: $(live_runs))"
+  volume measure "$DB-during-the-sweep-$SIZE" --samples "$SAMPLES" --only create,cancel | tee -a "$OUT/volume.tsv" >&2
+  local last=-1 now
+  while now=$(metric exprun_retention_runs_deleted_total); [[ "$now" != "$last" ]]; do last=$now; sleep 10; done
+  deleted=${now%.*}
+  after=$(disk_bytes)
+  printf '%s\t%s\t%s\t%s\t%s\n' "$DB" "$SIZE" "swept: $deleted runs deleted, $(live_runs) live" "$after" \
+    "$(( (before - after) ))" >>"$OUT/retention.tsv"
+  stop_server
+  start_server "${BENCH_VOLUME_WORKERS:-1}" "$WORK" "$@"
+  log "$DB: creating $deleted runs again"
+  volume fill --from 0 --to "$deleted" >/dev/null
+  stop_server
+  printf '%s\t%s\t%s\t%s\t%s\n' "$DB" "$SIZE" "after creating $deleted runs again" "$(disk_bytes)" \
+    "$(( $(disk_bytes) - before ))" >>"$OUT/retention.tsv"
+  log "$DB: bytes before the sweep $before, after it $after, after refilling $(disk_bytes)"
+}
+
 series() { # db env...
   DB=$1; shift
   WORK=$OUT/$DB; mkdir -p "$WORK"; : >"$WORK/ids.tsv"
@@ -114,14 +149,20 @@ series() { # db env...
     if [[ $SIZE == "${SIZES[-1]}" ]]; then
       sleep "$IDLE"; record_disk "after ${IDLE}s idle"
       stop_server; start_server 0 "$WORK" "$@"; record_disk "after idle and another restart"
+      stop_server
+      retention_phase "$@"
+      continue
     fi
     stop_server
   done
 }
 
-log "SQLite (embedded default)"
-series sqlite
-
+DATABASES=" ${BENCH_VOLUME_DATABASES:-sqlite postgresql} "
+if [[ $DATABASES == *" sqlite "* ]]; then
+  log "SQLite (embedded default)"
+  series sqlite
+fi
+if [[ $DATABASES == *" postgresql "* ]]; then
 log "PostgreSQL ($("$PG_BIN/postgres" --version))"
 PG_PORT=$(free_port); PGDATA_DIR=$OUT/pg
 mkdir -p "$PGDATA_DIR"; chown postgres "$PGDATA_DIR"
@@ -130,5 +171,6 @@ runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.
   "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c synchronous_commit=on -c fsync=on -c max_connections=100" >/dev/null
 series postgresql EXPRUN_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres" EXPRUN_DB_USER=postgres
 runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -m fast stop >/dev/null; PGDATA_DIR=""
+fi
 
 python3 "$ROOT/bench/volume_report.py" "$OUT"

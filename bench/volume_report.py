@@ -57,7 +57,7 @@ if disk:
         if db == "sqlite" and pg:
             print(f"| {int(size):,} | {when} | {per / pg:.2f} |")
 
-for name in ("fill.tsv", "mix.tsv", "skipped.tsv"):
+for name in ("fill.tsv", "mix.tsv", "retention.tsv", "skipped.tsv"):
     lines = rows(name)
     if lines:
         print(f"\n{name}:")

@@ -3,7 +3,7 @@
 -- with the tenant and that filter's column and ends with the listing's order (created_at, id), so the filter's rows
 -- are one contiguous, ordered range read forwards (oldest first) or backwards (newest first) from either end or from
 -- a cursor. V1's runs_by_tenant_created serves the listing without an equality filter (the SQL is in ListSql).
--- Portable: H2, PostgreSQL and SQLite all accept these statements.
+-- Portable: SQLite and PostgreSQL both accept these statements.
 
 -- status=…, and exclude_status=… alone, which reads each of the other five statuses from here and merges the pages
 CREATE INDEX runs_by_tenant_status ON runs (tenant, status, created_at, id);

@@ -15,14 +15,18 @@ import java.util.regex.Pattern;
  * @param runs          how long a terminal run (and its results) is kept after it completed (EXPRUN_RETENTION,
  *                      default 30 days); {@code null} keeps runs forever
  * @param sweepInterval the pause between two sweeps (EXPRUN_RETENTION_SWEEP_MS, default 60 s)
- * @param batchSize     runs (or keys) deleted per transaction: bounded so no transaction holds locks for long
+ * @param batchSize     runs (or keys) deleted per transaction: bounded so no transaction holds locks for long. On the
+ *                      embedded SQLite a batch holds the one write lock, so every create and cancel waits for it:
+ *                      500 runs per batch raised the create p99 4× during a sweep, 50 runs still 1.5×
+ *                      (BENCHMARKS.md, "Retention"). 10 runs with the pause still sweep ~90 runs/s, 7M a day, far
+ *                      more than any deployment creates
  * @param batchPause    the pause between two batches of one sweep while more is expired, so a large backlog is
  *                      deleted in small bites between the API's own writes instead of in one long burst
  */
 public record RetentionPolicy(Duration runs, Duration sweepInterval, int batchSize, Duration batchPause) {
 
     public static final RetentionPolicy DEFAULTS = new RetentionPolicy(Duration.ofDays(30), Duration.ofSeconds(60),
-            500, Duration.ofMillis(100));
+            10, Duration.ofMillis(100));
 
     /** The values that keep runs forever (also any zero duration). */
     private static final Set<String> FOREVER = Set.of("0", "off", "forever");

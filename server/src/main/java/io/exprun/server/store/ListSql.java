@@ -15,14 +15,14 @@ import java.util.List;
  *
  * <p>Every statement reads one page from an index in the order asked for (migration V5 says which index serves which
  * shape) and stops after {@code limit + 1} rows; the limit is in the SQL so that the planner knows it. The text is
- * portable across H2 2.3, PostgreSQL and SQLite: {@code LIMIT ?}, {@code ||}, derived tables with an alias.
+ * portable across SQLite and PostgreSQL: {@code LIMIT ?}, {@code ||}, derived tables with an alias.
  *
- * <p>The ORDER BY names the driving index's columns in full, equality-bound ones included: a no-op for the result, but
- * H2 only reads an index in order (forwards or backwards) when the ORDER BY starts with the index's own columns.
+ * <p>The ORDER BY names the driving index's columns in full, equality-bound ones included: a no-op for the result that
+ * leaves no planner in doubt that the index, read forwards or backwards, already gives the order asked for.
  *
  * <p>With several equality filters one of them drives, in the fixed order of {@link #equalities}; the others are written
- * as {@code COALESCE(col, '') = ?}, which no index can serve (H2 simplifies {@code col || ''} back to {@code col}), so
- * every database reads the driving filter's index and no other. Such a combination is not bounded by the page size: it
+ * as {@code COALESCE(col, '') = ?}, which no index can serve (a planner may simplify {@code col || ''} back to
+ * {@code col}), so every database reads the driving filter's index and no other. Such a combination is not bounded by the page size: it
  * reads the driving filter's rows until a page of them matches the rest, and PostgreSQL, expecting few to match, may
  * read the driving range whole and sort it (the rows of one experiment, say, never the tenant's). The same holds for
  * {@code exclude_status} beside an equality filter, where it is a residual condition too. Every single filter, the
@@ -58,16 +58,16 @@ final class ListSql {
 
     /**
      * Results are picked from the (run_id, seq) index, a page of ids in order, and only those rows are read through
-     * {@code results_view}: H2 evaluates a view as a whole before ordering it, so ordering and limiting the view
-     * itself would read every result of the run. {@code seq} is unique within a run, so it alone is the keyset.
+     * {@code results_view}: a planner that evaluates the view as a whole before ordering it would otherwise read every
+     * result of the run. {@code seq} is unique within a run, so it alone is the keyset.
      *
      * @param cursorSeq the seq of the result named by the page's cursor; null without a cursor
      */
     static Statement results(String tenant, String runId, PageRequest p, Integer cursorSeq) {
         boolean descending = scansDescending(p);
         String dir = descending ? " DESC" : " ASC";
-        // bounded on seq on the first page too (seq counts from 0): without a range on seq, H2 prefers the foreign
-        // key's (run_id) index to (run_id, seq) and then sorts every result of the run
+        // bounded on seq on the first page too (seq counts from 0): without a range on seq, a planner may prefer an
+        // index on (run_id) alone to (run_id, seq) and then sort every result of the run
         int past = cursorSeq != null ? cursorSeq : descending ? Integer.MAX_VALUE : -1;
         StringBuilder page = new StringBuilder("SELECT id FROM results WHERE tenant = ? AND run_id = ?")
                 .append(descending ? " AND seq < ?" : " AND seq > ?");

@@ -18,9 +18,9 @@ import java.time.Instant;
  * Rows ↔ domain records: the column lists, and the one place that knows how a lifecycle is stored.
  *
  * <p>Columns are read by their position in {@link #RUN_COLUMNS} / {@link #RESULT_COLUMNS}, looked up by name in
- * {@link ColumnList} (a constant string's hash is cached): reading by label made the embedded database (then H2) build an upper-cased label map
- * for every result set, 8% of a get's CPU in the profile (BENCHMARKS.md). Every select of runs or results starts
- * with these lists, so the positions hold for all of them.
+ * {@link ColumnList} (a constant string's hash is cached): reading by label costs a driver a label lookup per column
+ * per row (H2's upper-cased label map was 8% of a get's CPU in the profile, BENCHMARKS.md). Every select of runs or
+ * results starts with these lists, so the positions hold for all of them.
  */
 final class RowMapping {
 

@@ -1,11 +1,14 @@
 package io.exprun.server.store;
 
+import org.sqlite.BusyHandler;
 import org.sqlite.Function;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Connections to the embedded SQLite file, each set up the same way whatever the URL says:
@@ -14,17 +17,23 @@ import java.sql.SQLException;
  * cancel answered 2xx survives kill -9 and power loss; readers never wait for the writer;</li>
  * <li>write transactions begin IMMEDIATE: they take the write lock first, so two transactions that read and then
  * write can never deadlock on upgrading their locks (SQLite would fail one with SQLITE_BUSY at once); writers queue
- * for up to {@link #BUSY_TIMEOUT_MS} instead;</li>
+ * for up to {@link #BUSY_TIMEOUT_MS} instead, polling every {@link #BUSY_POLL_NANOS} ns ({@link ShortWaits}):
+ * SQLite's own busy handler sleeps 1, 2, 5, 10, 15, 20, 25… ms between tries, so a writer that found the lock taken
+ * for 2 ms by another (the retention sweeper, a worker) slept 30–60 ms, which set the p99 of creates and cancels
+ * while a sweep ran (BENCHMARKS.md, "Retention");</li>
  * <li>foreign keys enforced, as PostgreSQL does;</li>
  * <li>the two functions the common SQL uses and SQLite lacks, registered on the connection: {@code exprun_now_ms()}
  * (the clock of every transition time, migration V2 on PostgreSQL) and two-argument {@code greatest}.</li>
  * </ul>
  * The WAL is checkpointed back into the main file by SQLite itself every 1,000 pages (its default) and truncated to
- * {@link #WAL_LIMIT_BYTES} afterwards, so the files on disk follow the data (BENCHMARKS.md, "Embedded engine").
+ * {@link #WAL_LIMIT_BYTES} afterwards, so the files on disk follow the data (BENCHMARKS.md, "Embedded engine"). (A
+ * checkpoint on a background thread instead, with {@code wal_autocheckpoint=0}, was tried: under 16 writers its
+ * PASSIVE checkpoints never let the WAL start over, and it grew to 3.4 GB for 30,000 runs.)
  */
 final class SqliteDataSource extends SQLiteDataSource {
 
     static final int BUSY_TIMEOUT_MS = 10_000;
+    static final long BUSY_POLL_NANOS = 100_000;
     /** sqlite3_value_type's code for NULL. */
     private static final int SQLITE_NULL = 5;
     private static final int WAL_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -74,10 +83,31 @@ final class SqliteDataSource extends SQLiteDataSource {
                     }
                 }
             }, 2, Function.FLAG_DETERMINISTIC);
+            BusyHandler.setHandler(c, new ShortWaits());
             return c;
         } catch (SQLException | RuntimeException e) {
             c.close();
             throw e;
+        }
+    }
+
+    /**
+     * Waits for SQLite's write lock in short polls, up to {@link #BUSY_TIMEOUT_MS}, then lets the statement fail with
+     * SQLITE_BUSY (a 503 to the caller). Called by SQLite on the thread that is using the connection.
+     */
+    private static final class ShortWaits extends BusyHandler {
+        private long waitingSince;
+
+        @Override
+        protected int callback(int triesSoFar) {
+            long now = System.nanoTime();
+            if (triesSoFar == 0) {
+                waitingSince = now;
+            } else if (now - waitingSince > TimeUnit.MILLISECONDS.toNanos(BUSY_TIMEOUT_MS)) {
+                return 0;
+            }
+            LockSupport.parkNanos(BUSY_POLL_NANOS);
+            return 1;
         }
     }
 }
