@@ -1,11 +1,11 @@
 package io.exprun.server.admin;
 
+import io.exprun.server.config.DatabaseInUseException;
 import io.exprun.server.config.DataDirectory;
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.config.StartupFailure;
-import io.exprun.server.store.Dialect;
+import io.exprun.server.config.Dialect;
 import io.exprun.server.store.SqliteBackups;
-import io.exprun.server.store.SqliteFileLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,7 +101,7 @@ public final class AdminCommands {
                     restored.previous().map(p -> "the database it replaced is kept as " + p
                                     + " (with its -wal and -shm, if any); delete it once you are satisfied")
                             .orElse("there was no database there before"));
-        } catch (SqliteFileLock.InUseException e) {
+        } catch (DatabaseInUseException e) {
             throw CommandFailure.failed(action, "the data directory " + dataDir + " is in use by a running exprun (its "
                             + "database is locked)",
                     "stop the server first, then run the restore again", e);

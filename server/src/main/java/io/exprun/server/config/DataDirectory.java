@@ -1,7 +1,5 @@
 package io.exprun.server.config;
 
-import io.exprun.server.store.Dialect;
-
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;

@@ -1,4 +1,4 @@
-package io.exprun.server.store;
+package io.exprun.server.config;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -6,8 +6,9 @@ import java.util.Optional;
 
 /**
  * The two databases exprun runs on, told apart once, from the JDBC URL: SQLite, the embedded default (one process
- * owns one file, see {@link SqliteDataSource}), and PostgreSQL, shared by several instances. Everything that differs
- * between them is decided here or in their vendor migrations ({@code db/vendor/<name>}); the store's SQL is the same.
+ * owns one file, see {@code store/SqliteDataSource}), and PostgreSQL, shared by several instances. Everything that
+ * differs between them is decided here or in their vendor migrations ({@code db/vendor/<vendor>}); the store's SQL is
+ * the same.
  */
 public enum Dialect {
     SQLITE("sqlite"),
@@ -34,9 +35,9 @@ public enum Dialect {
                 + "default) or jdbc:postgresql://<host>/<database>");
     }
 
-    /** The folder of this database's own migrations, beside the common ones. */
-    String migrations() {
-        return "classpath:db/vendor/" + vendor;
+    /** The name of this database's own migrations' folder, {@code db/vendor/<vendor>}, beside the common ones. */
+    public String vendor() {
+        return vendor;
     }
 
     /**

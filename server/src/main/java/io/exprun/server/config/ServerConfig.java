@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.exprun.server.auth.ApiKeys;
-import io.exprun.server.store.Dialect;
 
 /**
  * Everything the server can be told, with the defaults of a developer's machine. Read from the environment by

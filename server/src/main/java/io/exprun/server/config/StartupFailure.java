@@ -1,6 +1,5 @@
 package io.exprun.server.config;
 
-import io.exprun.server.store.SqliteFileLock;
 import org.flywaydb.core.api.FlywayException;
 
 import java.net.BindException;
@@ -87,7 +86,7 @@ public final class StartupFailure extends RuntimeException {
             }
         }
         for (Throwable t : chain) {
-            if (t instanceof SqliteFileLock.InUseException) {
+            if (t instanceof DatabaseInUseException) {
                 return failed("the data directory " + dataDir + " is in use by another exprun (its SQLite database is "
                                 + "locked)",
                         "stop the other instance, or give this one its own directory with EXPRUN_DB_URL=jdbc:sqlite:"

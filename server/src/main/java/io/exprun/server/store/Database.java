@@ -1,5 +1,6 @@
 package io.exprun.server.store;
 
+import io.exprun.server.config.Dialect;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.exprun.server.config.Limits;
@@ -73,7 +74,7 @@ public final class Database implements AutoCloseable {
             ds = new HikariDataSource(config);
             try {
                 // common migrations, plus the few that must differ per database (the clock function)
-                Flyway.configure().dataSource(ds).locations("classpath:db/migration", dialect.migrations())
+                Flyway.configure().dataSource(ds).locations(migrations(dialect))
                         .load().migrate();
             } catch (RuntimeException e) {
                 ds.close();
@@ -87,6 +88,11 @@ public final class Database implements AutoCloseable {
         }
         return new Database(ds, new DatabaseHealth(jdbcUrl, user, password, Clock.systemUTC(),
                 limits.dbProbeInterval()), embedded, dialect, fileLock);
+    }
+
+    /** Where the schema's migrations are: the common ones, and those that must differ per database. */
+    static String[] migrations(Dialect dialect) {
+        return new String[]{"classpath:db/migration", "classpath:db/vendor/" + dialect.vendor()};
     }
 
     /** The pool as the store uses it: fails at once while the database is known to be down. */

@@ -1,5 +1,6 @@
 package io.exprun.server.store;
 
+import io.exprun.server.config.Dialect;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +56,7 @@ final class H2Import {
                     + ";ACCESS_MODE_DATA=r";
             long rows = 0;
             SqliteDataSource target = new SqliteDataSource("jdbc:sqlite:" + building);
-            Flyway.configure().dataSource(target).locations("classpath:db/migration", Dialect.SQLITE.migrations())
+            Flyway.configure().dataSource(target).locations(Database.migrations(Dialect.SQLITE))
                     .load().migrate();
             try (Connection from = DriverManager.getConnection(h2Url, "", "");
                  Connection to = target.getConnection()) {

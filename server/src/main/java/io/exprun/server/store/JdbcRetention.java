@@ -1,5 +1,6 @@
 package io.exprun.server.store;
 
+import io.exprun.server.config.Dialect;
 import io.exprun.server.domain.port.RetentionStore;
 
 import javax.sql.DataSource;

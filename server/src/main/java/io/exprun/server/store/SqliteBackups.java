@@ -1,5 +1,6 @@
 package io.exprun.server.store;
 
+import io.exprun.server.config.DatabaseInUseException;
 import org.sqlite.SQLiteConfig;
 
 import java.io.IOException;
@@ -128,7 +129,7 @@ public final class SqliteBackups {
      * Puts the backup {@code backup} in place of {@code database} (which need not exist), keeping the replaced one as
      * {@code <database>.before-restore-<UTC timestamp>} with its -wal and -shm.
      *
-     * @throws SqliteFileLock.InUseException an exprun serves from this directory
+     * @throws DatabaseInUseException an exprun serves from this directory
      * @throws NotAnExprunDatabase           the backup is not an intact exprun database; nothing was changed
      */
     public static Restored restore(Path backup, Path database) throws IOException {

@@ -1,5 +1,7 @@
 package io.exprun.server.store;
 
+import io.exprun.server.config.DatabaseInUseException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -14,20 +16,6 @@ import java.nio.file.StandardOpenOption;
  * that the file is shared (EXPRUN_DB_EMBEDDED=false) take no lock and leave in-flight runs to their leases.
  */
 public final class SqliteFileLock implements AutoCloseable {
-
-    /** Another process holds the lock: the data directory is in use. */
-    public static final class InUseException extends IllegalStateException {
-        private final Path database;
-
-        InUseException(Path database) {
-            super("the SQLite database " + database + " is in use by another exprun process");
-            this.database = database;
-        }
-
-        public Path database() {
-            return database;
-        }
-    }
 
     private final FileChannel channel;
     private final FileLock lock;
@@ -50,11 +38,11 @@ public final class SqliteFileLock implements AutoCloseable {
             }
             if (lock == null) {
                 channel.close();
-                throw new InUseException(database);
+                throw new DatabaseInUseException(database);
             }
             return new SqliteFileLock(channel, lock);
         } catch (java.nio.channels.OverlappingFileLockException sameProcess) {
-            throw new InUseException(database);
+            throw new DatabaseInUseException(database);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
