@@ -1,5 +1,6 @@
 package io.exprun.server.store;
 
+import io.exprun.server.config.Dialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,7 @@ public final class DatabaseHealth implements AutoCloseable {
         if (password != null) {
             credentials.setProperty("password", password);
         }
-        if (url.startsWith("jdbc:postgresql:")) {
+        if (Dialect.of(url) == Dialect.POSTGRESQL) {
             credentials.setProperty("connectTimeout", "1"); // seconds: an unreachable host must not stall the probe
         }
         this.clock = clock;
