@@ -1,6 +1,6 @@
 package io.exprun.server.auth;
 
-import io.exprun.server.api.SpecOperations;
+import io.exprun.server.spec.SpecOperations;
 import jakarta.ws.rs.container.DynamicFeature;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.FeatureContext;

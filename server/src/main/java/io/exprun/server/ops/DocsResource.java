@@ -1,6 +1,6 @@
 package io.exprun.server.ops;
 
-import io.exprun.server.api.SpecOperations;
+import io.exprun.server.spec.SpecOperations;
 import io.exprun.server.auth.PublicEndpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -25,7 +25,7 @@ public final class HealthResource {
     }
 
     /**
-     * The process is up and serving HTTP. (The front door, {@code api/EdgeHandler}, answers {@code GET /healthz}
+     * The process is up and serving HTTP. (The front door, {@code http/EdgeHandler}, answers {@code GET /healthz}
      * itself without a worker thread; this method serves what reaches Jersey, e.g. a HEAD through a proxy.)
      */
     @GET

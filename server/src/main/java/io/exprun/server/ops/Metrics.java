@@ -1,6 +1,6 @@
 package io.exprun.server.ops;
 
-import io.exprun.server.api.SpecOperations;
+import io.exprun.server.spec.SpecOperations;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.domain.port.RetentionStore;
@@ -192,7 +192,7 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
     }
 
     /**
-     * The Prometheus text, served at {@code /metrics} by the front door ({@code api/EdgeHandler}) without an API
+     * The Prometheus text, served at {@code /metrics} by the front door ({@code http/EdgeHandler}) without an API
      * thread: it reads only in-memory values, so operators can scrape an overloaded or database-less server.
      */
     public String scrape() {

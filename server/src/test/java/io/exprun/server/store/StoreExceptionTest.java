@@ -1,6 +1,6 @@
 package io.exprun.server.store;
 
-import io.exprun.server.error.ExceptionMappers;
+import io.exprun.server.api.ExceptionMappers;
 import io.exprun.server.testing.Postgres;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
-package io.exprun.server.error;
+package io.exprun.server.api;
 
+import io.exprun.server.error.ErrorResponses;
+import io.exprun.server.error.ValidationProblem;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;

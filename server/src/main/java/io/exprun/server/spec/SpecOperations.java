@@ -1,4 +1,4 @@
-package io.exprun.server.api;
+package io.exprun.server.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,6 @@
-package io.exprun.server.error;
+package io.exprun.server.api;
 
+import io.exprun.server.error.ErrorResponses;
 import io.exprun.server.generated.model.ValidationError;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PathParam;

@@ -1,4 +1,4 @@
-package io.exprun.server.api.validation;
+package io.exprun.server.spec;
 
 import jakarta.validation.Constraint;
 import jakarta.validation.Payload;

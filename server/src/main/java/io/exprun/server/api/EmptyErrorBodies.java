@@ -1,4 +1,4 @@
-package io.exprun.server.error;
+package io.exprun.server.api;
 
 import io.exprun.server.generated.model.ErrorBody;
 import io.exprun.server.generated.model.ErrorResponse;

@@ -1,8 +1,9 @@
-package io.exprun.server.error;
+package io.exprun.server.api;
 
+import io.exprun.server.error.ErrorResponses;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
-import io.exprun.server.api.validation.OneOf;
+import io.exprun.server.spec.OneOf;
 import io.exprun.server.generated.model.ValidationError;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;

@@ -1,4 +1,4 @@
-package io.exprun.server.error;
+package io.exprun.server.http;
 
 import io.exprun.server.ops.RequestIds;
 import org.glassfish.grizzly.Buffer;

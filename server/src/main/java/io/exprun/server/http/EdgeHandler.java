@@ -1,4 +1,4 @@
-package io.exprun.server.api;
+package io.exprun.server.http;
 
 import io.exprun.server.error.ErrorResponses;
 import io.exprun.server.ops.RequestIds;

@@ -1,5 +1,6 @@
-package io.exprun.server.error;
+package io.exprun.server.http;
 
+import io.exprun.server.error.ErrorResponses;
 import org.glassfish.grizzly.http.server.ErrorPageGenerator;
 import org.glassfish.grizzly.http.server.Request;
 
