@@ -13,7 +13,7 @@ import io.exprun.server.auth.ApiKeys;
 import io.exprun.server.auth.BearerAuthFilter;
 import io.exprun.server.auth.KeyRequiredFeature;
 import io.exprun.server.config.CatalogLoader;
-import io.exprun.server.config.JsonMapper;
+import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.domain.ExperimentCatalog;
 import io.exprun.server.domain.RunCanceller;
@@ -93,8 +93,8 @@ public final class ExprunServer implements AutoCloseable {
         this.database = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize(),
                 config.limits(), config.isEmbeddedDb());
         try {
-            this.store = new JdbcRunStore(database.dataSource(), json,
-                    JdbcRunStore.groupCancelsByDefault(database.isEmbedded()));
+            this.store = new JdbcRunStore(database.dataSource(), json, database.dialect(),
+                    JdbcRunStore.groupCancelsByDefault());
             if (database.isEmbedded()) {
                 // only this process uses the embedded database: whatever was in flight when it last died is ours to resume
                 int recovered = store.requeueInterrupted();

@@ -1,6 +1,7 @@
 package io.exprun.server.api;
 
 import io.exprun.server.error.ErrorResponses;
+import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.error.ValidationProblem;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -68,7 +69,8 @@ public final class ExceptionMappers {
         public Response toResponse(JsonProcessingException e) {
             if (e instanceof StreamConstraintsException || e.getCause() instanceof StreamConstraintsException) {
                 return ErrorResponses.validation(List.of(ErrorResponses.error(List.of("body"),
-                        "Body exceeds the limits (1 MB, strings up to 1 MB, 64 levels of nesting)", "too_long", null)));
+                        String.format(java.util.Locale.ROOT, "Body exceeds the limits (%,d bytes, %d levels of nesting)",
+                                JsonMapper.MAX_BODY_BYTES, JsonMapper.MAX_NESTING_DEPTH), "too_long", null)));
             }
             if (e instanceof JsonMappingException m && !(e instanceof JsonParseException) && !m.getPath().isEmpty()) {
                 List<Object> loc = new ArrayList<>();

@@ -1,9 +1,11 @@
 package io.exprun.server.error;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.exprun.server.generated.model.ErrorBody;
 import io.exprun.server.generated.model.ErrorResponse;
 import io.exprun.server.generated.model.HTTPValidationError;
 import io.exprun.server.generated.model.ValidationError;
+import io.exprun.server.spec.JsonMapper;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -24,12 +26,24 @@ public final class ErrorResponses {
 
     /**
      * The envelope as JSON text, for answers written outside Jersey (Grizzly's codec and filter chain, the front
-     * door), where no ObjectMapper runs. The message is made JSON-safe here.
+     * door): the same model written by the same ObjectMapper as Jersey's answers.
      */
     public static String envelopeJson(String code, String message) {
-        String safe = message == null || message.isBlank() ? "Request rejected"
-                : message.replaceAll("[\"\\\\\\p{Cntrl}]", " ");
-        return "{\"detail\":{\"code\":\"" + code + "\",\"message\":\"" + safe + "\",\"details\":{}}}";
+        String text = message == null || message.isBlank() ? "Request rejected" : message;
+        return json(new ErrorResponse().detail(new ErrorBody().code(code).message(text).details(Map.of())));
+    }
+
+    /** A 422's body as JSON text, for answers written outside Jersey (see {@link #envelopeJson}). */
+    public static String validationJson(List<ValidationError> errors) {
+        return json(new HTTPValidationError().detail(errors));
+    }
+
+    private static String json(Object body) {
+        try {
+            return JsonMapper.shared().writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an error model that cannot be written as JSON", e);
+        }
     }
 
     public static Response unauthorized(String message, boolean invalidToken) {

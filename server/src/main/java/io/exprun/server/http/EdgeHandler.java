@@ -9,6 +9,7 @@ import org.glassfish.grizzly.http.server.Response;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
@@ -107,8 +108,9 @@ public final class EdgeHandler extends HttpHandler {
             case METRICS -> answer(response, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get());
             case BROKEN_PATH -> answer(response, 404, "application/json",
                     ErrorResponses.envelopeJson("not_found", "Not found: the path is not validly percent-encoded"));
-            case BROKEN_QUERY -> answer(response, 422, "application/json", "{\"detail\":[{\"loc\":[\"query\"],\"msg\":\"The query string "
-                    + "is not validly percent-encoded\",\"type\":\"value_error\",\"input\":null,\"ctx\":{}}]}");
+            case BROKEN_QUERY -> answer(response, 422, "application/json", ErrorResponses.validationJson(List.of(
+                    ErrorResponses.error(List.of("query"), "The query string is not validly percent-encoded",
+                            "value_error", null))));
             case FULL -> {
                 response.setHeader("Retry-After", "1");
                 answer(response, 429, "application/json",

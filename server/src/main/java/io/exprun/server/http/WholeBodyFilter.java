@@ -1,6 +1,7 @@
 package io.exprun.server.http;
 
 import io.exprun.server.error.ErrorResponses;
+import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.ops.RequestIds;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
@@ -32,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 public final class WholeBodyFilter extends BaseFilter {
 
     private static final String DEADLINE = "exprun.bodyDeadline";
-    private static final int MAX_BODY = 2 * 1024 * 1024;
 
     private final Duration timeout;
     private final ScheduledExecutorService timers;
@@ -78,7 +78,7 @@ public final class WholeBodyFilter extends BaseFilter {
             return ctx.getStopAction(); // the timer answers and hangs up
         }
         Buffer body = content.getContent();
-        if (body != null && body.remaining() > MAX_BODY) {
+        if (body != null && body.remaining() > JsonMapper.MAX_BUFFERED_BODY_BYTES) {
             return refuse(ctx, content, request, 413, "http_413", "Request body too large");
         }
         return ctx.getStopAction(content); // wait for more; Grizzly appends the next chunk to this one

@@ -1,6 +1,7 @@
 package io.exprun.server.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.exprun.server.config.Dialect;
 import io.exprun.server.domain.ErrorInfo;
 import io.exprun.server.domain.Lifecycle;
 import io.exprun.server.domain.LifecycleStatus;
@@ -33,39 +34,27 @@ public final class JdbcRunStore implements RunStore, WorkerStore {
     private final RunTransitions transitions;
     private final WorkerClaims claims;
 
-    /** With cancels group-committed (see {@link CancelBatch}). */
-    public JdbcRunStore(DataSource dataSource, ObjectMapper json) {
-        this(dataSource, json, true);
-    }
-
-    /** {@code groupCancels}: whether concurrent cancels share transactions; see {@link #groupCancelsByDefault}. */
-    public JdbcRunStore(DataSource dataSource, ObjectMapper json, boolean groupCancels) {
+    /**
+     * @param dialect        the database in use, decided once ({@link Dialect#of}); the worker claims differ by it
+     * @param groupCancels   whether concurrent cancels share transactions; see {@link #groupCancelsByDefault}
+     */
+    public JdbcRunStore(DataSource dataSource, ObjectMapper json, Dialect dialect, boolean groupCancels) {
         RowMapping rows = new RowMapping(json);
         this.reads = new RunReads(dataSource, rows);
         this.cancelBatch = new CancelBatch(dataSource, rows, groupCancels);
         this.transitions = new RunTransitions(dataSource, rows);
-        this.claims = new WorkerClaims(dataSource, rows);
+        this.claims = new WorkerClaims(dataSource, rows, dialect == Dialect.POSTGRESQL);
     }
 
     /**
-     * Whether group commit pays, per database (measured in BENCHMARKS.md): on the embedded SQLite every durable
-     * commit is a serialized fsync, so sharing one between cancels pays; PostgreSQL already groups concurrent WAL flushes itself
-     * (synchronous_commit=on). The internal system property {@code exprun.groupCommit} (on/off) overrides it, for
-     * measuring both ways.
+     * Group commit pays on both databases (BENCHMARKS.md, "Fair group commit" and the "gc=off" rows): on the embedded
+     * SQLite every durable commit is a serialized fsync; PostgreSQL groups concurrent WAL flushes itself, yet a shared
+     * transaction still saves a round trip and a commit per cancel. The internal system property
+     * {@code exprun.groupCommit} (on/off) overrides it, for measuring both ways.
      */
-    public static boolean groupCancelsByDefault(boolean embedded) {
-        String forced = System.getProperty("exprun.groupCommit", "").trim();
-        if (forced.equalsIgnoreCase("on")) {
-            return true;
-        }
-        if (forced.equalsIgnoreCase("off")) {
-            return false;
-        }
-        return embedded || GROUP_COMMIT_ON_POSTGRES;
+    public static boolean groupCancelsByDefault() {
+        return !System.getProperty("exprun.groupCommit", "").trim().equalsIgnoreCase("off");
     }
-
-    /** Decided by measurement: see BENCHMARKS.md, "Group commit per database". */
-    private static final boolean GROUP_COMMIT_ON_POSTGRES = true;
 
     // ---- RunStore: the API's side ---------------------------------------------------------------
 

@@ -26,10 +26,12 @@ final class WorkerClaims extends JdbcSupport {
     private static final String CLAIMABLE = "(status = 'queued' OR (status = 'running' AND lease_expires_at < "
             + DB_NOW + "))";
 
-    private volatile Boolean skipLocked;
+    private final boolean skipLocked;
 
-    WorkerClaims(DataSource dataSource, RowMapping rows) {
+    /** @param skipLocked the database has {@code FOR UPDATE SKIP LOCKED} (PostgreSQL) */
+    WorkerClaims(DataSource dataSource, RowMapping rows, boolean skipLocked) {
         super(dataSource, rows);
+        this.skipLocked = skipLocked;
     }
 
     int enqueuePending(int limit) {
@@ -52,9 +54,6 @@ final class WorkerClaims extends JdbcSupport {
     }
 
     Optional<Run> claimNext(String owner, Duration lease) {
-        if (skipLocked == null) {
-            skipLocked = withConnection(c -> c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres"));
-        }
         if (skipLocked) {
             return inTransaction(c -> {
                 List<String> locked = ids(c, "SELECT id FROM runs WHERE " + CLAIMABLE

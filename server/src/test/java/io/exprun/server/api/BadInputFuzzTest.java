@@ -2,7 +2,7 @@ package io.exprun.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.contract.SpecConformance;
-import io.exprun.server.config.JsonMapper;
+import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;

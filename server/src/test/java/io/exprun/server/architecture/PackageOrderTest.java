@@ -7,6 +7,8 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.base.DescribedPredicate.alwaysTrue;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,8 +19,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PackageOrderTest {
 
+    /**
+     * The code generated from the spec ({@code generated}, under target/) is not one of the house's packages: its
+     * query parameters carry {@code spec.OneOf} because the template override puts it there, by design, so its own
+     * dependencies are left out; every hand-written package's dependency on it counts.
+     */
     static ArchRule noPackageCycles(String root) {
         return slices().matching(root + ".(*)..").should().beFreeOfCycles()
+                .ignoreDependency(resideInAPackage(root + ".generated.."), alwaysTrue())
                 .because("a package that imports one above it makes the layers meaningless");
     }
 

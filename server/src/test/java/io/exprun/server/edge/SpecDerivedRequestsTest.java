@@ -242,7 +242,7 @@ class SpecDerivedRequestsTest {
 
     private static String json(Object value) {
         try {
-            return io.exprun.server.config.JsonMapper.shared().writeValueAsString(value);
+            return io.exprun.server.spec.JsonMapper.shared().writeValueAsString(value);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Clients that trickle their request body (one byte every 100 ms, three times as many as there are API threads) hold
- * connections, never threads: liveness and an ordinary call stay fast meanwhile, and each trickler gets a 408 in the
+ * connections, never threads: liveness and ordinary calls are answered while every trickler still waits (none has its
+ * answer yet: an order of events, not milliseconds a loaded machine stretches), and each trickler gets a 408 in the
  * contract's shape once the body timeout passes. Nothing they sent is stored.
  */
 class SlowBodyTest {
@@ -33,7 +34,7 @@ class SlowBodyTest {
     @Test
     void slow_request_bodies_do_not_starve_health_checks_or_other_callers() throws Exception {
         ServerConfig config = TestServer.embeddedConfig(0).withDbPoolSize(THREADS)
-                .withLimits(Limits.DEFAULTS.withBodyTimeout(Duration.ofSeconds(2)));
+                .withLimits(Limits.DEFAULTS.withBodyTimeout(Duration.ofSeconds(5)));
         ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2);
         List<Socket> sockets = new ArrayList<>();
         try (TestServer server = TestServer.start(config)) {
@@ -72,13 +73,14 @@ class SlowBodyTest {
                 lists.add((System.nanoTime() - t) / 1_000_000);
             }
 
+            for (Socket s : sockets) {
+                assertThat(s.getInputStream().available()).as("a trickler answered before the calls").isZero();
+            }
             List<String> answers = new ArrayList<>();
             for (Socket s : sockets) {
                 answers.add(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
             }
             System.out.printf("slow bodies: /healthz %s; list %s%n", health, lists);
-            assertThat(health.max()).isLessThanOrEqualTo(100);
-            assertThat(lists.max()).isLessThanOrEqualTo(1_000);
             assertThat(answers).allSatisfy(a -> {
                 assertThat(a).startsWith("HTTP/1.1 408");
                 assertThat(a).contains("\"code\":\"request_timeout\"");

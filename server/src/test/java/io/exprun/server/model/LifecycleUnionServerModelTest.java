@@ -2,7 +2,7 @@ package io.exprun.server.model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
-import io.exprun.server.config.JsonMapper;
+import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.generated.model.CancelWorkflowExperimentRunResponse;
 import io.exprun.server.generated.model.CancelledWorkflowExperimentResult;
 import io.exprun.server.generated.model.CancelledWorkflowExperimentRun;

@@ -1,6 +1,6 @@
 package io.exprun.server.store;
 
-import io.exprun.server.config.JsonMapper;
+import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.domain.Lifecycle;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
@@ -33,7 +33,7 @@ class CancelBatchLockOrderTest {
     private final List<String> cancelUpdates = Collections.synchronizedList(new ArrayList<>());
     private final CancelBatch store = new CancelBatch(recording(database.dataSource()), new RowMapping(JsonMapper.shared()),
             true);
-    private final JdbcRunStore runs = new JdbcRunStore(database.dataSource(), JsonMapper.shared());
+    private final JdbcRunStore runs = new JdbcRunStore(database.dataSource(), JsonMapper.shared(), database.dialect(), true);
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
     @AfterEach

@@ -1,6 +1,6 @@
 package io.exprun.server.store;
 
-import io.exprun.server.config.JsonMapper;
+import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Page;
 import io.exprun.server.domain.PageRequest;

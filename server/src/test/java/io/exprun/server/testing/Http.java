@@ -1,7 +1,7 @@
 package io.exprun.server.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.exprun.server.config.JsonMapper;
+import io.exprun.server.spec.JsonMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

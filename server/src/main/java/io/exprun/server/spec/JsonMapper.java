@@ -1,4 +1,4 @@
-package io.exprun.server.config;
+package io.exprun.server.spec;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -18,6 +18,17 @@ import jakarta.ws.rs.ext.Provider;
 @Provider
 public final class JsonMapper implements ContextResolver<ObjectMapper> {
 
+    /**
+     * The body limit, stated once: the largest JSON document (and string in it) exprun reads. No request body of exprun
+     * is anywhere near it. A longer JSON body is answered 422 {@code too_long} at {@code ["body"]} by the parser; the
+     * front door ({@code http/WholeBodyFilter}) stops buffering at {@link #MAX_BUFFERED_BODY_BYTES} and answers 413
+     * without reading the rest, so a client sending far more cannot make the server hold it.
+     */
+    public static final int MAX_BODY_BYTES = 1_000_000;
+    /** Room for a body just over the limit to reach the parser (and its 422) rather than being cut off at the door. */
+    public static final int MAX_BUFFERED_BODY_BYTES = 2 * MAX_BODY_BYTES;
+    public static final int MAX_NESTING_DEPTH = 64;
+
     private static final ObjectMapper MAPPER = create();
 
     public static ObjectMapper shared() {
@@ -25,12 +36,12 @@ public final class JsonMapper implements ContextResolver<ObjectMapper> {
     }
 
     private static ObjectMapper create() {
-        // bounded input: no request body of exprun is anywhere near 1 MB, nor nested 64 deep
+        // bounded input: see MAX_BODY_BYTES
         ObjectMapper m = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
                 .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
-                        .maxDocumentLength(1_000_000L)
-                        .maxStringLength(1_000_000)
-                        .maxNestingDepth(64)
+                        .maxDocumentLength(MAX_BODY_BYTES)
+                        .maxStringLength(MAX_BODY_BYTES)
+                        .maxNestingDepth(MAX_NESTING_DEPTH)
                         .build())
                 .build());
         m.registerModule(new JavaTimeModule());
