@@ -7,6 +7,7 @@ import io.exprun.server.api.LocalDateParamConverter;
 import io.exprun.server.api.ModelMapper;
 import io.exprun.server.http.EdgeHandler;
 import io.exprun.server.http.WholeBodyFilter;
+import io.exprun.server.spec.SpecDocument;
 import io.exprun.server.spec.SpecOperations;
 import io.exprun.server.api.UnstorableTextFilter;
 import io.exprun.server.auth.ApiKeys;
@@ -105,7 +106,8 @@ public final class ExprunServer implements AutoCloseable {
             // millisecond ticks: what the API returns right after a write equals what the store gives back later
             Clock clock = Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1));
             this.workers = new RunWorkers(store, executor, config.lease(), instanceId);
-            SpecOperations spec = SpecOperations.load();
+            SpecDocument contract = SpecDocument.load();
+            SpecOperations spec = SpecOperations.of(contract);
             this.metrics = new Metrics(store, spec, database);
             this.canceller = new RunCanceller(store, runId -> {
                 workers.cancelled(runId);
@@ -129,7 +131,7 @@ public final class ExprunServer implements AutoCloseable {
                     .register(new EmptyErrorBodies())
                     .register(new RequestIds())
                     .register(new HealthResource(database))
-                    .register(new DocsResource(json))
+                    .register(new DocsResource(contract, json))
                     .property(ServerProperties.WADL_FEATURE_DISABLE, true)
                     .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
             ExceptionMappers.all().forEach(app::register);

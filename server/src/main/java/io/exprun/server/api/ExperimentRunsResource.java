@@ -40,7 +40,7 @@ public final class ExperimentRunsResource implements ExperimentRunsApi {
     /** Any body (none, empty, or {@code {}}) is accepted and ignored: the interface declares no entity parameter. */
     @Override
     public CancelWorkflowExperimentRunResponse cancelExperimentRun(String runId) {
-        return mapper.cancelResponse(canceller.cancel(tenant(), runId, null));
+        return mapper.cancelResponse(canceller.cancel(tenant(), runId));
     }
 
     /**

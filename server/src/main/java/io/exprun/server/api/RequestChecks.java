@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * The few request rules the spec cannot express (its constraints are checked by Bean Validation from the generated
- * interfaces before a resource method runs): {@code before} excludes {@code after}, and {@code from_date} must not be
- * after {@code to_date}. Collected and answered as one 422, as FastAPI does.
+ * interfaces before a resource method runs): {@code before} excludes {@code after} (the domain's
+ * {@link PageRequest} rule, answered here), and {@code from_date} must not be after {@code to_date}. Collected and
+ * answered as one 422, as FastAPI does.
  */
 final class RequestChecks {
 
@@ -28,13 +29,15 @@ final class RequestChecks {
 
     /** The page asked for; {@code limit} and {@code order} arrive validated and defaulted by the generated interface. */
     PageRequest page(String before, String after, int limit, String order) {
-        if (before != null && after != null) {
-            errors.add(ErrorResponses.error(List.of("query", "before"), "before and after are mutually exclusive",
-                    "value_error", before));
+        PageRequest page = null;
+        try {
+            page = new PageRequest(before, after, limit, !"asc".equals(order));
+        } catch (PageRequest.BothCursors e) {
+            errors.add(ErrorResponses.error(List.of("query", "before"), e.getMessage(), "value_error", before));
         }
         if (!errors.isEmpty()) {
             throw new ValidationProblem(errors);
         }
-        return new PageRequest(before, after, limit, !"asc".equals(order));
+        return page;
     }
 }

@@ -26,4 +26,14 @@ public record Run(
     public LifecycleStatus status() {
         return lifecycle.status();
     }
+
+    /**
+     * This run as its create answered it, whatever it has become since (pending, nothing started or done): what the
+     * replay of an idempotent create answers.
+     */
+    public Run asCreated() {
+        return new Run(id, tenant, experimentId, workflowId, workflowVersionId, blockId, blockType, nConsensus,
+                triggerType, Lifecycle.of(LifecycleStatus.PENDING), createdAt, null, null, blockExecutionFingerprint,
+                documentsFingerprint, documentCount, 0, 0);
+    }
 }

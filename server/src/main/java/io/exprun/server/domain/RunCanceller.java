@@ -11,6 +11,7 @@ import io.exprun.server.domain.port.RunStore;
  */
 public final class RunCanceller {
 
+    /** The API's cancel carries no reason (the contract's request has no body), so every cancel records this one. */
     public static final String DEFAULT_REASON = "Cancelled by API request";
 
     private final RunStore store;
@@ -25,8 +26,8 @@ public final class RunCanceller {
      * @return the run in its new cancelled lifecycle
      * @throws NotFoundException {@code run_not_found} or {@code run_not_cancellable}
      */
-    public Run cancel(String tenant, String runId, String reason) {
-        Run cancelled = store.cancelRun(tenant, runId, reason == null ? DEFAULT_REASON : reason)
+    public Run cancel(String tenant, String runId) {
+        Run cancelled = store.cancelRun(tenant, runId, DEFAULT_REASON)
                 .orElseThrow(() -> whyNotCancelled(tenant, runId));
         listener.cancelled(runId); // lets a local worker stop the in-flight document now rather than at its next check
         return cancelled;

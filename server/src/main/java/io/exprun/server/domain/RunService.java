@@ -73,21 +73,13 @@ public final class RunService {
                 : newRun(tenant, experimentId, workflowId, triggerType, claim.runId());
         Optional<Run> existing = store.findRun(tenant, claimed.id());
         if (existing.isPresent()) {
-            return asCreated(existing.get());
+            return existing.get().asCreated();
         }
         if (!store.insertRunIfAbsent(claimed, resultsOf(claimed))) {
-            return asCreated(store.findRun(tenant, claimed.id()).orElseThrow());
+            return store.findRun(tenant, claimed.id()).orElseThrow().asCreated();
         }
         workAvailable.run();
         return claimed;
-    }
-
-    /** The run as its create answered it, whatever it has become since: the replay of that answer. */
-    private static Run asCreated(Run run) {
-        return new Run(run.id(), run.tenant(), run.experimentId(), run.workflowId(), run.workflowVersionId(),
-                run.blockId(), run.blockType(), run.nConsensus(), run.triggerType(),
-                Lifecycle.of(LifecycleStatus.PENDING), run.createdAt(), null, null, run.blockExecutionFingerprint(),
-                run.documentsFingerprint(), run.documentCount(), 0, 0);
     }
 
     private Run newRun(String tenant, String experimentId, String workflowId, String triggerType, String runId) {

@@ -1,10 +1,9 @@
 package io.exprun.server.ops;
 
-import io.exprun.server.spec.SpecOperations;
+import io.exprun.server.spec.SpecDocument;
 import io.exprun.server.auth.PublicEndpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -30,7 +29,6 @@ import java.util.Properties;
 @Path("/")
 public final class DocsResource {
 
-    private static final String SPEC = SpecOperations.SPEC_RESOURCE;
     private static final String WEBJAR = "META-INF/resources/webjars/swagger-ui/";
     private static final Map<String, String> TYPES = Map.of(
             "js", "application/javascript", "css", "text/css", "png", "image/png", "html", "text/html",
@@ -40,18 +38,15 @@ public final class DocsResource {
     private final String json;
     private final String swaggerUiVersion;
 
-    public DocsResource(ObjectMapper jsonMapper) {
-        try (InputStream in = DocsResource.class.getResourceAsStream(SPEC)) {
-            if (in == null) {
-                throw new IllegalStateException("the spec " + SPEC + " is not on the classpath (exprun-openapi jar)");
-            }
-            this.yaml = in.readAllBytes();
-            JsonNode tree = new ObjectMapper(new YAMLFactory()).readTree(yaml);
-            // "this server", whatever host and port it is reached on: Swagger UI's "Try it out" calls it
-            ((com.fasterxml.jackson.databind.node.ObjectNode) tree).putArray("servers").addObject().put("url", "/");
+    public DocsResource(SpecDocument spec, ObjectMapper jsonMapper) {
+        this.yaml = spec.yaml();
+        JsonNode tree = spec.treeCopy();
+        // "this server", whatever host and port it is reached on: Swagger UI's "Try it out" calls it
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree).putArray("servers").addObject().put("url", "/");
+        try {
             this.json = jsonMapper.writeValueAsString(tree);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("the spec's tree cannot be written as JSON", e);
         }
         this.swaggerUiVersion = webjarVersion();
     }

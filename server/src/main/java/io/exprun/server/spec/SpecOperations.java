@@ -1,14 +1,9 @@
 package io.exprun.server.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
@@ -26,8 +21,6 @@ import java.util.TreeSet;
  */
 public final class SpecOperations {
 
-    public static final String SPEC_RESOURCE = "/io/exprun/openapi/experiment-runs.yaml";
-
     /** One operation: its operationId and whether its effective {@code security} asks for a credential. */
     public record Operation(String id, boolean requiresKey) {
     }
@@ -38,15 +31,8 @@ public final class SpecOperations {
         this.byMethodAndPath = byMethodAndPath;
     }
 
-    public static SpecOperations load() {
-        try (InputStream in = SpecOperations.class.getResourceAsStream(SPEC_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("the spec " + SPEC_RESOURCE + " is not on the classpath (exprun-openapi jar)");
-            }
-            return of(new ObjectMapper(new YAMLFactory()).readTree(in));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    public static SpecOperations of(SpecDocument spec) {
+        return of(spec.tree());
     }
 
     static SpecOperations of(JsonNode spec) {

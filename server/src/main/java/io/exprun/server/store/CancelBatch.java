@@ -13,7 +13,7 @@ import java.util.Optional;
 /**
  * Cancel: one conditional single-row update per request, committed in groups (see the group commit below).
  * The cancel time is the database's at the moment the row is updated (after any lock wait), so a worker's write that
- * committed first always carries an earlier time. Moved verbatim out of JdbcRunStore, then given the database clock.
+ * committed first always carries an earlier time.
  */
 final class CancelBatch extends JdbcSupport {
 

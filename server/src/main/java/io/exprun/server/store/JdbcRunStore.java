@@ -118,12 +118,14 @@ public final class JdbcRunStore implements RunStore, WorkerStore {
         return claims.claimNext(owner, lease);
     }
 
-    @Override
+    // ---- not ports: for tests and tools that move one given run by hand --------------------------------
+
+    /** This run pending → queued; false when it was not pending. */
     public boolean enqueue(String runId) {
         return claims.enqueue(runId);
     }
 
-    @Override
+    /** {@link #claimNext} for one given run: empty when it is not claimable now. */
     public Optional<Run> claim(String runId, String owner, Duration lease) {
         return claims.claim(runId, owner, lease);
     }

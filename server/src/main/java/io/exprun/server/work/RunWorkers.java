@@ -1,10 +1,9 @@
 package io.exprun.server.work;
 
 import io.exprun.server.domain.ErrorInfo;
-import io.exprun.server.domain.Lifecycle;
-import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
+import io.exprun.server.domain.RunOutcome;
 import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.domain.port.WorkerStore;
 import org.slf4j.Logger;
@@ -190,12 +189,7 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
             return; // cancelled or taken over: whoever decided that owns the run's outcome now
         }
         Run current = store.run(run.id()).orElse(run);
-        Lifecycle outcome = current.errorCount() == 0
-                ? Lifecycle.of(LifecycleStatus.COMPLETED)
-                : Lifecycle.error(current.errorCount() + " of " + current.documentCount() + " documents failed",
-                store.firstFailure(run.id()).orElseGet(() -> new ErrorInfo("documents failed", null, run.blockId(),
-                        run.blockType(), "document_failures", Map.of("error_count", current.errorCount()))));
-        store.finishRun(run.id(), owner, outcome);
+        store.finishRun(run.id(), owner, RunOutcome.of(current, () -> store.firstFailure(run.id())));
     }
 
     private static ErrorInfo withMessage(ErrorInfo details, String message) {

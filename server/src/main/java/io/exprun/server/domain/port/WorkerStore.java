@@ -28,11 +28,6 @@ public interface WorkerStore {
      */
     Optional<Run> claimNext(String owner, Duration lease);
 
-    /** This run pending → queued (tests and tools that move one run by hand); false when it was not pending. */
-    boolean enqueue(String runId);
-
-    /** {@link #claimNext} for one given run: empty when it is not claimable now. */
-    Optional<Run> claim(String runId, String owner, Duration lease);
 
     /** Extends the lease; false when the run is no longer running under {@code owner} (cancelled, or taken over). */
     boolean renewLease(String runId, String owner, Duration lease);
