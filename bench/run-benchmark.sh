@@ -14,6 +14,9 @@
 #     (Debian's server binaries, synchronous_commit=on);
 #   - the ceilings: the same Jersey + Grizzly + Jackson on the same routes answering a constant body of the size of a
 #     real cancel / get answer (bench's CeilingServer), one process per endpoint;
+#   - the storage's own limit, with the server stopped: exprun's cancel statement, one commit per cancel, from 32
+#     clients with no HTTP in front: over JDBC through exprun's own store with group commit off (bench's
+#     storage-limit) on both databases, and through pgbench (bench/pgbench/cancel.sql) on PostgreSQL;
 #   - the peer: FastAPI + uvicorn over SQLite in WAL mode with the same cancel semantics (bench/fastapi_peer.py);
 #   - load: Debian's wrk (closed loop, one distinct run per cancel, bench/lua/runs.lua) at 1, 8, 32 and 64
 #     connections; and fixed-rate runs at 50% and 80% of the cancel ceiling through bench's open-loop generator
@@ -145,7 +148,7 @@ estimate() { # connections seconds -> runs to have ready (leftovers serve the ne
   echo $(( rate * $2 + 1000 ))
 }
 
-# group commit: the store's default per database (JdbcRunStore.groupCancelsByDefault); each series also measures
+# group commit: the store's default (JdbcRunStore.groupCancelsByDefault: on for both databases); each series also measures
 # the other setting
 SQLITE_OTHER=off
 PG_OTHER=off
@@ -197,10 +200,12 @@ JFC=default
 
 warm_cancels() { # port ids seconds: 32-connection cancels to warm a fresh JVM up, not recorded, ids consumed;
   # the rate of its last third sets RATE_SEEN
-  local first=$(( $3 * 2 / 3 )) line
+  local first=$(( $3 * 2 / 3 )) line rest
+  ((first >= 1)) || first=1   # wrk refuses a 0 s run (a smoke run's short warm-up)
+  rest=$(( $3 - first )); ((rest >= 1)) || rest=1
   line=$(wrk_point "$1" cancel "$2" 32 "$first")
   consume "$2" "$(wrk_used "$(cut -f1 <<<"$line")" 32)"
-  line=$(wrk_point "$1" cancel "$2" 32 $(( $3 - first )))
+  line=$(wrk_point "$1" cancel "$2" 32 "$rest")
   consume "$2" "$(wrk_used "$(cut -f1 <<<"$line")" 32)"
   RATE_SEEN=$(cut -f2 <<<"$line"); log "warmed up: $RATE_SEEN cancels/s at the end"
 }
@@ -262,7 +267,59 @@ exprun_series() { # system (sqlite | pg), group commit setting not used by defau
   warm_cancels "$EXPRUN_PORT" "$ids" "$WARM"
   ensure_ids "$ids" "$(estimate 32 "$POINT")" || true
   cancel_point "$system" "$EXPRUN_PORT" "$ids" 32 "$POINT" "closed gc=$other"
+  # the storage's own limit, with this server stopped: enough pending runs for its points first (JDBC, and pgbench on
+  # PostgreSQL), each a warm-up and a point
+  local points=1; [[ $system == pg ]] && points=2
+  local limit_runs=$(( points * ($(limit_estimate "$LIMIT_WARM") + $(limit_estimate "$POINT")) ))
+  ensure_ids "$ids" "$limit_runs" || { stop_pid "$EXPRUN_PID"; return; }
   stop_pid "$EXPRUN_PID"
+  storage_limit "$system" "$ids" "$@"
+}
+
+# ---- the storage's own limit: exprun's cancel statement, one commit per cancel, 32 clients, no HTTP --------------
+LIMIT_WARM=5
+limit_estimate() { # seconds -> runs to have ready for one limit phase: without HTTP the database alone goes faster than
+  # exprun did with one commit per cancel (RATE_SEEN, just measured with gc=off): 3 x that, at most
+  # BENCH_MAX_LIMIT_RATE (8000/s); running short shows as errors
+  local rate=$(( RATE_SEEN * 3 )) max=${BENCH_MAX_LIMIT_RATE:-8000}
+  ((rate > max)) && rate=$max
+  echo $(( rate * $1 + 1000 ))
+}
+storage_limit() { # system ids env...: over JDBC through exprun's own store (bench's storage-limit) on either
+  # database, and through pgbench on PostgreSQL
+  local system=$1 ids=$2 url="jdbc:sqlite:$DATA/sqlite-home/data/exprun.db" user=""; shift 2
+  if [[ $system == pg ]]; then url="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres"; user=postgres; fi
+  local line; line=$(java -jar "$BENCH_JAR" storage-limit --url "$url" ${user:+--user "$user"} --tenant bench \
+    --ids "$ids" --threads 32 --seconds "$POINT" --warmup-seconds "$LIMIT_WARM" --used "$OUT/limit-used")
+  record "$system-jdbc" cancel closed 32 "$POINT" "$line"
+  consume "$ids" "$(cat "$OUT/limit-used")"
+  [[ $system == pg ]] && pgbench_limit "$ids"
+  return 0
+}
+pgsql() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -Atq "$@"; }
+pgbench_point() { # ids runs seconds [log prefix]: bench/pgbench/cancel.sql on the next `runs` ids; prints the rows it
+  # cancelled. Client c takes ids c, c + 32, ...: each client has runs/32 of them
+  local ids=$1 runs=$2 secs=$3
+  head -n "$runs" "$ids" | awk '{print NR - 1 "\t" $0}' >"$OUT/pgbench-ids.tsv"
+  pgsql -c "DROP TABLE IF EXISTS bench_cancel_ids" -c "CREATE TABLE bench_cancel_ids (n int PRIMARY KEY, id text NOT NULL)" \
+    -c "\\copy bench_cancel_ids FROM '$OUT/pgbench-ids.tsv'"
+  "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c 32 -j 2 \
+    -T "$secs" -D k=0 -D clients=32 -D tenant=bench -D "reason=Cancelled by API request" -f "$ROOT/bench/pgbench/cancel.sql" ${4:+-l --log-prefix="$4"} \
+    postgres >"$OUT/pgbench-last.log" 2>&1
+  cat "$OUT/pgbench-last.log" >>"$OUT/pgbench.log"
+  consume "$ids" "$runs"
+  pgsql -c "SELECT COUNT(*) FROM runs WHERE status = 'cancelled' AND id IN (SELECT id FROM bench_cancel_ids)"
+}
+pgbench_limit() { # ids: warm-up, then the measured point; a transaction that cancelled nothing is an error
+  local warm; warm=$(limit_estimate "$LIMIT_WARM"); local measured; measured=$(limit_estimate "$POINT")
+  local avail; avail=$(wc -l <"$1"); ((warm + measured > avail)) && { log "pgbench: only $avail runs left"; return; }
+  pgbench_point "$1" "$warm" "$LIMIT_WARM" >/dev/null
+  local prefix=$OUT/pgbench-log; rm -f "$prefix".*
+  local cancelled; cancelled=$(pgbench_point "$1" "$measured" "$POINT" "$prefix")
+  local transactions; transactions=$(cat "$prefix".* | wc -l)
+  record pgbench cancel closed 32 "$POINT" "$($PY "$ROOT/bench/pgbench_line.py" "$prefix" "$OUT/pgbench-last.log" \
+    $(( transactions - cancelled )))"
+  pgsql -c "DROP TABLE bench_cancel_ids"
 }
 
 log "exprun on SQLite (embedded default)"
