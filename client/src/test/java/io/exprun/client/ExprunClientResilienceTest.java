@@ -71,7 +71,8 @@ class ExprunClientResilienceTest {
 
         assertThatThrownBy(() -> client.getRun("exprun_1"))
                 .isInstanceOfSatisfying(ExprunConnectionException.class, e -> assertThat(e.isTimeout()).isTrue());
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        // well under the default two-minute deadline, whatever the machine's load: the request timeout ended it
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
     }
 
     @Test

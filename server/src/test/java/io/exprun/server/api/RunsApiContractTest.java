@@ -7,7 +7,6 @@ import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
 import io.exprun.server.testing.Http;
-import io.exprun.server.testing.Poll;
 import io.exprun.server.testing.RunFixtures;
 import io.exprun.server.testing.TestServer;
 import io.exprun.server.work.BlockExecutor;
@@ -32,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static org.awaitility.Awaitility.await;
 import static io.exprun.server.testing.RunFixtures.KEY_A;
 import static io.exprun.server.testing.RunFixtures.KEY_B;
 import static io.exprun.server.testing.RunFixtures.TENANT_A;
@@ -509,8 +509,8 @@ abstract class RunsApiContractTest {
             Http a = new Http(s.baseUri(), KEY_A);
             String id = a.postJson(RUNS, "{\"experiment_id\":\"exp_demo\"}").json().get("id").asText();
 
-            JsonNode run = Poll.until(() -> a.get(RUNS + "/" + id).json(),
-                    r -> r.at("/lifecycle/status").asText().equals("completed"), Duration.ofSeconds(20));
+            JsonNode run = await().atMost(Duration.ofSeconds(20)).until(() -> a.get(RUNS + "/" + id).json(),
+                    r -> r.at("/lifecycle/status").asText().equals("completed"));
 
             assertThat(run.get("completed_document_count").asInt()).isEqualTo(5);
             assertThat(run.get("error_count").asInt()).isZero();
@@ -530,8 +530,8 @@ abstract class RunsApiContractTest {
             Http a = new Http(s.baseUri(), KEY_A);
             String id = a.postJson(RUNS, "{\"experiment_id\":\"exp_demo\"}").json().get("id").asText();
 
-            JsonNode run = Poll.until(() -> a.get(RUNS + "/" + id).json(),
-                    r -> r.at("/lifecycle/status").asText().equals("error"), Duration.ofSeconds(20));
+            JsonNode run = await().atMost(Duration.ofSeconds(20)).until(() -> a.get(RUNS + "/" + id).json(),
+                    r -> r.at("/lifecycle/status").asText().equals("error"));
 
             assertThat(run.at("/lifecycle/message").asText()).isEqualTo("1 of 5 documents failed");
             assertThat(run.at("/lifecycle/details/error_code").asText()).isEqualTo("refused");
@@ -548,13 +548,13 @@ abstract class RunsApiContractTest {
         try (TestServer s = TestServer.start(freshConfig(1).withSimulation(60_000, 0))) {
             Http a = new Http(s.baseUri(), KEY_A);
             String id = a.postJson(RUNS, "{\"experiment_id\":\"exp_demo\"}").json().get("id").asText();
-            Poll.until(() -> resultStatuses(a, id), m -> m.containsValue("running"), Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(10)).until(() -> resultStatuses(a, id), m -> m.containsValue("running"));
 
             assertThat(a.post(RUNS + "/" + id + "/cancel").status()).isEqualTo(200);
 
             // the one worker is free again well before the 60 s document would have finished
             String next = a.postJson(RUNS, "{\"experiment_id\":\"exp_demo\"}").json().get("id").asText();
-            Poll.until(() -> a.get(RUNS + "/" + next).lifecycleStatus(), "running"::equals, Duration.ofSeconds(30));
+            await().atMost(Duration.ofSeconds(30)).until(() -> a.get(RUNS + "/" + next).lifecycleStatus(), "running"::equals);
             assertThat(resultStatuses(a, id).values()).containsOnly("cancelled");
         }
     }

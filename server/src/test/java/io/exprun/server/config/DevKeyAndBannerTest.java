@@ -1,7 +1,6 @@
 package io.exprun.server.config;
 
 import io.exprun.server.testing.Http;
-import io.exprun.server.testing.Poll;
 import io.exprun.server.testing.ServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The real {@code Main} without EXPRUN_API_KEYS, started twice on one data directory. */
@@ -24,8 +24,7 @@ class DevKeyAndBannerTest {
     private static final Map<String, String> NO_KEYS = Map.of("EXPRUN_API_KEYS", "", "EXPRUN_WORKERS", "0");
 
     private static List<String> banner(ServerProcess server) {
-        return Poll.until(server::output, lines -> lines.stream().anyMatch(l -> l.contains("export EXPRUN_API_KEY=")),
-                Duration.ofSeconds(30));
+        return await().atMost(Duration.ofSeconds(30)).until(server::output, lines -> lines.stream().anyMatch(l -> l.contains("export EXPRUN_API_KEY=")));
     }
 
     private static String printedKey(List<String> banner) {
@@ -88,8 +87,8 @@ class DevKeyAndBannerTest {
     @Test
     void with_configured_keys_no_dev_key_is_made_or_printed() {
         try (ServerProcess server = ServerProcess.start(Map.of("EXPRUN_WORKERS", "0"), work)) {
-            List<String> banner = Poll.until(server::output,
-                    lines -> lines.stream().anyMatch(l -> l.contains("Authenticate with")), Duration.ofSeconds(30));
+            List<String> banner = await().atMost(Duration.ofSeconds(30)).until(server::output,
+                    lines -> lines.stream().anyMatch(l -> l.contains("Authenticate with")));
 
             assertThat(banner).noneMatch(l -> l.contains("EXPRUN_API_KEY="));
             assertThat(work.resolve("data").resolve("dev-api-key")).doesNotExist();

@@ -1,6 +1,5 @@
 package io.exprun.server.config;
 
-import io.exprun.server.testing.Poll;
 import io.exprun.server.testing.Postgres;
 import io.exprun.server.testing.ServerProcess;
 import io.exprun.server.testing.ServerProcess.Exited;
@@ -20,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static org.awaitility.Awaitility.await;
 import static io.exprun.server.config.StartupFailuresTest.assertTwoLinesNoTrace;
 import static io.exprun.server.config.StartupFailuresTest.cause;
 import static io.exprun.server.config.StartupFailuresTest.fix;
@@ -81,7 +81,7 @@ class StartupFailuresOnPostgresTest {
         Postgres.Db db = Postgres.freshDatabase();
         sql(db, "CREATE ROLE " + PW_ROLE + " LOGIN PASSWORD 'right-password'");
         Postgres.requirePassword(db, PW_ROLE);
-        Poll.until(() -> loginFailsWith(bareUrl(db), PW_ROLE, "wrong-password"), "28P01"::equals, Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(10)).until(() -> loginFailsWith(bareUrl(db), PW_ROLE, "wrong-password"), "28P01"::equals);
 
         Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_API_KEYS", "k:t", "EXPRUN_DB_URL", bareUrl(db),
                 "EXPRUN_DB_USER", PW_ROLE, "EXPRUN_DB_PASSWORD", "wrong-password"), work, List.of());

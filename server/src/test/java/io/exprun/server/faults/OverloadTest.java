@@ -4,7 +4,6 @@ import io.exprun.server.config.ServerConfig;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
 import io.exprun.server.testing.Http;
-import io.exprun.server.testing.Poll;
 import io.exprun.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.awaitility.Awaitility.await;
 import static io.exprun.server.testing.RunFixtures.KEY_A;
 import static io.exprun.server.testing.RunFixtures.TENANT_A;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,8 +63,8 @@ class OverloadTest {
                 for (Run r : runs) {
                     accepted.add(CompletableFuture.supplyAsync(() -> api.post(RUNS + "/" + r.id() + "/cancel")));
                 }
-                Poll.until(() -> gauge(anonymous, "executor_active_threads") + gauge(anonymous, "executor_queued_tasks"),
-                        n -> n >= THREADS + QUEUE, Duration.ofSeconds(10));
+                await().atMost(Duration.ofSeconds(10)).until(() -> gauge(anonymous, "executor_active_threads") + gauge(anonymous, "executor_queued_tasks"),
+                        n -> n >= THREADS + QUEUE);
 
                 Latencies shed = new Latencies();
                 for (int i = 0; i < 30; i++) {

@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import io.exprun.server.testing.Http;
-import io.exprun.server.testing.Poll;
 import io.exprun.server.testing.RunFixtures;
 import io.exprun.server.testing.ServerProcess;
 import org.junit.jupiter.api.Test;
@@ -17,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A caller's CR/LF can never start a log line of its own: every log line begins with our timestamp. */
@@ -37,8 +37,8 @@ class LogForgingTest {
                     + "\r\nX-Request-Id: a%0D%0AFORGED-header\r\n");
             api.raw("GET", "/v1/workflows/experiments/runs/%0AFORGED-bare-lf");
 
-            List<String> lines = Poll.until(server::output,
-                    out -> out.stream().filter(l -> l.contains("exprun.access")).count() >= 4, Duration.ofSeconds(20));
+            List<String> lines = await().atMost(Duration.ofSeconds(20)).until(server::output,
+                    out -> out.stream().filter(l -> l.contains("exprun.access")).count() >= 4);
 
             assertThat(lines.stream().filter(l -> l.contains("FORGED"))).hasSizeGreaterThanOrEqualTo(2)
                     .allMatch(l -> l.matches(LINE_START), "starts with the log's own timestamp");

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
 import io.exprun.server.testing.Http;
-import io.exprun.server.testing.Poll;
 import io.exprun.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.awaitility.Awaitility.await;
 import static io.exprun.server.testing.RunFixtures.KEY_A;
 import static io.exprun.server.testing.RunFixtures.TENANT_A;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,8 +96,7 @@ class OpsEndpointsTest {
             doomed.server().database().close();
 
             // readiness reads the last probe (every 250 ms), never the database; the bound is for a loaded machine
-            Http.Answer ready = Poll.until(() -> new Http(doomed.baseUri(), null).get("/readyz"), a -> a.status() != 200,
-                    java.time.Duration.ofSeconds(30));
+            Http.Answer ready = await().atMost(java.time.Duration.ofSeconds(30)).until(() -> new Http(doomed.baseUri(), null).get("/readyz"), a -> a.status() != 200);
 
             assertThat(ready.status()).isEqualTo(503);
             assertThat(ready.json().get("database").asText()).isEqualTo("down");
@@ -120,10 +119,9 @@ class OpsEndpointsTest {
         // waits for the database. Counts taken before this test's rows existed may be served first (another test of
         // this class may have cancelled a run already), so wait for counts that have both rows; how long a loaded
         // machine takes to get there is not what is tested here.
-        Http.Answer scrape = Poll.until(() -> api.as(null).get("/metrics"),
+        Http.Answer scrape = await().atMost(java.time.Duration.ofSeconds(60)).until(() -> api.as(null).get("/metrics"),
                 a -> a.body().matches("(?s).*exprun_runs\\{[^}]*status=\"cancelled\"[^}]*} [1-9].*")
-                        && a.body().matches("(?s).*exprun_worker_queue_depth(\\{[^}]*})? [1-9].*"),
-                java.time.Duration.ofSeconds(60));
+                        && a.body().matches("(?s).*exprun_worker_queue_depth(\\{[^}]*})? [1-9].*"));
 
         assertThat(scrape.status()).isEqualTo(200);
         String text = scrape.body();

@@ -2,7 +2,6 @@ package io.exprun.server.work;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.server.testing.Http;
-import io.exprun.server.testing.Poll;
 import io.exprun.server.testing.ProcessDatabase;
 import io.exprun.server.testing.ServerProcess;
 import org.junit.jupiter.api.Test;
@@ -26,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static org.awaitility.Awaitility.await;
 import static io.exprun.server.testing.RunFixtures.KEY_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -68,7 +68,7 @@ class MultiInstanceAndDurabilityTest {
             for (int i = 0; i < 2; i++) {
                 others.add(api.postJson(RUNS, "{\"experiment_id\":\"exp_demo\"}").json().get("id").asText());
             }
-            Poll.until(() -> api.get(RUNS + "/" + others.get(0)).lifecycleStatus(), "running"::equals, Duration.ofSeconds(20));
+            await().atMost(Duration.ofSeconds(20)).until(() -> api.get(RUNS + "/" + others.get(0)).lifecycleStatus(), "running"::equals);
 
             assertThat(api.post(RUNS + "/" + cancelled + "/cancel").status()).isEqualTo(200);
         } finally {
@@ -79,8 +79,7 @@ class MultiInstanceAndDurabilityTest {
             Http api = new Http(second.baseUri(), KEY_A);
             assertThat(api.get(RUNS + "/" + cancelled).lifecycleStatus()).isEqualTo("cancelled");
             for (String id : others) {
-                String status = Poll.until(() -> api.get(RUNS + "/" + id).lifecycleStatus(), TERMINAL::contains,
-                        Duration.ofSeconds(40));
+                String status = await().atMost(Duration.ofSeconds(40)).until(() -> api.get(RUNS + "/" + id).lifecycleStatus(), TERMINAL::contains);
                 assertThat(status).isEqualTo("completed");
             }
         }
@@ -97,8 +96,7 @@ class MultiInstanceAndDurabilityTest {
 
             // 64 concurrent cancels of one running run, half through each instance: exactly one wins
             String contested = viaA.postJson(RUNS, "{\"experiment_id\":\"exp_demo\"}").json().get("id").asText();
-            Poll.until(() -> viaB.get(RUNS + "/" + contested).lifecycleStatus(), s -> !s.equals("pending") && !s.equals("queued"),
-                    Duration.ofSeconds(20));
+            await().atMost(Duration.ofSeconds(20)).until(() -> viaB.get(RUNS + "/" + contested).lifecycleStatus(), s -> !s.equals("pending") && !s.equals("queued"));
             CountDownLatch go = new CountDownLatch(1);
             List<Future<Http.Answer>> answers = new ArrayList<>();
             for (int i = 0; i < 64; i++) {
@@ -138,7 +136,7 @@ class MultiInstanceAndDurabilityTest {
                 runs.add((i % 2 == 0 ? viaA : viaB).postJson(RUNS, "{\"experiment_id\":\"exp_demo\"}").json().get("id").asText());
             }
             for (String id : runs) {
-                Poll.until(() -> viaB.get(RUNS + "/" + id).lifecycleStatus(), TERMINAL::contains, Duration.ofSeconds(60));
+                await().atMost(Duration.ofSeconds(60)).until(() -> viaB.get(RUNS + "/" + id).lifecycleStatus(), TERMINAL::contains);
                 JsonNode run = viaA.get(RUNS + "/" + id).json();
                 assertThat(run.at("/lifecycle/status").asText()).isEqualTo("completed");
                 assertThat(run.get("completed_document_count").asInt()).isEqualTo(5);
@@ -156,11 +154,10 @@ class MultiInstanceAndDurabilityTest {
             for (int i = 0; i < 4; i++) {
                 orphans.add(viaA.postJson(RUNS, "{\"experiment_id\":\"exp_demo\"}").json().get("id").asText());
             }
-            Poll.until(() -> viaA.get(RUNS + "/" + orphans.get(0)).lifecycleStatus(), "running"::equals, Duration.ofSeconds(20));
+            await().atMost(Duration.ofSeconds(20)).until(() -> viaA.get(RUNS + "/" + orphans.get(0)).lifecycleStatus(), "running"::equals);
             a.kill();
             for (String id : orphans) {
-                String status = Poll.until(() -> viaB.get(RUNS + "/" + id).lifecycleStatus(), TERMINAL::contains,
-                        Duration.ofSeconds(60));
+                String status = await().atMost(Duration.ofSeconds(60)).until(() -> viaB.get(RUNS + "/" + id).lifecycleStatus(), TERMINAL::contains);
                 assertThat(status).isEqualTo("completed");
             }
         } finally {

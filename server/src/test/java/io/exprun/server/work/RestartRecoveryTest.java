@@ -2,7 +2,6 @@ package io.exprun.server.work;
 
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.testing.Http;
-import io.exprun.server.testing.Poll;
 import io.exprun.server.testing.Postgres;
 import io.exprun.server.testing.TestServer;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import static org.awaitility.Awaitility.await;
 import static io.exprun.server.testing.RunFixtures.KEY_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,16 +41,15 @@ class RestartRecoveryTest {
             for (int i = 0; i < 4; i++) {
                 ids.add(api.postJson(RUNS, "{\"experiment_id\":\"exp_demo\"}").json().get("id").asText());
             }
-            Poll.until(() -> api.get(RUNS + "/" + ids.get(0)).json().get("completed_document_count").asInt(),
-                    done -> done >= 1, Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(10)).until(() -> api.get(RUNS + "/" + ids.get(0)).json().get("completed_document_count").asInt(),
+                    done -> done >= 1);
             assertThat(ids).anyMatch(id -> api.get(RUNS + "/" + id).lifecycleStatus().equals("running"));
         }
 
         try (TestServer second = TestServer.start(config.withPort(0))) {
             Http api = new Http(second.baseUri(), KEY_A);
             for (String id : ids) {
-                String status = Poll.until(() -> api.get(RUNS + "/" + id).lifecycleStatus(), TERMINAL::contains,
-                        Duration.ofSeconds(30));
+                String status = await().atMost(Duration.ofSeconds(30)).until(() -> api.get(RUNS + "/" + id).lifecycleStatus(), TERMINAL::contains);
                 assertThat(status).isEqualTo("completed");
                 assertThat(api.get("/v1/workflows/experiments/results?run_id=" + id).json().get("data"))
                         .allSatisfy(r -> assertThat(r.at("/lifecycle/status").asText()).isEqualTo("completed"));

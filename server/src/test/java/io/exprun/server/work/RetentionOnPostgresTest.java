@@ -5,7 +5,6 @@ import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
 import io.exprun.server.domain.port.RetentionStore.Batch;
 import io.exprun.server.store.JdbcRetention;
-import io.exprun.server.testing.Poll;
 import io.exprun.server.testing.Postgres;
 import io.exprun.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
@@ -22,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static io.exprun.server.testing.RunFixtures.TENANT_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -79,7 +79,7 @@ class RetentionOnPostgresTest extends RetentionContractTest {
                 return server.server().retention().sweepOnce();
             });
             started.await();
-            Poll.until(this::sweepLockHeldAndWaiting, held -> held, Duration.ofSeconds(30));
+            await().atMost(Duration.ofSeconds(30)).until(this::sweepLockHeldAndWaiting, held -> held);
 
             RetentionSweeper.Sweep secondSweep = second.server().retention().sweepOnce();
 
