@@ -13,6 +13,7 @@ import io.exprun.server.api.UnstorableTextFilter;
 import io.exprun.server.auth.ApiKeys;
 import io.exprun.server.auth.BearerAuthFilter;
 import io.exprun.server.auth.KeyRequiredFeature;
+import io.exprun.server.config.DaemonThreads;
 import io.exprun.server.config.CatalogLoader;
 import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.config.ServerConfig;
@@ -57,7 +58,6 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -146,9 +146,9 @@ public final class ExprunServer implements AutoCloseable {
             // requests block on the database (a commit waits for its write): as many API threads as connections.
             // The front door admits at most threads + EXPRUN_HTTP_QUEUE requests at once and answers 429 beyond.
             this.apiPool = new ThreadPoolExecutor(config.dbPoolSize(), config.dbPoolSize(), 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), named("exprun-http"));
+                    new LinkedBlockingQueue<>(), DaemonThreads.numbered("exprun-http"));
             metrics.monitor(apiPool, "exprun-http");
-            this.timers = Executors.newSingleThreadScheduledExecutor(named("exprun-edge-timer"));
+            this.timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("exprun-edge-timer"));
             http.getServerConfiguration().addHttpHandler(new EdgeHandler(jersey, apiPool,
                     config.dbPoolSize() + config.limits().httpQueue(), metrics::scrape));
             http.getServerConfiguration().setDefaultErrorPageGenerator(new JsonErrorPages());
@@ -226,14 +226,5 @@ public final class ExprunServer implements AutoCloseable {
         retention.close();
         metrics.close();
         database.close();
-    }
-
-    private static ThreadFactory named(String prefix) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "(" + n.incrementAndGet() + ")");
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

@@ -1,5 +1,6 @@
 package io.exprun.server.ops;
 
+import io.exprun.server.config.DaemonThreads;
 import io.exprun.server.spec.SpecOperations;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.RunCanceller;
@@ -109,11 +110,7 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
             Gauge.builder("exprun.runs", () -> runCounts().getOrDefault(s, 0L)).tag("status", s.wire())
                     .description("Runs by lifecycle status").register(registry);
         }
-        this.counter = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "exprun-metrics");
-            t.setDaemon(true);
-            return t;
-        });
+        this.counter = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("exprun-metrics"));
         counting.set(true); // the first scrape finds counts
         counter.execute(this::refreshCounts);
         Gauge.builder("exprun.worker.queue.depth", () -> runCounts().getOrDefault(LifecycleStatus.PENDING, 0L)

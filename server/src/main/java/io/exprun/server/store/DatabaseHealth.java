@@ -1,5 +1,6 @@
 package io.exprun.server.store;
 
+import io.exprun.server.config.DaemonThreads;
 import io.exprun.server.config.Dialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,11 +56,7 @@ public final class DatabaseHealth implements AutoCloseable {
         }
         this.clock = clock;
         this.state = new State(true, clock.instant(), null);
-        this.prober = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "exprun-db-probe");
-            t.setDaemon(true);
-            return t;
-        });
+        this.prober = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("exprun-db-probe"));
         prober.scheduleWithFixedDelay(this::probe, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 

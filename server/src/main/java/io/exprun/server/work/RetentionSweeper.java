@@ -1,5 +1,6 @@
 package io.exprun.server.work;
 
+import io.exprun.server.config.DaemonThreads;
 import io.exprun.server.config.RetentionPolicy;
 import io.exprun.server.domain.RunService;
 import io.exprun.server.domain.port.RetentionStore;
@@ -38,11 +39,8 @@ public final class RetentionSweeper implements AutoCloseable {
     private final RetentionPolicy policy;
     private final Clock clock;
     private final Consumer<Batch> deleted;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "exprun-retention");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("exprun-retention"));
 
     /** @param deleted told of every batch that deleted something (the metrics count it) */
     public RetentionSweeper(RetentionStore store, RetentionPolicy policy, Clock clock, Consumer<Batch> deleted) {

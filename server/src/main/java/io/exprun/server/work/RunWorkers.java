@@ -1,5 +1,6 @@
 package io.exprun.server.work;
 
+import io.exprun.server.config.DaemonThreads;
 import io.exprun.server.domain.ErrorInfo;
 import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
@@ -50,11 +51,8 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
     private final BlockingQueue<Boolean> wakeUp = new ArrayBlockingQueue<>(1);
     /** What this instance's workers execute now, by run id. */
     private final Map<String, Execution> executing = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "exprun-worker-heartbeat");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("exprun-worker-heartbeat"));
     private volatile boolean stopping;
 
     /** One claim of one run by one worker; {@code wanted} turns false for good on cancel, lost lease or stop. */
@@ -79,8 +77,7 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
     public void start(int count) {
         for (int i = 0; i < count; i++) {
             String owner = instanceId + "/w" + i;
-            Thread t = new Thread(() -> loop(owner), "exprun-worker-" + i);
-            t.setDaemon(true);
+            Thread t = DaemonThreads.named("exprun-worker-" + i).newThread(() -> loop(owner));
             threads.add(t);
             t.start();
         }
