@@ -1,5 +1,6 @@
 package io.exprun.server.api;
 
+import io.exprun.server.domain.Sha256;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.domain.RunQuery;
@@ -16,10 +17,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.exprun.server.spec.JsonMapper;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
-import java.util.HexFormat;
 
 /** The experiment-runs operations of the generated interface (paths and media types come from the spec). */
 public final class ExperimentRunsResource implements ExperimentRunsApi {
@@ -59,9 +57,8 @@ public final class ExperimentRunsResource implements ExperimentRunsApi {
 
     private static String fingerprint(CreateExperimentRunRequest request) {
         try {
-            byte[] canonical = JsonMapper.shared().writeValueAsBytes(request);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            return Sha256.hex(JsonMapper.shared().writeValueAsBytes(request));
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

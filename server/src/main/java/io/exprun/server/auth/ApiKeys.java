@@ -1,8 +1,8 @@
 package io.exprun.server.auth;
 
-import java.nio.charset.StandardCharsets;
+import io.exprun.server.domain.Sha256;
+
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -16,14 +16,6 @@ public final class ApiKeys {
 
     private final Map<byte[], String> tenantByDigest = new LinkedHashMap<>();
 
-    /** One SHA-256 per thread: looking the algorithm up on every request was 1.5% of a get's CPU (BENCHMARKS.md). */
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    });
 
     public ApiKeys(Map<String, String> tenantByKey) {
         tenantByKey.forEach((key, tenant) -> {
@@ -62,6 +54,6 @@ public final class ApiKeys {
     }
 
     private static byte[] digest(String key) {
-        return SHA_256.get().digest(key.getBytes(StandardCharsets.UTF_8)); // digest() also resets it for the next use
+        return Sha256.of(key);
     }
 }

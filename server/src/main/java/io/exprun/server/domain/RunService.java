@@ -3,14 +3,10 @@ package io.exprun.server.domain;
 import io.exprun.server.domain.port.IdempotencyKeys;
 import io.exprun.server.domain.port.RunStore;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -130,15 +126,6 @@ public final class RunService {
     }
 
     static String fingerprint(String prefix, String... parts) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String p : parts) {
-                sha.update(p.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-            }
-            return prefix + HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return prefix + Sha256.hexOfParts(parts).substring(0, 16);
     }
 }
