@@ -6,7 +6,6 @@ import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.PageRequest;
 import io.exprun.server.domain.RunQuery;
 import io.exprun.server.testing.Http;
-import io.exprun.server.testing.Poll;
 import io.exprun.server.testing.Postgres;
 import io.exprun.server.testing.TestServer;
 import io.exprun.server.work.BlockExecutor;
@@ -18,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static org.awaitility.Awaitility.await;
 import static io.exprun.server.testing.RunFixtures.KEY_A;
 import static io.exprun.server.testing.RunFixtures.TENANT_A;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,8 +43,8 @@ class ConformanceKitAgainstExprunIT {
         Http api = new Http(server.baseUri(), KEY_A);
         String id = api.postJson("/v1/workflows/experiments/runs", "{\"experiment_id\":\"exp_classify\"}").json()
                 .get("id").asText();
-        Poll.until(() -> api.get("/v1/workflows/experiments/runs/" + id).lifecycleStatus(), "error"::equals,
-                Duration.ofSeconds(20));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> api.get("/v1/workflows/experiments/runs/" + id).lifecycleStatus(), "error"::equals);
         return server;
     }
 
