@@ -5,8 +5,9 @@ import picocli.CommandLine.Command;
 
 /**
  * The benchmark's JVM tools, each run in its own process by {@code bench/run-benchmark.sh} (the ceiling server, the
- * run-id collector, the open-loop load generator, the storage's own cancel limit) and {@code bench/run-volume-benchmark.sh} (the volume fill and
- * measurement), and the embedded engines' disk growth on their own ({@code storage-growth}).
+ * run-id collector, the open-loop load generator, the storage's own cancel limit) and
+ * {@code bench/run-volume-benchmark.sh} (the volume fill and measurement), and the embedded engines' disk growth on
+ * their own ({@code storage-growth}).
  */
 @Command(name = "exprun-bench", mixinStandardHelpOptions = true,
         subcommands = {CeilingServer.class, RunIds.class, OpenLoopLoad.class, VolumeLoad.class,

@@ -62,7 +62,8 @@ final class StorageLimit implements Callable<Integer> {
         List<String> runIds = Files.readAllLines(ids);
         AtomicInteger next = new AtomicInteger();
         try (Database database = Database.open(url, user, null, threads, Limits.DEFAULTS, false)) {
-            JdbcRunStore store = new JdbcRunStore(database.dataSource(), JsonMapper.shared(), database.dialect(), false);
+            JdbcRunStore store = new JdbcRunStore(database.dataSource(), JsonMapper.shared(), database.dialect(),
+                    false);
             closedLoop(store, runIds, next, warmupSeconds);
             OpenLoopLoad.Outcome outcome = closedLoop(store, runIds, next, seconds);
             if (used != null) {
