@@ -99,6 +99,14 @@ status_mix() {
 metric() { # name: its value in the running server's /metrics (0 when absent)
   curl -s "http://127.0.0.1:$PORT/metrics" | awk -v m="$1" '$1 == m {print $2; found=1} END {if (!found) print 0}'
 }
+batch_times() { # the sweeper's transactions so far, from its timer (percentiles over the last minute or two)
+  curl -s "http://127.0.0.1:$PORT/metrics" | awk '
+    /^exprun_retention_batch_seconds\{.*quantile="0.5"/ {p50 = $2 * 1000}
+    /^exprun_retention_batch_seconds\{.*quantile="0.99"/ {p99 = $2 * 1000}
+    /^exprun_retention_batch_seconds_max/ {max = $2 * 1000}
+    /^exprun_retention_batch_seconds_count/ {n = $2}
+    END {printf "sweep transactions: %d, p50 %.1f ms, p99 %.1f ms, max %.1f ms", n, p50, p99, max}'
+}
 live_runs() {
   local sql="SELECT COUNT(*) FROM runs"
   if [[ $DB == sqlite ]]; then sqlite3 "$WORK/data/exprun.db" "$sql"
@@ -112,6 +120,8 @@ retention_phase() { # env...: the space coming back. Every terminal run is made 
   start_server 0 "$WORK" "$@" EXPRUN_RETENTION=1s EXPRUN_RETENTION_SWEEP_MS=1000
   log "$DB: sweeping terminal runs (live runs: $(live_runs))"
   volume measure "$DB-during-the-sweep-$SIZE" --samples "$SAMPLES" --only create,cancel | tee -a "$OUT/volume.tsv" >&2
+  # how long each sweep transaction held the database while those creates and cancels were timed
+  printf '%s\t%s\t%s\t\t\n' "$DB" "$SIZE" "$(batch_times)" >>"$OUT/retention.tsv"
   local last=-1 now
   while now=$(metric exprun_retention_runs_deleted_total); [[ "$now" != "$last" ]]; do last=$now; sleep 10; done
   deleted=${now%.*}

@@ -74,6 +74,7 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
     private final Counter runsDeleted;
     private final Counter resultsDeleted;
     private final Counter keysDeleted;
+    private final Timer retentionBatches;
     private final RunStore store;
     private final SpecOperations spec;
     private final Map<Method, String> operations = new ConcurrentHashMap<>();
@@ -106,6 +107,10 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
         this.keysDeleted = Counter.builder("exprun.retention.idempotency.keys.deleted")
                 .description("Expired idempotency keys deleted by this instance's retention sweeper")
                 .register(registry);
+        this.retentionBatches = Timer.builder("exprun.retention.batch")
+                .description("Transactions of the retention sweeper that deleted something, by duration (on SQLite, "
+                        + "how long they held the database's one write lock)")
+                .publishPercentiles(0.5, 0.99).register(registry);
         for (LifecycleStatus s : LifecycleStatus.values()) {
             Gauge.builder("exprun.runs", () -> runCounts().getOrDefault(s, 0L)).tag("status", s.wire())
                     .description("Runs by lifecycle status").register(registry);
@@ -176,8 +181,9 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
         cancellations.increment();
     }
 
-    /** Counts one batch of the retention sweeper. */
-    public void retentionDeleted(RetentionStore.Batch batch) {
+    /** Counts and times one batch of the retention sweeper. */
+    public void retentionDeleted(RetentionStore.Batch batch, Duration took) {
+        retentionBatches.record(took);
         runsDeleted.increment(batch.runs());
         resultsDeleted.increment(batch.results());
         keysDeleted.increment(batch.idempotencyKeys());

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -38,12 +37,20 @@ public final class RetentionSweeper implements AutoCloseable {
     private final RetentionStore store;
     private final RetentionPolicy policy;
     private final Clock clock;
-    private final Consumer<Batch> deleted;
+    private final BatchListener deleted;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("exprun-retention"));
 
-    /** @param deleted told of every batch that deleted something (the metrics count it) */
-    public RetentionSweeper(RetentionStore store, RetentionPolicy policy, Clock clock, Consumer<Batch> deleted) {
+    /**
+     * Told of every batch that deleted something, with how long its transaction took: on SQLite that is how long every
+     * create and cancel could have waited for the database's one write lock (the metrics count and time it).
+     */
+    @FunctionalInterface
+    public interface BatchListener {
+        void deleted(Batch batch, Duration took);
+    }
+
+    public RetentionSweeper(RetentionStore store, RetentionPolicy policy, Clock clock, BatchListener deleted) {
         this.store = store;
         this.policy = policy;
         this.clock = clock;
@@ -93,13 +100,15 @@ public final class RetentionSweeper implements AutoCloseable {
     private Sweep drain(Sweep soFar, Supplier<Batch> batch) throws InterruptedException {
         Sweep sweep = soFar;
         while (true) {
+            long start = System.nanoTime();
             Batch b = batch.get();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
             sweep = new Sweep(sweep.deleted().plus(b), sweep.batches() + (b.skipped() ? 0 : 1));
             if (b.skipped()) {
                 return sweep;
             }
             if (b.runs() + b.results() + b.idempotencyKeys() > 0) {
-                deleted.accept(b);
+                deleted.deleted(b, took);
             }
             if (Math.max(b.runs(), b.idempotencyKeys()) < policy.batchSize()) {
                 return sweep;

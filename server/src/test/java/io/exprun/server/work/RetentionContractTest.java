@@ -134,7 +134,7 @@ abstract class RetentionContractTest {
             backlog.add(completedAgo(fx.runIn(TENANT_A, LifecycleStatus.COMPLETED), RETENTION.plusDays(i + 1)));
         }
         List<Batch> batches = new ArrayList<>();
-        RetentionSweeper smallBatches = sweeper(POLICY.withBatchSize(4), batches::add);
+        RetentionSweeper smallBatches = sweeper(POLICY.withBatchSize(4), (b, took) -> batches.add(b));
 
         RetentionSweeper.Sweep sweep = smallBatches.sweepOnce();
 
@@ -158,7 +158,7 @@ abstract class RetentionContractTest {
         claimedAgo(liveKey, RunService.IDEMPOTENCY_RETENTION.minusHours(1));
         List<Batch> batches = new ArrayList<>();
 
-        RetentionSweeper.Sweep sweep = sweeper(POLICY.withRuns(null), batches::add).sweepOnce();
+        RetentionSweeper.Sweep sweep = sweeper(POLICY.withRuns(null), (b, took) -> batches.add(b)).sweepOnce();
 
         assertThat(sweep.deleted()).isEqualTo(new Batch(0, 0, 1, false));
         assertThat(rows("SELECT count(*) FROM idempotency_keys WHERE idem_key = ?", expiredKey)).isZero();
@@ -200,6 +200,7 @@ abstract class RetentionContractTest {
         double runsBefore = metric("exprun_retention_runs_deleted_total");
         double resultsBefore = metric("exprun_retention_results_deleted_total");
         double keysBefore = metric("exprun_retention_idempotency_keys_deleted_total");
+        double batchesBefore = metric("exprun_retention_batch_seconds_count");
 
         RetentionSweeper.Sweep sweep = server.server().retention().sweepOnce();
 
@@ -207,12 +208,15 @@ abstract class RetentionContractTest {
         assertThat(metric("exprun_retention_runs_deleted_total") - runsBefore).isEqualTo(2.0);
         assertThat(metric("exprun_retention_results_deleted_total") - resultsBefore).isEqualTo(10.0);
         assertThat(metric("exprun_retention_idempotency_keys_deleted_total") - keysBefore).isEqualTo(1.0);
+        assertThat(metric("exprun_retention_batch_seconds_count") - batchesBefore)
+                .as("one timed transaction for the keys, one for the runs").isEqualTo(2.0);
+        assertThat(metric("exprun_retention_batch_seconds_max")).isPositive();
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
 
     /** Another sweeper over this server's database (as another instance would have), with its own settings. */
-    RetentionSweeper sweeper(RetentionPolicy policy, java.util.function.Consumer<Batch> batches) {
+    RetentionSweeper sweeper(RetentionPolicy policy, RetentionSweeper.BatchListener batches) {
         return new RetentionSweeper(new JdbcRetention(db, server.server().database().dialect()), policy,
                 Clock.systemUTC(), batches);
     }

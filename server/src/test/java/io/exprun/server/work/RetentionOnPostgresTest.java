@@ -103,10 +103,10 @@ class RetentionOnPostgresTest extends RetentionContractTest {
         }
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (TestServer second = TestServer.start(freshConfigOnSameDatabase())) {
-            List<RetentionSweeper> sweepers = List.of(sweeper(POLICY.withBatchSize(2), b -> { }),
+            List<RetentionSweeper> sweepers = List.of(sweeper(POLICY.withBatchSize(2), (b, took) -> { }),
                     new RetentionSweeper(new JdbcRetention(second.server().database().dataSource(),
                             second.server().database().dialect()), POLICY.withBatchSize(2), java.time.Clock.systemUTC(),
-                            b -> { }));
+                            (b, took) -> { }));
             CountDownLatch go = new CountDownLatch(1);
             List<Future<Batch>> deleted = new ArrayList<>();
             for (RetentionSweeper s : sweepers) {
