@@ -9,15 +9,16 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The breaking-change gate: the spec must stay compatible with the committed baseline
- * (openapi/baseline/experiment-runs.yaml), judged by openapi-diff and the response check of {@link CompatibilityGate}.
- * A deliberate breaking change means updating the baseline in the same commit
- * ({@code cp openapi/experiment-runs.yaml openapi/baseline/}), where reviewers see it. Every build also writes the
- * changelog against the baseline to target/spec-changelog.md, which a release attaches.
+ * The breaking-change gate: the spec must stay compatible with its baseline, the latest released contract
+ * ({@link Releases#latest()}, kept under released/maven), judged by openapi-diff and the response check of
+ * {@link CompatibilityGate}, unless its {@code info.version} says it may break: a new major, or a new minor while 0.x
+ * (RELEASING.md). Releasing is what moves the baseline. Every build also writes the changelog against the baseline
+ * to target/spec-changelog.md, which a release attaches.
  */
 class BreakingChangeGateTest {
 
@@ -38,16 +39,36 @@ class BreakingChangeGateTest {
         return Files.readString(Path.of(System.getProperty("exprun.spec", "experiment-runs.yaml")));
     }
 
-    private static String baseline() throws IOException {
-        return Files.readString(Path.of(System.getProperty("exprun.baseline", "baseline/experiment-runs.yaml")));
+    private static String baseline() {
+        return Releases.fromBuild().latest().spec();
+    }
+
+    private static Releases.SemVer version(String spec) throws IOException {
+        return Releases.SemVer.parse(YAML.readTree(spec).path("info").path("version").asText());
     }
 
     @Test
-    void the_spec_is_compatible_with_the_committed_baseline() throws IOException {
-        assertThat(CompatibilityGate.breakingChanges(baseline(), spec()))
-                .as("openapi/experiment-runs.yaml breaks clients of openapi/baseline/experiment-runs.yaml; if that is "
-                        + "deliberate, update the baseline in the same commit")
+    void the_spec_is_compatible_with_the_latest_release_unless_its_version_says_it_may_break() throws IOException {
+        String spec = spec();
+        Releases.SemVer released = version(baseline());
+        if (version(spec).mayBreak(released)) {
+            return; // the version tells consumers to expect breaking changes; the changelog lists them
+        }
+        assertThat(CompatibilityGate.breakingChanges(baseline(), spec))
+                .as("openapi/experiment-runs.yaml breaks clients of the released contract %s; if that is deliberate, "
+                        + "its info.version must say so (a new major, or a new minor while 0.x)", released)
                 .isEmpty();
+    }
+
+    @Test
+    void only_a_new_major_or_a_new_minor_while_0x_may_break() {
+        Releases.SemVer v010 = Releases.SemVer.parse("0.1.0");
+        assertThat(Releases.SemVer.parse("0.2.0").mayBreak(v010)).isTrue();
+        assertThat(Releases.SemVer.parse("1.0.0").mayBreak(v010)).isTrue();
+        assertThat(Releases.SemVer.parse("0.1.1").mayBreak(v010)).isFalse();
+        assertThat(Releases.SemVer.parse("0.1.0").mayBreak(v010)).isFalse();
+        assertThat(Releases.SemVer.parse("1.1.0").mayBreak(Releases.SemVer.parse("1.0.0"))).isFalse();
+        assertThat(Releases.SemVer.parse("2.0.0").mayBreak(Releases.SemVer.parse("1.4.2"))).isTrue();
     }
 
     @Test
@@ -119,22 +140,22 @@ class BreakingChangeGateTest {
 
     @Test
     void requiring_status_and_titling_every_lifecycle_variant_passes_the_gate() throws IOException {
-        String spec = baseline();
-        JsonNode tree = YAML.readTree(spec);
+        String released = baseline(); // has both; "before" is it without them, as contract drafts once were
+        JsonNode tree = YAML.readTree(released);
         int variants = 0;
         for (var it = tree.at("/components/schemas").fields(); it.hasNext(); ) {
             var schema = it.next();
             if (schema.getKey().matches("(Pending|Queued|Running|Completed|Error|Cancelled)WorkflowExperiment(Run|Result)")) {
-                ((ObjectNode) schema.getValue()).putArray("required").add("status");
-                ((ObjectNode) schema.getValue()).put("title", schema.getKey());
+                ((ObjectNode) schema.getValue()).remove(List.of("required", "title"));
                 variants++;
             }
         }
         ((ObjectNode) tree.get("info")).put("description", "Reworded.");
         assertThat(variants).isEqualTo(12);
+        String before = JSON.writeValueAsString(tree);
 
-        assertThat(CompatibilityGate.breakingChanges(spec, JSON.writeValueAsString(tree))).isEmpty();
-        assertThat(CompatibilityGate.changelog(spec, JSON.writeValueAsString(tree)))
+        assertThat(CompatibilityGate.breakingChanges(before, released)).isEmpty();
+        assertThat(CompatibilityGate.changelog(before, released))
                 .contains("- `components.schemas.PendingWorkflowExperimentRun.required`: added `[\"status\"]`")
                 .contains("- `components.schemas.PendingWorkflowExperimentResult.title`: added `\"PendingWorkflowExperimentResult\"`")
                 .contains("- `info.description`: reworded");
