@@ -70,6 +70,15 @@ class ArtifactVersionTest {
     }
 
     @Test
+    void the_build_compares_with_the_newest_release_kept() {
+        List<String> versions = Releases.fromBuild().versions();
+        assertThat(System.getProperty("exprun.latest.release"))
+                .as("<exprun.latest.release> in the root pom (japicmp's baseline) names the newest release under "
+                        + "released/maven")
+                .isEqualTo(versions.get(versions.size() - 1));
+    }
+
+    @Test
     void a_release_build_is_the_specs_version() {
         assertThat(mismatch("0.2.0", "0.2.0", List.of("0.1.0"))).isEmpty();
         assertThat(mismatch("0.1.0", "0.1.0", List.of("0.1.0"))).as("rebuilding the release").isEmpty();
