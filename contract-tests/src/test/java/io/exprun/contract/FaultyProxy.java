@@ -35,7 +35,16 @@ final class FaultyProxy implements AutoCloseable {
         /** Lets the other tenant read the main tenant's runs by id. */
         TENANT_LEAK,
         /** Answers 500 where exprun answers 422 to bad input. */
-        SERVER_ERROR_ON_BAD_INPUT
+        SERVER_ERROR_ON_BAD_INPUT,
+        // breaking changes a next version of the server could make (the compatibility matrix's negative controls)
+        /** Renames a response field: {@code experiment_id} becomes {@code experimentId}. */
+        RENAMED_FIELD,
+        /** Drops a lifecycle variant: a queued run is reported as pending. */
+        REMOVED_VARIANT,
+        /** Changes a 404's code: {@code run_not_found} becomes {@code not_found}. */
+        CHANGED_NOT_FOUND_CODE,
+        /** Requires a new request field: a create without {@code priority} is refused with 422. */
+        NEW_REQUIRED_REQUEST_FIELD
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,7 +79,11 @@ final class FaultyProxy implements AutoCloseable {
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String method = exchange.getRequestMethod();
-            Answer answer = forward(method, target, auth, body);
+            Answer answer = fault == Fault.NEW_REQUIRED_REQUEST_FIELD && "POST".equals(method)
+                    && target.matches(".*/runs(\\?.*)?") && !body.contains("\"priority\"")
+                    ? new Answer(422, "application/json", null, "{\"detail\":[{\"loc\":[\"body\",\"priority\"],"
+                    + "\"msg\":\"Field required\",\"type\":\"missing\"}]}")
+                    : forward(method, target, auth, body);
             answer = breakIt(method, target, auth, answer);
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
             if (answer.contentType() != null) {
@@ -117,6 +130,18 @@ final class FaultyProxy implements AutoCloseable {
                     return forward(method, target, "Bearer " + mainKey, "");
                 }
                 return a;
+            }
+            case RENAMED_FIELD -> {
+                return new Answer(a.status(), a.contentType(), a.challenge(),
+                        a.body().replace("\"experiment_id\"", "\"experimentId\""));
+            }
+            case REMOVED_VARIANT -> {
+                return new Answer(a.status(), a.contentType(), a.challenge(),
+                        a.body().replaceAll("\"status\"\\s*:\\s*\"queued\"", "\"status\":\"pending\""));
+            }
+            case CHANGED_NOT_FOUND_CODE -> {
+                return new Answer(a.status(), a.contentType(), a.challenge(),
+                        a.body().replace("\"run_not_found\"", "\"not_found\""));
             }
             case SERVER_ERROR_ON_BAD_INPUT -> {
                 return a.status() == 422
