@@ -1,5 +1,6 @@
 package io.exprun.contract;
 
+import io.exprun.server.testing.FaultyProxy;
 import io.exprun.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,6 @@
 package io.exprun.contract;
 
+import io.exprun.server.testing.FaultyProxy;
 import au.com.dius.pact.provider.junit5.HttpTestTarget;
 import au.com.dius.pact.provider.junit5.PactVerificationContext;
 import au.com.dius.pact.provider.junit5.PactVerificationInvocationContextProvider;

@@ -1,5 +1,6 @@
 package io.exprun.contract;
 
+import io.exprun.server.testing.FaultyProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -1,4 +1,4 @@
-package io.exprun.contract;
+package io.exprun.server.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,9 +21,9 @@ import java.time.Duration;
  * forwards every request to a real exprun and breaks exactly one thing of the answers, so that everything else
  * stays right and the one check that should fail is the one that does. {@link Fault#NONE} is its positive control.
  */
-final class FaultyProxy implements AutoCloseable {
+public final class FaultyProxy implements AutoCloseable {
 
-    enum Fault {
+    public enum Fault {
         /** Forwards untouched. */
         NONE,
         /** Spells the cancelled status {@code "canceled"}, everywhere. */
@@ -37,7 +37,7 @@ final class FaultyProxy implements AutoCloseable {
         /** Answers 500 where exprun answers 422 to bad input. */
         SERVER_ERROR_ON_BAD_INPUT,
         // breaking changes a next version of the server could make (the compatibility matrix's negative controls)
-        /** Renames a response field: {@code experiment_id} becomes {@code experimentId}. */
+        /** Renames a response field: a run's {@code timing.completed_at} becomes {@code finished_at}. */
         RENAMED_FIELD,
         /** Drops a lifecycle variant: a queued run is reported as pending. */
         REMOVED_VARIANT,
@@ -56,7 +56,7 @@ final class FaultyProxy implements AutoCloseable {
     private final Fault fault;
     private final String mainKey;
 
-    FaultyProxy(URI upstream, Fault fault, String mainKey) throws IOException {
+    public FaultyProxy(URI upstream, Fault fault, String mainKey) throws IOException {
         this.upstream = upstream.toString().replaceAll("/+$", "");
         this.fault = fault;
         this.mainKey = mainKey;
@@ -65,7 +65,7 @@ final class FaultyProxy implements AutoCloseable {
         server.start();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
@@ -133,7 +133,7 @@ final class FaultyProxy implements AutoCloseable {
             }
             case RENAMED_FIELD -> {
                 return new Answer(a.status(), a.contentType(), a.challenge(),
-                        a.body().replace("\"experiment_id\"", "\"experimentId\""));
+                        a.body().replace("\"completed_at\"", "\"finished_at\""));
             }
             case REMOVED_VARIANT -> {
                 return new Answer(a.status(), a.contentType(), a.challenge(),

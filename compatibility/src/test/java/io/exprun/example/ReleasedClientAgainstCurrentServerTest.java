@@ -1,0 +1,102 @@
+package io.exprun.example;
+
+import io.exprun.client.ExprunClient;
+import io.exprun.client.generated.model.LifecycleStatus;
+import io.exprun.server.testing.FaultyProxy;
+import io.exprun.server.testing.RunFixtures;
+import io.exprun.server.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The compatibility matrix, released consumer against the current server: the consumer scenarios the latest release
+ * shipped ({@link ConsumerScenarios}, from released/consumer-scenarios, compiled against the released client jar),
+ * run by that released client against today's server. Runs get into each state through the server's own fixtures;
+ * a second server's workers move a created run on. {@link ReleasedClientNegativeControlTest} runs the same scenarios
+ * through a server that makes one breaking change ({@link #fault()}), where they must fail.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReleasedClientAgainstCurrentServerTest extends ConsumerScenarios {
+
+    private TestServer still;
+    private TestServer live;
+    private FaultyProxy stillProxy;
+    private FaultyProxy liveProxy;
+
+    /** The breaking change between the client and the servers: none here. */
+    FaultyProxy.Fault fault() {
+        return FaultyProxy.Fault.NONE;
+    }
+
+    @BeforeAll
+    void start() throws IOException {
+        still = TestServer.startEmbedded(0);
+        live = TestServer.start(TestServer.embeddedConfig(1).withSimulation(100, 0));
+        if (fault() != FaultyProxy.Fault.NONE) {
+            stillProxy = new FaultyProxy(still.baseUri(), fault(), RunFixtures.KEY_A);
+            liveProxy = new FaultyProxy(live.baseUri(), fault(), RunFixtures.KEY_A);
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        if (stillProxy != null) {
+            stillProxy.close();
+            liveProxy.close();
+        }
+        still.close();
+        live.close();
+    }
+
+    private String stillUrl() {
+        return stillProxy == null ? still.baseUri().toString() : stillProxy.baseUrl();
+    }
+
+    @Override
+    ExprunClient client() {
+        return configured(stillUrl(), RunFixtures.KEY_A).build();
+    }
+
+    @Override
+    String runIn(LifecycleStatus status) {
+        return still.fixtures().runIn(RunFixtures.TENANT_A,
+                io.exprun.server.domain.LifecycleStatus.valueOf(status.name())).id();
+    }
+
+    @Override
+    RunOf runThatProgressesToCompleted() {
+        String url = liveProxy == null ? live.baseUri().toString() : liveProxy.baseUrl();
+        ExprunClient client = configured(url, RunFixtures.KEY_A).build();
+        return new RunOf(client, client.createRun("exp_demo").getId());
+    }
+
+    @Override
+    String runThatDoesNotExist() {
+        return "exprun_does_not_exist";
+    }
+
+    @Override
+    ExprunClient clientTheServerRefuses() {
+        return configured(stillUrl(), "not-a-key").build();
+    }
+
+    @Override
+    ExprunClient clientThatIsRateLimited() {
+        Assumptions.abort("the real server has no rate limiter (the contract declares no 429): only the stub plays it");
+        return null;
+    }
+
+    static {
+        // the scenarios must be the released client's: fail loudly if the current client leaked onto the classpath
+        String version = ExprunClient.class.getPackage().getImplementationVersion();
+        if (!String.valueOf(version).equals(System.getProperty("exprun.latest.release"))) {
+            throw new UncheckedIOException(new IOException("the client on the classpath is " + version
+                    + ", not the released " + System.getProperty("exprun.latest.release")));
+        }
+    }
+}
