@@ -73,7 +73,7 @@ public final class FaultyProxy implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    private record Answer(int status, String contentType, String challenge, String body) {
+    private record Answer(int status, String contentType, String challenge, String retryAfter, String body) {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -85,7 +85,7 @@ public final class FaultyProxy implements AutoCloseable {
             String method = exchange.getRequestMethod();
             Answer answer = fault == Fault.NEW_REQUIRED_REQUEST_FIELD && "POST".equals(method)
                     && target.matches(".*/runs(\\?.*)?") && !body.contains("\"priority\"")
-                    ? new Answer(422, "application/json", null, "{\"detail\":[{\"loc\":[\"body\",\"priority\"],"
+                    ? new Answer(422, "application/json", null, null, "{\"detail\":[{\"loc\":[\"body\",\"priority\"],"
                     + "\"msg\":\"Field required\",\"type\":\"missing\"}]}")
                     : forward(method, target, auth, body);
             answer = breakIt(method, target, auth, answer);
@@ -96,6 +96,9 @@ public final class FaultyProxy implements AutoCloseable {
             if (answer.challenge() != null) {
                 exchange.getResponseHeaders().add("WWW-Authenticate", answer.challenge());
             }
+            if (answer.retryAfter() != null) {
+                exchange.getResponseHeaders().add("Retry-After", answer.retryAfter());
+            }
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
             exchange.getResponseBody().write(bytes);
         }
@@ -104,7 +107,7 @@ public final class FaultyProxy implements AutoCloseable {
     private Answer breakIt(String method, String target, String auth, Answer a) throws IOException {
         switch (fault) {
             case CANCELED_SPELLING -> {
-                return new Answer(a.status(), a.contentType(), a.challenge(),
+                return new Answer(a.status(), a.contentType(), a.challenge(), a.retryAfter(),
                         a.body().replaceAll("\"status\"\\s*:\\s*\"cancelled\"", "\"status\":\"canceled\""));
             }
             case SECOND_CANCEL_200 -> {
@@ -116,7 +119,7 @@ public final class FaultyProxy implements AutoCloseable {
                     cancelled.set("id", run.get("id"));
                     cancelled.set("lifecycle", run.get("lifecycle"));
                     cancelled.set("timing", run.get("timing"));
-                    return new Answer(200, "application/json", null, cancelled.toString());
+                    return new Answer(200, "application/json", null, null, cancelled.toString());
                 }
                 return a;
             }
@@ -126,7 +129,7 @@ public final class FaultyProxy implements AutoCloseable {
                 }
                 JsonNode tree = JSON.readTree(a.body());
                 tree.findParents("lifecycle").forEach(p -> ((ObjectNode) p.get("lifecycle")).remove("status"));
-                return new Answer(a.status(), a.contentType(), a.challenge(), tree.toString());
+                return new Answer(a.status(), a.contentType(), a.challenge(), a.retryAfter(), tree.toString());
             }
             case TENANT_LEAK -> {
                 boolean otherTenant = auth != null && !auth.endsWith(" " + mainKey);
@@ -136,20 +139,20 @@ public final class FaultyProxy implements AutoCloseable {
                 return a;
             }
             case RENAMED_FIELD -> {
-                return new Answer(a.status(), a.contentType(), a.challenge(),
+                return new Answer(a.status(), a.contentType(), a.challenge(), a.retryAfter(),
                         a.body().replace("\"timing\"", "\"timings\""));
             }
             case REMOVED_VARIANT -> {
-                return new Answer(a.status(), a.contentType(), a.challenge(),
+                return new Answer(a.status(), a.contentType(), a.challenge(), a.retryAfter(),
                         a.body().replaceAll("\"status\"\\s*:\\s*\"queued\"", "\"status\":\"pending\""));
             }
             case CHANGED_NOT_FOUND_CODE -> {
-                return new Answer(a.status(), a.contentType(), a.challenge(),
+                return new Answer(a.status(), a.contentType(), a.challenge(), a.retryAfter(),
                         a.body().replace("\"run_not_found\"", "\"not_found\""));
             }
             case SERVER_ERROR_ON_BAD_INPUT -> {
                 return a.status() == 422
-                        ? new Answer(500, "application/json", null, "{\"detail\":\"Internal Server Error\"}") : a;
+                        ? new Answer(500, "application/json", null, null, "{\"detail\":\"Internal Server Error\"}") : a;
             }
             default -> {
                 return a;
@@ -169,7 +172,8 @@ public final class FaultyProxy implements AutoCloseable {
         try {
             HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null),
-                    r.headers().firstValue("WWW-Authenticate").orElse(null), r.body());
+                    r.headers().firstValue("WWW-Authenticate").orElse(null),
+                    r.headers().firstValue("Retry-After").orElse(null), r.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
