@@ -7,13 +7,13 @@ import au.com.dius.pact.consumer.junit5.PactConsumerTestExt;
 import au.com.dius.pact.consumer.junit5.PactTestFor;
 import au.com.dius.pact.core.model.V4Pact;
 import au.com.dius.pact.core.model.annotations.Pact;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.exprun.client.generated.ApiClient;
-import io.exprun.client.generated.ApiException;
-import io.exprun.client.generated.api.ExperimentResultsApi;
-import io.exprun.client.generated.api.ExperimentRunsApi;
-import io.exprun.client.generated.model.CancelWorkflowExperimentRunResponse;
+import io.exprun.client.CancelledRun;
+import io.exprun.client.ExprunClient;
+import io.exprun.client.ExprunNotFoundException;
+import io.exprun.client.ExprunUnauthorizedException;
+import io.exprun.client.ExprunValidationException;
+import io.exprun.client.RunLifecycle;
+import io.exprun.client.RunQuery;
 import io.exprun.client.generated.model.CancelledWorkflowExperimentResult;
 import io.exprun.client.generated.model.CancelledWorkflowExperimentRun;
 import io.exprun.client.generated.model.CompletedWorkflowExperimentResult;
@@ -34,7 +34,8 @@ import io.exprun.client.generated.model.RunningWorkflowExperimentRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static au.com.dius.pact.consumer.dsl.LambdaDsl.newJsonBody;
@@ -50,8 +51,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * What the generated client needs from the server, interaction by interaction, each with its own provider state.
- * Pacts go to target/pacts; {@code ExperimentRunsProviderIT} replays them against the real server.
+ * What the client other services depend on ({@code ExprunClient}: typed errors and their codes, the retried cancel,
+ * {@code createRun}'s {@code Idempotency-Key}, the lifecycle unions) needs from the server, interaction by
+ * interaction, each with its own provider state; every lifecycle variant of a run and of a result, and a status the
+ * client does not know, appear. Pacts go to target/pacts; {@code ProviderVerificationIT} replays them against the real
+ * server. (The generated API stays reachable through {@code ExprunClient.runsApi()}; it is not what these pin.)
+ * Long on purpose: one pact file, so one class, holding each interaction next to the test that drives it.
  */
 @ExtendWith(PactConsumerTestExt.class)
 @PactTestFor(providerName = "exprun-server")
@@ -62,7 +67,9 @@ class ExperimentRunsConsumerPactTest {
     static final String RUNS = "/v1/workflows/experiments/runs";
     static final String RESULTS = "/v1/workflows/experiments/results";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The key behind {@link PactBodies#AUTH}. */
+    private static final String KEY = AUTH.substring("Bearer ".length());
+    private static final String IDEMPOTENCY_KEY = "order-4711";
 
     // ---- get run in each lifecycle state ---------------------------------------------------------
 
@@ -74,7 +81,7 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "getPendingRun")
     void a_pending_run_decodes_to_the_pending_variant(MockServer server) throws Exception {
-        ExperimentRun run = runs(server).getExperimentRun(EXAMPLE_RUN);
+        ExperimentRun run = client(server).getRun(EXAMPLE_RUN);
         assertThat(run.getLifecycle().getActualInstance()).isInstanceOf(PendingWorkflowExperimentRun.class);
         assertThat(run.getTiming().getStartedAt()).isNull();
     }
@@ -87,7 +94,7 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "getQueuedRun")
     void a_queued_run_decodes_to_the_queued_variant(MockServer server) throws Exception {
-        assertThat(runs(server).getExperimentRun(EXAMPLE_RUN).getLifecycle().getActualInstance())
+        assertThat(client(server).getRun(EXAMPLE_RUN).getLifecycle().getActualInstance())
                 .isInstanceOf(QueuedWorkflowExperimentRun.class);
     }
 
@@ -99,7 +106,7 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "getRunningRun")
     void a_running_run_decodes_to_the_running_variant(MockServer server) throws Exception {
-        ExperimentRun run = runs(server).getExperimentRun(EXAMPLE_RUN);
+        ExperimentRun run = client(server).getRun(EXAMPLE_RUN);
         assertThat(run.getLifecycle().getActualInstance()).isInstanceOf(RunningWorkflowExperimentRun.class);
         assertThat(run.getTiming().getStartedAt()).isNotNull();
     }
@@ -112,7 +119,7 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "getCompletedRun")
     void a_completed_run_decodes_to_the_completed_variant(MockServer server) throws Exception {
-        ExperimentRun run = runs(server).getExperimentRun(EXAMPLE_RUN);
+        ExperimentRun run = client(server).getRun(EXAMPLE_RUN);
         assertThat(run.getLifecycle().getActualInstance()).isInstanceOf(CompletedWorkflowExperimentRun.class);
         assertThat(run.getTiming().getCompletedAt()).isNotNull();
     }
@@ -136,7 +143,7 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "getErrorRun")
     void an_error_run_decodes_with_its_message_and_details(MockServer server) throws Exception {
-        ErrorWorkflowExperimentRun error = (ErrorWorkflowExperimentRun) runs(server).getExperimentRun(EXAMPLE_RUN)
+        ErrorWorkflowExperimentRun error = (ErrorWorkflowExperimentRun) client(server).getRun(EXAMPLE_RUN)
                 .getLifecycle().getActualInstance();
         assertThat(error.getMessage()).isEqualTo("1 of 5 documents failed");
         assertThat(error.getDetails().getErrorCode()).isEqualTo("timeout");
@@ -154,8 +161,8 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "getCancelledRunWithReason")
     void a_cancelled_run_decodes_with_its_reason(MockServer server) throws Exception {
-        CancelledWorkflowExperimentRun cancelled = (CancelledWorkflowExperimentRun) runs(server)
-                .getExperimentRun(EXAMPLE_RUN).getLifecycle().getActualInstance();
+        CancelledWorkflowExperimentRun cancelled = (CancelledWorkflowExperimentRun) client(server)
+                .getRun(EXAMPLE_RUN).getLifecycle().getActualInstance();
         assertThat(cancelled.getReason()).isEqualTo("Cancelled by API request");
     }
 
@@ -170,8 +177,8 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "getCancelledRunWithoutReason")
     void a_cancelled_run_with_a_null_reason_decodes_to_the_cancelled_variant(MockServer server) throws Exception {
-        CancelledWorkflowExperimentRun cancelled = (CancelledWorkflowExperimentRun) runs(server)
-                .getExperimentRun(EXAMPLE_RUN).getLifecycle().getActualInstance();
+        CancelledWorkflowExperimentRun cancelled = (CancelledWorkflowExperimentRun) client(server)
+                .getRun(EXAMPLE_RUN).getLifecycle().getActualInstance();
         assertThat(cancelled.getReason()).isNull();
     }
 
@@ -205,11 +212,10 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "cancelRunningRun")
     void cancelling_a_running_run_returns_the_cancelled_variant_with_its_reason(MockServer server) throws Exception {
-        CancelWorkflowExperimentRunResponse response = runs(server).cancelExperimentRun(EXAMPLE_RUN);
-        assertThat(response.getId()).isEqualTo(EXAMPLE_RUN);
-        CancelledWorkflowExperimentRun cancelled = (CancelledWorkflowExperimentRun) response.getLifecycle().getActualInstance();
-        assertThat(cancelled.getReason()).isEqualTo("Cancelled by API request");
-        assertThat(response.getTiming().getCompletedAt()).isNotNull();
+        CancelledRun cancelled = client(server).cancel(EXAMPLE_RUN);
+        assertThat(cancelled.runId()).isEqualTo(EXAMPLE_RUN);
+        assertThat(cancelled.lifecycle().reason()).isEqualTo("Cancelled by API request");
+        assertThat(cancelled.timing().getCompletedAt()).isNotNull();
     }
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
@@ -228,9 +234,11 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "cancelMissingRun")
     void cancelling_a_missing_run_is_a_404_run_not_found(MockServer server) throws Exception {
-        ApiException e = catchApi(() -> runs(server).cancelExperimentRun("exprun_missing"));
-        assertThat(e.getCode()).isEqualTo(404);
-        assertThat(detailCode(e)).isEqualTo("run_not_found");
+        assertThatThrownBy(() -> client(server).cancel("exprun_missing"))
+                .isInstanceOfSatisfying(ExprunNotFoundException.class, e -> {
+                    assertThat(e.code()).hasValue("run_not_found");
+                    assertThat(e.isNotCancellable()).isFalse();
+                });
     }
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
@@ -249,11 +257,11 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "cancelCompletedRun")
     void cancelling_a_completed_run_is_a_404_not_cancellable_naming_its_status(MockServer server) throws Exception {
-        ApiException e = catchApi(() -> runs(server).cancelExperimentRun(EXAMPLE_RUN));
-        assertThat(e.getCode()).isEqualTo(404);
-        JsonNode detail = JSON.readTree(e.getResponseBody()).get("detail");
-        assertThat(detail.get("code").asText()).isEqualTo("run_not_cancellable");
-        assertThat(detail.at("/details/status").asText()).isEqualTo("completed");
+        assertThatThrownBy(() -> client(server).cancel(EXAMPLE_RUN))
+                .isInstanceOfSatisfying(ExprunNotFoundException.class, e -> {
+                    assertThat(e.isNotCancellable()).isTrue();
+                    assertThat(e.currentStatus()).hasValue("completed");
+                });
     }
 
 
@@ -287,8 +295,7 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "listRunsFirstPage")
     void a_page_with_more_after_it_carries_the_after_cursor(MockServer server) throws Exception {
-        ExperimentRunList page = runs(server).listExperimentRuns(null, null, null, LifecycleStatus.RUNNING, null, null,
-                null, null, null, null, null, 1, null);
+        ExperimentRunList page = client(server).listRuns(RunQuery.all().status(LifecycleStatus.RUNNING).pageSize(1), null);
         assertThat(page.getData()).hasSize(1);
         assertThat(page.getData().get(0).getLifecycle().getActualInstance()).isInstanceOf(RunningWorkflowExperimentRun.class);
         assertThat(page.getListMetadata().getAfter()).isNotNull();
@@ -321,8 +328,7 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "listRunsLastPage")
     void the_last_page_has_a_null_after_cursor(MockServer server) throws Exception {
-        ExperimentRunList page = runs(server).listExperimentRuns(null, null, null, LifecycleStatus.COMPLETED, null,
-                null, null, null, null, null, null, 100, null);
+        ExperimentRunList page = client(server).listRuns(RunQuery.all().status(LifecycleStatus.COMPLETED).pageSize(100), null);
         assertThat(page.getData()).isNotEmpty();
         assertThat(page.getListMetadata().getAfter()).isNull();
         assertThat(page.getData().get(0).getLifecycle().getActualInstance()).isInstanceOf(CompletedWorkflowExperimentRun.class);
@@ -363,7 +369,7 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "listResultsOfCancelledRun")
     void the_unfinished_results_of_a_cancelled_run_are_cancelled_with_its_reason(MockServer server) throws Exception {
-        ExperimentResultList list = results(server).listExperimentResults(EXAMPLE_RUN, null, null, null, "asc");
+        ExperimentResultList list = client(server).listResults(EXAMPLE_RUN, null, null);
         assertThat(list.getData()).hasSize(5);
         assertThat(list.getData().get(0).getLifecycle().getActualInstance()).isInstanceOf(CompletedWorkflowExperimentResult.class);
         assertThat(list.getData().subList(1, 5)).allSatisfy(r -> {
@@ -402,7 +408,7 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "listResultsOfRunningRun")
     void results_of_a_running_run_decode_to_completed_running_and_pending(MockServer server) throws Exception {
-        ExperimentResultList list = results(server).listExperimentResults(EXAMPLE_RUN, null, null, 3, "asc");
+        ExperimentResultList list = client(server).listResults(EXAMPLE_RUN, null, 3);
         assertThat(list.getData()).extracting(r -> r.getLifecycle().getActualInstance().getClass().getSimpleName())
                 .containsExactly("CompletedWorkflowExperimentResult", "RunningWorkflowExperimentResult",
                         "PendingWorkflowExperimentResult");
@@ -430,7 +436,7 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "getErrorResult")
     void a_failed_result_decodes_to_the_error_variant(MockServer server) throws Exception {
-        ExperimentResult result = results(server).getExperimentResult("expres_example");
+        ExperimentResult result = client(server).getResult("expres_example");
         ErrorWorkflowExperimentResult error = (ErrorWorkflowExperimentResult) result.getLifecycle().getActualInstance();
         assertThat(error.getMessage()).isEqualTo("extraction timed out");
         assertThat(error.getDetails().getErrorCode()).isEqualTo("timeout");
@@ -454,7 +460,8 @@ class ExperimentRunsConsumerPactTest {
                 .uponReceiving("create a run of exp_demo")
                 .method("POST")
                 .path(RUNS)
-                .headers(Map.of("Authorization", AUTH, "Content-Type", "application/json"))
+                .headers(Map.of("Authorization", AUTH, "Content-Type", "application/json",
+                        "Idempotency-Key", IDEMPOTENCY_KEY))
                 .body("{\"experiment_id\":\"exp_demo\"}")
                 .willRespondWith()
                 .status(200)
@@ -465,7 +472,8 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "createRun")
     void creating_a_run_returns_it_pending(MockServer server) throws Exception {
-        ExperimentRun run = runs(server).createExperimentRun(new CreateExperimentRunRequest().experimentId("exp_demo"), null);
+        ExperimentRun run = client(server).createRun(new CreateExperimentRunRequest().experimentId("exp_demo"),
+                IDEMPOTENCY_KEY);
         assertThat(run.getLifecycle().getActualInstance()).isInstanceOf(PendingWorkflowExperimentRun.class);
         assertThat(run.getDocumentCount()).isEqualTo(5);
     }
@@ -487,10 +495,9 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "createRunOfUnknownExperiment")
     void creating_a_run_of_an_unknown_experiment_is_a_404(MockServer server) throws Exception {
-        ApiException e = catchApi(() -> runs(server).createExperimentRun(
-                new CreateExperimentRunRequest().experimentId("exp_unknown"), null));
-        assertThat(e.getCode()).isEqualTo(404);
-        assertThat(detailCode(e)).isEqualTo("experiment_not_found");
+        assertThatThrownBy(() -> client(server).createRun("exp_unknown"))
+                .isInstanceOfSatisfying(ExprunNotFoundException.class,
+                        e -> assertThat(e.code()).hasValue("experiment_not_found"));
     }
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
@@ -508,7 +515,7 @@ class ExperimentRunsConsumerPactTest {
                 .method("POST")
                 .path(RUNS)
                 .headers(Map.of("Authorization", AUTH, "Content-Type", "application/json"))
-                .body("{\"workflow_id\":\"wf_demo\"}")
+                .body("{\"experiment_id\":null,\"workflow_id\":\"wf_demo\"}") // as the client writes an unset field
                 .willRespondWith()
                 .status(422)
                 .body(body)
@@ -518,17 +525,10 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "createRunWithoutExperiment")
     void creating_a_run_without_experiment_id_is_a_422_pointing_at_the_field(MockServer server) throws Exception {
-        // the generated client refuses to send a request without its required field, so send the raw body
-        ApiException e = catchApi(() -> {
-            var response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.getUrl() + RUNS))
-                            .header("Authorization", AUTH).header("Content-Type", "application/json")
-                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"workflow_id\":\"wf_demo\"}")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            throw new ApiException(response.statusCode(), "", response.headers(), response.body());
-        });
-        assertThat(e.getCode()).isEqualTo(422);
-        assertThat(JSON.readTree(e.getResponseBody()).at("/detail/0/loc/1").asText()).isEqualTo("experiment_id");
+        assertThatThrownBy(() -> client(server).createRun(new CreateExperimentRunRequest().workflowId("wf_demo")))
+                .isInstanceOfSatisfying(ExprunValidationException.class, e -> assertThat(e.errors())
+                        .extracting(ExprunValidationException.FieldError::loc, ExprunValidationException.FieldError::type)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple(List.of("body", "experiment_id"), "missing")));
     }
 
     // ---- auth -----------------------------------------------------------------------------------
@@ -549,10 +549,114 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "getRunWithoutKey")
     void a_request_without_a_key_is_a_401(MockServer server) throws Exception {
-        ApiClient anonymous = apiClient(server, null);
-        ApiException e = catchApi(() -> new ExperimentRunsApi(anonymous).getExperimentRun(EXAMPLE_RUN));
-        assertThat(e.getCode()).isEqualTo(401);
-        assertThat(detailCode(e)).isEqualTo("unauthorized");
+        ExprunClient anonymous = ExprunClient.builder().baseUrl(server.getUrl()).apiKey(null)
+                .retries(1, Duration.ZERO, Duration.ZERO).build();
+        assertThatThrownBy(() -> anonymous.getRun(EXAMPLE_RUN)).isInstanceOfSatisfying(ExprunUnauthorizedException.class,
+                e -> assertThat(e.code()).hasValue("unauthorized"));
+    }
+
+    // ---- what the client tolerates and recovers from ---------------------------------------------
+
+    @Pact(consumer = CONSUMER, provider = PROVIDER)
+    V4Pact getRunInAStatusTheClientDoesNotKnow(PactDslWithProvider p) {
+        // any status string: the client must decode a status a later contract adds (the example) without failing.
+        // The description's prefix tells PactsConformToSpecIT that only the lifecycle may go beyond this contract.
+        return p.given("a running run exists")
+                .uponReceiving(PactSpecCheck.BEYOND_THE_CONTRACT + "get a run in a status this client does not know")
+                .method("GET")
+                .pathFromProviderState(RUNS + "/${runId}", RUNS + "/" + EXAMPLE_RUN)
+                .headers(Map.of("Authorization", AUTH))
+                .willRespondWith()
+                .status(200)
+                .body(run(true, false, l -> l.stringType("status", "paused")))
+                .toPact(V4Pact.class);
+    }
+
+    @Test
+    @PactTestFor(pactMethod = "getRunInAStatusTheClientDoesNotKnow")
+    void a_status_the_client_does_not_know_decodes_to_unknown_not_an_exception(MockServer server) {
+        RunLifecycle lifecycle = RunLifecycle.of(client(server).getRun(EXAMPLE_RUN).getLifecycle());
+        assertThat(lifecycle.kind()).isEqualTo(RunLifecycle.Kind.UNKNOWN);
+        assertThat(lifecycle.status()).isEqualTo("paused");
+    }
+
+    @Pact(consumer = CONSUMER, provider = PROVIDER)
+    V4Pact listResultsOfQueuedRun(PactDslWithProvider p) {
+        // exprun's results wait as pending; the contract also allows queued, which the client must decode
+        DslPart body = newJsonBody(o -> {
+            o.minArrayLike("data", 1, 1, r -> result(r, l -> l.stringMatcher("status", "pending|queued", "queued")));
+            o.object("list_metadata", m -> m.nullValue("after"));
+        }).build();
+        return p.given("a queued run exists")
+                .uponReceiving("list the results of a queued run")
+                .method("GET")
+                .path(RESULTS)
+                .query("order=asc")
+                .queryParameterFromProviderState("run_id", "${runId}", EXAMPLE_RUN)
+                .headers(Map.of("Authorization", AUTH))
+                .willRespondWith()
+                .status(200)
+                .body(body)
+                .toPact(V4Pact.class);
+    }
+
+    @Test
+    @PactTestFor(pactMethod = "listResultsOfQueuedRun")
+    void a_queued_result_decodes_to_the_queued_variant(MockServer server) {
+        assertThat(client(server).listResults(EXAMPLE_RUN, null, null).getData())
+                .allSatisfy(r -> assertThat(RunLifecycle.of(r.getLifecycle()).kind()).isEqualTo(RunLifecycle.Kind.QUEUED));
+    }
+
+    @Pact(consumer = CONSUMER, provider = PROVIDER)
+    V4Pact cancelRetriedAfterItWon(PactDslWithProvider p) {
+        return p.given("a cancelled run with a reason exists")
+                .uponReceiving("cancel a run that is already cancelled")
+                .method("POST")
+                .pathFromProviderState(RUNS + "/${runId}/cancel", RUNS + "/" + EXAMPLE_RUN + "/cancel")
+                .headers(Map.of("Authorization", AUTH))
+                .willRespondWith()
+                .status(404)
+                .body(notCancellable("cancelled"))
+                .given("a cancelled run with a reason exists")
+                .uponReceiving("get the run a retried cancel had cancelled")
+                .method("GET")
+                .pathFromProviderState(RUNS + "/${runId}", RUNS + "/" + EXAMPLE_RUN)
+                .headers(Map.of("Authorization", AUTH))
+                .willRespondWith()
+                .status(200)
+                .body(run(true, true, l -> {
+                    l.stringValue("status", "cancelled");
+                    l.stringType("reason", "Cancelled by API request");
+                }))
+                .toPact(V4Pact.class);
+    }
+
+    @Test
+    @PactTestFor(pactMethod = "cancelRetriedAfterItWon")
+    void a_retried_cancel_that_finds_the_run_cancelled_succeeds_with_the_run(MockServer server) throws Exception {
+        // the first attempt's connection is lost before any answer (its cancel may have landed); the retry meets
+        // 404 run_not_cancellable with status cancelled, which the client turns into success
+        try (FirstConnectionLost network = new FirstConnectionLost(server.getPort())) {
+            ExprunClient client = ExprunClient.builder().baseUrl("http://127.0.0.1:" + network.port()).apiKey(KEY)
+                    .retries(2, Duration.ZERO, Duration.ZERO).build();
+
+            CancelledRun cancelled = client.cancel(EXAMPLE_RUN);
+
+            assertThat(cancelled.runId()).isEqualTo(EXAMPLE_RUN);
+            assertThat(cancelled.lifecycle().reason()).isEqualTo("Cancelled by API request");
+            assertThat(network.connectionsLost()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @PactTestFor(pactMethod = "cancelRetriedAfterItWon")
+    void a_first_cancel_that_finds_the_run_cancelled_is_still_404_not_cancellable(MockServer server) {
+        ExprunClient client = client(server);
+        assertThatThrownBy(() -> client.cancel(EXAMPLE_RUN)).isInstanceOfSatisfying(ExprunNotFoundException.class, e -> {
+            assertThat(e.isNotCancellable()).isTrue();
+            assertThat(e.currentStatus()).hasValue("cancelled");
+        });
+        client.getRun(EXAMPLE_RUN); // the pact's second interaction, so the mock server sees every one it expects
     }
 
     // ---- helpers --------------------------------------------------------------------------------
@@ -570,40 +674,12 @@ class ExperimentRunsConsumerPactTest {
                 .toPact(V4Pact.class);
     }
 
-    static ApiClient apiClient(MockServer server, String authorization) {
-        ApiClient client = new ApiClient();
-        client.setHttpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1));
-        client.updateBaseUri(server.getUrl());
-        if (authorization != null) {
-            client.setRequestInterceptor(b -> b.header("Authorization", authorization));
-        }
-        return client;
-    }
-
-    private static ExperimentRunsApi runs(MockServer server) {
-        return new ExperimentRunsApi(apiClient(server, AUTH));
-    }
-
-    private static ExperimentResultsApi results(MockServer server) {
-        return new ExperimentResultsApi(apiClient(server, AUTH));
-    }
-
-    private interface ApiCall {
-        void call() throws Exception;
-    }
-
-    private static ApiException catchApi(ApiCall call) {
-        try {
-            call.call();
-        } catch (ApiException e) {
-            return e;
-        } catch (Exception e) {
-            throw new AssertionError("expected an ApiException", e);
-        }
-        throw new AssertionError("expected an ApiException, the call succeeded");
-    }
-
-    private static String detailCode(ApiException e) throws Exception {
-        return JSON.readTree(e.getResponseBody()).at("/detail/code").asText();
+    /**
+     * The client other services depend on, as they build it, against Pact's mock server: one attempt, so an
+     * interaction answered once is asked once (the retried cancel below builds its own).
+     */
+    private static ExprunClient client(MockServer server) {
+        return ExprunClient.builder().baseUrl(server.getUrl()).apiKey(KEY).retries(1, Duration.ZERO, Duration.ZERO)
+                .build();
     }
 }

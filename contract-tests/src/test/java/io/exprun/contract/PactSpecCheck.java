@@ -27,6 +27,13 @@ import java.util.Map;
  */
 final class PactSpecCheck {
 
+    /**
+     * Starts the description of an interaction whose answer goes beyond this contract on purpose: a lifecycle status
+     * a later version may add, which the consumer must decode without failing. PactsConformToSpecIT holds it to that.
+     */
+    static final String BEYOND_THE_CONTRACT = "beyond the contract: ";
+
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One interaction of a pact and what the spec says about it. */
