@@ -54,6 +54,10 @@ public final class ConformanceCommand implements Callable<Integer> {
     Path json;
     @Option(names = "--max-runs", paramLabel = "N", defaultValue = "3", description = "At most this many runs are created (default: ${DEFAULT-VALUE}).")
     int maxRuns;
+    @Option(names = "--min-coverage", paramLabel = "PERCENT",
+            description = "Fail (exit 1) when less than PERCENT of the spec's operation × status × lifecycle variant "
+                    + "combinations were answered; the reports list the missing ones (default: coverage is reported only).")
+    Double minCoverage;
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
             description = "How long to wait for an answer, and for a run to finish by itself: 30s, 500ms, 2m, PT1M (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -108,6 +112,10 @@ public final class ConformanceCommand implements Callable<Integer> {
             err.println("exprun-conformance: --max-runs must be 0 or more and --timeout positive");
             return UNUSABLE;
         }
+        if (minCoverage != null && (minCoverage < 0 || minCoverage > 100 || minCoverage.isNaN())) {
+            err.println("exprun-conformance: --min-coverage must be a percentage from 0 to 100, got " + minCoverage);
+            return UNUSABLE;
+        }
         SpecConformance contract;
         String source;
         try {
@@ -153,7 +161,7 @@ public final class ConformanceCommand implements Callable<Integer> {
             session = new Session(target, new SpecJudge(contract), new Cases(c -> ConsoleReport.progress(out, c)),
                     main, otherTenantKey == null ? null : new Target.Key("the other tenant's key", otherTenantKey),
                     readOnly, maxRuns, experiment);
-            Report report = ConformanceRun.execute(session, source, out);
+            Report report = ConformanceRun.execute(session, source, out, minCoverage);
             ConsoleReport.summary(out, report);
             if (junitXml != null) {
                 FileReports.junitXml(report, junitXml);

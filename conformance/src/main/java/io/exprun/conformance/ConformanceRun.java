@@ -18,7 +18,8 @@ final class ConformanceRun {
     private ConformanceRun() {
     }
 
-    static Report execute(Session s, String specSource, PrintStream out) {
+    /** @param minCoverage with a value, a failed check when less of {@link Coverage#units()} was covered (percent) */
+    static Report execute(Session s, String specSource, PrintStream out, Double minCoverage) {
         List<String> created;
         int cancelledAtEnd;
         try {
@@ -43,10 +44,27 @@ final class ConformanceRun {
         List<SpecJudge.Judgement> judgements = exchanges.stream().map(s.judge::judge).toList();
         judgeSchemas(s, exchanges, judgements);
         judgeVariants(s, exchanges, judgements);
+        Coverage coverage = Coverage.of(s.judge, exchanges, judgements);
+        if (minCoverage != null) {
+            judgeCoverage(s, coverage, minCoverage);
+        }
         SpecConformance spec = s.judge.spec();
         return new Report(s.target.baseUrl(), spec.spec().at("/info/title").asText(), spec.spec().at("/info/version").asText(),
-                specSource, s.readOnly, s.experimentId, s.cases.results(), Coverage.of(s.judge, exchanges, judgements),
-                created, cancelledAtEnd);
+                specSource, s.readOnly, s.experimentId, s.cases.results(), coverage, created, cancelledAtEnd);
+    }
+
+    /** --min-coverage: one check, failed below the threshold, naming every operation × status × variant not seen. */
+    private static void judgeCoverage(Session s, Coverage coverage, double min) {
+        List<Coverage.Unit> units = coverage.units();
+        List<String> missing = units.stream().filter(u -> !u.covered()).map(Coverage.Unit::name).toList();
+        String measured = String.format(java.util.Locale.ROOT, "%d of %d (%.1f%%) operation × status × lifecycle "
+                + "variant answered", units.size() - missing.size(), units.size(), coverage.percent());
+        boolean enough = coverage.percent() >= min;
+        s.cases.record(new CaseResult("coverage", String.format(java.util.Locale.ROOT,
+                "operation × status × lifecycle variant coverage ≥ %.1f%%", min),
+                enough ? CaseResult.Outcome.PASSED : CaseResult.Outcome.FAILED,
+                measured + (missing.isEmpty() ? "" : (enough ? "; not answered: " : "; missing: ")
+                        + String.join(", ", missing)), 0));
     }
 
     /**

@@ -33,6 +33,10 @@ final class ConsoleReport {
         out.printf("  %d of %d declared (operation, status) pairs answered%s%n", r.coverage().declaredCovered(),
                 r.coverage().declaredTotal(), r.coverage().rows().stream().anyMatch(x -> !x.declared())
                         ? "; '!' marks a status the spec does not declare" : "");
+        long units = r.coverage().units().size();
+        out.printf(java.util.Locale.ROOT, "  %d of %d operation × status × lifecycle variant combinations answered "
+                        + "(%.1f%%; --min-coverage makes this a check)%n",
+                r.coverage().units().stream().filter(Coverage.Unit::covered).count(), units, r.coverage().percent());
         out.println();
         out.println("Checks:");
         for (Map.Entry<String, int[]> e : r.byCategory().entrySet()) {

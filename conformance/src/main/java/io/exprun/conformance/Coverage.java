@@ -51,6 +51,36 @@ record Coverage(List<Row> rows) {
         return new Coverage(ordered);
     }
 
+    /**
+     * One thing {@code --min-coverage} counts: a declared operation × status, or, where the spec declares a lifecycle
+     * union in that answer, each of its variants there (a 200 that carries the run's six variants counts six times).
+     */
+    record Unit(String name, boolean covered) {
+    }
+
+    List<Unit> units() {
+        List<Unit> units = new ArrayList<>();
+        for (Row r : rows) {
+            if (!r.declared()) {
+                continue;
+            }
+            if (r.variantsDeclared().isEmpty()) {
+                units.add(new Unit(r.operationId() + " → " + r.status(), r.answers() > 0));
+            } else {
+                for (String v : r.variantsDeclared()) {
+                    units.add(new Unit(r.operationId() + " → " + r.status() + " " + v, r.variantsSeen().contains(v)));
+                }
+            }
+        }
+        return units;
+    }
+
+    /** The share of {@link #units()} covered, in percent (100 when the spec declares nothing). */
+    double percent() {
+        List<Unit> units = units();
+        return units.isEmpty() ? 100 : 100.0 * units.stream().filter(Unit::covered).count() / units.size();
+    }
+
     long declaredCovered() {
         return rows.stream().filter(r -> r.declared() && r.answers() > 0).count();
     }
