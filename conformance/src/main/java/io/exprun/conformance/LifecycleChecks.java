@@ -24,16 +24,22 @@ final class LifecycleChecks {
     /** @return a run with results, for the paging checks (null if none was made) */
     static String run(Session s) {
         String[] run = new String[1];
+        JsonNode[] createdBody = {null};
         s.cases.run(CATEGORY, "create_experiment_run → 200 a new run, pending, queued or running", () -> {
             run[0] = s.createRun("the cancel state machine");
             Target.Exchange created = s.target.exchanges().get(s.target.exchanges().size() - 1);
+            createdBody[0] = created.json();
             Cases.expect(Session.ACTIVE.contains(created.lifecycleStatus()), "a new run is %s: %s",
                     created.lifecycleStatus(), created);
         });
         String id = run[0];
+        // the next calls follow the spec's links from the create answer (where the spec declares them)
+        String getPath = id == null ? null : linked(s, "get_experiment_run", createdBody[0], Target.RUNS + "/" + id);
+        String cancelPath = id == null ? null
+                : linked(s, "cancel_experiment_run", createdBody[0], Target.RUNS + "/" + id + "/cancel");
         boolean[] active = {false};
         step(s, id, "get_experiment_run of the new run → pending, queued or running", () -> {
-            Target.Exchange got = s.target.get(Target.RUNS + "/" + id, s.main);
+            Target.Exchange got = s.target.get(getPath, s.main);
             Cases.expect(got.status() == 200 && got.json().path("id").asText().equals(id), "expected the run, got %s", got);
             if (Session.TERMINAL.contains(got.lifecycleStatus())) {
                 throw Cases.skip("the run already finished (" + got.lifecycleStatus() + "): cannot cancel it while active");
@@ -48,7 +54,7 @@ final class LifecycleChecks {
             if (!active[0]) {
                 throw Cases.skip("no active run to cancel");
             }
-            Target.Exchange e = s.target.post(Target.RUNS + "/" + id + "/cancel", null, s.main);
+            Target.Exchange e = s.target.post(cancelPath, null, s.main);
             if (e.status() == 404 && "run_not_cancellable".equals(e.errorCode())) {
                 // the run may have finished between the get and the cancel: legitimate only if it really has
                 Target.Exchange now = s.target.get(Target.RUNS + "/" + id, s.main);
@@ -160,6 +166,11 @@ final class LifecycleChecks {
             after = next.asText();
         }
         return out;
+    }
+
+    /** The request the create answer's link to {@code operationId} makes; {@code fallback} for a spec without one. */
+    private static String linked(Session s, String operationId, JsonNode createAnswer, String fallback) {
+        return Links.follow(s.judge.spec(), "create_experiment_run", operationId, createAnswer).orElse(fallback);
     }
 
     /** A check of the state machine; skipped when an earlier step left no run in the needed state. */

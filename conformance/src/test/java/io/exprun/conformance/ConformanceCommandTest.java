@@ -63,7 +63,8 @@ class ConformanceCommandTest {
 
         assertThat(run(Map.of(), "--base-url", url, "--api-key", "k", "--timeout", "2s")).isEqualTo(2);
         assertThat(stdout().lines().findFirst().orElseThrow())
-                .contains("target " + url).contains("0.1.0").contains("WRITES");
+                .contains("target " + url).contains("WRITES").contains(io.exprun.contract.SpecConformance
+                        .of(io.exprun.contract.SpecConformance.bundledSpecText()).spec().at("/info/version").asText());
         assertThat(stderr()).contains("cannot reach " + url);
     }
 
