@@ -79,7 +79,10 @@ public record ServerConfig(
         c = setting(env, "EXPRUN_BIND", c, (v, x) -> x.withBind(v), "an address such as 127.0.0.1");
         c = setting(env, "EXPRUN_DB_URL", c, (v, x) -> x.withDb(v, env.get("EXPRUN_DB_USER"),
                 env.get("EXPRUN_DB_PASSWORD")), "a JDBC URL");
-        c = setting(env, "EXPRUN_API_KEYS", c, (v, x) -> x.withApiKeys(ApiKeys.parse(v)), "key1:tenantA,key2:tenantB");
+        // set but blank is a mistake too (an unfilled template, an empty secret), not a wish for the development key
+        c = setting(env, "EXPRUN_API_KEYS", env.get("EXPRUN_API_KEYS") != null, c,
+                (v, x) -> x.withApiKeys(ApiKeys.parse(v)), "key1:tenantA,key2:tenantB, each key once (unset: the "
+                        + "development key)");
         c = setting(env, "EXPRUN_CATALOG", c, (v, x) -> x.withCatalog(Path.of(v)), "a file path");
         c = setting(env, "EXPRUN_WORKERS", c, (v, x) -> x.withWorkers(Integer.parseInt(v)), "a number >= 0");
         c = setting(env, "EXPRUN_SIM_DOC_MS", c, (v, x) -> x.withSimulation(Long.parseLong(v), x.simFailureRate()),
@@ -112,7 +115,13 @@ public record ServerConfig(
     /** Applies one variable if set; a value that does not parse or fits no range names the variable and the fix. */
     private static ServerConfig setting(Map<String, String> env, String name, ServerConfig c, Setting setting,
                                         String expected) {
-        if (!has(env, name)) {
+        return setting(env, name, has(env, name), c, setting, expected);
+    }
+
+    /** As above, with {@code set} saying whether the variable counts as set (for most, a blank value does not). */
+    private static ServerConfig setting(Map<String, String> env, String name, boolean set, ServerConfig c,
+                                        Setting setting, String expected) {
+        if (!set) {
             return c;
         }
         String value = env.get(name).trim();

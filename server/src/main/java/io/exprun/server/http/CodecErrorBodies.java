@@ -6,6 +6,7 @@ import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpHeader;
+import org.glassfish.grizzly.http.HttpPacket;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.glassfish.grizzly.http.HttpServerFilter;
@@ -23,7 +24,8 @@ import java.nio.charset.StandardCharsets;
  * doubled {@code Content-Length}, an over-long header, an unknown HTTP version, an {@code Expect} other than
  * {@code 100-continue}), get the same answer as every other error: the JSON envelope and an {@code X-Request-Id}.
  * Grizzly's codec offers {@code customizeErrorResponse} for exactly this; this add-on swaps the listener's codec for
- * one that uses it, built with the listener's own settings.
+ * one that uses it, built with the listener's own settings. Being the codec, it also writes every answer's status
+ * line, with the standard reason phrase ({@link ReasonPhrases}).
  */
 public final class CodecErrorBodies implements AddOn {
 
@@ -66,6 +68,15 @@ public final class CodecErrorBodies implements AddOn {
                 return true;
             }
             return false;
+        }
+
+        /** Every answer passes here on its way out: its status line gets the status's registered phrase. */
+        @Override
+        protected Buffer encodeHttpPacket(FilterChainContext ctx, HttpPacket input) {
+            if (input.getHttpHeader() instanceof HttpResponsePacket response && !response.isCommitted()) {
+                ReasonPhrases.standardize(response);
+            }
+            return super.encodeHttpPacket(ctx, input);
         }
 
         @Override

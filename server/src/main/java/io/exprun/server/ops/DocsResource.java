@@ -22,7 +22,7 @@ import java.util.Properties;
 /**
  * The contract, served: {@code /openapi.yaml} (the very file the code was generated from, taken from the
  * exprun-openapi artifact), {@code /openapi.json} (the same, with {@code servers} pointing at this server), and
- * Swagger UI at {@code /docs} from its webjar (no CDN).
+ * Swagger UI at {@code /docs} from its webjar (no CDN), showing that spec and only that one.
  * Unauthenticated; "Authorize" in Swagger UI takes the API key for the calls it makes.
  */
 @PublicEndpoint
@@ -65,39 +65,33 @@ public final class DocsResource {
         return json;
     }
 
+    /**
+     * Every name Swagger UI can be entered by, {@code /docs}, {@code /docs/} and the webjar's own
+     * {@code /docs/index.html}, is exprun's page: the webjar's stock page loads its stock initializer, which loads
+     * petstore.swagger.io's spec from the visitor's browser.
+     */
     @GET
     @Path("docs")
     @Produces(MediaType.TEXT_HTML)
-    public String page() {
-        return """
-                <!doctype html>
-                <html lang="en">
-                <head>
-                  <meta charset="utf-8">
-                  <title>exprun API</title>
-                  <link rel="stylesheet" href="/docs/swagger-ui.css">
-                </head>
-                <body>
-                  <div id="swagger-ui"></div>
-                  <script src="/docs/swagger-ui-bundle.js"></script>
-                  <script src="/docs/swagger-ui-standalone-preset.js"></script>
-                  <script>
-                    window.ui = SwaggerUIBundle({
-                      url: "/openapi.json",
-                      dom_id: "#swagger-ui",
-                      deepLinking: true,
-                      presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
-                      layout: "StandaloneLayout"
-                    });
-                  </script>
-                </body>
-                </html>
-                """;
+    public Response page() {
+        return Response.ok(PAGE, MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
+                // the browser itself refuses anything from another host: scripts, styles, images, fetches
+                .header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
+                        + "style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'")
+                .build();
     }
 
     @GET
     @Path("docs/{file: [A-Za-z0-9._-]+}")
     public Response asset(@PathParam("file") String file) {
+        switch (file) {
+            case "index.html":
+                return page();
+            case "swagger-initializer.js":
+                return Response.ok(INITIALIZER, "application/javascript; charset=utf-8").build();
+            default:
+                break;
+        }
         InputStream in = DocsResource.class.getClassLoader().getResourceAsStream(WEBJAR + swaggerUiVersion + "/" + file);
         if (in == null) {
             throw new NotFoundException();
@@ -106,6 +100,44 @@ public final class DocsResource {
         return Response.ok(in, TYPES.getOrDefault(ext, MediaType.APPLICATION_OCTET_STREAM))
                 .header("Cache-Control", "max-age=86400").build();
     }
+
+    /** No inline script, so that the page's policy can allow scripts from this server only. */
+    private static final String PAGE = """
+            <!doctype html>
+            <html lang="en">
+            <head>
+              <meta charset="utf-8">
+              <title>exprun API</title>
+              <link rel="stylesheet" href="/docs/swagger-ui.css">
+              <link rel="icon" type="image/png" href="/docs/favicon-32x32.png" sizes="32x32">
+            </head>
+            <body>
+              <div id="swagger-ui"></div>
+              <script src="/docs/swagger-ui-bundle.js"></script>
+              <script src="/docs/swagger-ui-standalone-preset.js"></script>
+              <script src="/docs/swagger-initializer.js"></script>
+            </body>
+            </html>
+            """;
+
+    /**
+     * Served in place of the webjar's initializer of the same name. {@code validatorUrl: null}: otherwise Swagger UI
+     * shows, on any host but localhost, a badge image fetched from validator.swagger.io; {@code queryConfigEnabled:
+     * false}: {@code ?url=} or {@code ?configUrl=} may not make the page load another spec.
+     */
+    private static final String INITIALIZER = """
+            window.onload = function () {
+              window.ui = SwaggerUIBundle({
+                url: "/openapi.json",
+                dom_id: "#swagger-ui",
+                deepLinking: true,
+                validatorUrl: null,
+                queryConfigEnabled: false,
+                presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+                layout: "StandaloneLayout"
+              });
+            };
+            """;
 
     private static String webjarVersion() {
         try (InputStream in = DocsResource.class.getClassLoader()

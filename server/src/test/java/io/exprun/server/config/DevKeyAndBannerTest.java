@@ -21,7 +21,7 @@ class DevKeyAndBannerTest {
     @TempDir
     Path work;
 
-    private static final Map<String, String> NO_KEYS = Map.of("EXPRUN_API_KEYS", "", "EXPRUN_WORKERS", "0");
+    private static final Map<String, String> NO_KEYS = Map.of("EXPRUN_WORKERS", "0");
 
     private static List<String> banner(ServerProcess server) {
         return await().atMost(Duration.ofSeconds(30)).until(server::output, lines -> lines.stream().anyMatch(l -> l.contains("export EXPRUN_API_KEY=")));
@@ -35,14 +35,14 @@ class DevKeyAndBannerTest {
     @Test
     void the_dev_key_is_kept_across_restarts_owner_only_and_works() throws Exception {
         String first;
-        try (ServerProcess server = ServerProcess.start(NO_KEYS, work)) {
+        try (ServerProcess server = ServerProcess.startWithoutApiKeys(NO_KEYS, work)) {
             List<String> banner = banner(server);
             first = printedKey(banner);
             assertThat(banner).anyMatch(l -> l.contains("generated now in " + work.resolve("data").resolve("dev-api-key")));
             assertThat(new Http(server.baseUri(), first).get("/v1/workflows/experiments/runs").status()).isEqualTo(200);
         }
         String second;
-        try (ServerProcess server = ServerProcess.start(NO_KEYS, work)) {
+        try (ServerProcess server = ServerProcess.startWithoutApiKeys(NO_KEYS, work)) {
             List<String> banner = banner(server);
             second = printedKey(banner);
             assertThat(banner).anyMatch(l -> l.contains("kept from an earlier start"));
@@ -63,7 +63,7 @@ class DevKeyAndBannerTest {
         Path key = Files.writeString(data.resolve("dev-api-key"), "rt_test_given\n");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
 
-        try (ServerProcess server = ServerProcess.start(NO_KEYS, work)) {
+        try (ServerProcess server = ServerProcess.startWithoutApiKeys(NO_KEYS, work)) {
             assertThat(printedKey(banner(server))).isEqualTo("rt_test_given");
         }
 
@@ -72,7 +72,7 @@ class DevKeyAndBannerTest {
 
     @Test
     void the_banner_lists_the_api_docs_contract_health_and_metrics() {
-        try (ServerProcess server = ServerProcess.start(NO_KEYS, work)) {
+        try (ServerProcess server = ServerProcess.startWithoutApiKeys(NO_KEYS, work)) {
             List<String> banner = banner(server);
             String base = server.baseUri().toString();
 

@@ -36,6 +36,33 @@ class ServerConfigFromEnvTest {
     }
 
     @Test
+    void only_an_unset_api_key_list_means_the_development_key() {
+        assertThat(ServerConfig.fromEnv(Map.of()).apiKeys()).isEmpty();
+        for (String blank : new String[]{"", " ", ",", " , ", "\t"}) {
+            assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_API_KEYS", blank))).as("'%s'", blank)
+                    .hasMessageStartingWith("EXPRUN_API_KEYS=(value hidden) is invalid");
+        }
+    }
+
+    @Test
+    void a_key_mapped_twice_is_refused_whichever_tenant_without_naming_the_key() {
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_API_KEYS", "k1:a,hunter2:a,k3:c,hunter2:b")))
+                .hasMessage("EXPRUN_API_KEYS=(value hidden) is invalid (the key of entry 4 of 4 is the key of entry 2 "
+                        + "again (for another tenant); each key must be mapped once): expected key1:tenantA,"
+                        + "key2:tenantB, each key once (unset: the development key)");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_API_KEYS", "hunter2:a, hunter2 : a")))
+                .hasMessageContaining("for the same tenant").hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void a_well_formed_api_key_list_is_read_with_whitespace_around_its_parts_ignored() {
+        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_API_KEYS", " k1:team a , k2 : b ")).apiKeys())
+                .isEqualTo(Map.of("k1", "team a", "k2", "b"));
+        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_API_KEYS", "k1:a,K1:a")).apiKeys())
+                .as("keys differ by case").hasSize(2);
+    }
+
+    @Test
     void a_lease_of_zero_is_refused_in_one_line() {
         assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_LEASE_MS", "0")))
                 .hasMessage("EXPRUN_LEASE_MS='0' is invalid (the lease must be more than 0 ms): expected milliseconds > 0");

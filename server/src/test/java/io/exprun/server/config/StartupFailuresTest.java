@@ -4,6 +4,8 @@ import io.exprun.server.testing.ServerProcess;
 import io.exprun.server.testing.ServerProcess.Exited;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -172,6 +174,30 @@ class StartupFailuresTest {
 
         assertThat(exited.status()).isEqualTo(StartupFailure.EXIT_CONFIG);
         assertThat(cause(exited)).contains("EXPRUN_API_KEYS=(value hidden)").doesNotContain("secret");
+    }
+
+    /** Issue 23, item 7: every EXPRUN_API_KEYS an operator could have meant two ways stops the start. */
+    @ParameterizedTest(name = "[{index}] {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "key_a:tenant_a,key_a:tenant_b | the key of entry 2 of 2 is the key of entry 1 again (for another tenant)",
+            "key_a:tenant_a, key_a :tenant_a | the key of entry 2 of 2 is the key of entry 1 again (for the same tenant)",
+            "\",\" | entry 1 of 2 is empty",
+            "\"\" | it is set but empty",
+            "\"   \" | it is set but empty",
+            "key_a:tenant_a, | entry 2 of 2 is empty",
+            "key_a: | entry 1 of 1 has an empty tenant",
+            ":tenant_a | entry 1 of 1 has an empty key",
+            "key_a | entry 1 of 1 must have exactly one ':'",
+            "key:a:tenant_a | entry 1 of 1 must have exactly one ':'",
+            "key a:tenant_a | entry 1 of 1 has whitespace or control characters"})
+    void an_ambiguous_api_key_list_is_refused_in_two_lines_and_exits_2(String keys, String why) {
+        Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_API_KEYS", keys), work, List.of());
+
+        assertTwoLinesNoTrace(exited, StartupFailure.EXIT_CONFIG);
+        assertThat(cause(exited)).startsWith("exprun: cannot start: invalid configuration: EXPRUN_API_KEYS=(value "
+                + "hidden) is invalid (" + why).doesNotContain("key_a");
+        assertThat(exited.lines()).noneMatch(l -> l.contains("EXPRUN_API_KEY=")); // no development key instead
+        assertThat(work.resolve("data").resolve("dev-api-key")).doesNotExist();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.exprun.server.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.exprun.contract.SpecConformance;
 import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
@@ -66,10 +67,12 @@ class BodyLimitTest {
             answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
 
-        assertThat(answer).startsWith("HTTP/1.1 413");
+        assertThat(answer).startsWith("HTTP/1.1 413 Content Too Large\r\n"); // RFC 9110's phrase
         assertThat(answer.toLowerCase()).contains("connection: close");
-        JsonNode body = JsonMapper.shared().readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+        String json = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+        JsonNode body = JsonMapper.shared().readTree(json);
         assertThat(body.at("/detail/code").asText()).isEqualTo("http_413");
+        assertThat(SpecConformance.load().violations("POST", RUNS, 413, json)).as("declared by the spec").isEmpty();
         assertThat(new Http(server.baseUri(), KEY_A).get(RUNS).json().path("data")).isEmpty();
     }
 }

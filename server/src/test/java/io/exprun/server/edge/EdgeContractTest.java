@@ -128,6 +128,45 @@ abstract class EdgeContractTest {
         assertThat(answer.headers().firstValue("Retry-After")).isEmpty();
     }
 
+    /**
+     * Issue 23, item 8. No client library sends a NUL in a header, but a raw byte over a socket arrives as U+0000 in
+     * the header's value (a percent-escape is not decoded in a header: {@code a%00b} is stored as those five
+     * characters). Before the fix: 500 on PostgreSQL, 200 on SQLite.
+     */
+    @Test
+    void a_nul_byte_in_the_idempotency_key_is_422_at_the_header_and_creates_nothing() {
+        long before = storedRuns();
+
+        Http.Answer answer = api.exchange(create("Idempotency-Key: key\u0000" + System.nanoTime() + "\r\n"));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(422);
+        assertThat(answer.json().at("/detail/0/loc").toString()).isEqualTo("[\"header\",\"Idempotency-Key\"]");
+        assertThat(answer.json().at("/detail/0/type").asText()).isEqualTo("string_unicode");
+        assertThat(spec.violations("POST", RUNS, 422, answer.body())).isEmpty();
+        assertThat(storedRuns()).isEqualTo(before);
+    }
+
+    @Test
+    void an_idempotency_key_without_nul_and_a_nul_in_an_undeclared_header_still_create_a_run() {
+        for (String key : new String[]{"key-" + System.nanoTime(), "key%00" + System.nanoTime()}) {
+            long before = storedRuns();
+
+            Http.Answer answer = api.exchange(create("Idempotency-Key: " + key + "\r\n"));
+
+            assertThat(answer.status()).as(key + ": " + answer.body()).isEqualTo(200);
+            assertThat(storedRuns()).isEqualTo(before + 1);
+        }
+        // a header the operation does not declare is never stored, so a NUL in it is nobody's business
+        assertThat(api.exchange(create("X-Note: a\u0000b\r\n")).status()).isEqualTo(200);
+    }
+
+    private static String create(String headerLines) {
+        String body = "{\"experiment_id\":\"exp_demo\"}";
+        return "POST " + RUNS + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY_A + "\r\nContent-Type: "
+                + "application/json\r\n" + headerLines + "Content-Length: " + body.length() + "\r\nConnection: close"
+                + "\r\n\r\n" + body;
+    }
+
     @Test
     void the_running_run_is_untouched_by_the_probing() {
         assertThat(api.get(RUNS + "/" + run.id()).lifecycleStatus()).isEqualTo("running");

@@ -150,7 +150,8 @@ class OpsEndpointsTest {
 
         Http.Answer page = anonymous.get("/docs");
         assertThat(page.status()).isEqualTo(200);
-        assertThat(page.body()).contains("swagger-ui-bundle.js", "/openapi.json");
+        assertThat(page.body()).contains("swagger-ui-bundle.js", "/docs/swagger-initializer.js");
+        assertThat(anonymous.get("/docs/swagger-initializer.js").body()).contains("\"/openapi.json\"");
         Http.Answer bundle = anonymous.get("/docs/swagger-ui-bundle.js");
         assertThat(bundle.status()).isEqualTo(200);
         assertThat(bundle.headers().firstValue("Content-Type").orElseThrow()).contains("javascript");

@@ -1,34 +1,44 @@
 package io.exprun.server.ops;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
+import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.Prerequisites;
 import io.exprun.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Level;
 
 import static io.exprun.server.testing.RunFixtures.KEY_A;
 import static io.exprun.server.testing.RunFixtures.TENANT_A;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A person's view of the docs page: headless Chromium opens /docs, authorizes with an API key, executes a cancel
@@ -130,8 +140,80 @@ class SwaggerUiBrowserTest {
         }
     }
 
+    /**
+     * Issue 23, item 9: every way into Swagger UI shows exprun's spec, and the browser asks nothing of any other host
+     * (the stock {@code index.html} used to load petstore.swagger.io's spec). A query naming another spec is ignored.
+     * Each request the browser makes is read from Chrome's performance log; the negative control shows that a request
+     * to another host does appear there.
+     */
+    @Test
+    void every_docs_entry_point_shows_exprun_and_asks_only_this_server() throws Exception {
+        requireChromium(System.getenv("CI"), CHROMIUM, CHROMEDRIVER, System.out);
+
+        try (TestServer server = TestServer.startEmbedded(0)) {
+            String title = new Http(server.baseUri(), null).get("/openapi.json").json().at("/info/title").asText();
+            String here = server.baseUri().toString(); // http://127.0.0.1:<port>/
+            WebDriver browser = chromium();
+            try {
+                for (String entry : List.of("docs", "docs/", "docs/index.html",
+                        "docs/index.html?url=https://petstore.swagger.io/v2/swagger.json",
+                        "docs/?configUrl=https://petstore.swagger.io/v2/swagger-config.json")) {
+                    requestedUrls(browser); // drain what came before
+                    browser.get(here + entry);
+
+                    try {
+                        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions
+                                .presenceOfElementLocated(By.id("operations-Experiment_Runs-cancel_experiment_run")));
+                    } catch (TimeoutException e) {
+                        throw new AssertionError(entry + ": exprun's operations never appeared; the browser asked for "
+                                + requestedUrls(browser), e);
+                    }
+                    assertThat(browser.findElement(By.cssSelector(".info .title")).getText()).as(entry)
+                            .contains(title);
+                    List<String> asked = requestedUrls(browser);
+                    assertThat(asked).as(entry).contains(here + "openapi.json")
+                            .allSatisfy(url -> assertThat(url).as(entry).matches(u -> u.startsWith(here)
+                                    || u.startsWith("data:") || u.startsWith("blob:")
+                                    || u.startsWith("chrome:"), "on " + here)); // chrome: the browser's own pages
+                }
+
+                // negative control: a request to another host is seen (192.0.2.1 is TEST-NET-1, never answered)
+                browser.get("about:blank");
+                requestedUrls(browser);
+                ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                        "fetch('http://192.0.2.1/probe').catch(() => {})");
+                assertThat(await().atMost(Duration.ofSeconds(10))
+                        .until(() -> requestedUrls(browser), urls -> !urls.isEmpty()))
+                        .contains("http://192.0.2.1/probe");
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
+    /** The URLs of the requests the browser started since the last call (Network.requestWillBeSent). */
+    private static List<String> requestedUrls(WebDriver browser) {
+        List<String> urls = new ArrayList<>();
+        for (LogEntry entry : browser.manage().logs().get(
+                LogType.PERFORMANCE)) {
+            JsonNode message;
+            try {
+                message = JsonMapper.shared().readTree(entry.getMessage()).path("message");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if ("Network.requestWillBeSent".equals(message.path("method").asText())) {
+                urls.add(message.at("/params/request/url").asText());
+            }
+        }
+        return urls;
+    }
+
     private static WebDriver chromium() throws Exception {
         ChromeOptions options = new ChromeOptions();
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.PERFORMANCE, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -95,6 +95,19 @@ public final class Http {
         }
     }
 
+    /** Writes {@code request} byte for byte (ISO-8859-1) and returns the answer's status line, e.g. "HTTP/1.1 200 OK". */
+    public String statusLine(String request) {
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            int end = response.indexOf("\r\n");
+            return end < 0 ? response : response.substring(0, end);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public HttpRequest.Builder builder(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path));
         if (key != null) {

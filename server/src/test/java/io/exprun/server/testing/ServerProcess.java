@@ -40,6 +40,19 @@ public final class ServerProcess implements AutoCloseable {
 
     /** As {@link #start(Map, Path)}, with extra JVM options (e.g. {@code -Dlogback.configurationFile=logback.xml}). */
     public static ServerProcess start(Map<String, String> env, Path workDir, List<String> jvmOptions) {
+        return start(env, workDir, jvmOptions, true);
+    }
+
+    /**
+     * As {@link #start(Map, Path)} with EXPRUN_API_KEYS unset (not merely empty, which is refused), so that the
+     * server uses its development key.
+     */
+    public static ServerProcess startWithoutApiKeys(Map<String, String> env, Path workDir) {
+        return start(env, workDir, List.of(), false);
+    }
+
+    private static ServerProcess start(Map<String, String> env, Path workDir, List<String> jvmOptions,
+                                       boolean testKeys) {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m"));
@@ -50,7 +63,11 @@ public final class ServerProcess implements AutoCloseable {
                 .redirectErrorStream(true);
         pb.environment().putAll(env);
         pb.environment().put("EXPRUN_PORT", "0");
-        pb.environment().putIfAbsent("EXPRUN_API_KEYS", RunFixtures.KEY_A + ":" + RunFixtures.TENANT_A);
+        if (testKeys) {
+            pb.environment().putIfAbsent("EXPRUN_API_KEYS", RunFixtures.KEY_A + ":" + RunFixtures.TENANT_A);
+        } else {
+            pb.environment().remove("EXPRUN_API_KEYS");
+        }
         try {
             Process p = pb.start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -153,20 +170,27 @@ public final class ServerProcess implements AutoCloseable {
         pb.environment().putAll(env);
         try {
             Process p = pb.start();
-            List<String> lines;
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                lines = out.lines().toList(); // until the process closes its output: it exits
-            }
+            // read on another thread: a start that wrongly succeeds never closes its output, and must fail, not hang
+            CompletableFuture<List<String>> lines = CompletableFuture.supplyAsync(() -> {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    return out.lines().toList(); // until the process closes its output: it exits
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException("exprun did not exit: " + lines);
+                throw new IllegalStateException("exprun did not exit within 60 s: " + lines.get(20, TimeUnit.SECONDS));
             }
-            return new Exited(p.exitValue(), lines);
+            return new Exited(p.exitValue(), lines.get(20, TimeUnit.SECONDS));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("exprun's output could not be read", e);
         }
     }
 }
