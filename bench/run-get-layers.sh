@@ -32,8 +32,8 @@ PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   ./mvnw -B -q -pl server,bench -am package -DskipTests
 fi
-SERVER_JAR=$ROOT/server/target/exprun-server.jar
-BENCH_JAR=$ROOT/bench/target/exprun-bench.jar
+SERVER_JAR=${BENCH_SERVER_JAR:-$ROOT/server/target/exprun-server.jar}
+BENCH_JAR=${BENCH_TOOLS_JAR:-$ROOT/bench/target/exprun-bench.jar}
 KEY=bench_$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
 WRONG_KEY=bench_$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
 PIDS=(); PGDATA_DIR=""
