@@ -113,7 +113,7 @@ public final class RetentionSweeper implements AutoCloseable {
             if (Math.max(b.runs(), b.idempotencyKeys()) < policy.batchSize()) {
                 return sweep;
             }
-            pause(policy.batchPause());
+            pause(policy.pauseAfter(took));
         }
     }
 

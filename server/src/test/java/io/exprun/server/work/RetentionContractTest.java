@@ -48,7 +48,7 @@ abstract class RetentionContractTest {
     static final Duration RETENTION = Duration.ofDays(30);
     /** Tests sweep by hand; the background sweep never runs during a test. */
     static final RetentionPolicy POLICY = RetentionPolicy.DEFAULTS.withRuns(RETENTION)
-            .withSweepInterval(Duration.ofHours(1)).withBatchPause(Duration.ZERO);
+            .withSweepInterval(Duration.ofHours(1)).withBatchPause(Duration.ZERO).withDatabaseShare(1);
 
     TestServer server;
     RunFixtures fx;
