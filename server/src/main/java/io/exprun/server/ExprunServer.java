@@ -152,7 +152,7 @@ public final class ExprunServer implements AutoCloseable {
             metrics.monitor(apiPool, "exprun-http");
             this.timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("exprun-edge-timer"));
             http.getServerConfiguration().addHttpHandler(new EdgeHandler(jersey, apiPool,
-                    config.dbPoolSize() + config.limits().httpQueue(), metrics::scrape));
+                    config.dbPoolSize() + config.limits().httpQueue(), metrics::scrape, metrics::answeredAtTheDoor));
             http.getServerConfiguration().setDefaultErrorPageGenerator(new JsonErrorPages());
             for (var listener : http.getListeners()) {
                 listener.registerAddOn(new CodecErrorBodies());

@@ -217,17 +217,25 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
             if (!(started instanceof Long t)) {
                 return;
             }
-            // every label value comes from a closed set: a request cannot create a new time series
-            int status = response.getStatus();
-            Timer.builder("http.server.requests")
-                    .description("HTTP requests by operation and status")
-                    .tag("operation", operationOf(request))
-                    .tag("method", METHODS.contains(request.getMethod()) ? request.getMethod() : "other")
-                    .tag("status", STATUSES.contains(status) ? Integer.toString(status) : (status / 100) + "xx")
-                    .serviceLevelObjectives(SLO_BUCKETS)
-                    .register(registry)
-                    .record(System.nanoTime() - t, TimeUnit.NANOSECONDS);
+            requests(operationOf(request), METHODS.contains(request.getMethod()) ? request.getMethod() : "other",
+                    response.getStatus()).record(System.nanoTime() - t, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** Counts an answer the front door gave itself (health, metrics, bad targets, overload) with Jersey's. */
+    public void answeredAtTheDoor(String method, int status, long nanos) {
+        requests("other", METHODS.contains(method) ? method : "other", status).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer requests(String operation, String method, int status) {
+        // every label value comes from a closed set: a request cannot create a new time series
+        return Timer.builder("http.server.requests")
+                .description("HTTP requests by operation and status")
+                .tag("operation", operation)
+                .tag("method", method)
+                .tag("status", STATUSES.contains(status) ? Integer.toString(status) : (status / 100) + "xx")
+                .serviceLevelObjectives(SLO_BUCKETS)
+                .register(registry);
     }
 
     /** The spec's operationId of the operation served, else "other" (ops endpoints, unmatched paths). */
