@@ -9,6 +9,7 @@ import io.exprun.server.http.EdgeHandler;
 import io.exprun.server.http.WholeBodyFilter;
 import io.exprun.server.spec.SpecDocument;
 import io.exprun.server.spec.SpecOperations;
+import io.exprun.server.api.ClientLeft;
 import io.exprun.server.api.ContentEncodingFilter;
 import io.exprun.server.api.UnstorableTextFilter;
 import io.exprun.server.auth.ApiKeys;
@@ -129,6 +130,7 @@ public final class ExprunServer implements AutoCloseable {
                     .register(new KeyRequiredFeature(spec, new BearerAuthFilter(new ApiKeys(config.apiKeys()))))
                     .register(new ConstraintViolations(json))
                     .register(new ContentEncodingFilter())
+                    .register(new ClientLeft())
                     .register(new UnstorableTextFilter())
                     .register(new EmptyErrorBodies())
                     .register(new RequestIds())
