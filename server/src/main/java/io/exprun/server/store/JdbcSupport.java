@@ -81,7 +81,11 @@ abstract class JdbcSupport {
                     c.commit();
                     return result;
                 } catch (SQLException | RuntimeException e) {
-                    c.rollback();
+                    try {
+                        c.rollback();
+                    } catch (SQLException rollback) {
+                        e.addSuppressed(rollback); // the first failure says why (SQLite may have rolled back itself)
+                    }
                     throw e;
                 } finally {
                     c.setAutoCommit(true);

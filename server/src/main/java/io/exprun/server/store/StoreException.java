@@ -29,6 +29,13 @@ public final class StoreException extends RuntimeException {
             10, // SQLITE_IOERR
             13, // SQLITE_FULL: the disk is full (the transaction is rolled back, the database stays intact)
             14); // SQLITE_CANTOPEN
+    /**
+     * What SQLite says to a COMMIT (or ROLLBACK) when it has already rolled the transaction back by itself, which it
+     * does after SQLITE_FULL, SQLITE_IOERR, SQLITE_BUSY and SQLITE_NOMEM (https://sqlite.org/lang_transaction.html,
+     * "Response To Errors Within A Transaction"): on a full disk the commit of a create reports only this, with
+     * SQLITE_ERROR, so it is read as what caused it.
+     */
+    private static final String SQLITE_ROLLED_BACK_ITSELF = "no transaction is active";
     /** SQLite's primary result code of a broken constraint; SQLITE_CONSTRAINT_PRIMARYKEY and _UNIQUE extend it. */
     private static final int SQLITE_CONSTRAINT = 19;
     private static final Set<Integer> SQLITE_DUPLICATE_KEY = Set.of(1555, 2067);
@@ -77,7 +84,8 @@ public final class StoreException extends RuntimeException {
                     || state.startsWith("HYT"))) {
                 return true;
             }
-            if (s instanceof SQLiteException lite && SQLITE_UNAVAILABLE.contains(lite.getResultCode().code & 0xff)) {
+            if (s instanceof SQLiteException lite && (SQLITE_UNAVAILABLE.contains(lite.getResultCode().code & 0xff)
+                    || String.valueOf(lite.getMessage()).contains(SQLITE_ROLLED_BACK_ITSELF))) {
                 return true;
             }
             if (s.getNextException() == s) {

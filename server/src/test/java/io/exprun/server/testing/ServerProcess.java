@@ -48,14 +48,27 @@ public final class ServerProcess implements AutoCloseable {
      * server uses its development key.
      */
     public static ServerProcess startWithoutApiKeys(Map<String, String> env, Path workDir) {
-        return start(env, workDir, List.of(), false);
+        return start(env, workDir, List.of(), false, List.of());
+    }
+
+    /**
+     * As {@link #start(Map, Path)}, the JVM's command line appended to {@code launcher} (e.g. {@code unshare -m sh -c
+     * 'mount … && exec "$@"'}, for a server on a file system of its own).
+     */
+    public static ServerProcess startUnder(List<String> launcher, Map<String, String> env, Path workDir) {
+        return start(env, workDir, List.of(), true, launcher);
     }
 
     private static ServerProcess start(Map<String, String> env, Path workDir, List<String> jvmOptions,
                                        boolean testKeys) {
+        return start(env, workDir, jvmOptions, testKeys, List.of());
+    }
+
+    private static ServerProcess start(Map<String, String> env, Path workDir, List<String> jvmOptions,
+                                       boolean testKeys, List<String> launcher) {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m"));
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", classpath, "io.exprun.server.Main"));
         ProcessBuilder pb = new ProcessBuilder(command)
