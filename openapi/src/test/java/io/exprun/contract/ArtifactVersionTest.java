@@ -1,7 +1,5 @@
 package io.exprun.contract;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -53,14 +51,14 @@ class ArtifactVersionTest {
         String artifactVersion = System.getProperty("exprun.artifactVersion");
         assertThat(artifactVersion).as("exprun.artifactVersion, set by the build").isNotBlank();
 
-        assertThat(mismatch(artifactVersion, specVersion(spec()), Releases.fromBuild().versions())).isEmpty();
+        assertThat(mismatch(artifactVersion, Releases.infoVersion(spec()), Releases.fromBuild().versions())).isEmpty();
     }
 
     @Test
     void a_released_contract_version_is_never_changed() throws Exception {
         Releases releases = Releases.fromBuild();
         String spec = spec();
-        String version = specVersion(spec);
+        String version = Releases.infoVersion(spec);
         assertThat(releases.versions()).as("releases under %s", releases.repository()).isNotEmpty();
         if (releases.versions().contains(version)) {
             assertThat(spec).as("openapi/experiment-runs.yaml says info.version %s, a released version, but differs "
@@ -101,7 +99,4 @@ class ArtifactVersionTest {
         return Files.readString(Path.of(System.getProperty("exprun.spec", "experiment-runs.yaml")));
     }
 
-    private static String specVersion(String spec) throws Exception {
-        return new ObjectMapper(new YAMLFactory()).readTree(spec).path("info").path("version").asText();
-    }
 }

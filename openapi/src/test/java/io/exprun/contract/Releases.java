@@ -27,6 +27,16 @@ record Releases(Path repository) {
     record Release(String version, String spec) {
     }
 
+    /** A spec's {@code info.version}. */
+    static String infoVersion(String specText) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                    .readTree(specText).path("info").path("version").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     List<String> versions() {
         Path dir = repository.resolve("io/exprun/exprun-openapi");
         if (!Files.isDirectory(dir)) {

@@ -105,7 +105,7 @@ class StartupFailuresTest {
     void a_full_disk_says_the_disk_is_full() throws Exception {
         // a 16 KiB tmpfs in a private mount namespace: a real "No space left on device" without filling a real disk
         Path small = Files.createDirectory(work.resolve("small"));
-        assumeTrue(canMountTmpfs(), "needs root and unshare(1) to mount a tiny tmpfs; skipped here");
+        assumeTrue(ServerProcess.canMountTmpfs(), "needs root and unshare(1) to mount a tiny tmpfs; skipped here");
         List<String> launcher = List.of("unshare", "-m", "sh", "-c",
                 "mount -t tmpfs -o size=16k tmpfs \"$0\" && cd \"$0\" && exec \"$@\"", small.toString());
 
@@ -121,7 +121,7 @@ class StartupFailuresTest {
         // a read-only bind mount in a private mount namespace: EROFS, which stops root as well
         Path dir = Files.createDirectory(work.resolve("ro"));
         Path data = Files.createDirectory(dir.resolve("data"));
-        assumeTrue(canMountTmpfs(), "needs root and unshare(1) to make a read-only mount; skipped here");
+        assumeTrue(ServerProcess.canMountTmpfs(), "needs root and unshare(1) to make a read-only mount; skipped here");
         List<String> launcher = List.of("unshare", "-m", "sh", "-c",
                 "mount --bind \"$0\" \"$0\" && mount -o remount,ro,bind \"$0\" && cd \"$0\" && exec \"$@\"",
                 dir.toString());
@@ -211,11 +211,6 @@ class StartupFailuresTest {
         List<String> setpriv = List.of("setpriv", "--bounding-set=-dac_override,-dac_read_search");
         assumeTrue(runs(setpriv, "true"), "running as root without setpriv(1): permissions cannot be tested");
         return setpriv;
-    }
-
-    private static boolean canMountTmpfs() {
-        return "root".equals(System.getProperty("user.name"))
-                && runs(List.of("unshare", "-m", "sh", "-c"), "d=$(mktemp -d) && mount -t tmpfs -o size=16k tmpfs \"$d\"");
     }
 
     private static boolean runs(List<String> launcher, String command) {

@@ -5,13 +5,11 @@ import io.exprun.server.testing.ServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 import static io.exprun.server.testing.RunFixtures.KEY_A;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +31,7 @@ class FullDiskTest {
 
     @Test
     void every_write_a_full_disk_refuses_is_503_with_retry_after_and_reads_and_acknowledged_runs_stay() {
-        assumeTrue(canMountTmpfs(), "needs root and unshare(1) to mount a small tmpfs; skipped here");
+        assumeTrue(ServerProcess.canMountTmpfs(), "needs root and unshare(1) to mount a small tmpfs; skipped here");
         List<String> launcher = List.of("unshare", "-m", "sh", "-c",
                 "mount -t tmpfs -o size=3m tmpfs \"$0\" && cd \"$0\" && exec \"$@\"", work.toString());
         try (ServerProcess server = ServerProcess.startUnder(launcher, Map.of("EXPRUN_WORKERS", "0"), work)) {
@@ -64,23 +62,6 @@ class FullDiskTest {
                 assertThat(api.get(RUNS + "/" + id).status()).as("acknowledged run %s", id).isEqualTo(200);
             }
             assertThat(server.output()).noneMatch(line -> line.contains(" ERROR "));
-        }
-    }
-
-    private static boolean canMountTmpfs() {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            return false;
-        }
-        try {
-            Process p = new ProcessBuilder("unshare", "-m", "sh", "-c",
-                    "d=$(mktemp -d) && mount -t tmpfs -o size=16k tmpfs \"$d\"").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }

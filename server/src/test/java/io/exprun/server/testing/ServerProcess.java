@@ -115,6 +115,24 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Whether this machine lets the tests mount a small tmpfs in a private mount namespace (root and unshare(1)). */
+    public static boolean canMountTmpfs() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return false;
+        }
+        try {
+            Process p = new ProcessBuilder("unshare", "-m", "sh", "-c",
+                    "d=$(mktemp -d) && mount -t tmpfs -o size=16k tmpfs \"$d\"").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     public URI baseUri() {
         return baseUri;
     }
