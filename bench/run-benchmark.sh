@@ -148,7 +148,7 @@ estimate() { # connections seconds -> runs to have ready (leftovers serve the ne
   echo $(( rate * $2 + 1000 ))
 }
 
-# group commit: the store's default (JdbcRunStore.groupCancelsByDefault: on for both databases); each series also measures
+# group commit: the store's default (JdbiRunStore.groupCancelsByDefault: on for both databases); each series also measures
 # the other setting
 SQLITE_OTHER=off
 PG_OTHER=off

@@ -1,5 +1,5 @@
 -- exprun's cancel as pgbench runs it: the conditional update and the read-back of the row that
--- io.exprun.server.store.CancelBatch issues for one cancel, in one transaction with one commit (group commit off).
+-- io.exprun.server.store.JdbiRunStore issues for one cancel, in one transaction with one commit (group commit off).
 -- The run comes from bench_cancel_ids (n -> id, loaded by bench/run-benchmark.sh from pending runs the API created):
 -- client c takes n = c, c + clients, c + 2 * clients, ... (pgbench keeps a client's variables between transactions),
 -- so no run is cancelled twice. That primary-key lookup is the only statement exprun does not run itself.

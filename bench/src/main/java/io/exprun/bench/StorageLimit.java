@@ -4,7 +4,7 @@ import io.exprun.server.config.Limits;
 import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.store.Database;
-import io.exprun.server.store.JdbcRunStore;
+import io.exprun.server.store.JdbiRunStore;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The storage's own limit for cancels: exprun's cancel statement, one commit per cancel, from {@code --threads}
  * threads in a closed loop, straight on the database with no HTTP in front. It goes through exprun's own store with
- * group commit off ({@code JdbcRunStore}, {@code groupCancels=false}), so the statement, the row read back and the
+ * group commit off ({@code JdbiRunStore}, {@code groupCancels=false}), so the statement, the row read back and the
  * connection setup (SQLite's WAL, {@code synchronous=FULL}, IMMEDIATE transactions and busy handler; PostgreSQL's
  * READ COMMITTED) are exactly the server's, and what is left out is everything exprun adds above the database. The
  * server must be stopped: this process opens the database itself.
@@ -62,8 +62,7 @@ final class StorageLimit implements Callable<Integer> {
         List<String> runIds = Files.readAllLines(ids);
         AtomicInteger next = new AtomicInteger();
         try (Database database = Database.open(url, user, null, threads, Limits.DEFAULTS, false)) {
-            JdbcRunStore store = new JdbcRunStore(database.dataSource(), JsonMapper.shared(), database.dialect(),
-                    false);
+            JdbiRunStore store = new JdbiRunStore(database.sql(), JsonMapper.shared(), false);
             closedLoop(store, runIds, next, warmupSeconds);
             OpenLoopLoad.Outcome outcome = closedLoop(store, runIds, next, seconds);
             if (used != null) {
@@ -75,7 +74,7 @@ final class StorageLimit implements Callable<Integer> {
     }
 
     /** Every thread cancels the next unused id until the time is up; running out of ids ends the phase early. */
-    private OpenLoopLoad.Outcome closedLoop(JdbcRunStore store, List<String> runIds, AtomicInteger next, double secs)
+    private OpenLoopLoad.Outcome closedLoop(JdbiRunStore store, List<String> runIds, AtomicInteger next, double secs)
             throws InterruptedException {
         long start = System.nanoTime();
         long end = start + (long) (secs * 1e9);

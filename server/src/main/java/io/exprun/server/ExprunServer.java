@@ -32,9 +32,10 @@ import io.exprun.server.ops.HealthResource;
 import io.exprun.server.ops.Metrics;
 import io.exprun.server.ops.RequestIds;
 import io.exprun.server.store.Database;
-import io.exprun.server.store.JdbcIdempotencyKeys;
-import io.exprun.server.store.JdbcRetention;
-import io.exprun.server.store.JdbcRunStore;
+import io.exprun.server.store.JdbiIdempotencyKeys;
+import io.exprun.server.store.JdbiRetention;
+import io.exprun.server.store.JdbiRunStore;
+import io.exprun.server.store.JdbiWorkerStore;
 import io.exprun.server.work.BlockExecutor;
 import io.exprun.server.work.RetentionSweeper;
 import io.exprun.server.work.RunWorkers;
@@ -72,7 +73,8 @@ public final class ExprunServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ExprunServer.class);
 
     private final Database database;
-    private final JdbcRunStore store;
+    private final JdbiRunStore store;
+    private final JdbiWorkerStore workerStore;
     private final RunService runService;
     private final RunCanceller canceller;
     private final RunWorkers workers;
@@ -96,18 +98,18 @@ public final class ExprunServer implements AutoCloseable {
         this.database = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize(),
                 config.limits(), config.isEmbeddedDb());
         try {
-            this.store = new JdbcRunStore(database.dataSource(), json, database.dialect(),
-                    JdbcRunStore.groupCancelsByDefault());
+            this.store = new JdbiRunStore(database.sql(), json, JdbiRunStore.groupCancelsByDefault());
+            this.workerStore = new JdbiWorkerStore(database.sql(), json);
             if (database.isEmbedded()) {
                 // only this process uses the embedded database: whatever was in flight when it last died is ours to resume
-                int recovered = store.requeueInterrupted();
+                int recovered = workerStore.requeueInterrupted();
                 if (recovered > 0) {
                     log.info("re-queued {} run(s) interrupted by the previous shutdown", recovered);
                 }
             }
             // millisecond ticks: what the API returns right after a write equals what the store gives back later
             Clock clock = Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1));
-            this.workers = new RunWorkers(store, executor, config.lease(), instanceId);
+            this.workers = new RunWorkers(workerStore, executor, config.lease(), instanceId);
             SpecDocument contract = SpecDocument.load();
             SpecOperations spec = SpecOperations.of(contract);
             this.metrics = new Metrics(store, spec, database);
@@ -115,9 +117,9 @@ public final class ExprunServer implements AutoCloseable {
                 workers.cancelled(runId);
                 metrics.cancelled(runId);
             });
-            this.retention = new RetentionSweeper(new JdbcRetention(database.dataSource(), database.dialect()),
+            this.retention = new RetentionSweeper(new JdbiRetention(database.sql()),
                     config.retention(), Clock.systemUTC(), metrics::retentionDeleted);
-            this.runService = new RunService(store, new JdbcIdempotencyKeys(database.dataSource()), catalog, clock,
+            this.runService = new RunService(store, new JdbiIdempotencyKeys(database.sql()), catalog, clock,
                     workers::nudge);
             ModelMapper mapper = new ModelMapper(json);
 
@@ -190,9 +192,14 @@ public final class ExprunServer implements AutoCloseable {
         return baseUri;
     }
 
-    /** The store adapter, both ports: tests drive runs into any state through it. */
-    public JdbcRunStore store() {
+    /** The runs' store, the API's side. */
+    public JdbiRunStore store() {
         return store;
+    }
+
+    /** The workers' side of the store: tests drive runs into any state through it. */
+    public JdbiWorkerStore workerStore() {
+        return workerStore;
     }
 
     public RunService runService() {

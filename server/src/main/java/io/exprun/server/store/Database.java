@@ -21,6 +21,7 @@ public final class Database implements AutoCloseable {
     private final boolean embedded;
     private final Dialect dialect;
     private final SqliteFileLock fileLock;
+    private final SqlRunner sql;
 
     private Database(HikariDataSource pool, DatabaseHealth health, boolean embedded, Dialect dialect,
                      SqliteFileLock fileLock) {
@@ -30,6 +31,7 @@ public final class Database implements AutoCloseable {
         this.embedded = embedded;
         this.dialect = dialect;
         this.fileLock = fileLock;
+        this.sql = new SqlRunner(failFast, dialect);
     }
 
     /** @param embedded only this process uses the database (see {@code ServerConfig.isEmbeddedDb}) */
@@ -108,6 +110,11 @@ public final class Database implements AutoCloseable {
     /** True when only this process uses the data (EXPRUN_DB_EMBEDDED), so start-up may recover all of it. */
     public boolean isEmbedded() {
         return embedded;
+    }
+
+    /** The one way to this database for the store's adapters, with its dialect. */
+    public SqlRunner sql() {
+        return sql;
     }
 
     public Dialect dialect() {

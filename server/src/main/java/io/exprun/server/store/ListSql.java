@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The SQL of the two lists, rendered without running it, so that {@code ListPlansContractTest} can EXPLAIN exactly
- * what {@link RunReads} executes.
+ * what {@link JdbiRunStore} executes.
  *
  * <p>Every statement reads one page from an index in the order asked for (migration V5 says which index serves which
  * shape) and stops after {@code limit + 1} rows; the limit is in the SQL so that the planner knows it. The text is
@@ -74,7 +74,7 @@ final class ListSql {
         List<Object> args = new ArrayList<>(List.of(tenant, runId, past));
         page.append(" ORDER BY run_id").append(dir).append(", seq").append(dir).append(" LIMIT ?");
         args.add(p.limit() + 1);
-        String sql = "SELECT " + RowMapping.RESULT_COLUMNS + " FROM (" + page + ") AS page_ids"
+        String sql = "SELECT " + Rows.RESULT_COLUMNS + " FROM (" + page + ") AS page_ids"
                 + " JOIN results_view r ON r.id = page_ids.id ORDER BY r.run_id" + dir + ", r.seq" + dir;
         return new Statement(sql, args);
     }
@@ -113,7 +113,7 @@ final class ListSql {
     private static String runPage(String tenant, RunQuery q, List<Equality> equalities, Long cursorCreatedAt,
                                   boolean descending, List<Object> args) {
         String dir = descending ? " DESC" : " ASC";
-        StringBuilder sql = new StringBuilder("SELECT ").append(JdbcSupport.RUN_COLUMNS)
+        StringBuilder sql = new StringBuilder("SELECT ").append(Rows.RUN_COLUMNS)
                 .append(" FROM runs WHERE tenant = ?");
         StringBuilder order = new StringBuilder(" ORDER BY tenant").append(dir);
         args.add(tenant);

@@ -1,7 +1,8 @@
 package io.exprun.server.domain;
 
 import io.exprun.server.config.ServerConfig;
-import io.exprun.server.store.JdbcRunStore;
+import io.exprun.server.store.JdbiRunStore;
+import io.exprun.server.store.JdbiWorkerStore;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.RunFixtures;
 import io.exprun.server.testing.TestServer;
@@ -35,7 +36,8 @@ abstract class CancelConcurrencyContractTest {
     private TestServer server;
     private Http api;
     private RunFixtures fx;
-    private JdbcRunStore store;
+    private JdbiRunStore store;
+    private JdbiWorkerStore workers;
     private ExecutorService pool;
 
     abstract ServerConfig freshConfig();
@@ -46,6 +48,7 @@ abstract class CancelConcurrencyContractTest {
         api = new Http(server.baseUri(), KEY_A);
         fx = server.fixtures();
         store = server.server().store();
+        workers = server.server().workerStore();
         pool = Executors.newFixedThreadPool(32);
     }
 
@@ -99,8 +102,8 @@ abstract class CancelConcurrencyContractTest {
             CountDownLatch go = new CountDownLatch(1);
             Future<Boolean> worker = pool.submit(() -> {
                 go.await();
-                boolean recorded = store.completeResult(run.id(), last, OWNER, "{}");
-                boolean finished = store.finishRun(run.id(), OWNER, Lifecycle.of(LifecycleStatus.COMPLETED));
+                boolean recorded = workers.completeResult(run.id(), last, OWNER, "{}");
+                boolean finished = workers.finishRun(run.id(), OWNER, Lifecycle.of(LifecycleStatus.COMPLETED));
                 if (finished) {
                     assertThat(recorded).as("a run finished although its last result was not recorded").isTrue();
                 }
@@ -141,10 +144,10 @@ abstract class CancelConcurrencyContractTest {
                 .filter(r -> r.status() == LifecycleStatus.RUNNING).findFirst().orElseThrow();
         assertThat(api.post(RUNS + "/" + run.id() + "/cancel").status()).isEqualTo(200);
 
-        assertThat(store.completeResult(run.id(), inFlight.id(), OWNER, "{}")).isFalse();
-        assertThat(store.failResult(run.id(), inFlight.id(), OWNER, "late", null)).isFalse();
-        assertThat(store.finishRun(run.id(), OWNER, Lifecycle.of(LifecycleStatus.COMPLETED))).isFalse();
-        assertThat(store.startNextResult(run.id(), OWNER, RunFixtures.LEASE)).isEmpty();
+        assertThat(workers.completeResult(run.id(), inFlight.id(), OWNER, "{}")).isFalse();
+        assertThat(workers.failResult(run.id(), inFlight.id(), OWNER, "late", null)).isFalse();
+        assertThat(workers.finishRun(run.id(), OWNER, Lifecycle.of(LifecycleStatus.COMPLETED))).isFalse();
+        assertThat(workers.startNextResult(run.id(), OWNER, RunFixtures.LEASE)).isEmpty();
 
         Run after = store.findRun(TENANT_A, run.id()).orElseThrow();
         assertThat(after.status()).isEqualTo(LifecycleStatus.CANCELLED);

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The active statuses (those a cancel can still stop) are decided by {@link LifecycleStatus#isCancellable}; the
- * store's SQL is built from it ({@link RowMapping#ACTIVE}). A migration cannot call Java, so the results view (V4)
+ * store's SQL is built from it ({@link Rows#ACTIVE}). A migration cannot call Java, so the results view (V4)
  * spells the list out: this test holds every list of statuses in it to the domain's.
  */
 class ActiveStatusesAgreeTest {
@@ -41,7 +41,7 @@ class ActiveStatusesAgreeTest {
     @Test
     void the_store_sql_lists_exactly_the_statuses_the_domain_calls_cancellable() {
         for (LifecycleStatus s : LifecycleStatus.values()) {
-            assertThat(RowMapping.ACTIVE.contains("'" + s.wire() + "'")).as(s.wire()).isEqualTo(s.isCancellable());
+            assertThat(Rows.ACTIVE.contains("'" + s.wire() + "'")).as(s.wire()).isEqualTo(s.isCancellable());
         }
     }
 
@@ -49,13 +49,13 @@ class ActiveStatusesAgreeTest {
     void every_status_list_of_the_results_view_is_the_active_set() throws IOException {
         List<String> lists = statusLists(migration("V4__results_view.sql"));
 
-        assertThat(lists).hasSize(3).allSatisfy(l -> assertThat(l).isEqualTo(RowMapping.ACTIVE.replace(" ", "")));
+        assertThat(lists).hasSize(3).allSatisfy(l -> assertThat(l).isEqualTo(Rows.ACTIVE.replace(" ", "")));
     }
 
     @Test
     void negative_control_a_view_that_forgot_a_status_is_caught() throws IOException {
         String wrong = migration("V4__results_view.sql").replaceFirst("'queued', ", "");
 
-        assertThat(statusLists(wrong)).anyMatch(l -> !l.equals(RowMapping.ACTIVE.replace(" ", "")));
+        assertThat(statusLists(wrong)).anyMatch(l -> !l.equals(Rows.ACTIVE.replace(" ", "")));
     }
 }

@@ -148,7 +148,7 @@ abstract class ListPlansContractTest {
 
     @Test
     void negative_control_a_list_ordered_by_a_column_no_index_covers_is_rejected() throws SQLException {
-        ListSql.Statement unsorted = new ListSql.Statement("SELECT " + JdbcSupport.RUN_COLUMNS
+        ListSql.Statement unsorted = new ListSql.Statement("SELECT " + Rows.RUN_COLUMNS
                 + " FROM runs WHERE tenant = ? ORDER BY tenant DESC, completed_at DESC, id DESC LIMIT ?", List.of(A, 21));
         try (Connection c = database.pool().getConnection()) {
             assertThatThrownBy(() -> assertReadsInOrderFrom(c, unsorted, "runs_by_tenant_created"))
@@ -159,7 +159,7 @@ abstract class ListPlansContractTest {
     @Test
     void negative_control_exclude_status_as_a_plain_filter_is_rejected() throws SQLException {
         // one read of the tenant's runs that skips the excluded ones: as many rows as that status has
-        ListSql.Statement filtered = new ListSql.Statement("SELECT " + JdbcSupport.RUN_COLUMNS
+        ListSql.Statement filtered = new ListSql.Statement("SELECT " + Rows.RUN_COLUMNS
                 + " FROM runs WHERE tenant = ? AND status <> ? ORDER BY created_at DESC, id DESC LIMIT ?",
                 List.of(A, "completed", 21));
         try (Connection c = database.pool().getConnection()) {
@@ -188,7 +188,7 @@ abstract class ListPlansContractTest {
     @MethodSource("pagedShapes")
     void paging_both_ways_returns_every_match_once_in_order(String shape, RunQuery filters,
                                                              IntPredicate matches) {
-        RunReads reads = new RunReads(database.dataSource(), new RowMapping(JsonMapper.shared()));
+        JdbiRunStore reads = new JdbiRunStore(database.sql(), JsonMapper.shared(), false);
         for (boolean newestFirst : new boolean[] {true, false}) {
             List<String> expected = IntStream.range(0, ListTestData.RUNS_OF_A).filter(matches)
                     .mapToObj(i -> runId(A, i)).collect(Collectors.toCollection(ArrayList::new));
@@ -229,10 +229,19 @@ abstract class ListPlansContractTest {
         return arguments(name, filters, matches);
     }
 
-    /** Binds the statement's arguments as {@link RunReads} does. */
+    /** Binds the statement's arguments by their types, as {@link KeysetPage} does. */
     static PreparedStatement prepare(Connection c, String sql, ListSql.Statement statement) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
-        JdbcSupport.bind(ps, statement.args().toArray());
+        for (int i = 0; i < statement.args().size(); i++) {
+            Object arg = statement.args().get(i);
+            if (arg instanceof Long l) {
+                ps.setLong(i + 1, l);
+            } else if (arg instanceof Integer n) {
+                ps.setInt(i + 1, n);
+            } else {
+                ps.setString(i + 1, (String) arg);
+            }
+        }
         return ps;
     }
 

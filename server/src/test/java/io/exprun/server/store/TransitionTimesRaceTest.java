@@ -39,13 +39,14 @@ class TransitionTimesRaceTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (TestServer server = TestServer.start(TestServer.config(kind, 0).withDbPoolSize(8))) {
             Http api = new Http(server.baseUri(), KEY_A);
-            JdbcRunStore store = server.server().store();
+            JdbiWorkerStore store = server.server().workerStore();
+            JdbiRunStore runs = server.server().store();
             RunFixtures fx = server.fixtures();
             int cancelled = 0;
             int completed = 0;
             for (int trial = 0; trial < TRIALS; trial++) {
                 Run run = fx.running(TENANT_A, 3, true); // 3 completed, 1 running, 1 pending
-                String inFlight = results(store, run).stream().filter(r -> r.status() == LifecycleStatus.RUNNING)
+                String inFlight = results(runs, run).stream().filter(r -> r.status() == LifecycleStatus.RUNNING)
                         .findFirst().orElseThrow().id();
                 CountDownLatch go = new CountDownLatch(1);
                 Future<?> worker = pool.submit(() -> {
@@ -65,8 +66,8 @@ class TransitionTimesRaceTest {
                 worker.get();
                 int status = cancel.get().status();
 
-                Run after = store.findRun(TENANT_A, run.id()).orElseThrow();
-                List<Result> results = results(store, run);
+                Run after = runs.findRun(TENANT_A, run.id()).orElseThrow();
+                List<Result> results = results(runs, run);
                 assertThat(after.completedAt()).as("trial %d: run finished", trial).isNotNull();
                 assertThat(after.completedAt()).as("trial %d: run duration", trial).isAfterOrEqualTo(after.startedAt());
                 for (Result r : results) {
@@ -96,7 +97,7 @@ class TransitionTimesRaceTest {
         }
     }
 
-    private static List<Result> results(JdbcRunStore store, Run run) {
+    private static List<Result> results(JdbiRunStore store, Run run) {
         return store.listResults(TENANT_A, run.id(), new PageRequest(null, null, 10, true)).items();
     }
 }

@@ -27,7 +27,7 @@ class WorkerStoreTest {
     @ValueSource(strings = {"sqlite", "postgres"})
     void the_first_failure_is_kept_with_the_run_and_never_overwritten(String kind) {
         try (TestServer server = TestServer.start(TestServer.config(kind, 0))) {
-            JdbcRunStore store = server.server().store();
+            JdbiWorkerStore store = server.server().workerStore();
             Run run = server.fixtures().running(TENANT_A, 0, false);
             ErrorInfo first = new ErrorInfo("timed out", null, "blk", "Extract", "timeout", Map.of("document_id", "d1"));
             ErrorInfo second = new ErrorInfo("bad pdf", null, "blk", "Extract", "corrupt", Map.of("document_id", "d2"));
@@ -46,7 +46,7 @@ class WorkerStoreTest {
     @ValueSource(strings = {"sqlite", "postgres"})
     void a_released_run_is_claimable_at_once_and_its_interrupted_document_runs_again(String kind) {
         try (TestServer server = TestServer.start(TestServer.config(kind, 0))) {
-            JdbcRunStore store = server.server().store();
+            JdbiWorkerStore store = server.server().workerStore();
             Run run = server.fixtures().running(TENANT_A, 1, true); // held for an hour by OWNER
 
             assertThat(store.claim(run.id(), "another", RunFixtures.LEASE)).as("a live lease is not taken").isEmpty();
@@ -54,7 +54,7 @@ class WorkerStoreTest {
             assertThat(store.release(run.id(), OWNER)).isTrue();
 
             assertThat(store.claim(run.id(), "another", RunFixtures.LEASE)).isPresent();
-            List<Result> results = store.listResults(TENANT_A, run.id(), new PageRequest(null, null, 10, true)).items();
+            List<Result> results = server.server().store().listResults(TENANT_A, run.id(), new PageRequest(null, null, 10, true)).items();
             assertThat(results).extracting(Result::status).containsOnly(LifecycleStatus.COMPLETED, LifecycleStatus.PENDING);
             assertThat(results).extracting(Result::attempt).as("newest first: the second document runs again")
                     .containsExactly(0, 0, 0, 1, 0);
@@ -65,7 +65,7 @@ class WorkerStoreTest {
     @ValueSource(strings = {"sqlite", "postgres"})
     void a_lease_expires_on_the_databases_clock_and_only_then_is_taken_over(String kind) {
         try (TestServer server = TestServer.start(TestServer.config(kind, 0))) {
-            JdbcRunStore store = server.server().store();
+            JdbiWorkerStore store = server.server().workerStore();
             Run run = server.fixtures().running(TENANT_A, 0, false);
             assertThat(store.renewLease(run.id(), OWNER, Duration.ofMillis(300))).isTrue();
             assertThat(store.claim(run.id(), "another", RunFixtures.LEASE)).isEmpty();

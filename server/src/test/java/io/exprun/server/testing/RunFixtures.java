@@ -7,7 +7,8 @@ import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
 import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.domain.RunService;
-import io.exprun.server.store.JdbcRunStore;
+import io.exprun.server.store.JdbiRunStore;
+import io.exprun.server.store.JdbiWorkerStore;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -31,11 +32,13 @@ public final class RunFixtures {
     public static final java.time.Duration LEASE = java.time.Duration.ofHours(1);
 
     private final RunService service;
-    private final JdbcRunStore store;
+    private final JdbiRunStore store;
+    private final JdbiWorkerStore workers;
 
-    public RunFixtures(RunService service, JdbcRunStore store) {
+    public RunFixtures(RunService service, JdbiRunStore store, JdbiWorkerStore workers) {
         this.service = service;
         this.store = store;
+        this.workers = workers;
     }
 
     /**
@@ -57,8 +60,8 @@ public final class RunFixtures {
 
     public Run errorRun(String tenant, String message, ErrorInfo details) {
         Run run = running(tenant, 0, false);
-        Result first = store.startNextResult(run.id(), OWNER, LEASE).orElseThrow();
-        store.failResult(run.id(), first.id(), OWNER, message, details);
+        Result first = workers.startNextResult(run.id(), OWNER, LEASE).orElseThrow();
+        workers.failResult(run.id(), first.id(), OWNER, message, details);
         drain(run);
         finish(run, Lifecycle.error(message, details));
         return reload(run);
@@ -73,13 +76,13 @@ public final class RunFixtures {
     /** Running, with {@code completedResults} results done and (optionally) the next one running. */
     public Run running(String tenant, int completedResults, boolean oneInFlight) {
         Run run = queued(tenant);
-        store.claim(run.id(), OWNER, LEASE).orElseThrow();
+        workers.claim(run.id(), OWNER, LEASE).orElseThrow();
         for (int i = 0; i < completedResults; i++) {
-            Result r = store.startNextResult(run.id(), OWNER, LEASE).orElseThrow();
-            store.completeResult(run.id(), r.id(), OWNER, "{\"document_id\":\"" + r.document().id() + "\"}");
+            Result r = workers.startNextResult(run.id(), OWNER, LEASE).orElseThrow();
+            workers.completeResult(run.id(), r.id(), OWNER, "{\"document_id\":\"" + r.document().id() + "\"}");
         }
         if (oneInFlight) {
-            store.startNextResult(run.id(), OWNER, LEASE).orElseThrow();
+            workers.startNextResult(run.id(), OWNER, LEASE).orElseThrow();
         }
         return reload(run);
     }
@@ -109,20 +112,20 @@ public final class RunFixtures {
 
     private Run queued(String tenant) {
         Run run = service.create(tenant, EXPERIMENT, null, "api");
-        store.enqueue(run.id());
+        workers.enqueue(run.id());
         return reload(run);
     }
 
     private void drain(Run run) {
         Optional<Result> next;
-        while ((next = store.startNextResult(run.id(), OWNER, LEASE)).isPresent()) {
+        while ((next = workers.startNextResult(run.id(), OWNER, LEASE)).isPresent()) {
             Result r = next.get();
-            store.completeResult(run.id(), r.id(), OWNER, "{\"document_id\":\"" + r.document().id() + "\"}");
+            workers.completeResult(run.id(), r.id(), OWNER, "{\"document_id\":\"" + r.document().id() + "\"}");
         }
     }
 
     private void finish(Run run, Lifecycle outcome) {
-        if (!store.finishRun(run.id(), OWNER, outcome)) {
+        if (!workers.finishRun(run.id(), OWNER, outcome)) {
             throw new IllegalStateException("could not finish fixture run " + run.id());
         }
     }

@@ -28,7 +28,7 @@ public final class TestServer implements AutoCloseable {
 
     private TestServer(ExprunServer server) {
         this.server = server;
-        this.fixtures = new RunFixtures(server.runService(), server.store());
+        this.fixtures = new RunFixtures(server.runService(), server.store(), server.workerStore());
     }
 
     /** A config on a fresh embedded (SQLite) database, port 0, the test keys, fast simulated documents. */

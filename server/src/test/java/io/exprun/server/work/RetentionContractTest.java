@@ -6,7 +6,7 @@ import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
 import io.exprun.server.domain.RunService;
 import io.exprun.server.domain.port.RetentionStore.Batch;
-import io.exprun.server.store.JdbcRetention;
+import io.exprun.server.store.JdbiRetention;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.RunFixtures;
 import io.exprun.server.testing.TestServer;
@@ -217,7 +217,7 @@ abstract class RetentionContractTest {
 
     /** Another sweeper over this server's database (as another instance would have), with its own settings. */
     RetentionSweeper sweeper(RetentionPolicy policy, RetentionSweeper.BatchListener batches) {
-        return new RetentionSweeper(new JdbcRetention(db, server.server().database().dialect()), policy,
+        return new RetentionSweeper(new JdbiRetention(server.server().database().sql()), policy,
                 Clock.systemUTC(), batches);
     }
 

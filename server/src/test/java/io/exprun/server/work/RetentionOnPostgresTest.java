@@ -4,7 +4,7 @@ import io.exprun.server.config.ServerConfig;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
 import io.exprun.server.domain.port.RetentionStore.Batch;
-import io.exprun.server.store.JdbcRetention;
+import io.exprun.server.store.JdbiRetention;
 import io.exprun.server.testing.Postgres;
 import io.exprun.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
@@ -104,8 +104,7 @@ class RetentionOnPostgresTest extends RetentionContractTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (TestServer second = TestServer.start(freshConfigOnSameDatabase())) {
             List<RetentionSweeper> sweepers = List.of(sweeper(POLICY.withBatchSize(2), (b, took) -> { }),
-                    new RetentionSweeper(new JdbcRetention(second.server().database().dataSource(),
-                            second.server().database().dialect()), POLICY.withBatchSize(2), java.time.Clock.systemUTC(),
+                    new RetentionSweeper(new JdbiRetention(second.server().database().sql()), POLICY.withBatchSize(2), java.time.Clock.systemUTC(),
                             (b, took) -> { }));
             CountDownLatch go = new CountDownLatch(1);
             List<Future<Batch>> deleted = new ArrayList<>();
@@ -144,7 +143,7 @@ class RetentionOnPostgresTest extends RetentionContractTest {
 
     private static boolean tryLock(Connection c) throws java.sql.SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
-            ps.setLong(1, JdbcRetention.SWEEP_LOCK);
+            ps.setLong(1, JdbiRetention.SWEEP_LOCK);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);
@@ -157,8 +156,8 @@ class RetentionOnPostgresTest extends RetentionContractTest {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT count(*) FROM pg_locks a JOIN pg_locks w ON w.pid = a.pid AND NOT w.granted "
                         + "WHERE a.locktype = 'advisory' AND a.granted AND a.classid = ? AND a.objid = ?")) {
-            ps.setLong(1, JdbcRetention.SWEEP_LOCK >>> 32);
-            ps.setLong(2, JdbcRetention.SWEEP_LOCK & 0xFFFFFFFFL);
+            ps.setLong(1, JdbiRetention.SWEEP_LOCK >>> 32);
+            ps.setLong(2, JdbiRetention.SWEEP_LOCK & 0xFFFFFFFFL);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1) > 0;

@@ -2,13 +2,11 @@ package io.exprun.server.store;
 
 import io.exprun.server.config.Dialect;
 import io.exprun.server.domain.port.RetentionStore;
+import org.jdbi.v3.core.Handle;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
+
+import static io.exprun.server.store.Rows.TERMINAL;
 
 /**
  * {@link RetentionStore} over JDBC. Each batch is one transaction of two or three statements, each driven by the ids
@@ -22,7 +20,7 @@ import java.time.Instant;
  * were two instances told to share one file, their batches would still be correct: SQLite has one writer at a time,
  * every condition is checked again on the row being deleted, and a run goes only once its results are gone).
  */
-public final class JdbcRetention extends JdbcSupport implements RetentionStore {
+public final class JdbiRetention implements RetentionStore {
 
     /** The advisory lock's key: any constant no other code in the database uses ("exprunRT" in ASCII). */
     public static final long SWEEP_LOCK = 0x65787072756E5254L;
@@ -51,23 +49,22 @@ public final class JdbcRetention extends JdbcSupport implements RetentionStore {
             + " (SELECT o.tenant, o.idem_key FROM idempotency_keys o WHERE o.created_at < ?"
             + " ORDER BY o.created_at, o.tenant, o.idem_key LIMIT ?)";
 
-    private final boolean shared;
+    private final SqlRunner sql;
 
-    /** @param dialect on PostgreSQL, batches exclude each other across instances (see the class comment) */
-    public JdbcRetention(DataSource dataSource, Dialect dialect) {
-        super(dataSource, null); // maps no rows: it only deletes
-        this.shared = dialect == Dialect.POSTGRESQL;
+    /** On PostgreSQL, batches exclude each other across instances (see the class comment). */
+    public JdbiRetention(SqlRunner sql) {
+        this.sql = sql;
     }
 
     @Override
     public Batch deleteExpiredRuns(Instant completedBefore, int limit) {
         long before = completedBefore.toEpochMilli();
-        return inTransaction(c -> {
-            if (!sweepLock(c)) {
+        return sql.write(h -> {
+            if (!sweepLock(h)) {
                 return Batch.SKIPPED;
             }
-            int results = update(c, DELETE_RESULTS, before, limit);
-            int runs = update(c, DELETE_RUNS, before, limit, before);
+            int results = h.createUpdate(DELETE_RESULTS).bind(0, before).bind(1, limit).execute();
+            int runs = h.createUpdate(DELETE_RUNS).bind(0, before).bind(1, limit).bind(2, before).execute();
             return new Batch(runs, results, 0, false);
         });
     }
@@ -75,25 +72,21 @@ public final class JdbcRetention extends JdbcSupport implements RetentionStore {
     @Override
     public Batch deleteExpiredIdempotencyKeys(Instant claimedBefore, int limit) {
         long before = claimedBefore.toEpochMilli();
-        return inTransaction(c -> {
-            if (!sweepLock(c)) {
+        return sql.write(h -> {
+            if (!sweepLock(h)) {
                 return Batch.SKIPPED;
             }
-            return new Batch(0, 0, update(c, DELETE_KEYS, before, before, limit), false);
+            return new Batch(0, 0, h.createUpdate(DELETE_KEYS).bind(0, before).bind(1, before).bind(2, limit)
+                    .execute(), false);
         });
     }
 
     /** True when this transaction may sweep: always on SQLite, on PostgreSQL when no other instance's batch is under way. */
-    private boolean sweepLock(Connection c) throws SQLException {
-        if (!shared) {
+    private boolean sweepLock(Handle h) {
+        if (sql.dialect() != Dialect.POSTGRESQL) {
             return true;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
-            ps.setLong(1, SWEEP_LOCK);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
+        return h.createQuery("SELECT pg_try_advisory_xact_lock(:key)").bind("key", SWEEP_LOCK).mapTo(Boolean.class)
+                .one();
     }
 }

@@ -27,13 +27,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * order the cancels arrived in, so two instances batching the same runs take the locks in the same order and cannot
  * deadlock; each cancel still gets its own answer, in request order. The order is observed at the JDBC boundary.
  */
-class CancelBatchLockOrderTest {
+class CancelLockOrderTest {
 
     private final Database database = Database.open(TestServer.embeddedConfig(0).dbUrl(), null, null, 4, io.exprun.server.config.Limits.DEFAULTS, true);
     private final List<String> cancelUpdates = Collections.synchronizedList(new ArrayList<>());
-    private final CancelBatch store = new CancelBatch(recording(database.dataSource()), new RowMapping(JsonMapper.shared()),
-            true);
-    private final JdbcRunStore runs = new JdbcRunStore(database.dataSource(), JsonMapper.shared(), database.dialect(), true);
+    private final JdbiRunStore store = new JdbiRunStore(new SqlRunner(recording(database.dataSource()),
+            database.dialect()), JsonMapper.shared(), true);
+    private final JdbiRunStore runs = new JdbiRunStore(database.sql(), JsonMapper.shared(), true);
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
     @AfterEach
@@ -53,7 +53,7 @@ class CancelBatchLockOrderTest {
                         if (sm.getName().equals("setString") && (int) sa[0] == 2) { // … WHERE id = ? AND tenant = ?
                             runId[0] = (String) sa[1];
                         }
-                        if (sm.getName().equals("executeUpdate")) {
+                        if (sm.getName().startsWith("execute")) {
                             cancelUpdates.add(runId[0]);
                         }
                         return sm.invoke(stmt, sa);
@@ -88,11 +88,11 @@ class CancelBatchLockOrderTest {
     @Test
     void a_batch_updates_its_runs_in_run_id_order_and_answers_each_cancel_in_request_order() {
         String c = runningRun("exprun_c"), a = runningRun("exprun_a"), b = runningRun("exprun_b");
-        List<CancelBatch.CancelRequest> arrival = List.of(
-                new CancelBatch.CancelRequest("t", c, "r"),
-                new CancelBatch.CancelRequest("t", "exprun_missing", "r"),
-                new CancelBatch.CancelRequest("t", a, "r"),
-                new CancelBatch.CancelRequest("t", b, "r"));
+        List<JdbiRunStore.CancelRequest> arrival = List.of(
+                new JdbiRunStore.CancelRequest("t", c, "r"),
+                new JdbiRunStore.CancelRequest("t", "exprun_missing", "r"),
+                new JdbiRunStore.CancelRequest("t", a, "r"),
+                new JdbiRunStore.CancelRequest("t", b, "r"));
 
         List<Optional<Run>> answers = store.cancelBatch(arrival);
 
@@ -109,8 +109,8 @@ class CancelBatchLockOrderTest {
     void two_cancels_of_one_run_in_one_batch_have_exactly_one_winner() {
         String a = runningRun("exprun_a");
         List<Optional<Run>> answers = store.cancelBatch(List.of(
-                new CancelBatch.CancelRequest("t", a, "first"),
-                new CancelBatch.CancelRequest("t", a, "second")));
+                new JdbiRunStore.CancelRequest("t", a, "first"),
+                new JdbiRunStore.CancelRequest("t", a, "second")));
 
         assertThat(answers).filteredOn(Optional::isPresent).hasSize(1);
     }

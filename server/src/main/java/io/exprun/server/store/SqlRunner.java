@@ -1,0 +1,127 @@
+package io.exprun.server.store;
+
+import io.exprun.server.config.Dialect;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.TemplateEngine;
+
+import javax.sql.DataSource;
+import java.sql.SQLException;
+
+/**
+ * The one way from a store adapter to the database: Jdbi over the pool, with the database in use decided once
+ * ({@link Dialect}), and every failure turned into a {@link StoreException} that tells a lost database (503) from a
+ * failed statement (500). Adapters receive this runner; none opens a connection of its own.
+ *
+ * <p>Statements are plain SQL with {@code :named} or {@code ?} parameters; Jdbi's template engine is off, so a
+ * {@code <} or {@code >} in a condition is never read as a template attribute.
+ */
+public final class SqlRunner {
+
+    private final Jdbi jdbi;
+    private final DataSource dataSource;
+    private final Dialect dialect;
+
+    public SqlRunner(DataSource dataSource, Dialect dialect) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.jdbi = Jdbi.create(dataSource);
+        jdbi.getConfig(SqlStatements.class).setTemplateEngine(TemplateEngine.NOP);
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** Work on one connection in auto-commit: each statement commits by itself. */
+    public <T> T read(HandleCallback<T, RuntimeException> work) {
+        return run(work, false);
+    }
+
+    /**
+     * Work in one transaction: committed when it returns, rolled back when it throws or when it rolled back itself
+     * ({@code handle.rollback()}: nothing it wrote counts). A failed rollback is kept as a suppressed exception of
+     * the first failure, which says why (SQLite may have rolled back by itself, e.g. on a full disk).
+     */
+    public <T> T write(HandleCallback<T, RuntimeException> work) {
+        return run(work, true);
+    }
+
+    private <T> T run(HandleCallback<T, RuntimeException> work, boolean inTransaction) {
+        Handle handle = open();
+        RuntimeException failed = null;
+        try {
+            return inTransaction ? handle.inTransaction(work) : work.withHandle(handle);
+        } catch (JdbiException e) {
+            failed = failure(e, handle); // before the close: the connection is probed while it is still this handle's
+            throw failed;
+        } catch (RuntimeException e) {
+            failed = e;
+            throw e;
+        } finally {
+            close(handle, failed);
+        }
+    }
+
+    /**
+     * Closing after a failure may fail too (Jdbi refuses to close a handle whose rollback failed, and rolls it back):
+     * the first failure says why, the second is kept with it.
+     */
+    private static void close(Handle handle, RuntimeException failed) {
+        try {
+            handle.close();
+        } catch (JdbiException e) {
+            if (failed == null) {
+                throw new StoreException(sqlCause(e));
+            }
+            failed.addSuppressed(e);
+        }
+    }
+
+    /** A connection, or the store is unavailable: failing to get one is never the statement's fault. */
+    private Handle open() {
+        try {
+            return jdbi.open();
+        } catch (JdbiException e) {
+            throw StoreException.unavailable(sqlCause(e));
+        }
+    }
+
+    /**
+     * A statement failed: if its connection died under it, the database is what failed (503, and the pool is told,
+     * see {@link FailFastDataSource#connectionLost}), not the SQL.
+     */
+    private StoreException failure(JdbiException e, Handle handle) {
+        SQLException cause = sqlCause(e);
+        boolean lost;
+        try {
+            lost = handle.getConnection().isClosed() || !handle.getConnection().isValid(1);
+        } catch (SQLException probe) {
+            lost = true;
+        }
+        if (!lost) {
+            return new StoreException(cause);
+        }
+        try {
+            if (dataSource.isWrapperFor(FailFastDataSource.class)) {
+                dataSource.unwrap(FailFastDataSource.class).connectionLost(cause);
+            }
+        } catch (SQLException ignored) {
+            // not our pool: nothing to tell
+        }
+        return StoreException.unavailable(cause);
+    }
+
+    /** The driver's exception under Jdbi's; Jdbi's own when there is none (then it is never transient). */
+    private static SQLException sqlCause(JdbiException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                return s;
+            }
+        }
+        return new SQLException(e.getMessage(), null, 0, e);
+    }
+}
