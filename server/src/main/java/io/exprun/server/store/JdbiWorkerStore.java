@@ -33,6 +33,9 @@ import static io.exprun.server.store.Rows.RUN_COLUMNS;
  * stretch a lease. On PostgreSQL a claim locks its candidate with {@code FOR UPDATE SKIP LOCKED}, so concurrent
  * workers never queue on one row; SQLite takes the portable path (conditional updates on a few candidates, the loser
  * moves on to the next).
+ *
+ * <p>A little over 250 lines on purpose: it is the whole of one port, and the claim, lease and transition statements
+ * share one lock order that is easier to check in one file.
  */
 public final class JdbiWorkerStore implements WorkerStore {
 
