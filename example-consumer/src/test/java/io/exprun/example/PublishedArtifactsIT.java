@@ -91,7 +91,7 @@ class PublishedArtifactsIT {
             assertThat(files.map(p -> p.getFileName().toString()))
                     .as("where the client came from (a release records its repository in _remote.repositories, a "
                             + "snapshot in the repository's metadata file)")
-                    .anyMatch(name -> name.equals("_remote.repositories") || name.endsWith("-exprun-staging.xml"));
+                    .anyMatch(name -> name.equals("_remote.repositories") || name.endsWith("-exprun-staged.xml"));
         }
     }
 
@@ -136,9 +136,12 @@ class PublishedArtifactsIT {
         Files.copy(Path.of(System.getProperty("exprun.exampleSources"), "io/exprun/example/ReadmeExample.java"), example);
         Files.writeString(project.resolve("settings.xml"), """
                 <settings>
+                  <!-- not "exprun-staging", the id under which builds that deployed the staging repository cached
+                       its snapshot metadata (maven-metadata-exprun-staging.xml, naming timestamped snapshots) in
+                       local repositories that serve here as the tail: this repository has no remote metadata -->
                   <mirrors>
                     <mirror>
-                      <id>exprun-staging</id>
+                      <id>exprun-staged</id>
                       <mirrorOf>*</mirrorOf>
                       <url>%1$s</url>
                     </mirror>
