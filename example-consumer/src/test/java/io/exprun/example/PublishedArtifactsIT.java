@@ -19,11 +19,12 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The acceptance of "a client they can pull": the exprun build deployed the parent, openapi, client and stub to a
- * file:// repository in its verify phase (root pom, {@code altDeploymentRepository}, no distributionManagement). Here a
- * project outside the reactor ({@code src/it/outside-consumer}, with the README's example as its main class) is built
- * by a separate Maven, OFFLINE, from that repository: its test uses {@code @ExprunStub}, then the README example runs
- * against a real server.
+ * The acceptance of "a client they can pull": the exprun build staged the parent, openapi, conformance, client and stub
+ * (their poms as written and their jars, what deploy publishes) into a Maven repository directory in its verify phase
+ * (root pom, {@code install-file} with {@code localRepositoryPath}: unlike deploy it also runs offline). Here a project
+ * outside the reactor ({@code src/it/outside-consumer}, with the README's example as its main class) is built by a
+ * separate Maven, OFFLINE, from that repository as a {@code file:} remote: its test uses {@code @ExprunStub}, then the
+ * README example runs against a real server.
  *
  * <p>How "only from the file repository" holds offline: the nested Maven gets a fresh, empty local repository and
  * {@code -o} with {@code aether.offline.protocols=file}, so the only remote it may reach is a {@code file:} one; its
@@ -44,7 +45,7 @@ class PublishedArtifactsIT {
             throws Exception {
         for (String artifact : List.of("exprun-parent:pom", "exprun-client:jar", "exprun-openapi:jar",
                 "exprun-conformance:jar", "exprun-stub:jar")) {
-            assertThat(deployed(artifact.split(":")[0], artifact.split(":")[1])).as("%s deployed by verify", artifact)
+            assertThat(deployed(artifact.split(":")[0], artifact.split(":")[1])).as("%s staged by verify", artifact)
                     .isNotEmpty();
         }
         Path tail = Path.of(System.getProperty("exprun.localRepository"));
@@ -90,13 +91,13 @@ class PublishedArtifactsIT {
             assertThat(files.map(p -> p.getFileName().toString()))
                     .as("where the client came from (a release records its repository in _remote.repositories, a "
                             + "snapshot in the repository's metadata file)")
-                    .anyMatch(name -> name.equals("_remote.repositories") || name.endsWith("-exprun-staging.xml"));
+                    .anyMatch(name -> name.equals("_remote.repositories") || name.endsWith("-exprun-staged.xml"));
         }
     }
 
     /**
-     * The files of one artifact deployed to the staging repository: {@code name-VERSION.ext} for a release,
-     * {@code name-X.Y.Z-<timestamp>-<n>.ext} for a snapshot (Maven deploys each snapshot under a unique name).
+     * The files of one artifact staged in the staging repository: {@code name-VERSION.ext} (a snapshot staged by
+     * install-file keeps {@code -SNAPSHOT}; one deployed would be {@code name-X.Y.Z-<timestamp>-<n>.ext}: both match).
      */
     private List<String> deployed(String artifact, String extension) throws IOException {
         Path dir = staging.resolve("io/exprun/" + artifact + "/" + VERSION);
@@ -135,9 +136,12 @@ class PublishedArtifactsIT {
         Files.copy(Path.of(System.getProperty("exprun.exampleSources"), "io/exprun/example/ReadmeExample.java"), example);
         Files.writeString(project.resolve("settings.xml"), """
                 <settings>
+                  <!-- not "exprun-staging", the id under which builds that deployed the staging repository cached
+                       its snapshot metadata (maven-metadata-exprun-staging.xml, naming timestamped snapshots) in
+                       local repositories that serve here as the tail: this repository has no remote metadata -->
                   <mirrors>
                     <mirror>
-                      <id>exprun-staging</id>
+                      <id>exprun-staged</id>
                       <mirrorOf>*</mirrorOf>
                       <url>%1$s</url>
                     </mirror>

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.exprun.server.domain.IdempotencyKeyReusedException;
-import io.exprun.server.domain.NotFoundException;
+import io.exprun.server.domain.RefusedAsNotFound;
 import io.exprun.server.store.StoreException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotSupportedException;
@@ -39,10 +39,10 @@ public final class ExceptionMappers {
         return List.of(new NotFound(), new IdempotencyKeyReused(), new Validation(), new Json(), new Web(), new StoreUnavailable(), new Unexpected());
     }
 
-    /** Domain "not there for you" and "not cancellable": 404 with the case in {@code detail.code}. */
-    public static final class NotFound implements ExceptionMapper<NotFoundException> {
+    /** The domain's refusals answered with 404 ("not there for you", "not cancellable"): the case in {@code detail.code}. */
+    public static final class NotFound implements ExceptionMapper<RefusedAsNotFound> {
         @Override
-        public Response toResponse(NotFoundException e) {
+        public Response toResponse(RefusedAsNotFound e) {
             return ErrorResponses.envelope(404, e.code(), e.getMessage(), e.details());
         }
     }

@@ -1,6 +1,6 @@
 package io.exprun.server.api;
 
-import io.exprun.server.domain.NotFoundException;
+import io.exprun.server.domain.RefusedAsNotFound;
 import io.exprun.server.error.ErrorResponses;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
@@ -34,8 +34,8 @@ public final class UnstorableTextFilter implements ContainerRequestFilter {
             for (String value : p.getValue()) {
                 if (value.indexOf(NUL) >= 0) {
                     throw switch (p.getKey()) {
-                        case "run_id" -> NotFoundException.run(value);
-                        case "result_id" -> NotFoundException.result(value);
+                        case "run_id" -> RefusedAsNotFound.run(value);
+                        case "result_id" -> RefusedAsNotFound.result(value);
                         default -> new jakarta.ws.rs.NotFoundException();
                     };
                 }

@@ -24,7 +24,7 @@ public final class RunCanceller {
 
     /**
      * @return the run in its new cancelled lifecycle
-     * @throws NotFoundException {@code run_not_found} or {@code run_not_cancellable}
+     * @throws RefusedAsNotFound {@code run_not_found} or {@code run_not_cancellable}
      */
     public Run cancel(String tenant, String runId) {
         Run cancelled = store.cancelRun(tenant, runId, DEFAULT_REASON)
@@ -33,10 +33,10 @@ public final class RunCanceller {
         return cancelled;
     }
 
-    private NotFoundException whyNotCancelled(String tenant, String runId) {
+    private RefusedAsNotFound whyNotCancelled(String tenant, String runId) {
         return store.findRun(tenant, runId)
-                .map(run -> NotFoundException.notCancellable(runId, run.status()))
-                .orElseGet(() -> NotFoundException.run(runId));
+                .map(run -> RefusedAsNotFound.notCancellable(runId, run.status()))
+                .orElseGet(() -> RefusedAsNotFound.run(runId));
     }
 
     /** Told of every successful cancel, after commit. */

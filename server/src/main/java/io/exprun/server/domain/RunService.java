@@ -38,7 +38,7 @@ public final class RunService {
     /**
      * Creates a pending run of an experiment, with one pending result per document.
      *
-     * @throws NotFoundException {@code experiment_not_found} for an unknown experiment or a workflow mismatch
+     * @throws RefusedAsNotFound {@code experiment_not_found} for an unknown experiment or a workflow mismatch
      */
     public Run create(String tenant, String experimentId, String workflowId, String triggerType) {
         Run run = newRun(tenant, experimentId, workflowId, triggerType, newId("exprun_"));
@@ -54,7 +54,7 @@ public final class RunService {
      * claimed the key died before creating it: whoever finds the run missing creates it under the claimed id.
      *
      * @throws IdempotencyKeyReusedException the key was first used with another fingerprint
-     * @throws NotFoundException             {@code experiment_not_found} (checked before any claim)
+     * @throws RefusedAsNotFound             {@code experiment_not_found} (checked before any claim)
      */
     public Run createOnce(String tenant, String key, String fingerprint, String experimentId, String workflowId,
                           String triggerType) {
@@ -79,9 +79,9 @@ public final class RunService {
     }
 
     private Run newRun(String tenant, String experimentId, String workflowId, String triggerType, String runId) {
-        Experiment experiment = catalog.find(experimentId).orElseThrow(() -> NotFoundException.experiment(experimentId));
+        Experiment experiment = catalog.find(experimentId).orElseThrow(() -> RefusedAsNotFound.experiment(experimentId));
         if (workflowId != null && !workflowId.equals(experiment.workflowId())) {
-            throw NotFoundException.workflowMismatch(experimentId, workflowId);
+            throw RefusedAsNotFound.workflowMismatch(experimentId, workflowId);
         }
         Instant now = clock.instant();
         return new Run(runId, tenant, experiment.id(), experiment.workflowId(), experiment.workflowVersionId(),
@@ -105,7 +105,7 @@ public final class RunService {
     }
 
     public Run get(String tenant, String runId) {
-        return store.findRun(tenant, runId).orElseThrow(() -> NotFoundException.run(runId));
+        return store.findRun(tenant, runId).orElseThrow(() -> RefusedAsNotFound.run(runId));
     }
 
     public Page<Run> list(String tenant, RunQuery query) {
@@ -113,7 +113,7 @@ public final class RunService {
     }
 
     public Result getResult(String tenant, String resultId) {
-        return store.findResult(tenant, resultId).orElseThrow(() -> NotFoundException.result(resultId));
+        return store.findResult(tenant, resultId).orElseThrow(() -> RefusedAsNotFound.result(resultId));
     }
 
     public Page<Result> listResults(String tenant, String runId, PageRequest page) {
