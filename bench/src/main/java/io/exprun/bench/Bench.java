@@ -9,13 +9,20 @@ import picocli.CommandLine.Command;
  * {@code bench/run-volume-benchmark.sh} (the volume fill and measurement), and the embedded engines' disk growth on
  * their own ({@code storage-growth}).
  */
-@Command(name = "exprun-bench", mixinStandardHelpOptions = true,
-        subcommands = {CeilingServer.class, RunIds.class, OpenLoopLoad.class, VolumeLoad.class,
-                StorageGrowth.class, StorageLimit.class})
+@Command(
+        name = "exprun-bench",
+        mixinStandardHelpOptions = true,
+        subcommands = {
+            CeilingServer.class,
+            RunIds.class,
+            OpenLoopLoad.class,
+            VolumeLoad.class,
+            StorageGrowth.class,
+            StorageLimit.class
+        })
 public final class Bench {
 
-    private Bench() {
-    }
+    private Bench() {}
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Bench()).execute(args));

@@ -7,6 +7,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
@@ -15,12 +20,6 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-
-import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The ceiling: the same Jersey on the same Grizzly with the same Jackson, on exprun's own routes
@@ -70,13 +69,16 @@ final class CeilingServer implements Callable<Integer> {
         ResourceConfig app = new ResourceConfig(ConstantRun.class)
                 .register(JacksonFeature.withoutExceptionMappers())
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true);
-        HttpServer server = GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:" + port + "/"), app,
-                false);
+        HttpServer server =
+                GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:" + port + "/"), app, false);
         // the same worker pool as exprun's (ExprunServer: as many threads as database connections, 16 by default), so
         // the two differ only in what the request does
         for (var listener : server.getListeners()) {
-            listener.getTransport().setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
-                    .setPoolName("ceiling-http").setCorePoolSize(workers).setMaxPoolSize(workers));
+            listener.getTransport()
+                    .setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
+                            .setPoolName("ceiling-http")
+                            .setCorePoolSize(workers)
+                            .setMaxPoolSize(workers));
         }
         server.start();
         CountDownLatch stopped = new CountDownLatch(1);

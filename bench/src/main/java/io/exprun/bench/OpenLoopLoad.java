@@ -1,19 +1,5 @@
 package io.exprun.bench;
 
-import org.HdrHistogram.Histogram;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.http.ClassicHttpRequest;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
-import org.apache.hc.core5.util.Timeout;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +10,18 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.util.Timeout;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Open-loop, fixed-rate load: request i is due at {@code start + i / rate}, whatever happened to the ones before it,
@@ -67,9 +65,16 @@ final class OpenLoopLoad implements Callable<Integer> {
     /** Latencies of one phase; errors are non-2xx answers and failed exchanges. */
     record Outcome(long requests, long errors, double seconds, Histogram micros) {
         String line() {
-            return String.format(Locale.ROOT, "%d\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%d", requests, requests / seconds,
-                    micros.getValueAtPercentile(50) / 1e3, micros.getValueAtPercentile(99) / 1e3,
-                    micros.getValueAtPercentile(99.9) / 1e3, micros.getMaxValue() / 1e3, errors);
+            return String.format(
+                    Locale.ROOT,
+                    "%d\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%d",
+                    requests,
+                    requests / seconds,
+                    micros.getValueAtPercentile(50) / 1e3,
+                    micros.getValueAtPercentile(99) / 1e3,
+                    micros.getValueAtPercentile(99.9) / 1e3,
+                    micros.getMaxValue() / 1e3,
+                    errors);
         }
     }
 
@@ -95,12 +100,18 @@ final class OpenLoopLoad implements Callable<Integer> {
         Timeout tenSeconds = Timeout.ofSeconds(10);
         return HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setMaxConnTotal(connections).setMaxConnPerRoute(connections)
-                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(tenSeconds)
-                                .setSocketTimeout(tenSeconds).build())
+                        .setMaxConnTotal(connections)
+                        .setMaxConnPerRoute(connections)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(tenSeconds)
+                                .setSocketTimeout(tenSeconds)
+                                .build())
                         .build())
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(tenSeconds).build())
-                .disableAutomaticRetries().disableRedirectHandling().disableCookieManagement()
+                .setDefaultRequestConfig(
+                        RequestConfig.custom().setResponseTimeout(tenSeconds).build())
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .disableCookieManagement()
                 .build();
     }
 
@@ -115,33 +126,36 @@ final class OpenLoopLoad implements Callable<Integer> {
         for (int t = 0; t < connections; t++) {
             Histogram h = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
             perSender.add(h);
-            Thread sender = new Thread(() -> {
-                long i;
-                while ((i = next.getAndIncrement()) < runIds.size()) {
-                    long due = start + i * interval;
-                    long wait;
-                    while ((wait = due - System.nanoTime()) > 0) {
-                        LockSupport.parkNanos(wait);
-                    }
-                    ClassicHttpRequest request = ClassicRequestBuilder.create(method)
-                            .setUri(base + String.format(pathTemplate, runIds.get((int) i)))
-                            .addHeader("Authorization", "Bearer " + key).build();
-                    try {
-                        int status = http.execute(request, answer -> {
-                            EntityUtils.consume(answer.getEntity());
-                            return answer.getCode();
-                        });
-                        if (status / 100 != 2) {
-                            errors.incrementAndGet();
+            Thread sender = new Thread(
+                    () -> {
+                        long i;
+                        while ((i = next.getAndIncrement()) < runIds.size()) {
+                            long due = start + i * interval;
+                            long wait;
+                            while ((wait = due - System.nanoTime()) > 0) {
+                                LockSupport.parkNanos(wait);
+                            }
+                            ClassicHttpRequest request = ClassicRequestBuilder.create(method)
+                                    .setUri(base + String.format(pathTemplate, runIds.get((int) i)))
+                                    .addHeader("Authorization", "Bearer " + key)
+                                    .build();
+                            try {
+                                int status = http.execute(request, answer -> {
+                                    EntityUtils.consume(answer.getEntity());
+                                    return answer.getCode();
+                                });
+                                if (status / 100 != 2) {
+                                    errors.incrementAndGet();
+                                }
+                            } catch (IOException e) {
+                                errors.incrementAndGet();
+                            }
+                            long end = System.nanoTime();
+                            h.recordValue(Math.min(h.getHighestTrackableValue(), (end - due) / 1000));
+                            lastEnd.accumulateAndGet(end, Math::max);
                         }
-                    } catch (IOException e) {
-                        errors.incrementAndGet();
-                    }
-                    long end = System.nanoTime();
-                    h.recordValue(Math.min(h.getHighestTrackableValue(), (end - due) / 1000));
-                    lastEnd.accumulateAndGet(end, Math::max);
-                }
-            }, "open-loop-" + t);
+                    },
+                    "open-loop-" + t);
             senders.add(sender);
             sender.start();
         }

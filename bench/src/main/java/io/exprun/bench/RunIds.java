@@ -2,9 +2,6 @@ package io.exprun.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.BufferedWriter;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Collects the ids of the caller's runs in one status, oldest first, by paging the list API ({@code after =
@@ -45,20 +44,26 @@ final class RunIds implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ObjectMapper json = new ObjectMapper();
         long count = 0;
         String after = startAfter == null || startAfter.isBlank() ? null : startAfter;
         java.nio.file.OpenOption[] mode = append
-                ? new java.nio.file.OpenOption[]{java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND}
+                ? new java.nio.file.OpenOption[] {
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND
+                }
                 : new java.nio.file.OpenOption[0];
         try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, mode)) {
             do {
                 String query = "?status=" + status + "&limit=100&order=asc"
                         + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
-                HttpResponse<String> page = http.send(HttpRequest.newBuilder(
-                                URI.create(base + "/v1/workflows/experiments/runs" + query))
-                        .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> page = http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/v1/workflows/experiments/runs" + query))
+                                .header("Authorization", "Bearer " + key)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (page.statusCode() != 200) {
                     System.err.println("list runs answered " + page.statusCode() + ": " + page.body());
                     return 1;

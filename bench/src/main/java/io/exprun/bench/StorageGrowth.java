@@ -1,8 +1,5 @@
 package io.exprun.bench;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,6 +10,8 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * How an embedded engine's files grow under exprun's write pattern, with exprun's own schema (migration V1) and
@@ -44,10 +43,12 @@ final class StorageGrowth implements Callable<Integer> {
     public Integer call() throws Exception {
         Path where = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("storage-growth-");
         boolean h2 = engine.equals("h2");
-        String url = h2 ? "jdbc:h2:file:" + where.resolve("exprun") + ";DB_CLOSE_ON_EXIT=FALSE"
-                + (options.contains("WRITE_DELAY") ? "" : ";WRITE_DELAY=0") + options
+        String url = h2
+                ? "jdbc:h2:file:" + where.resolve("exprun") + ";DB_CLOSE_ON_EXIT=FALSE"
+                        + (options.contains("WRITE_DELAY") ? "" : ";WRITE_DELAY=0") + options
                 : "jdbc:sqlite:" + where.resolve("exprun.db") + options;
-        String schema = new String(StorageGrowth.class.getResourceAsStream("/db/migration/V1__runs_and_results.sql")
+        String schema = new String(StorageGrowth.class
+                .getResourceAsStream("/db/migration/V1__runs_and_results.sql")
                 .readAllBytes());
         long started = System.nanoTime();
         try (Connection c = DriverManager.getConnection(url)) {
@@ -115,7 +116,12 @@ final class StorageGrowth implements Callable<Integer> {
         try (Stream<Path> files = Files.list(dir)) {
             bytes = files.mapToLong(f -> f.toFile().length()).sum();
         }
-        System.out.printf(Locale.ROOT, "%s\t%.1f MB\t%.2f KB/run\t%.0f runs/s%n", when, bytes / 1e6,
-                bytes / 1024.0 / runs, runs / ((System.nanoTime() - started) / 1e9));
+        System.out.printf(
+                Locale.ROOT,
+                "%s\t%.1f MB\t%.2f KB/run\t%.0f runs/s%n",
+                when,
+                bytes / 1e6,
+                bytes / 1024.0 / runs,
+                runs / ((System.nanoTime() - started) / 1e9));
     }
 }

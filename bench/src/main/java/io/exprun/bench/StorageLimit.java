@@ -5,10 +5,6 @@ import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.store.Database;
 import io.exprun.server.store.JdbiRunStore;
-import org.HdrHistogram.Histogram;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +13,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The storage's own limit for cancels: exprun's cancel statement, one commit per cancel, from {@code --threads}
@@ -85,21 +84,24 @@ final class StorageLimit implements Callable<Integer> {
         for (int t = 0; t < threads; t++) {
             Histogram h = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
             perThread.add(h);
-            Thread worker = new Thread(() -> {
-                int i;
-                while (System.nanoTime() < end && (i = next.getAndIncrement()) < runIds.size()) {
-                    long t0 = System.nanoTime();
-                    try {
-                        if (store.cancelRun(tenant, runIds.get(i), RunCanceller.DEFAULT_REASON).isEmpty()) {
-                            errors.incrementAndGet();
+            Thread worker = new Thread(
+                    () -> {
+                        int i;
+                        while (System.nanoTime() < end && (i = next.getAndIncrement()) < runIds.size()) {
+                            long t0 = System.nanoTime();
+                            try {
+                                if (store.cancelRun(tenant, runIds.get(i), RunCanceller.DEFAULT_REASON)
+                                        .isEmpty()) {
+                                    errors.incrementAndGet();
+                                }
+                            } catch (RuntimeException e) {
+                                errors.incrementAndGet();
+                            }
+                            h.recordValue(Math.min(h.getHighestTrackableValue(), (System.nanoTime() - t0) / 1000));
+                            done.incrementAndGet();
                         }
-                    } catch (RuntimeException e) {
-                        errors.incrementAndGet();
-                    }
-                    h.recordValue(Math.min(h.getHighestTrackableValue(), (System.nanoTime() - t0) / 1000));
-                    done.incrementAndGet();
-                }
-            }, "storage-limit-" + t);
+                    },
+                    "storage-limit-" + t);
             workers.add(worker);
             worker.start();
         }

@@ -1,17 +1,6 @@
 package io.exprun.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.HdrHistogram.Histogram;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.core5.http.ClassicHttpRequest;
-import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.io.entity.StringEntity;
-import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +16,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * The volume benchmark's load (bench/run-volume-benchmark.sh): {@code fill} grows the data through the API to a
@@ -44,7 +43,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * experiment_id matching or not, a date range). Prints one tab-separated line per operation: label, operation,
  * samples, p50, p99, p99.9, max (ms), errors.
  */
-@Command(name = "volume", description = "Fill exprun through the API, or measure every operation at its size.",
+@Command(
+        name = "volume",
+        description = "Fill exprun through the API, or measure every operation at its size.",
         subcommands = {VolumeLoad.Fill.class, VolumeLoad.Measure.class})
 final class VolumeLoad {
 
@@ -56,20 +57,22 @@ final class VolumeLoad {
     static class Target {
         @Option(names = "--base", required = true)
         String base;
+
         @Option(names = "--key-a", required = true)
         String keyA;
+
         @Option(names = "--key-b", required = true)
         String keyB;
+
         @Option(names = "--ids", required = true, description = "file of 'tenant-index<TAB>run id' lines")
         Path ids;
     }
 
-    record Answer(int status, String body) {
-    }
+    record Answer(int status, String body) {}
 
     static Answer send(CloseableHttpClient http, String method, String url, String key, String body) {
-        ClassicRequestBuilder b = ClassicRequestBuilder.create(method).setUri(url)
-                .addHeader("Authorization", "Bearer " + key);
+        ClassicRequestBuilder b =
+                ClassicRequestBuilder.create(method).setUri(url).addHeader("Authorization", "Bearer " + key);
         if (body != null) {
             b.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON));
         }
@@ -97,10 +100,13 @@ final class VolumeLoad {
     static final class Fill implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         Target target = new Target();
+
         @Option(names = "--from", defaultValue = "0", description = "runs created before")
         long from;
+
         @Option(names = "--to", required = true)
         long to;
+
         @Option(names = "--connections", defaultValue = "16")
         int connections;
 
@@ -113,34 +119,42 @@ final class VolumeLoad {
             List<Thread> senders = new ArrayList<>();
             try (CloseableHttpClient http = OpenLoopLoad.client(connections)) {
                 for (int t = 0; t < connections; t++) {
-                    Thread sender = new Thread(() -> {
-                        StringBuilder lines = new StringBuilder();
-                        long n;
-                        while ((n = next.getAndIncrement()) < to) {
-                            int tenant = (int) (n % 2);
-                            String key = tenant == 0 ? target.keyA : target.keyB;
-                            Answer created = send(http, "POST", target.base + RUNS, key, createBody(n / 2));
-                            if (created.status() != 201 && created.status() != 200) {
-                                errors.incrementAndGet();
-                                continue;
-                            }
-                            String id = idOf(created);
-                            lines.append(tenant).append('\t').append(id).append('\n');
-                            if (n % 4 == 1) {
-                                int status = send(http, "POST", target.base + RUNS + "/" + id + "/cancel", key, null)
-                                        .status();
-                                if (status == 404) {
-                                    finishedFirst.incrementAndGet(); // a worker finished it first: not cancellable
-                                } else if (status != 200) {
-                                    errors.incrementAndGet();
+                    Thread sender = new Thread(
+                            () -> {
+                                StringBuilder lines = new StringBuilder();
+                                long n;
+                                while ((n = next.getAndIncrement()) < to) {
+                                    int tenant = (int) (n % 2);
+                                    String key = tenant == 0 ? target.keyA : target.keyB;
+                                    Answer created = send(http, "POST", target.base + RUNS, key, createBody(n / 2));
+                                    if (created.status() != 201 && created.status() != 200) {
+                                        errors.incrementAndGet();
+                                        continue;
+                                    }
+                                    String id = idOf(created);
+                                    lines.append(tenant).append('\t').append(id).append('\n');
+                                    if (n % 4 == 1) {
+                                        int status = send(
+                                                        http,
+                                                        "POST",
+                                                        target.base + RUNS + "/" + id + "/cancel",
+                                                        key,
+                                                        null)
+                                                .status();
+                                        if (status == 404) {
+                                            finishedFirst
+                                                    .incrementAndGet(); // a worker finished it first: not cancellable
+                                        } else if (status != 200) {
+                                            errors.incrementAndGet();
+                                        }
+                                    }
+                                    if (lines.length() > 64_000) {
+                                        append(target.ids, lines);
+                                    }
                                 }
-                            }
-                            if (lines.length() > 64_000) {
                                 append(target.ids, lines);
-                            }
-                        }
-                        append(target.ids, lines);
-                    }, "fill-" + t);
+                            },
+                            "fill-" + t);
                     senders.add(sender);
                     sender.start();
                 }
@@ -149,8 +163,13 @@ final class VolumeLoad {
                 }
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            System.out.printf(Locale.ROOT, "created %d\t%.0f runs/s\terrors %d\tcancels that found the run finished %d%n",
-                    to - from, (to - from) / seconds, errors.get(), finishedFirst.get());
+            System.out.printf(
+                    Locale.ROOT,
+                    "created %d\t%.0f runs/s\terrors %d\tcancels that found the run finished %d%n",
+                    to - from,
+                    (to - from) / seconds,
+                    errors.get(),
+                    finishedFirst.get());
             return errors.get() == 0 ? 0 : 3;
         }
 
@@ -168,10 +187,13 @@ final class VolumeLoad {
     static final class Measure implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         Target target = new Target();
+
         @Parameters(index = "0", description = "a label for the lines, e.g. sqlite-100000")
         String label;
+
         @Option(names = "--samples", defaultValue = "500")
         int samples;
+
         @Option(names = "--only", split = ",", description = "only these operations (e.g. create,cancel)")
         java.util.Set<String> only;
 
@@ -215,19 +237,35 @@ final class VolumeLoad {
                     }
                     return a.status();
                 });
-                operations.put("get", i -> send(http, "GET",
-                        base + RUNS + "/" + tenantA.get(random.nextInt(tenantA.size())), key, null).status());
-                operations.put("cancel", i -> send(http, "POST", base + RUNS + "/" + fresh.get(i) + "/cancel", key,
-                        null).status());
-                operations.put("results of a run", i -> send(http, "GET", base + RESULTS + "?run_id="
-                        + tenantA.get(random.nextInt(tenantA.size())), key, null).status());
-                lists.forEach((name, path) -> operations.put(name, i -> send(http, "GET", base + path, key, null)
-                        .status()));
+                operations.put(
+                        "get",
+                        i -> send(
+                                        http,
+                                        "GET",
+                                        base + RUNS + "/" + tenantA.get(random.nextInt(tenantA.size())),
+                                        key,
+                                        null)
+                                .status());
+                operations.put(
+                        "cancel",
+                        i -> send(http, "POST", base + RUNS + "/" + fresh.get(i) + "/cancel", key, null)
+                                .status());
+                operations.put(
+                        "results of a run",
+                        i -> send(
+                                        http,
+                                        "GET",
+                                        base + RESULTS + "?run_id=" + tenantA.get(random.nextInt(tenantA.size())),
+                                        key,
+                                        null)
+                                .status());
+                lists.forEach((name, path) -> operations.put(
+                        name, i -> send(http, "GET", base + path, key, null).status()));
                 for (Map.Entry<String, Request> operation : operations.entrySet()) {
                     String name = operation.getKey();
                     // cancels need the runs the creates made; a list is one of many shapes: half the samples
-                    boolean wanted = only == null || only.contains(name)
-                            || name.equals("create") && only.contains("cancel");
+                    boolean wanted =
+                            only == null || only.contains(name) || name.equals("create") && only.contains("cancel");
                     if (wanted) {
                         int n = name.equals("cancel") ? fresh.size() : name.startsWith("list") ? samples / 2 : samples;
                         print(name, time(n, operation.getValue()));
@@ -241,8 +279,7 @@ final class VolumeLoad {
             int send(int i);
         }
 
-        record Timed(Histogram micros, long errors) {
-        }
+        record Timed(Histogram micros, long errors) {}
 
         private static Timed time(int n, Request request) {
             Histogram h = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
@@ -260,12 +297,19 @@ final class VolumeLoad {
 
         private void print(String operation, Timed t) {
             Histogram h = t.micros();
-            System.out.printf(Locale.ROOT, "%s\t%s\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%d%n", label, operation,
-                    h.getTotalCount(), h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
-                    h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3, t.errors());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s\t%s\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%d%n",
+                    label,
+                    operation,
+                    h.getTotalCount(),
+                    h.getValueAtPercentile(50) / 1e3,
+                    h.getValueAtPercentile(99) / 1e3,
+                    h.getValueAtPercentile(99.9) / 1e3,
+                    h.getMaxValue() / 1e3,
+                    t.errors());
         }
     }
 
-    private VolumeLoad() {
-    }
+    private VolumeLoad() {}
 }

@@ -1,20 +1,19 @@
 package io.exprun.bench;
 
-import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The open-loop generator against a real HTTP server on loopback that stalls once: latency counted from each
@@ -91,7 +90,8 @@ class OpenLoopLoadTest {
         // at 200/s, a 1 s stall delays the ~200 requests due during it by 1 s down to 0: the slowest 10% of 600 by
         // more than 0.7 s. Measured from when each was sent, only the stalled one would be slow.
         assertThat(outcome.requests()).isEqualTo(600);
-        assertThat(outcome.micros().getMaxValue()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toMicros(STALL_MS - 50));
+        assertThat(outcome.micros().getMaxValue())
+                .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toMicros(STALL_MS - 50));
         assertThat(outcome.micros().getValueAtPercentile(90)).isGreaterThanOrEqualTo(TAIL_MICROS);
         assertThat(outcome.errors()).isZero();
     }

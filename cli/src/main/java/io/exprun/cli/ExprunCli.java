@@ -1,31 +1,34 @@
 package io.exprun.cli;
 
 import io.exprun.client.ExprunClient;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code exprun runs list|get|create|cancel|results}: the experiment-runs API for people, as tables, or for scripts
  * with {@code --json}, which prints the API's answer exactly as the server sent it. The exit status says what kind of
  * failure happened (see {@link Exit}); {@link Failures} prints it.
  */
-@Command(name = "exprun", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+@Command(
+        name = "exprun",
+        mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = ExprunCli.Version.class,
         description = "Create, inspect and cancel experiment runs.",
         subcommands = RunsCommand.class,
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
-                "0:done",
-                "1:the API said no (an HTTP error status: 401, 404, 422, 429, 5xx, ...)",
-                "2:bad usage (unknown option, invalid value, a --url that is not http(s)://host[:port])",
-                "3:could not connect (no answer from --url: refused, unreachable, timed out)",
-                "4:unexpected failure inside exprun (please report it)"},
+            "0:done",
+            "1:the API said no (an HTTP error status: 401, 404, 422, 429, 5xx, ...)",
+            "2:bad usage (unknown option, invalid value, a --url that is not http(s)://host[:port])",
+            "3:could not connect (no answer from --url: refused, unreachable, timed out)",
+            "4:unexpected failure inside exprun (please report it)"
+        },
         footerHeading = "%n",
         footer = "With --json, stdout carries JSON in every case: the API's answer on success, the API's error body "
                 + "(or {\"error\":\"usage|connection|internal\",\"message\":...}) on failure; a one-line explanation "
@@ -40,21 +43,31 @@ public final class ExprunCli implements Runnable {
         static final int NO_CONNECTION = 3;
         static final int INTERNAL = 4;
 
-        private Exit() {
-        }
+        private Exit() {}
     }
 
-    @Option(names = "--url", paramLabel = "URL", scope = CommandLine.ScopeType.INHERIT, converter = HttpUrl.class,
+    @Option(
+            names = "--url",
+            paramLabel = "URL",
+            scope = CommandLine.ScopeType.INHERIT,
+            converter = HttpUrl.class,
             defaultValue = "${env:EXPRUN_BASE_URL:-http://127.0.0.1:8080}",
             description = "Base URL of the exprun server, e.g. http://127.0.0.1:8080 (default: $EXPRUN_BASE_URL, "
                     + "else ${DEFAULT-VALUE})")
     URI url;
 
-    @Option(names = "--api-key", paramLabel = "KEY", scope = CommandLine.ScopeType.INHERIT, defaultValue = "${env:EXPRUN_API_KEY}",
+    @Option(
+            names = "--api-key",
+            paramLabel = "KEY",
+            scope = CommandLine.ScopeType.INHERIT,
+            defaultValue = "${env:EXPRUN_API_KEY}",
             description = "API key (default: $EXPRUN_API_KEY)")
     String apiKey;
 
-    @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT, description = "Print the API's JSON exactly as the server sent it")
+    @Option(
+            names = "--json",
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "Print the API's JSON exactly as the server sent it")
     boolean json;
 
     @CommandLine.Spec
@@ -92,7 +105,8 @@ public final class ExprunCli implements Runnable {
         ExprunCli root = new ExprunCli();
         CommandLine cli = new CommandLine(root);
         Failures failures = new Failures(root);
-        cli.setParameterExceptionHandler((e, args) -> failures.usage(e, Arrays.asList(args).contains("--json")));
+        cli.setParameterExceptionHandler(
+                (e, args) -> failures.usage(e, Arrays.asList(args).contains("--json")));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> failures.execution(e, cmd));
         return cli;
     }
@@ -109,7 +123,8 @@ public final class ExprunCli implements Runnable {
                 throw new CommandLine.TypeConversionException(hint + suggestion(value));
             }
             String scheme = uri.getScheme();
-            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+            if (scheme == null
+                    || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
                     || uri.getHost() == null) {
                 throw new CommandLine.TypeConversionException(hint + suggestion(value));
             }
@@ -125,7 +140,7 @@ public final class ExprunCli implements Runnable {
         @Override
         public String[] getVersion() {
             String v = ExprunCli.class.getPackage().getImplementationVersion();
-            return new String[]{"exprun " + (v == null ? "dev" : v)};
+            return new String[] {"exprun " + (v == null ? "dev" : v)};
         }
     }
 }

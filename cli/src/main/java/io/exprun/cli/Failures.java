@@ -6,13 +6,12 @@ import io.exprun.cli.ExprunCli.Exit;
 import io.exprun.client.ExprunConnectionException;
 import io.exprun.client.ExprunException;
 import io.exprun.client.ExprunValidationException;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
 import java.util.stream.Collectors;
+import picocli.CommandLine;
 
 /**
  * Every way a command can fail, told apart by exit status ({@link Exit}) and reported without a stack trace: one line
@@ -36,7 +35,8 @@ final class Failures {
         cmd.getErr().println("exprun: " + e.getMessage() + " (see '" + help + "')");
         cmd.getErr().flush();
         if (json) {
-            printJson(cmd.getOut(), JSON.createObjectNode().put("error", "usage").put("message", e.getMessage()));
+            printJson(
+                    cmd.getOut(), JSON.createObjectNode().put("error", "usage").put("message", e.getMessage()));
         }
         return Exit.USAGE;
     }
@@ -50,16 +50,22 @@ final class Failures {
         if (e instanceof ExprunConnectionException c) {
             String message = "could not connect to " + root.url + ": " + reason(c);
             err.println("exprun: " + message);
-            fallback = JSON.createObjectNode().put("error", "connection").put("url", root.url.toString())
+            fallback = JSON.createObjectNode()
+                    .put("error", "connection")
+                    .put("url", root.url.toString())
                     .put("message", message);
             exit = Exit.NO_CONNECTION;
         } else if (e instanceof ExprunException api) {
             err.println("exprun: " + summary(api));
             if (api instanceof ExprunValidationException v) {
-                v.errors().forEach(f -> err.println("  " + f.loc().stream().map(String::valueOf)
-                        .collect(Collectors.joining(".")) + ": " + f.msg()));
+                v.errors()
+                        .forEach(f -> err.println(
+                                "  " + f.loc().stream().map(String::valueOf).collect(Collectors.joining(".")) + ": "
+                                        + f.msg()));
             }
-            fallback = JSON.createObjectNode().put("error", "api").put("status", api.status())
+            fallback = JSON.createObjectNode()
+                    .put("error", "api")
+                    .put("status", api.status())
                     .put("message", summary(api));
             exit = Exit.API_REFUSED;
             if (json) {
@@ -104,7 +110,8 @@ final class Failures {
         if (cause instanceof ConnectException) {
             return "connection refused (is the server running on that address?)";
         }
-        if (cause instanceof UnknownHostException || (cause != null && cause.getCause() instanceof UnknownHostException)) {
+        if (cause instanceof UnknownHostException
+                || (cause != null && cause.getCause() instanceof UnknownHostException)) {
             return "unknown host";
         }
         return cause == null ? String.valueOf(c.getMessage()) : cause.toString();

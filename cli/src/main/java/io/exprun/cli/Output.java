@@ -3,7 +3,6 @@ package io.exprun.cli;
 import io.exprun.client.RunLifecycle;
 import io.exprun.client.generated.model.ExperimentRun;
 import io.exprun.client.generated.model.Timing;
-
 import java.io.PrintWriter;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -14,8 +13,7 @@ import java.util.List;
 /** How things look on the terminal: raw JSON for scripts, aligned tables for people. */
 final class Output {
 
-    private Output() {
-    }
+    private Output() {}
 
     /** The text exactly as given, ended by one newline so shells and {@code jq} see a complete line. */
     static void raw(PrintWriter out, String text) {
@@ -29,22 +27,30 @@ final class Output {
     static void run(PrintWriter out, ExperimentRun r) {
         RunLifecycle l = RunLifecycle.of(r.getLifecycle());
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[]{"id", r.getId()});
-        rows.add(new String[]{"status", l.status()});
+        rows.add(new String[] {"id", r.getId()});
+        rows.add(new String[] {"status", l.status()});
         if (l instanceof RunLifecycle.Failed f) {
-            rows.add(new String[]{"error", f.message()});
+            rows.add(new String[] {"error", f.message()});
         }
         if (l instanceof RunLifecycle.Cancelled c) {
-            rows.add(new String[]{"reason", String.valueOf(c.reason())});
+            rows.add(new String[] {"reason", String.valueOf(c.reason())});
         }
-        rows.add(new String[]{"experiment", r.getExperimentId()});
-        rows.add(new String[]{"workflow", r.getWorkflowId() + " (" + r.getWorkflowVersionId() + ")"});
-        rows.add(new String[]{"block", r.getBlockId() + " (" + r.getBlockType() + ")"});
-        rows.add(new String[]{"documents", r.getCompletedDocumentCount() + "/" + r.getDocumentCount()
-                + " done, " + r.getErrorCount() + " failed"});
-        rows.add(new String[]{"created", time(r.getTiming() == null ? null : r.getTiming().getCreatedAt())});
-        rows.add(new String[]{"started", time(r.getTiming() == null ? null : r.getTiming().getStartedAt())});
-        rows.add(new String[]{"finished", time(r.getTiming() == null ? null : r.getTiming().getCompletedAt())});
+        rows.add(new String[] {"experiment", r.getExperimentId()});
+        rows.add(new String[] {"workflow", r.getWorkflowId() + " (" + r.getWorkflowVersionId() + ")"});
+        rows.add(new String[] {"block", r.getBlockId() + " (" + r.getBlockType() + ")"});
+        rows.add(new String[] {
+            "documents",
+            r.getCompletedDocumentCount() + "/" + r.getDocumentCount() + " done, " + r.getErrorCount() + " failed"
+        });
+        rows.add(new String[] {
+            "created", time(r.getTiming() == null ? null : r.getTiming().getCreatedAt())
+        });
+        rows.add(new String[] {
+            "started", time(r.getTiming() == null ? null : r.getTiming().getStartedAt())
+        });
+        rows.add(new String[] {
+            "finished", time(r.getTiming() == null ? null : r.getTiming().getCompletedAt())
+        });
         for (String[] row : rows) {
             out.printf("%-11s %s%n", row[0], row[1]);
         }
@@ -72,8 +78,9 @@ final class Output {
     }
 
     static String time(OffsetDateTime t) {
-        return t == null ? "-" : t.withOffsetSameInstant(ZoneOffset.UTC)
-                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'"));
+        return t == null
+                ? "-"
+                : t.withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'"));
     }
 
     static String duration(Timing t) {

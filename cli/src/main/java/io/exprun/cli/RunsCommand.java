@@ -12,47 +12,63 @@ import io.exprun.client.generated.model.ExperimentResultList;
 import io.exprun.client.generated.model.ExperimentRun;
 import io.exprun.client.generated.model.ExperimentRunList;
 import io.exprun.client.generated.model.LifecycleStatus;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code exprun runs …}. Each command makes its call through the client once; with {@code --json} it prints the
  * answer's bytes as the server sent them (lists included: the {@code {"data":[…],"list_metadata":{…}}} envelope, one
  * page, {@code --after} for the next), otherwise a table made from the same answer.
  */
-@Command(name = "runs", description = "Experiment runs.",
-        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Get.class, RunsCommand.Create.class,
-                RunsCommand.Cancel.class, RunsCommand.Results.class})
+@Command(
+        name = "runs",
+        description = "Experiment runs.",
+        subcommands = {
+            RunsCommand.ListRuns.class,
+            RunsCommand.Get.class,
+            RunsCommand.Create.class,
+            RunsCommand.Cancel.class,
+            RunsCommand.Results.class
+        })
 final class RunsCommand implements Runnable {
 
     @CommandLine.ParentCommand
     ExprunCli root;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing command: one of list, get, create, cancel, results");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "Missing command: one of list, get, create, cancel, results");
     }
 
     @Command(name = "list", description = "One page of runs, newest first.")
     static final class ListRuns extends Sub {
-        @Option(names = "--status", paramLabel = "STATUS", completionCandidates = KnownStatuses.class,
+        @Option(
+                names = "--status",
+                paramLabel = "STATUS",
+                completionCandidates = KnownStatuses.class,
                 description = "Only this status: ${COMPLETION-CANDIDATES}")
         LifecycleStatus status;
+
         @Option(names = "--experiment", paramLabel = "EXPERIMENT_ID", description = "Only runs of this experiment")
         String experiment;
+
         @Option(names = "--limit", paramLabel = "N", description = "Page size, 1-100 (server default: 20)")
         Integer limit;
-        @Option(names = "--after", paramLabel = "CURSOR", description = "The next page: list_metadata.after of this one")
+
+        @Option(
+                names = "--after",
+                paramLabel = "CURSOR",
+                description = "The next page: list_metadata.after of this one")
         String after;
 
         @Override
@@ -63,14 +79,22 @@ final class RunsCommand implements Runnable {
                 return printAnswer("GET", page);
             }
             List<String[]> rows = new ArrayList<>();
-            rows.add(new String[]{"ID", "STATUS", "EXPERIMENT", "DOCS", "ERRORS", "CREATED"});
+            rows.add(new String[] {"ID", "STATUS", "EXPERIMENT", "DOCS", "ERRORS", "CREATED"});
             for (ExperimentRun r : page.getData()) {
-                rows.add(new String[]{r.getId(), RunLifecycle.of(r.getLifecycle()).status(), r.getExperimentId(),
-                        r.getCompletedDocumentCount() + "/" + r.getDocumentCount(), String.valueOf(r.getErrorCount()),
-                        Output.time(r.getTiming() == null ? null : r.getTiming().getCreatedAt())});
+                rows.add(new String[] {
+                    r.getId(),
+                    RunLifecycle.of(r.getLifecycle()).status(),
+                    r.getExperimentId(),
+                    r.getCompletedDocumentCount() + "/" + r.getDocumentCount(),
+                    String.valueOf(r.getErrorCount()),
+                    Output.time(r.getTiming() == null ? null : r.getTiming().getCreatedAt())
+                });
             }
             Output.table(out(), rows);
-            moreHint(page.getListMetadata() == null ? null : page.getListMetadata().getAfter());
+            moreHint(
+                    page.getListMetadata() == null
+                            ? null
+                            : page.getListMetadata().getAfter());
             return ExprunCli.Exit.OK;
         }
     }
@@ -95,13 +119,19 @@ final class RunsCommand implements Runnable {
     static final class Create extends Sub {
         @Parameters(paramLabel = "EXPERIMENT_ID")
         String experimentId;
-        @Option(names = "--workflow", paramLabel = "WORKFLOW_ID", description = "The experiment's workflow id (checked by the server)")
+
+        @Option(
+                names = "--workflow",
+                paramLabel = "WORKFLOW_ID",
+                description = "The experiment's workflow id (checked by the server)")
         String workflow;
 
         @Override
         public Integer call() throws Exception {
-            ExperimentRun run = root().client().createRun(
-                    new CreateExperimentRunRequest().experimentId(experimentId).workflowId(workflow));
+            ExperimentRun run = root().client()
+                    .createRun(new CreateExperimentRunRequest()
+                            .experimentId(experimentId)
+                            .workflowId(workflow));
             if (json()) {
                 return printAnswer("POST", run);
             }
@@ -121,10 +151,19 @@ final class RunsCommand implements Runnable {
             if (json()) {
                 // A retried cancel whose earlier attempt went through ends with the client reading the run back:
                 // then the cancel answer is that run's id, lifecycle and timing, still as the server sent them.
-                return printAnswer("POST", root().wire().last().map(x -> cancelAnswerFrom(x.bodyText())).orElse(null));
+                return printAnswer(
+                        "POST",
+                        root().wire()
+                                .last()
+                                .map(x -> cancelAnswerFrom(x.bodyText()))
+                                .orElse(null));
             }
-            out().println("cancelled " + cancelled.runId() + " (" + cancelled.lifecycle().reason() + ") at "
-                    + Output.time(cancelled.timing() == null ? null : cancelled.timing().getCompletedAt()));
+            out().println("cancelled " + cancelled.runId() + " ("
+                    + cancelled.lifecycle().reason() + ") at "
+                    + Output.time(
+                            cancelled.timing() == null
+                                    ? null
+                                    : cancelled.timing().getCompletedAt()));
             out().flush();
             return ExprunCli.Exit.OK;
         }
@@ -147,9 +186,18 @@ final class RunsCommand implements Runnable {
     static final class Results extends Sub {
         @Parameters(paramLabel = "RUN_ID")
         String runId;
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "Page size, 1-100 (default: ${DEFAULT-VALUE})")
+
+        @Option(
+                names = "--limit",
+                paramLabel = "N",
+                defaultValue = "100",
+                description = "Page size, 1-100 (default: ${DEFAULT-VALUE})")
         Integer limit;
-        @Option(names = "--after", paramLabel = "CURSOR", description = "The next page: list_metadata.after of this one")
+
+        @Option(
+                names = "--after",
+                paramLabel = "CURSOR",
+                description = "The next page: list_metadata.after of this one")
         String after;
 
         @Override
@@ -159,15 +207,20 @@ final class RunsCommand implements Runnable {
                 return printAnswer("GET", page);
             }
             List<String[]> rows = new ArrayList<>();
-            rows.add(new String[]{"RESULT", "DOCUMENT", "STATUS", "DETAIL", "DURATION"});
+            rows.add(new String[] {"RESULT", "DOCUMENT", "STATUS", "DETAIL", "DURATION"});
             for (ExperimentResult r : page.getData()) {
                 RunLifecycle l = RunLifecycle.of(r.getLifecycle());
-                String detail = l instanceof RunLifecycle.Failed f ? f.message()
+                String detail = l instanceof RunLifecycle.Failed f
+                        ? f.message()
                         : l instanceof RunLifecycle.Cancelled c ? String.valueOf(c.reason()) : "";
-                rows.add(new String[]{r.getId(), r.getDocumentId(), l.status(), detail, Output.duration(r.getTiming())});
+                rows.add(new String[] {r.getId(), r.getDocumentId(), l.status(), detail, Output.duration(r.getTiming())
+                });
             }
             Output.table(out(), rows);
-            moreHint(page.getListMetadata() == null ? null : page.getListMetadata().getAfter());
+            moreHint(
+                    page.getListMetadata() == null
+                            ? null
+                            : page.getListMetadata().getAfter());
             return ExprunCli.Exit.OK;
         }
     }
@@ -178,7 +231,8 @@ final class RunsCommand implements Runnable {
         public java.util.Iterator<String> iterator() {
             return java.util.Arrays.stream(LifecycleStatus.values())
                     .filter(s -> s != LifecycleStatus.UNKNOWN_DEFAULT_OPEN_API)
-                    .map(LifecycleStatus::getValue).iterator();
+                    .map(LifecycleStatus::getValue)
+                    .iterator();
         }
     }
 
@@ -186,6 +240,7 @@ final class RunsCommand implements Runnable {
     abstract static class Sub implements Callable<Integer> {
         @CommandLine.ParentCommand
         RunsCommand runs;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -206,7 +261,8 @@ final class RunsCommand implements Runnable {
          * {@code method} call (the cancel case above) is {@code otherwise} written with the client's mapper.
          */
         int printAnswer(String method, Object otherwise) throws Exception {
-            var last = root().wire().last()
+            var last = root().wire()
+                    .last()
                     .filter(x -> x.method().equals(method) && x.status() / 100 == 2 && x.body().length > 0);
             if (last.isPresent()) {
                 Output.raw(out(), last.get().bodyText());

@@ -1,7 +1,5 @@
 package io.exprun.cli;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.Authenticator;
@@ -19,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * Remembers the last answer the server sent, byte for byte, while the client's generated code reads it as usual.
@@ -82,8 +82,8 @@ final class WireTap {
 
                 @Override
                 public void onComplete() {
-                    last = new Exchange(request.method(), request.uri().getRawPath(), info.statusCode(),
-                            copy.toByteArray());
+                    last = new Exchange(
+                            request.method(), request.uri().getRawPath(), info.statusCode(), copy.toByteArray());
                     target.onComplete();
                 }
             };
@@ -104,25 +104,61 @@ final class WireTap {
         }
 
         @Override
-        public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        public <T> CompletableFuture<HttpResponse<T>> sendAsync(
+                HttpRequest request, HttpResponse.BodyHandler<T> handler) {
             return delegate.sendAsync(request, tap(request, handler));
         }
 
         @Override
-        public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler,
-                                                                HttpResponse.PushPromiseHandler<T> push) {
+        public <T> CompletableFuture<HttpResponse<T>> sendAsync(
+                HttpRequest request, HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> push) {
             return delegate.sendAsync(request, tap(request, handler), push);
         }
 
-        @Override public Optional<CookieHandler> cookieHandler() { return delegate.cookieHandler(); }
-        @Override public Optional<Duration> connectTimeout() { return delegate.connectTimeout(); }
-        @Override public Redirect followRedirects() { return delegate.followRedirects(); }
-        @Override public Optional<ProxySelector> proxy() { return delegate.proxy(); }
-        @Override public SSLContext sslContext() { return delegate.sslContext(); }
-        @Override public SSLParameters sslParameters() { return delegate.sslParameters(); }
-        @Override public Optional<Authenticator> authenticator() { return delegate.authenticator(); }
-        @Override public Version version() { return delegate.version(); }
-        @Override public Optional<Executor> executor() { return delegate.executor(); }
+        @Override
+        public Optional<CookieHandler> cookieHandler() {
+            return delegate.cookieHandler();
+        }
+
+        @Override
+        public Optional<Duration> connectTimeout() {
+            return delegate.connectTimeout();
+        }
+
+        @Override
+        public Redirect followRedirects() {
+            return delegate.followRedirects();
+        }
+
+        @Override
+        public Optional<ProxySelector> proxy() {
+            return delegate.proxy();
+        }
+
+        @Override
+        public SSLContext sslContext() {
+            return delegate.sslContext();
+        }
+
+        @Override
+        public SSLParameters sslParameters() {
+            return delegate.sslParameters();
+        }
+
+        @Override
+        public Optional<Authenticator> authenticator() {
+            return delegate.authenticator();
+        }
+
+        @Override
+        public Version version() {
+            return delegate.version();
+        }
+
+        @Override
+        public Optional<Executor> executor() {
+            return delegate.executor();
+        }
     }
 
     private final class TappedBuilder implements HttpClient.Builder {
@@ -132,16 +168,65 @@ final class WireTap {
             this.delegate = delegate;
         }
 
-        @Override public HttpClient.Builder cookieHandler(CookieHandler v) { delegate.cookieHandler(v); return this; }
-        @Override public HttpClient.Builder connectTimeout(Duration v) { delegate.connectTimeout(v); return this; }
-        @Override public HttpClient.Builder sslContext(SSLContext v) { delegate.sslContext(v); return this; }
-        @Override public HttpClient.Builder sslParameters(SSLParameters v) { delegate.sslParameters(v); return this; }
-        @Override public HttpClient.Builder executor(Executor v) { delegate.executor(v); return this; }
-        @Override public HttpClient.Builder followRedirects(HttpClient.Redirect v) { delegate.followRedirects(v); return this; }
-        @Override public HttpClient.Builder version(HttpClient.Version v) { delegate.version(v); return this; }
-        @Override public HttpClient.Builder priority(int v) { delegate.priority(v); return this; }
-        @Override public HttpClient.Builder proxy(ProxySelector v) { delegate.proxy(v); return this; }
-        @Override public HttpClient.Builder authenticator(Authenticator v) { delegate.authenticator(v); return this; }
+        @Override
+        public HttpClient.Builder cookieHandler(CookieHandler v) {
+            delegate.cookieHandler(v);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder connectTimeout(Duration v) {
+            delegate.connectTimeout(v);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder sslContext(SSLContext v) {
+            delegate.sslContext(v);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder sslParameters(SSLParameters v) {
+            delegate.sslParameters(v);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder executor(Executor v) {
+            delegate.executor(v);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder followRedirects(HttpClient.Redirect v) {
+            delegate.followRedirects(v);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder version(HttpClient.Version v) {
+            delegate.version(v);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder priority(int v) {
+            delegate.priority(v);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder proxy(ProxySelector v) {
+            delegate.proxy(v);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder authenticator(Authenticator v) {
+            delegate.authenticator(v);
+            return this;
+        }
 
         @Override
         public HttpClient build() {

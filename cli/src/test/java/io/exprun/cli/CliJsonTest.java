@@ -1,5 +1,9 @@
 package io.exprun.cli;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.exprun.client.generated.ApiClient;
@@ -9,16 +13,11 @@ import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
+import java.net.URI;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-
-import java.net.URI;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static io.exprun.server.testing.RunFixtures.TENANT_A;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code --json} for scripts, against a real server: stdout is the API's JSON as sent (checked byte for byte where the
@@ -58,7 +57,8 @@ class CliJsonTest {
 
         assertThat(cancel.exit()).isZero();
         assertThat(cancel.err()).isEmpty();
-        assertThat(spec.violations("POST", RUNS + "/" + running.id() + "/cancel", 200, cancel.out())).isEmpty();
+        assertThat(spec.violations("POST", RUNS + "/" + running.id() + "/cancel", 200, cancel.out()))
+                .isEmpty();
         CancelWorkflowExperimentRunResponse parsed = ApiClient.createDefaultObjectMapper()
                 .readValue(cancel.out(), CancelWorkflowExperimentRunResponse.class);
         assertThat(parsed.getId()).isEqualTo(running.id());
@@ -71,9 +71,11 @@ class CliJsonTest {
 
     @Test
     void the_old_cancel_output_shape_fails_the_same_check() {
-        // negative control: what `runs cancel --json` printed before (the client's CancelledRun record) is not the API's
-        String old = "{\"runId\":\"exprun_x\",\"lifecycle\":{\"reason\":\"Cancelled by API request\",\"terminal\":true},"
-                + "\"timing\":{\"created_at\":\"2026-01-01T00:00:00Z\"}}";
+        // negative control: what `runs cancel --json` printed before (the client's CancelledRun record) is not the
+        // API's
+        String old =
+                "{\"runId\":\"exprun_x\",\"lifecycle\":{\"reason\":\"Cancelled by API request\",\"terminal\":true},"
+                        + "\"timing\":{\"created_at\":\"2026-01-01T00:00:00Z\"}}";
 
         assertThat(spec.violations("POST", RUNS + "/exprun_x/cancel", 200, old)).isNotEmpty();
     }
@@ -87,7 +89,8 @@ class CliJsonTest {
         Http.Answer direct = http.get(RUNS + "/" + run.id());
         assertThat(get.exit()).isZero();
         assertThat(get.out()).isEqualTo(direct.body() + "\n");
-        assertThat(spec.violations("GET", RUNS + "/" + run.id(), 200, get.out())).isEmpty();
+        assertThat(spec.violations("GET", RUNS + "/" + run.id(), 200, get.out()))
+                .isEmpty();
     }
 
     @Test
@@ -95,11 +98,14 @@ class CliJsonTest {
         // negative control: the previous implementation re-serialized the generated model; its bytes differ
         Run run = server.fixtures().runIn(TENANT_A, LifecycleStatus.ERROR);
         String sent = http.get(RUNS + "/" + run.id()).body();
-        ObjectMapper clientMapper = io.exprun.client.ExprunClient.builder().baseUrl(server.baseUri().toString()).build()
-                .apiClient().getObjectMapper();
+        ObjectMapper clientMapper = io.exprun.client.ExprunClient.builder()
+                .baseUrl(server.baseUri().toString())
+                .build()
+                .apiClient()
+                .getObjectMapper();
 
-        String reserialized = clientMapper.writeValueAsString(clientMapper.readValue(sent,
-                io.exprun.client.generated.model.ExperimentRun.class));
+        String reserialized = clientMapper.writeValueAsString(
+                clientMapper.readValue(sent, io.exprun.client.generated.model.ExperimentRun.class));
 
         assertThat(reserialized).isNotEqualTo(sent);
     }
@@ -111,7 +117,8 @@ class CliJsonTest {
         CliRun list = exprun("runs", "list", "--status", "cancelled", "--limit", "3", "--json");
 
         assertThat(list.exit()).isZero();
-        assertThat(list.out()).isEqualTo(http.get(RUNS + "?status=cancelled&limit=3").body() + "\n");
+        assertThat(list.out())
+                .isEqualTo(http.get(RUNS + "?status=cancelled&limit=3").body() + "\n");
         assertThat(spec.violations("GET", RUNS, 200, list.out())).isEmpty();
         JsonNode json = JSON.readTree(list.out());
         assertThat(json.get("data").isArray()).isTrue();
@@ -128,7 +135,8 @@ class CliJsonTest {
         assertThat(create.exit()).isZero();
         assertThat(spec.violations("POST", RUNS, 200, create.out())).isEmpty();
         assertThat(results.exit()).isZero();
-        assertThat(spec.violations("GET", "/v1/workflows/experiments/results?run_id=" + id, 200, results.out())).isEmpty();
+        assertThat(spec.violations("GET", "/v1/workflows/experiments/results?run_id=" + id, 200, results.out()))
+                .isEmpty();
         assertThat(JSON.readTree(results.out()).get("data")).hasSize(5);
     }
 
@@ -138,7 +146,8 @@ class CliJsonTest {
 
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.out()).isEqualTo(http.get(RUNS + "/exprun_nope").body() + "\n");
-        assertThat(spec.violations("GET", RUNS + "/exprun_nope", 404, missing.out())).isEmpty();
+        assertThat(spec.violations("GET", RUNS + "/exprun_nope", 404, missing.out()))
+                .isEmpty();
         assertThat(missing.err().lines()).hasSize(1);
     }
 
@@ -147,7 +156,8 @@ class CliJsonTest {
         CliRun tooMany = exprun("runs", "list", "--limit", "0", "--json");
 
         assertThat(tooMany.exit()).isEqualTo(1);
-        assertThat(spec.violations("GET", RUNS + "?limit=0", 422, tooMany.out())).isEmpty();
+        assertThat(spec.violations("GET", RUNS + "?limit=0", 422, tooMany.out()))
+                .isEmpty();
         assertThat(JSON.readTree(tooMany.out()).at("/detail/0/loc").toString()).isEqualTo("[\"query\",\"limit\"]");
     }
 

@@ -1,12 +1,11 @@
 package io.exprun.cli;
 
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 
 /** Runs the command line in-process, as {@code main} would, and captures what it printed and its exit status. */
 record CliRun(int exit, String out, String err) {
@@ -31,7 +30,9 @@ record CliRun(int exit, String out, String err) {
     /** No line of a Java stack trace ("\tat io.…", "Caused by", "Exception in thread"). */
     boolean hasStackTrace() {
         String all = out + err;
-        return all.contains("\tat ") || all.contains("Caused by") || all.contains("Exception in thread")
+        return all.contains("\tat ")
+                || all.contains("Caused by")
+                || all.contains("Exception in thread")
                 || all.matches("(?s).*\\bat (io|java|picocli)\\..*");
     }
 }

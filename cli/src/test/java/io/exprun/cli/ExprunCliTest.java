@@ -1,22 +1,21 @@
 package io.exprun.cli;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
 import io.exprun.server.testing.TestServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static io.exprun.server.testing.RunFixtures.TENANT_A;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command line for people, against a real server: tables, messages, exit statuses, help. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -42,13 +41,22 @@ class ExprunCliTest {
     void create_get_cancel_results_and_list_print_readable_tables() {
         CliRun created = exprun("runs", "create", "exp_demo");
         assertThat(created.exit()).isZero();
-        String id = created.out().lines().filter(l -> l.startsWith("id")).findFirst().orElseThrow().split("\\s+")[1];
+        String id = created.out()
+                .lines()
+                .filter(l -> l.startsWith("id"))
+                .findFirst()
+                .orElseThrow()
+                .split("\\s+")[1];
         assertThat(created.out()).contains("status      pending", "documents   0/5 done, 0 failed");
 
         assertThat(exprun("runs", "get", id).out()).contains("experiment  exp_demo");
         assertThat(exprun("runs", "cancel", id).out()).startsWith("cancelled " + id + " (Cancelled by API request)");
         CliRun results = exprun("runs", "results", id);
-        assertThat(results.out().lines()).first().asString().startsWith("RESULT").contains("DOCUMENT", "STATUS");
+        assertThat(results.out().lines())
+                .first()
+                .asString()
+                .startsWith("RESULT")
+                .contains("DOCUMENT", "STATUS");
         assertThat(results.out()).contains("doc_5").contains("cancelled  Cancelled by API request");
         CliRun list = exprun("runs", "list", "--status", "cancelled");
         assertThat(list.out()).contains(id).contains("0/5");
@@ -62,16 +70,24 @@ class ExprunCliTest {
         }
 
         CliRun first = exprun("runs", "list", "--status", "queued", "--limit", "2");
-        String cursor = first.err().lines().filter(l -> l.startsWith("more: add --after ")).findFirst().orElseThrow()
+        String cursor = first.err()
+                .lines()
+                .filter(l -> l.startsWith("more: add --after "))
+                .findFirst()
+                .orElseThrow()
                 .substring("more: add --after ".length());
         CliRun firstJson = exprun("runs", "list", "--status", "queued", "--limit", "2", "--json");
         CliRun second = exprun("runs", "list", "--status", "queued", "--limit", "2", "--after", cursor);
 
         assertThat(first.out().lines()).hasSize(3); // header + 2
-        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(firstJson.out())
-                .at("/list_metadata/after").asText()).isEqualTo(cursor);
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(firstJson.out())
+                        .at("/list_metadata/after")
+                        .asText())
+                .isEqualTo(cursor);
         assertThat(second.exit()).isZero();
-        assertThat(second.out().lines().skip(1).toList()).isNotEmpty()
+        assertThat(second.out().lines().skip(1).toList())
+                .isNotEmpty()
                 .noneMatch(row -> first.out().contains(row.split("\\s+")[0]));
     }
 
@@ -79,7 +95,8 @@ class ExprunCliTest {
     void options_may_also_follow_the_command() {
         Run run = server.fixtures().runIn(TENANT_A, LifecycleStatus.PENDING);
 
-        CliRun get = CliRun.exprun("runs", "get", run.id(), "--url", server.baseUri().toString(), "--api-key", KEY_A);
+        CliRun get =
+                CliRun.exprun("runs", "get", run.id(), "--url", server.baseUri().toString(), "--api-key", KEY_A);
 
         assertThat(get.exit()).isZero();
         assertThat(get.out()).contains("status      pending");
@@ -91,8 +108,12 @@ class ExprunCliTest {
 
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.out()).isEmpty();
-        assertThat(missing.err().lines()).hasSize(1).first().asString()
-                .startsWith("exprun: 404 run_not_found: ").contains("(request id ");
+        assertThat(missing.err().lines())
+                .hasSize(1)
+                .first()
+                .asString()
+                .startsWith("exprun: 404 run_not_found: ")
+                .contains("(request id ");
     }
 
     @Test
@@ -130,16 +151,23 @@ class ExprunCliTest {
 
         assertThat(noScheme.exit()).isEqualTo(2);
         assertThat(noScheme.out()).isEmpty();
-        assertThat(noScheme.err().lines()).hasSize(1).first().asString()
-                .startsWith("exprun: ").contains("'127.0.0.1:8080'", "did you mean http://127.0.0.1:8080");
+        assertThat(noScheme.err().lines())
+                .hasSize(1)
+                .first()
+                .asString()
+                .startsWith("exprun: ")
+                .contains("'127.0.0.1:8080'", "did you mean http://127.0.0.1:8080");
         assertThat(noScheme.hasStackTrace()).isFalse();
     }
 
     @Test
     void urls_that_are_not_http_are_rejected_too_and_given_after_the_command_as_well() {
-        assertThat(CliRun.exprun("--url", "localhost:8080", "runs", "list").exit()).isEqualTo(2);
-        assertThat(CliRun.exprun("--url", "ftp://example.org", "runs", "list").exit()).isEqualTo(2);
-        assertThat(CliRun.exprun("runs", "list", "--url", "127.0.0.1:8080").exit()).isEqualTo(2);
+        assertThat(CliRun.exprun("--url", "localhost:8080", "runs", "list").exit())
+                .isEqualTo(2);
+        assertThat(CliRun.exprun("--url", "ftp://example.org", "runs", "list").exit())
+                .isEqualTo(2);
+        assertThat(CliRun.exprun("runs", "list", "--url", "127.0.0.1:8080").exit())
+                .isEqualTo(2);
     }
 
     @Test
@@ -149,8 +177,12 @@ class ExprunCliTest {
         CliRun refused = CliRun.against(closed, KEY_A, "runs", "get", "exprun_x");
 
         assertThat(refused.exit()).isEqualTo(3);
-        assertThat(refused.err().lines()).hasSize(1).first().asString()
-                .startsWith("exprun: could not connect to " + closed).contains("connection refused");
+        assertThat(refused.err().lines())
+                .hasSize(1)
+                .first()
+                .asString()
+                .startsWith("exprun: could not connect to " + closed)
+                .contains("connection refused");
         assertThat(refused.hasStackTrace()).isFalse();
     }
 
@@ -161,7 +193,11 @@ class ExprunCliTest {
         CliRun noCommand = exprun("runs");
 
         assertThat(badStatus.exit()).isEqualTo(2);
-        assertThat(badStatus.err().lines()).hasSize(1).first().asString().contains("sideways", "exprun runs list --help");
+        assertThat(badStatus.err().lines())
+                .hasSize(1)
+                .first()
+                .asString()
+                .contains("sideways", "exprun runs list --help");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(noCommand.exit()).isEqualTo(2);
         assertThat(noCommand.err()).contains("list, get, create, cancel, results");

@@ -12,7 +12,6 @@ import io.exprun.client.generated.model.ExperimentResult;
 import io.exprun.client.generated.model.ExperimentResultList;
 import io.exprun.client.generated.model.ExperimentRun;
 import io.exprun.client.generated.model.ExperimentRunList;
-
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
@@ -24,8 +23,8 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
-import java.util.concurrent.Executor;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -140,9 +139,22 @@ public final class ExprunClient {
 
     /** One page; {@code after} is the cursor from the previous page's {@code list_metadata.after} (null: first page). */
     public ExperimentRunList listRuns(RunQuery q, String after) {
-        return call("list runs", () -> runsApi.listExperimentRuns(q.workflowId(), q.experimentId(),
-                q.blockId(), q.status(), q.excludeStatus(), q.triggerType(), q.fromDate(), q.toDate(), null, null,
-                after, q.pageSize(), q.order()));
+        return call(
+                "list runs",
+                () -> runsApi.listExperimentRuns(
+                        q.workflowId(),
+                        q.experimentId(),
+                        q.blockId(),
+                        q.status(),
+                        q.excludeStatus(),
+                        q.triggerType(),
+                        q.fromDate(),
+                        q.toDate(),
+                        null,
+                        null,
+                        after,
+                        q.pageSize(),
+                        q.order()));
     }
 
     /** Every run matching the query, fetched page by page as the stream is consumed. */
@@ -166,16 +178,18 @@ public final class ExprunClient {
                 attempts[0]++;
                 return runsApi.cancelExperimentRun(runId);
             });
-            return new CancelledRun(r.getId(), (RunLifecycle.Cancelled) RunLifecycle.of(r.getLifecycle()), r.getTiming());
+            return new CancelledRun(
+                    r.getId(), (RunLifecycle.Cancelled) RunLifecycle.of(r.getLifecycle()), r.getTiming());
         } catch (ExprunNotFoundException e) {
-            boolean earlierAttemptWon = attempts[0] > 1 && e.isNotCancellable()
+            boolean earlierAttemptWon = attempts[0] > 1
+                    && e.isNotCancellable()
                     && e.currentStatus().filter("cancelled"::equals).isPresent();
             if (!earlierAttemptWon) {
                 throw e;
             }
             ExperimentRun run = getRun(runId);
-            return new CancelledRun(run.getId(), (RunLifecycle.Cancelled) RunLifecycle.of(run.getLifecycle()),
-                    run.getTiming());
+            return new CancelledRun(
+                    run.getId(), (RunLifecycle.Cancelled) RunLifecycle.of(run.getLifecycle()), run.getTiming());
         }
     }
 
@@ -194,8 +208,10 @@ public final class ExprunClient {
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new ExprunWaitTimeoutException("run " + runId + " is still "
-                        + RunLifecycle.of(run.getLifecycle()).status() + " after " + timeout, run);
+                throw new ExprunWaitTimeoutException(
+                        "run " + runId + " is still "
+                                + RunLifecycle.of(run.getLifecycle()).status() + " after " + timeout,
+                        run);
             }
             sleep(Duration.ofNanos(Math.min(left, pause.toNanos())));
             pause = min(pause.multipliedBy(2), MAX_POLL);
@@ -210,8 +226,7 @@ public final class ExprunClient {
 
     /** One page of a run's results, in document order. */
     public ExperimentResultList listResults(String runId, String after, Integer pageSize) {
-        return call("list results",
-                () -> resultsApi.listExperimentResults(runId, null, after, pageSize, "asc"));
+        return call("list results", () -> resultsApi.listExperimentResults(runId, null, after, pageSize, "asc"));
     }
 
     /** Every result of a run, in document order, fetched page by page as the stream is consumed. */
@@ -263,8 +278,11 @@ public final class ExprunClient {
                     }
                     Duration pause = retryAfter != null ? min(retryAfter, Duration.ofSeconds(30)) : backoff(attempt);
                     if (System.nanoTime() + pause.toNanos() >= ends) {
-                        throw translate(operation, e, " (gave up after " + attempt + " attempt" + (attempt > 1 ? "s" : "")
-                                + ": the next would start past the " + deadline + " deadline)");
+                        throw translate(
+                                operation,
+                                e,
+                                " (gave up after " + attempt + " attempt" + (attempt > 1 ? "s" : "")
+                                        + ": the next would start past the " + deadline + " deadline)");
                     }
                     sleep(pause);
                 }
@@ -292,35 +310,45 @@ public final class ExprunClient {
         int status = e.getCode();
         if (status == 0) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return new ExprunConnectionException(operation + " failed: no answer from " + apiClient.getBaseUri() + " ("
-                    + cause + ")" + suffix, cause);
+            return new ExprunConnectionException(
+                    operation + " failed: no answer from " + apiClient.getBaseUri() + " (" + cause + ")" + suffix,
+                    cause);
         }
         JsonNode body = parse(e.getResponseBody());
-        String requestId = e.getResponseHeaders() == null ? null
+        String requestId = e.getResponseHeaders() == null
+                ? null
                 : e.getResponseHeaders().firstValue("X-Request-Id").orElse(null);
         ExprunException probe = new ExprunException("", status, body, requestId, null);
-        String message = operation + " failed: " + status + probe.code().map(c -> " " + c).orElse("")
+        String message = operation + " failed: " + status
+                + probe.code().map(c -> " " + c).orElse("")
                 + probe.detailMessage().map(m -> ": " + m).orElse("") + fieldErrors(body) + suffix;
         return switch (status) {
             case 401 -> new ExprunUnauthorizedException(message, body, requestId);
             case 404 -> new ExprunNotFoundException(message, body, requestId);
             case 422 -> new ExprunValidationException(message, body, requestId);
             case 429 -> new ExprunRateLimitedException(message, body, requestId, retryAfter(e.getResponseHeaders()));
-            default -> status >= 500 ? new ExprunServerException(message, status, body, requestId)
-                    : new ExprunException(message, status, body, requestId, null);
+            default ->
+                status >= 500
+                        ? new ExprunServerException(message, status, body, requestId)
+                        : new ExprunException(message, status, body, requestId, null);
         };
     }
 
     /** A 422's field errors ({@code detail[].loc/msg}) as {@code ": query.limit: must be <= 100; …"}. */
     private static String fieldErrors(JsonNode body) {
-        if (body == null || !body.path("detail").isArray() || body.path("detail").isEmpty()) {
+        if (body == null
+                || !body.path("detail").isArray()
+                || body.path("detail").isEmpty()) {
             return "";
         }
         StringBuilder out = new StringBuilder(":");
         for (JsonNode error : body.path("detail")) {
             List<String> loc = new java.util.ArrayList<>();
             error.path("loc").forEach(l -> loc.add(l.asText()));
-            out.append(out.length() > 1 ? ";" : "").append(' ').append(String.join(".", loc)).append(": ")
+            out.append(out.length() > 1 ? ";" : "")
+                    .append(' ')
+                    .append(String.join(".", loc))
+                    .append(": ")
                     .append(error.path("msg").asText("(no message)"));
         }
         return out.toString();
@@ -350,8 +378,8 @@ public final class ExprunClient {
             return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
         } catch (NumberFormatException notSeconds) {
             try {
-                Duration d = Duration.between(ZonedDateTime.now(),
-                        ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
+                Duration d = Duration.between(
+                        ZonedDateTime.now(), ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
                 return d.isNegative() ? Duration.ZERO : d;
             } catch (RuntimeException unparseable) {
                 return null;
@@ -359,8 +387,7 @@ public final class ExprunClient {
         }
     }
 
-    private record Page<T>(List<T> items, String after) {
-    }
+    private record Page<T>(List<T> items, String after) {}
 
     private static <T> Stream<T> paged(Function<String, Page<T>> fetch) {
         Iterator<T> iterator = new Iterator<>() {
@@ -387,8 +414,8 @@ public final class ExprunClient {
                 return page.items().get(next++);
             }
         };
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(iterator, Spliterator.ORDERED | Spliterator.NONNULL),
-                false);
+        return StreamSupport.stream(
+                Spliterators.spliteratorUnknownSize(iterator, Spliterator.ORDERED | Spliterator.NONNULL), false);
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -418,8 +445,7 @@ public final class ExprunClient {
         private Duration maxDelay = Duration.ofSeconds(5);
         private Duration deadline = Duration.ofMinutes(2);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder baseUrl(String v) {
             this.baseUrl = Objects.requireNonNull(v, "baseUrl");

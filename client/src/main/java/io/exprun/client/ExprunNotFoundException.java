@@ -1,7 +1,6 @@
 package io.exprun.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.Optional;
 
 /**
@@ -19,7 +18,8 @@ public class ExprunNotFoundException extends ExprunException {
 
     /** For {@code run_not_cancellable}: the run's status at the time ({@code completed}, {@code cancelled}, …). */
     public Optional<String> currentStatus() {
-        JsonNode status = body() == null ? null : body().path("detail").path("details").path("status");
+        JsonNode status =
+                body() == null ? null : body().path("detail").path("details").path("status");
         return status != null && status.isTextual() ? Optional.of(status.asText()) : Optional.empty();
     }
 }

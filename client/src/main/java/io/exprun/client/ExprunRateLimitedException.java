@@ -1,7 +1,6 @@
 package io.exprun.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.time.Duration;
 import java.util.Optional;
 

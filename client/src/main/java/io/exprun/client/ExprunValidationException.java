@@ -1,7 +1,6 @@
 package io.exprun.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,8 +8,7 @@ import java.util.List;
 public class ExprunValidationException extends ExprunException {
 
     /** One problem: where ({@code ["body","experiment_id"]}), what, and its machine-readable type. */
-    public record FieldError(List<Object> loc, String msg, String type) {
-    }
+    public record FieldError(List<Object> loc, String msg, String type) {}
 
     public ExprunValidationException(String message, JsonNode body, String requestId) {
         super(message, 422, body, requestId, null);
@@ -22,7 +20,8 @@ public class ExprunValidationException extends ExprunException {
             for (JsonNode e : body().path("detail")) {
                 List<Object> loc = new ArrayList<>();
                 e.path("loc").forEach(l -> loc.add(l.isInt() ? (Object) l.asInt() : l.asText()));
-                errors.add(new FieldError(loc, e.path("msg").asText(null), e.path("type").asText(null)));
+                errors.add(new FieldError(
+                        loc, e.path("msg").asText(null), e.path("type").asText(null)));
             }
         }
         return errors;

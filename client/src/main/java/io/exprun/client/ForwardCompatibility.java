@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.exprun.client.generated.model.LifecycleStatus;
 import io.exprun.client.generated.model.WorkflowExperimentResultLifecycle;
 import io.exprun.client.generated.model.WorkflowExperimentRunLifecycle;
-
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Set;
@@ -34,8 +33,7 @@ final class ForwardCompatibility {
             .map(LifecycleStatus::getValue)
             .collect(Collectors.toUnmodifiableSet());
 
-    private ForwardCompatibility() {
-    }
+    private ForwardCompatibility() {}
 
     static ObjectMapper install(ObjectMapper mapper) {
         mapper.addMixIn(WorkflowExperimentRunLifecycle.class, RunLifecycleMixin.class);
@@ -44,12 +42,10 @@ final class ForwardCompatibility {
     }
 
     @JsonDeserialize(using = RunLifecycleDeserializer.class)
-    private abstract static class RunLifecycleMixin {
-    }
+    private abstract static class RunLifecycleMixin {}
 
     @JsonDeserialize(using = ResultLifecycleDeserializer.class)
-    private abstract static class ResultLifecycleMixin {
-    }
+    private abstract static class ResultLifecycleMixin {}
 
     /** The generated run union, holding a status this client does not know. */
     static final class UnknownRunLifecycle extends WorkflowExperimentRunLifecycle {
@@ -127,7 +123,9 @@ final class ForwardCompatibility {
     private static String statusOf(JsonNode tree, JsonParser p) throws IOException {
         JsonNode status = tree == null ? null : tree.get("status");
         if (status == null || !status.isTextual()) {
-            throw MismatchedInputException.from(p, WorkflowExperimentRunLifecycle.class,
+            throw MismatchedInputException.from(
+                    p,
+                    WorkflowExperimentRunLifecycle.class,
                     "lifecycle has no string \"status\" (the discriminator the contract requires): " + tree);
         }
         return status.asText();

@@ -43,43 +43,83 @@ public sealed interface RunLifecycle {
         return kind() == Kind.COMPLETED || kind() == Kind.ERROR || kind() == Kind.CANCELLED;
     }
 
-    enum Kind { PENDING, QUEUED, RUNNING, COMPLETED, ERROR, CANCELLED, UNKNOWN }
+    enum Kind {
+        PENDING,
+        QUEUED,
+        RUNNING,
+        COMPLETED,
+        ERROR,
+        CANCELLED,
+        UNKNOWN
+    }
 
     record Pending() implements RunLifecycle {
-        public String status() { return "pending"; }
-        public Kind kind() { return Kind.PENDING; }
+        public String status() {
+            return "pending";
+        }
+
+        public Kind kind() {
+            return Kind.PENDING;
+        }
     }
 
     record Queued() implements RunLifecycle {
-        public String status() { return "queued"; }
-        public Kind kind() { return Kind.QUEUED; }
+        public String status() {
+            return "queued";
+        }
+
+        public Kind kind() {
+            return Kind.QUEUED;
+        }
     }
 
     record Running() implements RunLifecycle {
-        public String status() { return "running"; }
-        public Kind kind() { return Kind.RUNNING; }
+        public String status() {
+            return "running";
+        }
+
+        public Kind kind() {
+            return Kind.RUNNING;
+        }
     }
 
     record Completed() implements RunLifecycle {
-        public String status() { return "completed"; }
-        public Kind kind() { return Kind.COMPLETED; }
+        public String status() {
+            return "completed";
+        }
+
+        public Kind kind() {
+            return Kind.COMPLETED;
+        }
     }
 
     /** The {@code error} variant: a message, and structured details (may be null). */
     record Failed(String message, ErrorDetails details) implements RunLifecycle {
-        public String status() { return "error"; }
-        public Kind kind() { return Kind.ERROR; }
+        public String status() {
+            return "error";
+        }
+
+        public Kind kind() {
+            return Kind.ERROR;
+        }
     }
 
     /** The {@code cancelled} variant; {@code reason} may be null. */
     record Cancelled(String reason) implements RunLifecycle {
-        public String status() { return "cancelled"; }
-        public Kind kind() { return Kind.CANCELLED; }
+        public String status() {
+            return "cancelled";
+        }
+
+        public Kind kind() {
+            return Kind.CANCELLED;
+        }
     }
 
     /** A status a newer server sent that this client does not know, with the lifecycle object as received. */
     record Unknown(String status, JsonNode raw) implements RunLifecycle {
-        public Kind kind() { return Kind.UNKNOWN; }
+        public Kind kind() {
+            return Kind.UNKNOWN;
+        }
     }
 
     static RunLifecycle of(WorkflowExperimentRunLifecycle lifecycle) {

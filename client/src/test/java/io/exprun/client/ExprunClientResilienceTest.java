@@ -1,16 +1,15 @@
 package io.exprun.client;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * What the real server never does, played by a tiny scripted HTTP server on loopback: hangs, 503s, 429s with
@@ -70,7 +69,9 @@ class ExprunClientResilienceTest {
         long start = System.nanoTime();
 
         assertThatThrownBy(() -> client.getRun("exprun_1"))
-                .isInstanceOfSatisfying(ExprunConnectionException.class, e -> assertThat(e.isTimeout()).isTrue());
+                .isInstanceOfSatisfying(
+                        ExprunConnectionException.class,
+                        e -> assertThat(e.isTimeout()).isTrue());
         // well under the default two-minute deadline, whatever the machine's load: the request timeout ended it
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
     }
@@ -81,8 +82,10 @@ class ExprunClientResilienceTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        ExprunClient client = ExprunClient.builder().baseUrl("http://127.0.0.1:" + port)
-                .retries(2, Duration.ofMillis(1), Duration.ofMillis(1)).build();
+        ExprunClient client = ExprunClient.builder()
+                .baseUrl("http://127.0.0.1:" + port)
+                .retries(2, Duration.ofMillis(1), Duration.ofMillis(1))
+                .build();
 
         assertThatThrownBy(() -> client.getRun("exprun_1")).isInstanceOf(ExprunConnectionException.class);
     }
@@ -95,7 +98,9 @@ class ExprunClientResilienceTest {
         var run = client().getRun("exprun_1");
 
         assertThat(RunLifecycle.of(run.getLifecycle()).kind()).isEqualTo(RunLifecycle.Kind.RUNNING);
-        assertThat(requests).hasSize(2).allSatisfy(r -> assertThat(r).contains("auth=Bearer k1", "ua=exprun-java-client/"));
+        assertThat(requests)
+                .hasSize(2)
+                .allSatisfy(r -> assertThat(r).contains("auth=Bearer k1", "ua=exprun-java-client/"));
     }
 
     @Test
@@ -130,12 +135,11 @@ class ExprunClientResilienceTest {
         then(500, "{\"detail\":{\"code\":\"internal_error\",\"message\":\"oops\"}}");
         then(200, run("extract", "{\"status\":\"pending\"}"));
 
-        assertThatThrownBy(() -> client().createRun("exp"))
-                .isInstanceOfSatisfying(ExprunServerException.class, e -> {
-                    assertThat(e.status()).isEqualTo(500);
-                    assertThat(e.code()).hasValue("internal_error");
-                    assertThat(e.requestId()).hasValue("req-1");
-                });
+        assertThatThrownBy(() -> client().createRun("exp")).isInstanceOfSatisfying(ExprunServerException.class, e -> {
+            assertThat(e.status()).isEqualTo(500);
+            assertThat(e.code()).hasValue("internal_error");
+            assertThat(e.requestId()).hasValue("req-1");
+        });
         assertThat(requests).hasSize(1);
     }
 
@@ -169,8 +173,10 @@ class ExprunClientResilienceTest {
     @Test
     void a_retried_cancel_that_finds_the_run_already_cancelled_returns_it() {
         then(503, "{\"detail\":{\"code\":\"unavailable\",\"message\":\"busy\"}}");
-        then(404, "{\"detail\":{\"code\":\"run_not_cancellable\",\"message\":\"already cancelled\","
-                + "\"details\":{\"status\":\"cancelled\"}}}");
+        then(
+                404,
+                "{\"detail\":{\"code\":\"run_not_cancellable\",\"message\":\"already cancelled\","
+                        + "\"details\":{\"status\":\"cancelled\"}}}");
         then(200, run("extract", "{\"status\":\"cancelled\",\"reason\":\"Cancelled by API request\"}"));
 
         CancelledRun cancelled = client().cancel("exprun_1");
@@ -181,11 +187,15 @@ class ExprunClientResilienceTest {
 
     @Test
     void a_first_cancel_answered_not_cancellable_is_reported() {
-        then(404, "{\"detail\":{\"code\":\"run_not_cancellable\",\"message\":\"already cancelled\","
-                + "\"details\":{\"status\":\"cancelled\"}}}");
+        then(
+                404,
+                "{\"detail\":{\"code\":\"run_not_cancellable\",\"message\":\"already cancelled\","
+                        + "\"details\":{\"status\":\"cancelled\"}}}");
 
         assertThatThrownBy(() -> client().cancel("exprun_1"))
-                .isInstanceOfSatisfying(ExprunNotFoundException.class, e -> assertThat(e.currentStatus()).hasValue("cancelled"));
+                .isInstanceOfSatisfying(
+                        ExprunNotFoundException.class,
+                        e -> assertThat(e.currentStatus()).hasValue("cancelled"));
     }
 
     @Test
@@ -197,7 +207,8 @@ class ExprunClientResilienceTest {
         RunLifecycle lifecycle = RunLifecycle.of(run.getLifecycle());
         assertThat(lifecycle).isInstanceOf(RunLifecycle.Unknown.class);
         assertThat(lifecycle.status()).isEqualTo("paused");
-        assertThat(((RunLifecycle.Unknown) lifecycle).raw().get("resume_at").asText()).startsWith("2026-05-18");
+        assertThat(((RunLifecycle.Unknown) lifecycle).raw().get("resume_at").asText())
+                .startsWith("2026-05-18");
         assertThat(run.getBlockType()).hasToString("unknown_default_open_api");
     }
 

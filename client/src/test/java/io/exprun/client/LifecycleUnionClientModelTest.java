@@ -1,5 +1,8 @@
 package io.exprun.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.exprun.client.generated.ApiClient;
 import io.exprun.client.generated.model.BlockType;
@@ -19,17 +22,13 @@ import io.exprun.client.generated.model.RunningWorkflowExperimentResult;
 import io.exprun.client.generated.model.RunningWorkflowExperimentRun;
 import io.exprun.client.generated.model.WorkflowExperimentResultLifecycle;
 import io.exprun.client.generated.model.WorkflowExperimentRunLifecycle;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The generated client models honour both six-variant lifecycle unions (through the spec's discriminator mapping),
@@ -37,8 +36,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class LifecycleUnionClientModelTest {
 
-    private static final ObjectMapper CLIENT = ExprunClient.builder().baseUrl("http://127.0.0.1:1").build()
-            .apiClient().getObjectMapper();
+    private static final ObjectMapper CLIENT = ExprunClient.builder()
+            .baseUrl("http://127.0.0.1:1")
+            .build()
+            .apiClient()
+            .getObjectMapper();
     private static final ObjectMapper GENERATED = ApiClient.createDefaultObjectMapper();
 
     static Stream<Arguments> runVariants() {
@@ -65,9 +67,9 @@ class LifecycleUnionClientModelTest {
     @MethodSource("runVariants")
     void each_run_lifecycle_status_decodes_to_its_own_variant(String status, Class<?> variant, RunLifecycle.Kind kind)
             throws Exception {
-        for (ObjectMapper mapper : new ObjectMapper[]{CLIENT, GENERATED}) {
-            WorkflowExperimentRunLifecycle decoded = mapper.readValue("{\"status\":\"" + status + "\"}",
-                    WorkflowExperimentRunLifecycle.class);
+        for (ObjectMapper mapper : new ObjectMapper[] {CLIENT, GENERATED}) {
+            WorkflowExperimentRunLifecycle decoded =
+                    mapper.readValue("{\"status\":\"" + status + "\"}", WorkflowExperimentRunLifecycle.class);
 
             assertThat(decoded.getActualInstance()).isExactlyInstanceOf(variant);
             assertThat(RunLifecycle.of(decoded).kind()).isEqualTo(kind);
@@ -77,11 +79,11 @@ class LifecycleUnionClientModelTest {
 
     @ParameterizedTest
     @MethodSource("resultVariants")
-    void each_result_lifecycle_status_decodes_to_its_own_variant(String status, Class<?> variant, RunLifecycle.Kind kind)
-            throws Exception {
-        for (ObjectMapper mapper : new ObjectMapper[]{CLIENT, GENERATED}) {
-            WorkflowExperimentResultLifecycle decoded = mapper.readValue("{\"status\":\"" + status + "\"}",
-                    WorkflowExperimentResultLifecycle.class);
+    void each_result_lifecycle_status_decodes_to_its_own_variant(
+            String status, Class<?> variant, RunLifecycle.Kind kind) throws Exception {
+        for (ObjectMapper mapper : new ObjectMapper[] {CLIENT, GENERATED}) {
+            WorkflowExperimentResultLifecycle decoded =
+                    mapper.readValue("{\"status\":\"" + status + "\"}", WorkflowExperimentResultLifecycle.class);
 
             assertThat(decoded.getActualInstance()).isExactlyInstanceOf(variant);
             assertThat(RunLifecycle.of(decoded).kind()).isEqualTo(kind);
@@ -116,9 +118,11 @@ class LifecycleUnionClientModelTest {
 
     @Test
     void an_error_without_message_gets_the_spec_default() throws Exception {
-        WorkflowExperimentRunLifecycle decoded = CLIENT.readValue("{\"status\":\"error\"}", WorkflowExperimentRunLifecycle.class);
+        WorkflowExperimentRunLifecycle decoded =
+                CLIENT.readValue("{\"status\":\"error\"}", WorkflowExperimentRunLifecycle.class);
 
-        assertThat(((ErrorWorkflowExperimentRun) decoded.getActualInstance()).getMessage()).isEqualTo("(no message)");
+        assertThat(((ErrorWorkflowExperimentRun) decoded.getActualInstance()).getMessage())
+                .isEqualTo("(no message)");
     }
 
     @Test
@@ -126,7 +130,8 @@ class LifecycleUnionClientModelTest {
         CancelWorkflowExperimentRunResponse decoded = CLIENT.readValue(
                 "{\"id\":\"exprun_1\",\"lifecycle\":{\"status\":\"cancelled\",\"reason\":null}}",
                 CancelWorkflowExperimentRunResponse.class);
-        assertThat(((CancelledWorkflowExperimentRun) decoded.getLifecycle().getActualInstance()).getReason()).isNull();
+        assertThat(((CancelledWorkflowExperimentRun) decoded.getLifecycle().getActualInstance()).getReason())
+                .isNull();
 
         WorkflowExperimentRunLifecycle error = CLIENT.readValue(
                 "{\"status\":\"error\",\"message\":\"boom\",\"details\":null}", WorkflowExperimentRunLifecycle.class);
@@ -135,13 +140,14 @@ class LifecycleUnionClientModelTest {
         assertThat(failed.details()).isNull();
 
         String reencoded = CLIENT.writeValueAsString(decoded);
-        assertThat(CLIENT.readValue(reencoded, CancelWorkflowExperimentRunResponse.class)).isEqualTo(decoded);
+        assertThat(CLIENT.readValue(reencoded, CancelWorkflowExperimentRunResponse.class))
+                .isEqualTo(decoded);
     }
 
     @Test
     void an_unknown_status_decodes_to_the_unknown_variant_keeping_the_raw_json() throws Exception {
-        WorkflowExperimentRunLifecycle decoded = CLIENT.readValue("{\"status\":\"paused\",\"until\":\"tomorrow\"}",
-                WorkflowExperimentRunLifecycle.class);
+        WorkflowExperimentRunLifecycle decoded = CLIENT.readValue(
+                "{\"status\":\"paused\",\"until\":\"tomorrow\"}", WorkflowExperimentRunLifecycle.class);
 
         RunLifecycle.Unknown unknown = (RunLifecycle.Unknown) RunLifecycle.of(decoded);
         assertThat(unknown.status()).isEqualTo("paused");

@@ -2,7 +2,6 @@ package io.exprun.client;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +20,7 @@ import java.util.concurrent.Executors;
  */
 final class ScriptedServer implements AutoCloseable {
 
-    private record Reply(int status, String body, String retryAfter) {
-    }
+    private record Reply(int status, String body, String retryAfter) {}
 
     private final HttpServer server;
     private final ExecutorService pool = Executors.newCachedThreadPool();
@@ -67,7 +65,8 @@ final class ScriptedServer implements AutoCloseable {
 
     private synchronized Reply next(HttpExchange exchange) {
         requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " auth="
-                + exchange.getRequestHeaders().getFirst("Authorization") + " ua=" + exchange.getRequestHeaders().getFirst("User-Agent")
+                + exchange.getRequestHeaders().getFirst("Authorization") + " ua="
+                + exchange.getRequestHeaders().getFirst("User-Agent")
                 + " key=" + exchange.getRequestHeaders().getFirst("Idempotency-Key"));
         clientPorts.add(exchange.getRemoteAddress().getPort());
         return script.isEmpty() ? null : script.poll();
@@ -75,7 +74,8 @@ final class ScriptedServer implements AutoCloseable {
 
     private void answer(HttpExchange exchange) throws IOException {
         Reply reply = next(exchange);
-        if (reply == null || reply.status() < 0) { // silence, or script exhausted: hang like a server that never answers
+        if (reply == null
+                || reply.status() < 0) { // silence, or script exhausted: hang like a server that never answers
             try {
                 release.await();
             } catch (InterruptedException e) {

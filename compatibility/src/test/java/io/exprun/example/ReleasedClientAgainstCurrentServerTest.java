@@ -5,13 +5,12 @@ import io.exprun.client.generated.model.LifecycleStatus;
 import io.exprun.server.testing.FaultyProxy;
 import io.exprun.server.testing.RunFixtures;
 import io.exprun.server.testing.TestServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * The compatibility matrix, released consumer against the current server: the consumer scenarios the latest release
@@ -64,8 +63,9 @@ class ReleasedClientAgainstCurrentServerTest extends ConsumerScenarios {
 
     @Override
     String runIn(LifecycleStatus status) {
-        return still.fixtures().runIn(RunFixtures.TENANT_A,
-                io.exprun.server.domain.LifecycleStatus.valueOf(status.name())).id();
+        return still.fixtures()
+                .runIn(RunFixtures.TENANT_A, io.exprun.server.domain.LifecycleStatus.valueOf(status.name()))
+                .id();
     }
 
     @Override

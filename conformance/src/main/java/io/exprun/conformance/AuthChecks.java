@@ -12,21 +12,25 @@ final class AuthChecks {
 
     static final String NO_SUCH_ID = "exprun_conformance_no_such_id";
 
-    private AuthChecks() {
-    }
+    private AuthChecks() {}
 
     static void run(Session s) {
         for (SpecConformance.Operation op : s.judge.spec().operations()) {
             String path = harmlessPath(op);
             String body = op.node().has("requestBody") ? "{}" : null;
-            for (Target.Key key : new Target.Key[]{Target.Key.NONE, s.wrong}) {
-                s.cases.run("auth", op.operationId() + " with " + key.label() + " → 401 with WWW-Authenticate: Bearer",
+            for (Target.Key key : new Target.Key[] {Target.Key.NONE, s.wrong}) {
+                s.cases.run(
+                        "auth",
+                        op.operationId() + " with " + key.label() + " → 401 with WWW-Authenticate: Bearer",
                         () -> {
                             Target.Exchange e = s.target.send(op.method(), path, body, key);
                             Cases.expect(e.status() == 401, "expected 401, got %s", e);
-                            String challenge = e.headers().firstValue("WWW-Authenticate").orElse("");
-                            Cases.expect(challenge.regionMatches(true, 0, "Bearer", 0, 6),
-                                    "WWW-Authenticate is '%s', expected a Bearer challenge", challenge);
+                            String challenge =
+                                    e.headers().firstValue("WWW-Authenticate").orElse("");
+                            Cases.expect(
+                                    challenge.regionMatches(true, 0, "Bearer", 0, 6),
+                                    "WWW-Authenticate is '%s', expected a Bearer challenge",
+                                    challenge);
                         });
             }
         }
@@ -37,7 +41,10 @@ final class AuthChecks {
         StringBuilder query = new StringBuilder();
         for (JsonNode p : op.node().path("parameters")) {
             if ("query".equals(p.path("in").asText()) && p.path("required").asBoolean(false)) {
-                query.append(query.length() == 0 ? "?" : "&").append(p.path("name").asText()).append('=').append(NO_SUCH_ID);
+                query.append(query.length() == 0 ? "?" : "&")
+                        .append(p.path("name").asText())
+                        .append('=')
+                        .append(NO_SUCH_ID);
             }
         }
         return op.template().replaceAll("\\{[^/}]+}", NO_SUCH_ID) + query;

@@ -4,7 +4,11 @@ package io.exprun.conformance;
 public record CaseResult(String category, String name, Outcome outcome, String message, long millis) {
 
     /** How a check ended. A skipped check could not be made (read-only mode, budget, nothing to observe). */
-    public enum Outcome { PASSED, FAILED, SKIPPED }
+    public enum Outcome {
+        PASSED,
+        FAILED,
+        SKIPPED
+    }
 
     public boolean failed() {
         return outcome == Outcome.FAILED;

@@ -1,10 +1,6 @@
 package io.exprun.conformance;
 
 import io.exprun.contract.SpecConformance;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -18,48 +14,96 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code java -jar exprun-conformance.jar --base-url URL --api-key KEY …}: checks one deployment against the contract.
  * Exit 0 every check passed, 1 a check failed, 2 misconfigured or unreachable (nothing was judged). There is no
  * default target: without {@code --base-url} (or EXPRUN_BASE_URL) it stops with the usage, never tests anything else.
  */
-@Command(name = "exprun-conformance", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "exprun-conformance",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         versionProvider = ConformanceCommand.Version.class,
         description = "Checks a deployment of the exprun experiment-runs API against its OpenAPI contract.",
-        footer = {"", "Exit status: 0 every check passed, 1 a check failed, 2 misconfigured or target unreachable.",
-                "Writes (unless --read-only): creates up to --max-runs runs of the experiment and cancels every one "
-                        + "still active at the end."})
+        footer = {
+            "",
+            "Exit status: 0 every check passed, 1 a check failed, 2 misconfigured or target unreachable.",
+            "Writes (unless --read-only): creates up to --max-runs runs of the experiment and cancels every one "
+                    + "still active at the end."
+        })
 public final class ConformanceCommand implements Callable<Integer> {
 
     static final int PASSED = 0;
     static final int FAILED = 1;
     static final int UNUSABLE = 2;
 
-    @Option(names = "--base-url", paramLabel = "URL", description = "The deployment, e.g. https://exprun.example.internal (env EXPRUN_BASE_URL when absent).")
+    @Option(
+            names = "--base-url",
+            paramLabel = "URL",
+            description = "The deployment, e.g. https://exprun.example.internal (env EXPRUN_BASE_URL when absent).")
     String baseUrl;
-    @Option(names = "--api-key", paramLabel = "KEY", description = "A key of the tenant to test with (env EXPRUN_API_KEY when absent).")
+
+    @Option(
+            names = "--api-key",
+            paramLabel = "KEY",
+            description = "A key of the tenant to test with (env EXPRUN_API_KEY when absent).")
     String apiKey;
-    @Option(names = "--other-tenant-key", paramLabel = "KEY2", description = "A key of another tenant: checks it sees and changes nothing of the first tenant's.")
+
+    @Option(
+            names = "--other-tenant-key",
+            paramLabel = "KEY2",
+            description = "A key of another tenant: checks it sees and changes nothing of the first tenant's.")
     String otherTenantKey;
-    @Option(names = "--experiment-id", paramLabel = "ID", description = "The experiment to create runs of (default: the experiment of the newest existing run).")
+
+    @Option(
+            names = "--experiment-id",
+            paramLabel = "ID",
+            description = "The experiment to create runs of (default: the experiment of the newest existing run).")
     String experimentId;
-    @Option(names = "--read-only", description = "Only checks that need no writes: auth, bad queries, paging, existing runs and results.")
+
+    @Option(
+            names = "--read-only",
+            description = "Only checks that need no writes: auth, bad queries, paging, existing runs and results.")
     boolean readOnly;
-    @Option(names = "--spec", paramLabel = "FILE|URL", description = "The OpenAPI document to check against (default: the one bundled, io.exprun:exprun-openapi).")
+
+    @Option(
+            names = "--spec",
+            paramLabel = "FILE|URL",
+            description = "The OpenAPI document to check against (default: the one bundled, io.exprun:exprun-openapi).")
     String spec;
+
     @Option(names = "--junit-xml", paramLabel = "FILE", description = "Write a JUnit XML report here.")
     Path junitXml;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write a JSON report here.")
     Path json;
-    @Option(names = "--max-runs", paramLabel = "N", defaultValue = "3", description = "At most this many runs are created (default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--max-runs",
+            paramLabel = "N",
+            defaultValue = "3",
+            description = "At most this many runs are created (default: ${DEFAULT-VALUE}).")
     int maxRuns;
-    @Option(names = "--min-coverage", paramLabel = "PERCENT",
-            description = "Fail (exit 1) when less than PERCENT of the spec's operation × status × lifecycle variant "
-                    + "combinations were answered; the reports list the missing ones (default: coverage is reported only).")
+
+    @Option(
+            names = "--min-coverage",
+            paramLabel = "PERCENT",
+            description =
+                    "Fail (exit 1) when less than PERCENT of the spec's operation × status × lifecycle variant "
+                            + "combinations were answered; the reports list the missing ones (default: coverage is reported only).")
     Double minCoverage;
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
-            description = "How long to wait for an answer, and for a run to finish by itself: 30s, 500ms, 2m, PT1M (default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description =
+                    "How long to wait for an answer, and for a run to finish by itself: 30s, 500ms, 2m, PT1M (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
     private Map<String, String> env = System.getenv();
@@ -104,7 +148,9 @@ public final class ConformanceCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             uri = null;
         }
-        if (uri == null || uri.getHost() == null || !uri.getScheme().toLowerCase(Locale.ROOT).startsWith("http")) {
+        if (uri == null
+                || uri.getHost() == null
+                || !uri.getScheme().toLowerCase(Locale.ROOT).startsWith("http")) {
             err.println("exprun-conformance: --base-url must be an http(s) URL, got '" + url + "'");
             return UNUSABLE;
         }
@@ -129,9 +175,14 @@ public final class ConformanceCommand implements Callable<Integer> {
             return UNUSABLE;
         }
         Target target = new Target(url, timeout);
-        out.printf("exprun-conformance: target %s · spec %s %s (%s) · %s%n", target.baseUrl(),
-                contract.spec().at("/info/title").asText(), contract.spec().at("/info/version").asText(), source,
-                readOnly ? "read-only: no writes are made"
+        out.printf(
+                "exprun-conformance: target %s · spec %s %s (%s) · %s%n",
+                target.baseUrl(),
+                contract.spec().at("/info/title").asText(),
+                contract.spec().at("/info/version").asText(),
+                source,
+                readOnly
+                        ? "read-only: no writes are made"
                         : "WRITES: creates up to " + maxRuns + " run(s) and cancels those still active at the end");
         Session session = null;
         try {
@@ -150,17 +201,26 @@ public final class ConformanceCommand implements Callable<Integer> {
             if (experiment == null) {
                 experiment = probe.json().at("/data/0/experiment_id").asText(null);
                 if (experiment == null && !readOnly) {
-                    err.println("exprun-conformance: no existing run to take an experiment from: pass --experiment-id ID "
-                            + "(an experiment of this deployment), or --read-only");
+                    err.println(
+                            "exprun-conformance: no existing run to take an experiment from: pass --experiment-id ID "
+                                    + "(an experiment of this deployment), or --read-only");
                     return UNUSABLE;
                 }
             }
             out.println("  experiment: " + (experiment == null ? "-" : experiment)
-                    + (experimentId == null && experiment != null ? " (of the newest run; --experiment-id to choose)" : "")
+                    + (experimentId == null && experiment != null
+                            ? " (of the newest run; --experiment-id to choose)"
+                            : "")
                     + " · other tenant: " + (otherTenantKey == null ? "not checked (--other-tenant-key)" : "checked"));
-            session = new Session(target, new SpecJudge(contract), new Cases(c -> ConsoleReport.progress(out, c)),
-                    main, otherTenantKey == null ? null : new Target.Key("the other tenant's key", otherTenantKey),
-                    readOnly, maxRuns, experiment);
+            session = new Session(
+                    target,
+                    new SpecJudge(contract),
+                    new Cases(c -> ConsoleReport.progress(out, c)),
+                    main,
+                    otherTenantKey == null ? null : new Target.Key("the other tenant's key", otherTenantKey),
+                    readOnly,
+                    maxRuns,
+                    experiment);
             Report report = ConformanceRun.execute(session, source, out, minCoverage);
             ConsoleReport.summary(out, report);
             if (junitXml != null) {
@@ -174,8 +234,10 @@ public final class ConformanceCommand implements Callable<Integer> {
             return report.exitCode() == 0 ? PASSED : FAILED;
         } catch (Target.Unreachable e) {
             err.println("exprun-conformance: cannot reach " + target.baseUrl() + ": " + e.getMessage()
-                    + (session == null || session.createdRuns().isEmpty() ? ""
-                    : "; nothing judged, and these runs it created may still be active: " + session.createdRuns()));
+                    + (session == null || session.createdRuns().isEmpty()
+                            ? ""
+                            : "; nothing judged, and these runs it created may still be active: "
+                                    + session.createdRuns()));
             return UNUSABLE;
         } catch (IOException e) {
             err.println("exprun-conformance: cannot write a report: " + e.getMessage());
@@ -185,8 +247,12 @@ public final class ConformanceCommand implements Callable<Integer> {
 
     private String readSpec(String location) throws IOException, InterruptedException {
         if (location.startsWith("http://") || location.startsWith("https://")) {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(location))
-                    .timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(location))
+                                    .timeout(timeout)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new IOException("GET " + location + " → " + r.statusCode());
             }
@@ -205,8 +271,13 @@ public final class ConformanceCommand implements Callable<Integer> {
         @Override
         public String[] getVersion() {
             String kit = ConformanceCommand.class.getPackage().getImplementationVersion();
-            String spec = SpecConformance.of(SpecConformance.bundledSpecText()).spec().at("/info/version").asText();
-            return new String[]{"exprun-conformance " + (kit == null ? "(development build)" : kit) + ", bundled spec " + spec};
+            String spec = SpecConformance.of(SpecConformance.bundledSpecText())
+                    .spec()
+                    .at("/info/version")
+                    .asText();
+            return new String[] {
+                "exprun-conformance " + (kit == null ? "(development build)" : kit) + ", bundled spec " + spec
+            };
         }
     }
 
@@ -220,7 +291,8 @@ public final class ConformanceCommand implements Callable<Integer> {
             }
             var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)?").matcher(v);
             if (!m.matches()) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (30s, 500ms, 2m, PT1M)");
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not a duration (30s, 500ms, 2m, PT1M)");
             }
             long n = Long.parseLong(m.group(1));
             return switch (m.group(2) == null ? "s" : m.group(2)) {

@@ -1,7 +1,6 @@
 package io.exprun.conformance;
 
 import io.exprun.contract.SpecConformance;
-
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,8 +14,7 @@ import java.util.Map;
  */
 final class ConformanceRun {
 
-    private ConformanceRun() {
-    }
+    private ConformanceRun() {}
 
     /** @param minCoverage with a value, a failed check when less of {@link Coverage#units()} was covered (percent) */
     static Report execute(Session s, String specSource, PrintStream out, Double minCoverage) {
@@ -29,8 +27,12 @@ final class ConformanceRun {
             if (s.readOnly) {
                 withResults = ExistingDataChecks.run(s);
                 TenancyChecks.run(s, withResults);
-                s.cases.record(new CaseResult("cancel", "the cancel state machine", CaseResult.Outcome.SKIPPED,
-                        "--read-only: it creates and cancels runs", 0));
+                s.cases.record(new CaseResult(
+                        "cancel",
+                        "the cancel state machine",
+                        CaseResult.Outcome.SKIPPED,
+                        "--read-only: it creates and cancels runs",
+                        0));
             } else {
                 withResults = LifecycleChecks.run(s);
                 ExistingDataChecks.run(s);
@@ -41,7 +43,8 @@ final class ConformanceRun {
             created = s.createdRuns();
         }
         List<Target.Exchange> exchanges = s.target.exchanges();
-        List<SpecJudge.Judgement> judgements = exchanges.stream().map(s.judge::judge).toList();
+        List<SpecJudge.Judgement> judgements =
+                exchanges.stream().map(s.judge::judge).toList();
         judgeSchemas(s, exchanges, judgements);
         judgeVariants(s, exchanges, judgements);
         Coverage coverage = Coverage.of(s.judge, exchanges, judgements);
@@ -49,32 +52,54 @@ final class ConformanceRun {
             judgeCoverage(s, coverage, minCoverage);
         }
         SpecConformance spec = s.judge.spec();
-        return new Report(s.target.baseUrl(), spec.spec().at("/info/title").asText(), spec.spec().at("/info/version").asText(),
-                specSource, s.readOnly, s.experimentId, s.cases.results(), coverage, created, cancelledAtEnd);
+        return new Report(
+                s.target.baseUrl(),
+                spec.spec().at("/info/title").asText(),
+                spec.spec().at("/info/version").asText(),
+                specSource,
+                s.readOnly,
+                s.experimentId,
+                s.cases.results(),
+                coverage,
+                created,
+                cancelledAtEnd);
     }
 
     /** --min-coverage: one check, failed below the threshold, naming every operation × status × variant not seen. */
     private static void judgeCoverage(Session s, Coverage coverage, double min) {
         List<Coverage.Unit> units = coverage.units();
-        List<String> missing = units.stream().filter(u -> !u.covered()).map(Coverage.Unit::name).toList();
-        String measured = String.format(java.util.Locale.ROOT, "%d of %d (%.1f%%) operation × status × lifecycle "
-                + "variant answered", units.size() - missing.size(), units.size(), coverage.percent());
+        List<String> missing = units.stream()
+                .filter(u -> !u.covered())
+                .map(Coverage.Unit::name)
+                .toList();
+        String measured = String.format(
+                java.util.Locale.ROOT,
+                "%d of %d (%.1f%%) operation × status × lifecycle " + "variant answered",
+                units.size() - missing.size(),
+                units.size(),
+                coverage.percent());
         boolean enough = coverage.percent() >= min;
-        s.cases.record(new CaseResult("coverage", String.format(java.util.Locale.ROOT,
-                "operation × status × lifecycle variant coverage ≥ %.1f%%", min),
+        s.cases.record(new CaseResult(
+                "coverage",
+                String.format(java.util.Locale.ROOT, "operation × status × lifecycle variant coverage ≥ %.1f%%", min),
                 enough ? CaseResult.Outcome.PASSED : CaseResult.Outcome.FAILED,
-                measured + (missing.isEmpty() ? "" : (enough ? "; not answered: " : "; missing: ")
-                        + String.join(", ", missing)), 0));
+                measured
+                        + (missing.isEmpty()
+                                ? ""
+                                : (enough ? "; not answered: " : "; missing: ") + String.join(", ", missing)),
+                0));
     }
 
     /**
      * The lifecycle unions variant by variant: one check per declared variant of every discriminated union, passed
      * when every value carrying it conforms to that variant's own schema, skipped when no answer carried it.
      */
-    private static void judgeVariants(Session s, List<Target.Exchange> exchanges, List<SpecJudge.Judgement> judgements) {
-        Map<SpecJudge.Variant, String> declared = new java.util.TreeMap<>(java.util.Comparator
-                .comparing((SpecJudge.Variant v) -> v.union()).thenComparing(v -> ORDER.indexOf(v.value()))
-                .thenComparing(SpecJudge.Variant::value));
+    private static void judgeVariants(
+            Session s, List<Target.Exchange> exchanges, List<SpecJudge.Judgement> judgements) {
+        Map<SpecJudge.Variant, String> declared =
+                new java.util.TreeMap<>(java.util.Comparator.comparing((SpecJudge.Variant v) -> v.union())
+                        .thenComparing(v -> ORDER.indexOf(v.value()))
+                        .thenComparing(SpecJudge.Variant::value));
         for (SpecConformance.Operation op : s.judge.spec().operations()) {
             for (String status : op.declaredStatuses()) {
                 s.judge.declaredVariants(op, status).forEach(v -> declared.put(v, ""));
@@ -88,19 +113,29 @@ final class ConformanceRun {
                     if (v.variant().equals(variant)) {
                         seen++;
                         if (!v.violations().isEmpty() && problems.size() < 5) {
-                            problems.add(v.at() + ": " + String.join("; ", v.violations()) + "\n    in " + exchanges.get(i));
+                            problems.add(
+                                    v.at() + ": " + String.join("; ", v.violations()) + "\n    in " + exchanges.get(i));
                         }
                     }
                 }
             }
-            String name = variant.union() + " '" + variant.value() + "': every value carrying it conforms to its variant schema";
-            s.cases.record(new CaseResult("lifecycle", name, seen == 0 ? CaseResult.Outcome.SKIPPED
-                    : problems.isEmpty() ? CaseResult.Outcome.PASSED : CaseResult.Outcome.FAILED,
-                    seen == 0 ? "no answer carried this variant" : problems.isEmpty() ? seen + " values" : String.join("\n", problems), 0));
+            String name = variant.union() + " '" + variant.value()
+                    + "': every value carrying it conforms to its variant schema";
+            s.cases.record(new CaseResult(
+                    "lifecycle",
+                    name,
+                    seen == 0
+                            ? CaseResult.Outcome.SKIPPED
+                            : problems.isEmpty() ? CaseResult.Outcome.PASSED : CaseResult.Outcome.FAILED,
+                    seen == 0
+                            ? "no answer carried this variant"
+                            : problems.isEmpty() ? seen + " values" : String.join("\n", problems),
+                    0));
         });
     }
 
-    private static final List<String> ORDER = List.of("pending", "queued", "running", "completed", "error", "cancelled");
+    private static final List<String> ORDER =
+            List.of("pending", "queued", "running", "completed", "error", "cancelled");
 
     /** One check per operation × status answered: every such answer conforms to what the spec declares there. */
     private static void judgeSchemas(Session s, List<Target.Exchange> exchanges, List<SpecJudge.Judgement> judgements) {
@@ -121,9 +156,12 @@ final class ConformanceRun {
         }
         answers.forEach((key, n) -> {
             List<String> found = problems.get(key);
-            s.cases.record(new CaseResult("schema", key + " conforms to the spec (" + n + " answer" + (n == 1 ? "" : "s") + ")",
+            s.cases.record(new CaseResult(
+                    "schema",
+                    key + " conforms to the spec (" + n + " answer" + (n == 1 ? "" : "s") + ")",
                     found.isEmpty() ? CaseResult.Outcome.PASSED : CaseResult.Outcome.FAILED,
-                    found.isEmpty() ? null : String.join("\n", found), 0));
+                    found.isEmpty() ? null : String.join("\n", found),
+                    0));
         });
     }
 }

@@ -1,7 +1,6 @@
 package io.exprun.conformance;
 
 import io.exprun.contract.SpecConformance;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +16,13 @@ import java.util.TreeSet;
 record Coverage(List<Row> rows) {
 
     /** One operation × status. {@code declared} false: the target answered a status the spec does not declare. */
-    record Row(String operationId, String status, boolean declared, int answers, Set<String> variantsSeen,
-               Set<String> variantsDeclared) {
+    record Row(
+            String operationId,
+            String status,
+            boolean declared,
+            int answers,
+            Set<String> variantsSeen,
+            Set<String> variantsDeclared) {
 
         Set<String> variantsNotSeen() {
             Set<String> out = new TreeSet<>(variantsDeclared);
@@ -33,19 +37,30 @@ record Coverage(List<Row> rows) {
             for (String status : op.declaredStatuses()) {
                 Set<String> declared = new TreeSet<>();
                 judge.declaredVariants(op, status).forEach(v -> declared.add(v.value()));
-                rows.put(op.operationId() + " " + status,
+                rows.put(
+                        op.operationId() + " " + status,
                         new Row(op.operationId(), status, true, 0, new TreeSet<>(), declared));
             }
         }
         for (int i = 0; i < exchanges.size(); i++) {
             SpecJudge.Judgement j = judgements.get(i);
-            String op = j.operationId() != null ? j.operationId()
+            String op = j.operationId() != null
+                    ? j.operationId()
                     : exchanges.get(i).method() + " " + exchanges.get(i).path() + " (not in the spec)";
             String status = Integer.toString(exchanges.get(i).status());
-            Row row = rows.computeIfAbsent(op + " " + status, k -> new Row(op, status, false, 0, new TreeSet<>(), Set.of()));
-            row.variantsSeen().addAll(j.variants().stream().map(v -> v.variant().value()).toList());
-            rows.put(op + " " + status, new Row(row.operationId(), status, row.declared(), row.answers() + 1,
-                    row.variantsSeen(), row.variantsDeclared()));
+            Row row = rows.computeIfAbsent(
+                    op + " " + status, k -> new Row(op, status, false, 0, new TreeSet<>(), Set.of()));
+            row.variantsSeen()
+                    .addAll(j.variants().stream().map(v -> v.variant().value()).toList());
+            rows.put(
+                    op + " " + status,
+                    new Row(
+                            row.operationId(),
+                            status,
+                            row.declared(),
+                            row.answers() + 1,
+                            row.variantsSeen(),
+                            row.variantsDeclared()));
         }
         List<Row> ordered = new ArrayList<>(rows.values());
         return new Coverage(ordered);
@@ -55,8 +70,7 @@ record Coverage(List<Row> rows) {
      * One thing {@code --min-coverage} counts: a declared operation × status, or, where the spec declares a lifecycle
      * union in that answer, each of its variants there (a 200 that carries the run's six variants counts six times).
      */
-    record Unit(String name, boolean covered) {
-    }
+    record Unit(String name, boolean covered) {}
 
     List<Unit> units() {
         List<Unit> units = new ArrayList<>();
@@ -68,7 +82,9 @@ record Coverage(List<Row> rows) {
                 units.add(new Unit(r.operationId() + " → " + r.status(), r.answers() > 0));
             } else {
                 for (String v : r.variantsDeclared()) {
-                    units.add(new Unit(r.operationId() + " → " + r.status() + " " + v, r.variantsSeen().contains(v)));
+                    units.add(new Unit(
+                            r.operationId() + " → " + r.status() + " " + v,
+                            r.variantsSeen().contains(v)));
                 }
             }
         }
@@ -78,7 +94,9 @@ record Coverage(List<Row> rows) {
     /** The share of {@link #units()} covered, in percent (100 when the spec declares nothing). */
     double percent() {
         List<Unit> units = units();
-        return units.isEmpty() ? 100 : 100.0 * units.stream().filter(Unit::covered).count() / units.size();
+        return units.isEmpty()
+                ? 100
+                : 100.0 * units.stream().filter(Unit::covered).count() / units.size();
     }
 
     long declaredCovered() {

@@ -1,7 +1,6 @@
 package io.exprun.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.List;
 
 /**
@@ -12,8 +11,7 @@ final class ExistingDataChecks {
 
     private static final String CATEGORY = "data";
 
-    private ExistingDataChecks() {
-    }
+    private ExistingDataChecks() {}
 
     /** @return the id of the newest existing run, or null */
     static String run(Session s) {
@@ -28,8 +26,8 @@ final class ExistingDataChecks {
             newest[0] = ids.get(0);
             for (String id : ids) {
                 Target.Exchange got = s.target.get(Target.RUNS + "/" + Session.enc(id), s.main);
-                Cases.expect(got.status() == 200 && id.equals(got.json().path("id").asText()),
-                        "listed run %s: %s", id, got);
+                Cases.expect(
+                        got.status() == 200 && id.equals(got.json().path("id").asText()), "listed run %s: %s", id, got);
             }
         });
         s.cases.run(CATEGORY, "get_experiment_result of results of the 3 newest runs → 200, the result listed", () -> {
@@ -42,10 +40,16 @@ final class ExistingDataChecks {
                 Target.Exchange results = s.target.get(Target.RESULTS + "?limit=5&run_id=" + Session.enc(run), s.main);
                 Cases.expect(results.status() == 200, "listing results of %s failed: %s", run, results);
                 for (JsonNode r : results.json().path("data")) {
-                    Cases.expect(run.equals(r.path("experiment_run_id").asText()), "a result of another run listed: %s", r);
+                    Cases.expect(
+                            run.equals(r.path("experiment_run_id").asText()), "a result of another run listed: %s", r);
                     String id = r.path("id").asText();
                     Target.Exchange got = s.target.get(Target.RESULTS + "/" + Session.enc(id), s.main);
-                    Cases.expect(got.status() == 200 && id.equals(got.json().path("id").asText()), "listed result %s: %s", id, got);
+                    Cases.expect(
+                            got.status() == 200
+                                    && id.equals(got.json().path("id").asText()),
+                            "listed result %s: %s",
+                            id,
+                            got);
                     fetched++;
                 }
             }

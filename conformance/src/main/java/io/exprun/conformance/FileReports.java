@@ -4,10 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import javax.xml.stream.XMLOutputFactory;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamWriter;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -16,12 +12,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
 
 /** JUnit XML (one testsuite per category, one testcase per check: what CI servers render) and JSON for machines. */
 final class FileReports {
 
-    private FileReports() {
-    }
+    private FileReports() {}
 
     static void junitXml(Report r, Path file) throws IOException {
         createParent(file);
@@ -34,14 +32,18 @@ final class FileReports {
             x.writeAttribute("failures", Long.toString(r.count(CaseResult.Outcome.FAILED)));
             x.writeAttribute("skipped", Long.toString(r.count(CaseResult.Outcome.SKIPPED)));
             for (Map.Entry<String, int[]> category : r.byCategory().entrySet()) {
-                List<CaseResult> cases = r.cases().stream().filter(c -> c.category().equals(category.getKey())).toList();
+                List<CaseResult> cases = r.cases().stream()
+                        .filter(c -> c.category().equals(category.getKey()))
+                        .toList();
                 x.writeStartElement("testsuite");
                 x.writeAttribute("name", "exprun.conformance." + category.getKey());
                 x.writeAttribute("tests", Integer.toString(cases.size()));
                 x.writeAttribute("failures", Integer.toString(category.getValue()[1]));
                 x.writeAttribute("errors", "0");
                 x.writeAttribute("skipped", Integer.toString(category.getValue()[2]));
-                x.writeAttribute("time", seconds(cases.stream().mapToLong(CaseResult::millis).sum()));
+                x.writeAttribute(
+                        "time",
+                        seconds(cases.stream().mapToLong(CaseResult::millis).sum()));
                 for (CaseResult c : cases) {
                     x.writeStartElement("testcase");
                     x.writeAttribute("classname", "exprun.conformance." + c.category());
@@ -72,24 +74,40 @@ final class FileReports {
         createParent(file);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
-        root.put("target", r.target()).put("spec_title", r.specTitle()).put("spec_version", r.specVersion())
-                .put("spec_source", r.specSource()).put("read_only", r.readOnly()).put("experiment_id", r.experimentId())
+        root.put("target", r.target())
+                .put("spec_title", r.specTitle())
+                .put("spec_version", r.specVersion())
+                .put("spec_source", r.specSource())
+                .put("read_only", r.readOnly())
+                .put("experiment_id", r.experimentId())
                 .put("exit_code", r.exitCode());
         ObjectNode totals = root.putObject("totals");
-        totals.put("passed", r.count(CaseResult.Outcome.PASSED)).put("failed", r.count(CaseResult.Outcome.FAILED))
+        totals.put("passed", r.count(CaseResult.Outcome.PASSED))
+                .put("failed", r.count(CaseResult.Outcome.FAILED))
                 .put("skipped", r.count(CaseResult.Outcome.SKIPPED));
         ObjectNode categories = root.putObject("categories");
-        r.byCategory().forEach((k, n) -> categories.putObject(k).put("passed", n[0]).put("failed", n[1]).put("skipped", n[2]));
+        r.byCategory()
+                .forEach((k, n) -> categories
+                        .putObject(k)
+                        .put("passed", n[0])
+                        .put("failed", n[1])
+                        .put("skipped", n[2]));
         ArrayNode cases = root.putArray("cases");
         for (CaseResult c : r.cases()) {
-            cases.addObject().put("category", c.category()).put("name", c.name())
-                    .put("outcome", c.outcome().name().toLowerCase(Locale.ROOT)).put("message", c.message())
+            cases.addObject()
+                    .put("category", c.category())
+                    .put("name", c.name())
+                    .put("outcome", c.outcome().name().toLowerCase(Locale.ROOT))
+                    .put("message", c.message())
                     .put("millis", c.millis());
         }
         ArrayNode coverage = root.putArray("coverage");
         for (Coverage.Row row : r.coverage().rows()) {
-            ObjectNode o = coverage.addObject().put("operation", row.operationId()).put("status", row.status())
-                    .put("declared", row.declared()).put("answers", row.answers());
+            ObjectNode o = coverage.addObject()
+                    .put("operation", row.operationId())
+                    .put("status", row.status())
+                    .put("declared", row.declared())
+                    .put("answers", row.answers());
             row.variantsSeen().forEach(o.putArray("variants_seen")::add);
             row.variantsNotSeen().forEach(o.putArray("variants_not_seen")::add);
         }

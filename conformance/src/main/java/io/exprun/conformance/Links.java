@@ -2,7 +2,6 @@ package io.exprun.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.contract.SpecConformance;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,8 +13,7 @@ import java.util.Optional;
  */
 final class Links {
 
-    private Links() {
-    }
+    private Links() {}
 
     /**
      * The request path (query included) the link from {@code from}'s 200 answer to {@code to} makes of {@code answer},
@@ -28,7 +26,9 @@ final class Links {
             return Optional.empty();
         }
         for (JsonNode named : spec.response(source.get(), 200).path("links")) {
-            JsonNode link = named.has("$ref") ? spec.spec().at(named.get("$ref").asText().substring(1)) : named;
+            JsonNode link = named.has("$ref")
+                    ? spec.spec().at(named.get("$ref").asText().substring(1))
+                    : named;
             if (to.equals(link.path("operationId").asText())) {
                 return Optional.of(request(spec, target.get(), link, answer));
             }
@@ -36,7 +36,8 @@ final class Links {
         return Optional.empty();
     }
 
-    private static String request(SpecConformance spec, SpecConformance.Operation target, JsonNode link, JsonNode answer) {
+    private static String request(
+            SpecConformance spec, SpecConformance.Operation target, JsonNode link, JsonNode answer) {
         String path = target.template();
         List<String> query = new ArrayList<>();
         for (var it = link.path("parameters").fields(); it.hasNext(); ) {
@@ -63,6 +64,8 @@ final class Links {
     }
 
     private static Optional<SpecConformance.Operation> operation(SpecConformance spec, String operationId) {
-        return spec.operations().stream().filter(o -> o.operationId().equals(operationId)).findFirst();
+        return spec.operations().stream()
+                .filter(o -> o.operationId().equals(operationId))
+                .findFirst();
     }
 }

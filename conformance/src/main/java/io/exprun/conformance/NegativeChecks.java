@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.exprun.contract.SpecConformance;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,13 +20,16 @@ final class NegativeChecks {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private NegativeChecks() {
-    }
+    private NegativeChecks() {}
 
     static void run(Session s) {
         for (SpecConformance.Operation op : s.judge.spec().operations()) {
             queryChecks(s, op);
-            JsonNode body = op.node().path("requestBody").path("content").path("application/json").path("schema");
+            JsonNode body = op.node()
+                    .path("requestBody")
+                    .path("content")
+                    .path("application/json")
+                    .path("schema");
             if (!body.isMissingNode()) {
                 bodyChecks(s, op, resolve(s, body));
             }
@@ -56,18 +58,23 @@ final class NegativeChecks {
             if ("integer".equals(schema.path("type").asText())) {
                 bad.put(name + "=abc (not an integer)", "abc");
                 if (schema.has("minimum")) {
-                    bad.put(name + "=" + (schema.get("minimum").asLong() - 1) + " (below minimum " + schema.get("minimum") + ")",
+                    bad.put(
+                            name + "=" + (schema.get("minimum").asLong() - 1) + " (below minimum "
+                                    + schema.get("minimum") + ")",
                             Long.toString(schema.get("minimum").asLong() - 1));
                 }
                 if (schema.has("maximum")) {
-                    bad.put(name + "=" + (schema.get("maximum").asLong() + 1) + " (above maximum " + schema.get("maximum") + ")",
+                    bad.put(
+                            name + "=" + (schema.get("maximum").asLong() + 1) + " (above maximum "
+                                    + schema.get("maximum") + ")",
                             Long.toString(schema.get("maximum").asLong() + 1));
                 }
             }
             if (schema.has("enum")) {
                 bad.put(name + "=not_a_declared_value (not in its enum)", "not_a_declared_value");
             }
-            if ("date".equals(schema.path("format").asText()) || "date-time".equals(schema.path("format").asText())) {
+            if ("date".equals(schema.path("format").asText())
+                    || "date-time".equals(schema.path("format").asText())) {
                 bad.put(name + "=not-a-date (not a " + schema.get("format").asText() + ")", "not-a-date");
             }
             bad.forEach((what, value) -> {
@@ -78,8 +85,13 @@ final class NegativeChecks {
                     query.put(name, value);
                 }
                 StringBuilder q = new StringBuilder();
-                query.forEach((k, v) -> q.append(q.length() == 0 ? "?" : "&").append(k).append('=').append(Session.enc(v)));
-                s.cases.run("negative", op.operationId() + ": query " + what + " → 422 HTTPValidationError",
+                query.forEach((k, v) -> q.append(q.length() == 0 ? "?" : "&")
+                        .append(k)
+                        .append('=')
+                        .append(Session.enc(v)));
+                s.cases.run(
+                        "negative",
+                        op.operationId() + ": query " + what + " → 422 HTTPValidationError",
                         () -> expect422(s.target.send(op.method(), path + q, null, s.main)));
             });
         }
@@ -108,25 +120,29 @@ final class NegativeChecks {
                 string |= "string".equals(alt.path("type").asText());
             }
             if (string) {
-                bad.put(p.getKey() + " a number (not a string)", valid.deepCopy().put(p.getKey(), 12345).toString());
+                bad.put(
+                        p.getKey() + " a number (not a string)",
+                        valid.deepCopy().put(p.getKey(), 12345).toString());
             }
             if (ps.has("minLength") && ps.get("minLength").asInt() > 0) {
-                bad.put(p.getKey() + " shorter than minLength " + ps.get("minLength"),
+                bad.put(
+                        p.getKey() + " shorter than minLength " + ps.get("minLength"),
                         valid.deepCopy().put(p.getKey(), "").toString());
             }
         });
-        boolean createsRuns = op.node().path("responses").has("200") && "POST".equals(op.method())
+        boolean createsRuns = op.node().path("responses").has("200")
+                && "POST".equals(op.method())
                 && !op.template().contains("{");
-        bad.forEach((what, body) -> s.cases.run("negative", op.operationId() + ": body " + what
-                + " → 422 HTTPValidationError", () -> {
-            if (createsRuns) {
-                expect422(s.mayCreate(body, "a bad " + op.operationId() + " body"));
-            } else if (s.readOnly) {
-                throw Cases.skip("--read-only: a request body is a write");
-            } else {
-                expect422(s.target.send(op.method(), path, body, s.main));
-            }
-        }));
+        bad.forEach((what, body) ->
+                s.cases.run("negative", op.operationId() + ": body " + what + " → 422 HTTPValidationError", () -> {
+                    if (createsRuns) {
+                        expect422(s.mayCreate(body, "a bad " + op.operationId() + " body"));
+                    } else if (s.readOnly) {
+                        throw Cases.skip("--read-only: a request body is a write");
+                    } else {
+                        expect422(s.target.send(op.method(), path, body, s.main));
+                    }
+                }));
     }
 
     private static void expect422(Target.Exchange e) {

@@ -5,9 +5,17 @@ import java.util.List;
 import java.util.Map;
 
 /** The outcome of one conformance run, as every report renders it. */
-record Report(String target, String specTitle, String specVersion, String specSource, boolean readOnly,
-              String experimentId, List<CaseResult> cases, Coverage coverage, List<String> createdRuns,
-              int cancelledAtEnd) {
+record Report(
+        String target,
+        String specTitle,
+        String specVersion,
+        String specSource,
+        boolean readOnly,
+        String experimentId,
+        List<CaseResult> cases,
+        Coverage coverage,
+        List<String> createdRuns,
+        int cancelledAtEnd) {
 
     /** 0 every check passed (skips allowed), 1 at least one failed. */
     int exitCode() {

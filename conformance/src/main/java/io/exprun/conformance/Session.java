@@ -1,7 +1,6 @@
 package io.exprun.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,15 +20,23 @@ final class Session {
     final Cases cases;
     final Target.Key main;
     final Target.Key other;
-    final Target.Key wrong = new Target.Key("a wrong key", "exprun-conformance-not-a-key-" + Long.toHexString(System.nanoTime()));
+    final Target.Key wrong =
+            new Target.Key("a wrong key", "exprun-conformance-not-a-key-" + Long.toHexString(System.nanoTime()));
     final boolean readOnly;
     final String experimentId;
     private final int maxRuns;
     private final Set<String> created = new LinkedHashSet<>();
     private int reserved;
 
-    Session(Target target, SpecJudge judge, Cases cases, Target.Key main, Target.Key other, boolean readOnly,
-            int maxRuns, String experimentId) {
+    Session(
+            Target target,
+            SpecJudge judge,
+            Cases cases,
+            Target.Key main,
+            Target.Key other,
+            boolean readOnly,
+            int maxRuns,
+            String experimentId) {
         this.target = target;
         this.judge = judge;
         this.cases = cases;
@@ -65,8 +72,12 @@ final class Session {
     /** Creates a run of the experiment under test; fails the check unless the answer is 200 with an id. */
     String createRun(String why) {
         Target.Exchange e = mayCreate("{\"experiment_id\":" + quote(experimentId) + "}", why);
-        Cases.expect(e.status() == 200 && !e.json().path("id").asText("").isEmpty(),
-                "creating a run of %s (for %s) failed: %s%s", experimentId, why, e,
+        Cases.expect(
+                e.status() == 200 && !e.json().path("id").asText("").isEmpty(),
+                "creating a run of %s (for %s) failed: %s%s",
+                experimentId,
+                why,
+                e,
                 e.status() == 404 ? " (pass --experiment-id with an experiment of this deployment)" : "");
         return e.json().get("id").asText();
     }

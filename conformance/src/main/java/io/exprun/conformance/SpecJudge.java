@@ -3,7 +3,6 @@ package io.exprun.conformance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.exprun.contract.SpecConformance;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -20,16 +19,13 @@ import java.util.TreeSet;
 final class SpecJudge {
 
     /** One union value seen: the union schema's name and the discriminator value. */
-    record Variant(String union, String value) {
-    }
+    record Variant(String union, String value) {}
 
     /** One union value met in an answer, where, and its violations of the variant schema its discriminator names. */
-    record VariantSeen(Variant variant, String schema, String at, List<String> violations) {
-    }
+    record VariantSeen(Variant variant, String schema, String at, List<String> violations) {}
 
     /** The judgement of one exchange. {@code operationId} is null when the spec has no such operation. */
-    record Judgement(String operationId, List<String> violations, List<VariantSeen> variants) {
-    }
+    record Judgement(String operationId, List<String> violations, List<VariantSeen> variants) {}
 
     private final SpecConformance spec;
 
@@ -57,7 +53,8 @@ final class SpecJudge {
                 declared |= e.contentType().toLowerCase().startsWith(it.next().toLowerCase());
             }
             if (!declared) {
-                violations.add("Content-Type '" + e.contentType() + "' is not the declared " + content.fieldNames().next());
+                violations.add("Content-Type '" + e.contentType() + "' is not the declared "
+                        + content.fieldNames().next());
             }
             JsonNode schema = content.path("application/json").path("schema");
             JsonNode body = e.json();
@@ -72,7 +69,8 @@ final class SpecJudge {
 
     /** Every discriminator value a response of this operation and status may carry, per union. */
     Set<Variant> declaredVariants(SpecConformance.Operation op, String status) {
-        Set<Variant> out = new TreeSet<>((a, b) -> (a.union() + " " + a.value()).compareTo(b.union() + " " + b.value()));
+        Set<Variant> out =
+                new TreeSet<>((a, b) -> (a.union() + " " + a.value()).compareTo(b.union() + " " + b.value()));
         JsonNode response = spec.response(op, Integer.parseInt(status));
         collect(response.path("content").path("application/json").path("schema"), null, out, 0);
         return out;
@@ -88,26 +86,46 @@ final class SpecJudge {
             return;
         }
         if (schema.has("discriminator")) {
-            schema.path("discriminator").path("mapping").fieldNames()
+            schema.path("discriminator")
+                    .path("mapping")
+                    .fieldNames()
                     .forEachRemaining(v -> out.add(new Variant(name, v)));
         }
         schema.path("properties").forEach(p -> collect(p, null, out, depth + 1));
         collect(schema.path("items"), null, out, depth + 1);
     }
 
-    private void walk(JsonNode schema, JsonNode value, String at, List<String> violations, List<VariantSeen> variants,
-                      int depth) {
+    private void walk(
+            JsonNode schema,
+            JsonNode value,
+            String at,
+            List<String> violations,
+            List<VariantSeen> variants,
+            int depth) {
         walk(schema, null, value, at, violations, variants, depth);
     }
 
-    private void walk(JsonNode schema, String name, JsonNode value, String at, List<String> violations,
-                      List<VariantSeen> variants, int depth) {
+    private void walk(
+            JsonNode schema,
+            String name,
+            JsonNode value,
+            String at,
+            List<String> violations,
+            List<VariantSeen> variants,
+            int depth) {
         if (schema.isMissingNode() || depth > 32 || value == null) {
             return;
         }
         if (schema.has("$ref")) {
             String ref = schema.get("$ref").asText();
-            walk(spec.resolve(ref), ref.substring(ref.lastIndexOf('/') + 1), value, at, violations, variants, depth + 1);
+            walk(
+                    spec.resolve(ref),
+                    ref.substring(ref.lastIndexOf('/') + 1),
+                    value,
+                    at,
+                    violations,
+                    variants,
+                    depth + 1);
             return;
         }
         JsonNode discriminator = schema.path("discriminator");
@@ -126,16 +144,32 @@ final class SpecJudge {
                 return;
             }
             String target = mapping.get(tag.asText()).asText();
-            variants.add(new VariantSeen(new Variant(name, tag.asText()), target.substring(target.lastIndexOf('/') + 1), at,
+            variants.add(new VariantSeen(
+                    new Variant(name, tag.asText()),
+                    target.substring(target.lastIndexOf('/') + 1),
+                    at,
                     spec.violationsAgainst(JsonNodeFactory.instance.objectNode().put("$ref", target), value)));
-            walk(spec.resolve(target), target.substring(target.lastIndexOf('/') + 1), value, at, violations, variants,
+            walk(
+                    spec.resolve(target),
+                    target.substring(target.lastIndexOf('/') + 1),
+                    value,
+                    at,
+                    violations,
+                    variants,
                     depth + 1);
             return;
         }
         if (value.isObject()) {
             schema.path("properties").fields().forEachRemaining(p -> {
                 if (value.has(p.getKey())) {
-                    walk(p.getValue(), null, value.get(p.getKey()), at + "." + p.getKey(), violations, variants, depth + 1);
+                    walk(
+                            p.getValue(),
+                            null,
+                            value.get(p.getKey()),
+                            at + "." + p.getKey(),
+                            violations,
+                            variants,
+                            depth + 1);
                 }
             });
         }

@@ -3,7 +3,6 @@ package io.exprun.conformance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -70,7 +69,10 @@ final class Target {
     Target(String baseUrl, Duration timeout) {
         this.base = baseUrl.replaceAll("/+$", "");
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .build();
     }
 
     String baseUrl() {
@@ -95,12 +97,14 @@ final class Target {
     }
 
     synchronized Exchange send(String method, String path, String jsonBody, Key key) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
         if (key.value() != null) {
             request.header("Authorization", "Bearer " + key.value());
         }
         if (jsonBody != null) {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
@@ -108,16 +112,25 @@ final class Target {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            String why = e instanceof java.net.ConnectException && e.getMessage() == null ? "connection refused"
-                    : e instanceof java.net.http.HttpTimeoutException ? "timed out"
-                    : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            throw new Unreachable("no answer within " + timeout.toMillis() + " ms to " + method + " " + base + path
-                    + " (" + why + ")", e);
+            String why = e instanceof java.net.ConnectException && e.getMessage() == null
+                    ? "connection refused"
+                    : e instanceof java.net.http.HttpTimeoutException
+                            ? "timed out"
+                            : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            throw new Unreachable(
+                    "no answer within " + timeout.toMillis() + " ms to " + method + " " + base + path + " (" + why
+                            + ")",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unreachable("interrupted while waiting for " + base, e);
         }
-        Exchange exchange = new Exchange(method, path, key.label(), response.statusCode(), response.headers(),
+        Exchange exchange = new Exchange(
+                method,
+                path,
+                key.label(),
+                response.statusCode(),
+                response.headers(),
                 response.body() == null ? "" : response.body());
         exchanges.add(exchange);
         return exchange;

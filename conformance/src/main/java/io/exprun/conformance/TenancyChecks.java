@@ -1,7 +1,6 @@
 package io.exprun.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,16 +13,16 @@ final class TenancyChecks {
 
     private static final String CATEGORY = "tenancy";
 
-    private TenancyChecks() {
-    }
+    private TenancyChecks() {}
 
     static void run(Session s, String runId) {
         String[] names = {
-                "other tenant: get_experiment_run of the run → 404 run_not_found",
-                "other tenant: list_experiment_runs does not show the run",
-                "other tenant: list_experiment_results of the run is empty",
-                "other tenant: get_experiment_result of one of its results → 404",
-                "other tenant: cancel_experiment_run → 404 run_not_found and the run is unchanged"};
+            "other tenant: get_experiment_run of the run → 404 run_not_found",
+            "other tenant: list_experiment_runs does not show the run",
+            "other tenant: list_experiment_results of the run is empty",
+            "other tenant: get_experiment_result of one of its results → 404",
+            "other tenant: cancel_experiment_run → 404 run_not_found and the run is unchanged"
+        };
         if (s.other == null || runId == null) {
             String why = s.other == null ? "needs --other-tenant-key" : "no run of the main tenant to look for";
             for (String name : names) {
@@ -35,14 +34,17 @@ final class TenancyChecks {
         List<JsonNode> results = LifecycleChecks.allResults(s, runId);
         s.cases.run(CATEGORY, names[0], () -> {
             Target.Exchange e = s.target.get(Target.RUNS + "/" + runId, s.other);
-            Cases.expect(e.status() == 404 && "run_not_found".equals(e.errorCode()),
-                    "the other tenant can see the run: %s", e);
+            Cases.expect(
+                    e.status() == 404 && "run_not_found".equals(e.errorCode()),
+                    "the other tenant can see the run: %s",
+                    e);
         });
         s.cases.run(CATEGORY, names[1], () -> {
             List<String> seen = new ArrayList<>();
             String after = null;
             for (int page = 0; page < 20; page++) {
-                Target.Exchange e = s.target.get(Target.RUNS + "?limit=100" + (after == null ? "" : "&after=" + Session.enc(after)), s.other);
+                Target.Exchange e = s.target.get(
+                        Target.RUNS + "?limit=100" + (after == null ? "" : "&after=" + Session.enc(after)), s.other);
                 Cases.expect(e.status() == 200, "the other tenant's list failed: %s", e);
                 seen.addAll(Session.ids(e.json()));
                 JsonNode next = e.json().at("/list_metadata/after");
@@ -55,8 +57,12 @@ final class TenancyChecks {
         });
         s.cases.run(CATEGORY, names[2], () -> {
             Target.Exchange e = s.target.get(Target.RESULTS + "?run_id=" + Session.enc(runId), s.other);
-            Cases.expect(e.status() == 200 && e.json().path("data").isArray() && e.json().path("data").isEmpty(),
-                    "the other tenant sees results of the run: %s", e);
+            Cases.expect(
+                    e.status() == 200
+                            && e.json().path("data").isArray()
+                            && e.json().path("data").isEmpty(),
+                    "the other tenant sees results of the run: %s",
+                    e);
         });
         s.cases.run(CATEGORY, names[3], () -> {
             if (results.isEmpty()) {
@@ -72,10 +78,15 @@ final class TenancyChecks {
             }
             Target.Exchange e = s.target.post(Target.RUNS + "/" + runId + "/cancel", null, s.other);
             Target.Exchange after = s.target.get(Target.RUNS + "/" + runId, s.main);
-            Cases.expect(e.status() == 404 && "run_not_found".equals(e.errorCode()),
-                    "the other tenant's cancel answered %s", e);
-            Cases.expect(after.status() == 200 && !"cancelled".equals(after.lifecycleStatus()),
-                    "after the other tenant's cancel the run is %s (before: %s)", after, before.lifecycleStatus());
+            Cases.expect(
+                    e.status() == 404 && "run_not_found".equals(e.errorCode()),
+                    "the other tenant's cancel answered %s",
+                    e);
+            Cases.expect(
+                    after.status() == 200 && !"cancelled".equals(after.lifecycleStatus()),
+                    "after the other tenant's cancel the run is %s (before: %s)",
+                    after,
+                    before.lifecycleStatus());
         });
     }
 }

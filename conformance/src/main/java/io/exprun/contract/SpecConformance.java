@@ -10,7 +10,6 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -59,12 +58,19 @@ public final class SpecConformance {
 
     private SpecConformance(JsonNode spec) {
         this.spec = spec;
-        this.config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
-        spec.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
-            String regex = "^" + path.getKey().replaceAll("\\{[^/}]+}", "[^/]+") + "$";
-            operations.add(new Operation(op.getValue().path("operationId").asText(op.getKey() + " " + path.getKey()),
-                    op.getKey().toUpperCase(Locale.ROOT), path.getKey(), Pattern.compile(regex), op.getValue()));
-        }));
+        this.config =
+                SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+        spec.get("paths")
+                .fields()
+                .forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
+                    String regex = "^" + path.getKey().replaceAll("\\{[^/}]+}", "[^/]+") + "$";
+                    operations.add(new Operation(
+                            op.getValue().path("operationId").asText(op.getKey() + " " + path.getKey()),
+                            op.getKey().toUpperCase(Locale.ROOT),
+                            path.getKey(),
+                            Pattern.compile(regex),
+                            op.getValue()));
+                }));
     }
 
     /**
@@ -123,7 +129,8 @@ public final class SpecConformance {
     public Optional<Operation> operation(String method, String path) {
         String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
         return operations.stream()
-                .filter(o -> o.method().equals(method.toUpperCase(Locale.ROOT)) && o.pattern().matcher(bare).matches())
+                .filter(o -> o.method().equals(method.toUpperCase(Locale.ROOT))
+                        && o.pattern().matcher(bare).matches())
                 .findFirst();
     }
 
@@ -140,7 +147,9 @@ public final class SpecConformance {
 
     /** Validates a JSON value against a schema object from the spec (refs to components resolved). */
     public List<String> violationsAgainst(JsonNode schema, JsonNode value) {
-        return schemaFor(schema).validate(value).stream().map(ValidationMessage::getMessage).toList();
+        return schemaFor(schema).validate(value).stream()
+                .map(ValidationMessage::getMessage)
+                .toList();
     }
 
     /**
@@ -182,7 +191,9 @@ public final class SpecConformance {
     public List<String> violationsOf(String componentSchema, String json) {
         ObjectNode ref = JsonNodeFactory.instance.objectNode().put("$ref", COMPONENTS_REF + componentSchema);
         try {
-            return schemaFor(ref).validate(JSON.readTree(json)).stream().map(ValidationMessage::getMessage).toList();
+            return schemaFor(ref).validate(JSON.readTree(json)).stream()
+                    .map(ValidationMessage::getMessage)
+                    .toList();
         } catch (IOException e) {
             return List.of("not JSON: " + abbreviate(json));
         }

@@ -1,8 +1,8 @@
 package io.exprun.conformance;
 
-import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,8 +12,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The command line's contract with its user, against no server, a silent one and a stub: exit 2 and why. */
 class ConformanceCommandTest {
@@ -22,7 +21,10 @@ class ConformanceCommandTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(Map<String, String> env, String... args) {
-        return ConformanceCommand.execute(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return ConformanceCommand.execute(
+                args,
+                env,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -37,7 +39,10 @@ class ConformanceCommandTest {
     @Test
     void without_a_target_it_exits_2_with_the_usage_and_tests_nothing() {
         assertThat(run(Map.of())).isEqualTo(2);
-        assertThat(stderr()).contains("no target").contains("Usage: exprun-conformance").contains("--base-url");
+        assertThat(stderr())
+                .contains("no target")
+                .contains("Usage: exprun-conformance")
+                .contains("--base-url");
         assertThat(stdout()).doesNotContain("target ");
     }
 
@@ -49,22 +54,29 @@ class ConformanceCommandTest {
 
     @Test
     void an_unknown_or_mistyped_flag_exits_2_with_the_usage() {
-        assertThat(run(Map.of(), "--baseURL", "http://127.0.0.1:1", "--api-key", "k")).isEqualTo(2);
+        assertThat(run(Map.of(), "--baseURL", "http://127.0.0.1:1", "--api-key", "k"))
+                .isEqualTo(2);
         assertThat(stderr()).contains("Unknown option").contains("Usage:");
     }
 
     @Test
-    void a_refused_connection_exits_2_naming_the_url_and_the_first_line_names_target_spec_and_writes() throws IOException {
+    void a_refused_connection_exits_2_naming_the_url_and_the_first_line_names_target_spec_and_writes()
+            throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         String url = "http://127.0.0.1:" + port;
 
-        assertThat(run(Map.of(), "--base-url", url, "--api-key", "k", "--timeout", "2s")).isEqualTo(2);
+        assertThat(run(Map.of(), "--base-url", url, "--api-key", "k", "--timeout", "2s"))
+                .isEqualTo(2);
         assertThat(stdout().lines().findFirst().orElseThrow())
-                .contains("target " + url).contains("WRITES").contains(io.exprun.contract.SpecConformance
-                        .of(io.exprun.contract.SpecConformance.bundledSpecText()).spec().at("/info/version").asText());
+                .contains("target " + url)
+                .contains("WRITES")
+                .contains(io.exprun.contract.SpecConformance.of(io.exprun.contract.SpecConformance.bundledSpecText())
+                        .spec()
+                        .at("/info/version")
+                        .asText());
         assertThat(stderr()).contains("cannot reach " + url);
     }
 
@@ -74,7 +86,8 @@ class ConformanceCommandTest {
             String url = "http://127.0.0.1:" + silent.getLocalPort();
             long start = System.nanoTime();
 
-            assertThat(run(Map.of(), "--base-url", url, "--api-key", "k", "--timeout", "1s", "--read-only")).isEqualTo(2);
+            assertThat(run(Map.of(), "--base-url", url, "--api-key", "k", "--timeout", "1s", "--read-only"))
+                    .isEqualTo(2);
 
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
             assertThat(stdout()).contains("read-only: no writes are made");
@@ -90,7 +103,8 @@ class ConformanceCommandTest {
         }
         Map<String, String> env = Map.of("EXPRUN_BASE_URL", "http://127.0.0.1:9", "EXPRUN_API_KEY", "env-key");
 
-        assertThat(run(env, "--base-url", "http://127.0.0.1:" + flagPort, "--timeout", "2s")).isEqualTo(2);
+        assertThat(run(env, "--base-url", "http://127.0.0.1:" + flagPort, "--timeout", "2s"))
+                .isEqualTo(2);
         assertThat(stdout()).contains("target http://127.0.0.1:" + flagPort).doesNotContain(":9 ");
 
         out.reset();
@@ -102,7 +116,8 @@ class ConformanceCommandTest {
     void without_runs_to_pick_from_and_without_experiment_id_it_exits_2_naming_the_flag() throws IOException {
         HttpServer stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         stub.createContext("/", exchange -> {
-            byte[] body = "{\"data\":[],\"list_metadata\":{\"before\":null,\"after\":null}}".getBytes(StandardCharsets.UTF_8);
+            byte[] body =
+                    "{\"data\":[],\"list_metadata\":{\"before\":null,\"after\":null}}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);

@@ -1,12 +1,12 @@
 package io.exprun.conformance;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.exprun.contract.SpecConformance;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The kit reaches its next calls through the spec's links, with values from the answer they start from. */
 class LinksTest {
@@ -36,9 +36,13 @@ class LinksTest {
 
     @Test
     void no_link_declared_is_empty_and_an_answer_without_the_linked_value_fails_the_check() throws Exception {
-        assertThat(Links.follow(SPEC, "list_experiment_runs", "get_experiment_run", JSON.readTree("{}"))).isEmpty();
-        assertThatThrownBy(() -> Links.follow(SPEC, "create_experiment_run", "get_experiment_run",
-                JSON.readTree("{\"lifecycle\":{\"status\":\"pending\"}}")))
+        assertThat(Links.follow(SPEC, "list_experiment_runs", "get_experiment_run", JSON.readTree("{}")))
+                .isEmpty();
+        assertThatThrownBy(() -> Links.follow(
+                        SPEC,
+                        "create_experiment_run",
+                        "get_experiment_run",
+                        JSON.readTree("{\"lifecycle\":{\"status\":\"pending\"}}")))
                 .hasMessageContaining("$response.body#/id");
     }
 }

@@ -1,8 +1,8 @@
 package io.exprun.contract;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /**
  * The conformance checker itself: it accepts what the spec allows and rejects drift. These are the negative controls
@@ -29,18 +29,34 @@ class SpecConformanceTest {
 
     @Test
     void every_cancel_variant_and_the_error_envelopes_conform() {
-        assertThat(SPEC.violations("POST", CANCEL, 200,
-                "{\"id\":\"exprun_1\",\"lifecycle\":{\"status\":\"cancelled\",\"reason\":null}}")).isEmpty();
-        assertThat(SPEC.violations("POST", CANCEL, 404,
-                "{\"detail\":{\"code\":\"run_not_found\",\"message\":\"m\",\"details\":{}}}")).isEmpty();
-        assertThat(SPEC.violations("POST", "/v1/workflows/experiments/runs", 422,
-                "{\"detail\":[{\"loc\":[\"body\",0],\"msg\":\"m\",\"type\":\"json_invalid\"}]}")).isEmpty();
-        for (String status : new String[]{"pending", "queued", "running", "completed", "cancelled"}) {
+        assertThat(SPEC.violations(
+                        "POST",
+                        CANCEL,
+                        200,
+                        "{\"id\":\"exprun_1\",\"lifecycle\":{\"status\":\"cancelled\",\"reason\":null}}"))
+                .isEmpty();
+        assertThat(SPEC.violations(
+                        "POST",
+                        CANCEL,
+                        404,
+                        "{\"detail\":{\"code\":\"run_not_found\",\"message\":\"m\",\"details\":{}}}"))
+                .isEmpty();
+        assertThat(SPEC.violations(
+                        "POST",
+                        "/v1/workflows/experiments/runs",
+                        422,
+                        "{\"detail\":[{\"loc\":[\"body\",0],\"msg\":\"m\",\"type\":\"json_invalid\"}]}"))
+                .isEmpty();
+        for (String status : new String[] {"pending", "queued", "running", "completed", "cancelled"}) {
             assertThat(SPEC.violationsOf("WorkflowExperimentRunLifecycle", "{\"status\":\"" + status + "\"}"))
-                    .as(status).isEmpty();
+                    .as(status)
+                    .isEmpty();
         }
-        assertThat(SPEC.violationsOf("WorkflowExperimentRunLifecycle",
-                "{\"status\":\"error\",\"message\":\"m\",\"details\":{\"error_code\":\"x\",\"context\":{\"a\":1}}}")).isEmpty();
+        assertThat(
+                        SPEC.violationsOf(
+                                "WorkflowExperimentRunLifecycle",
+                                "{\"status\":\"error\",\"message\":\"m\",\"details\":{\"error_code\":\"x\",\"context\":{\"a\":1}}}"))
+                .isEmpty();
     }
 
     @Test
@@ -51,9 +67,11 @@ class SpecConformanceTest {
 
     @Test
     void a_lifecycle_with_an_unknown_or_misspelled_status_is_rejected() {
-        assertThat(SPEC.violations("POST", CANCEL, 200, "{\"id\":\"exprun_1\",\"lifecycle\":{\"status\":\"canceled\"}}"))
+        assertThat(SPEC.violations(
+                        "POST", CANCEL, 200, "{\"id\":\"exprun_1\",\"lifecycle\":{\"status\":\"canceled\"}}"))
                 .isNotEmpty();
-        assertThat(SPEC.violationsOf("WorkflowExperimentRunLifecycle", "{\"status\":\"paused\"}")).isNotEmpty();
+        assertThat(SPEC.violationsOf("WorkflowExperimentRunLifecycle", "{\"status\":\"paused\"}"))
+                .isNotEmpty();
     }
 
     @Test
@@ -81,14 +99,24 @@ class SpecConformanceTest {
     @Test
     void a_status_the_operation_does_not_declare_is_rejected() {
         assertThat(SPEC.violations("POST", CANCEL, 500, "{\"detail\":{\"code\":\"x\",\"message\":\"y\"}}"))
-                .singleElement().asString().contains("status not declared");
+                .singleElement()
+                .asString()
+                .contains("status not declared");
     }
 
     @Test
     void list_metadata_must_carry_both_cursors() {
-        assertThat(SPEC.violations("GET", "/v1/workflows/experiments/runs?limit=1", 200,
-                "{\"data\":[],\"list_metadata\":{\"before\":null}}")).isNotEmpty();
-        assertThat(SPEC.violations("GET", "/v1/workflows/experiments/runs", 200,
-                "{\"data\":[],\"list_metadata\":{\"before\":null,\"after\":null}}")).isEmpty();
+        assertThat(SPEC.violations(
+                        "GET",
+                        "/v1/workflows/experiments/runs?limit=1",
+                        200,
+                        "{\"data\":[],\"list_metadata\":{\"before\":null}}"))
+                .isNotEmpty();
+        assertThat(SPEC.violations(
+                        "GET",
+                        "/v1/workflows/experiments/runs",
+                        200,
+                        "{\"data\":[],\"list_metadata\":{\"before\":null,\"after\":null}}"))
+                .isEmpty();
     }
 }

@@ -1,14 +1,13 @@
 package io.exprun.contract;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The spec's hygiene, checked by the build: every operation has an operationId, exactly one tag (the generator emits
@@ -50,7 +49,9 @@ class SpecLintTest {
             check(where + " request", request, problems);
             for (Iterator<Map.Entry<String, JsonNode>> it = op.path("responses").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> response = it.next();
-                check(where + " → " + response.getKey(), resolve(response.getValue()).path("content").path("application/json"),
+                check(
+                        where + " → " + response.getKey(),
+                        resolve(response.getValue()).path("content").path("application/json"),
                         problems);
             }
         });
@@ -59,7 +60,9 @@ class SpecLintTest {
 
     @Test
     void the_lint_catches_an_example_that_drifts_from_its_schema() {
-        JsonNode cancel = SPEC.spec().at("/paths/~1v1~1workflows~1experiments~1runs~1{run_id}~1cancel/post/responses/200/content/application~1json");
+        JsonNode cancel = SPEC.spec()
+                .at(
+                        "/paths/~1v1~1workflows~1experiments~1runs~1{run_id}~1cancel/post/responses/200/content/application~1json");
         JsonNode drifted = cancel.get("example").deepCopy();
         ((com.fasterxml.jackson.databind.node.ObjectNode) drifted.get("lifecycle")).put("status", "canceled");
 
@@ -77,12 +80,13 @@ class SpecLintTest {
     @Test
     void the_lint_catches_a_link_to_nowhere_a_wrong_parameter_and_a_value_the_answer_lacks() {
         JsonNode spec = SPEC.spec().deepCopy();
-        com.fasterxml.jackson.databind.node.ObjectNode links = (com.fasterxml.jackson.databind.node.ObjectNode)
-                spec.at("/components/links");
+        com.fasterxml.jackson.databind.node.ObjectNode links =
+                (com.fasterxml.jackson.databind.node.ObjectNode) spec.at("/components/links");
         ((com.fasterxml.jackson.databind.node.ObjectNode) links.get("GetRun")).put("operationId", "get_run");
         ((com.fasterxml.jackson.databind.node.ObjectNode) links.get("CancelRun").get("parameters"))
                 .put("id", "$response.body#/id");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) links.get("GetRunOfResult").get("parameters"))
+        ((com.fasterxml.jackson.databind.node.ObjectNode)
+                        links.get("GetRunOfResult").get("parameters"))
                 .put("run_id", "$response.body#/run_id");
 
         assertThat(linkProblems(spec))
@@ -96,8 +100,10 @@ class SpecLintTest {
         List<String> targets = new ArrayList<>();
         forEachOperation(spec, (where, op) -> {
             if (operationId.equals(op.path("operationId").asText())) {
-                resolve(spec, op.path("responses").path("200")).path("links").forEach(link ->
-                        targets.add(resolve(spec, link).path("operationId").asText()));
+                resolve(spec, op.path("responses").path("200"))
+                        .path("links")
+                        .forEach(link -> targets.add(
+                                resolve(spec, link).path("operationId").asText()));
             }
         });
         return targets;
@@ -106,37 +112,51 @@ class SpecLintTest {
     /** Links that name no operation, a parameter it does not have, or a body value their answer's example lacks. */
     static List<String> linkProblems(JsonNode spec) {
         List<String> problems = new ArrayList<>();
-        forEachOperation(spec, (where, op) -> op.path("responses").fields().forEachRemaining(response -> {
-            JsonNode answer = resolve(spec, response.getValue());
-            answer.path("links").fields().forEachRemaining(named -> {
-                JsonNode link = resolve(spec, named.getValue());
-                String name = where + " → " + response.getKey() + " link " + named.getKey()
-                        + (named.getValue().has("$ref") ? " (" + named.getValue().get("$ref").asText() + ")" : "");
-                JsonNode target = operation(spec, link.path("operationId").asText());
-                if (target == null) {
-                    problems.add(name + ": no operation " + link.path("operationId").asText());
-                    return;
-                }
-                link.path("parameters").fields().forEachRemaining(parameter -> {
-                    boolean exists = false;
-                    for (JsonNode declared : target.path("parameters")) {
-                        exists |= parameter.getKey().equals(resolve(spec, declared).path("name").asText());
-                    }
-                    if (!exists) {
-                        problems.add(name + ": " + link.path("operationId").asText() + " has no parameter "
-                                + parameter.getKey());
-                    }
-                    String expression = parameter.getValue().asText();
-                    if (expression.startsWith("$response.body#")) {
-                        String pointer = expression.substring("$response.body#".length());
-                        JsonNode value = answer.path("content").path("application/json").path("example").at(pointer);
-                        if (value.isMissingNode() || value.isNull()) {
-                            problems.add(name + ": the answer's example has no value at " + pointer);
+        forEachOperation(
+                spec,
+                (where, op) -> op.path("responses").fields().forEachRemaining(response -> {
+                    JsonNode answer = resolve(spec, response.getValue());
+                    answer.path("links").fields().forEachRemaining(named -> {
+                        JsonNode link = resolve(spec, named.getValue());
+                        String name = where + " → " + response.getKey() + " link " + named.getKey()
+                                + (named.getValue().has("$ref")
+                                        ? " (" + named.getValue().get("$ref").asText() + ")"
+                                        : "");
+                        JsonNode target =
+                                operation(spec, link.path("operationId").asText());
+                        if (target == null) {
+                            problems.add(name + ": no operation "
+                                    + link.path("operationId").asText());
+                            return;
                         }
-                    }
-                });
-            });
-        }));
+                        link.path("parameters").fields().forEachRemaining(parameter -> {
+                            boolean exists = false;
+                            for (JsonNode declared : target.path("parameters")) {
+                                exists |= parameter
+                                        .getKey()
+                                        .equals(resolve(spec, declared)
+                                                .path("name")
+                                                .asText());
+                            }
+                            if (!exists) {
+                                problems.add(
+                                        name + ": " + link.path("operationId").asText() + " has no parameter "
+                                                + parameter.getKey());
+                            }
+                            String expression = parameter.getValue().asText();
+                            if (expression.startsWith("$response.body#")) {
+                                String pointer = expression.substring("$response.body#".length());
+                                JsonNode value = answer.path("content")
+                                        .path("application/json")
+                                        .path("example")
+                                        .at(pointer);
+                                if (value.isMissingNode() || value.isNull()) {
+                                    problems.add(name + ": the answer's example has no value at " + pointer);
+                                }
+                            }
+                        });
+                    });
+                }));
         return problems;
     }
 
@@ -176,7 +196,11 @@ class SpecLintTest {
     }
 
     private static void forEachOperation(JsonNode spec, OperationVisitor visitor) {
-        spec.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op ->
-                visitor.visit(op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey(), op.getValue())));
+        spec.path("paths")
+                .fields()
+                .forEachRemaining(path -> path.getValue()
+                        .fields()
+                        .forEachRemaining(op -> visitor.visit(
+                                op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey(), op.getValue())));
     }
 }

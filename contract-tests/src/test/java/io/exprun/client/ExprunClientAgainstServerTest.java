@@ -1,25 +1,24 @@
 package io.exprun.client;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.exprun.client.generated.model.CancelledWorkflowExperimentRun;
 import io.exprun.client.generated.model.ExperimentResult;
 import io.exprun.client.generated.model.ExperimentRun;
 import io.exprun.client.generated.model.LifecycleStatus;
 import io.exprun.server.domain.Run;
 import io.exprun.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static io.exprun.server.testing.RunFixtures.TENANT_A;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /** The client against the real server (Grizzly + Jersey + H2 over loopback HTTP); here, not in client/, so the client builds without the server. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -27,17 +26,25 @@ class ExprunClientAgainstServerTest {
 
     /** No workers: runs stay where the fixtures put them. */
     private TestServer server;
+
     private ExprunClient client;
     /** With workers: runs progress on their own. */
     private TestServer live;
+
     private ExprunClient liveClient;
 
     @BeforeAll
     void start() {
         server = TestServer.startEmbedded(0);
-        client = ExprunClient.builder().baseUrl(server.baseUri().toString()).apiKey(KEY_A).build();
+        client = ExprunClient.builder()
+                .baseUrl(server.baseUri().toString())
+                .apiKey(KEY_A)
+                .build();
         live = TestServer.start(TestServer.embeddedConfig(2).withSimulation(30, 0));
-        liveClient = ExprunClient.builder().baseUrl(live.baseUri().toString()).apiKey(KEY_A).build();
+        liveClient = ExprunClient.builder()
+                .baseUrl(live.baseUri().toString())
+                .apiKey(KEY_A)
+                .build();
     }
 
     @AfterAll
@@ -52,7 +59,8 @@ class ExprunClientAgainstServerTest {
 
         var response = client.runsApi().cancelExperimentRun(running.id());
 
-        CancelledWorkflowExperimentRun cancelled = (CancelledWorkflowExperimentRun) response.getLifecycle().getActualInstance();
+        CancelledWorkflowExperimentRun cancelled =
+                (CancelledWorkflowExperimentRun) response.getLifecycle().getActualInstance();
         assertThat(cancelled.getReason()).isEqualTo("Cancelled by API request");
         assertThat(response.getTiming().getCompletedAt()).isNotNull();
     }
@@ -65,9 +73,14 @@ class ExprunClientAgainstServerTest {
 
         assertThat(cancelled.runId()).isEqualTo(running.id());
         assertThat(cancelled.lifecycle().reason()).isEqualTo("Cancelled by API request");
-        assertThat(client.results(running.id()).map(r -> RunLifecycle.of(r.getLifecycle()).kind()))
-                .containsExactly(RunLifecycle.Kind.COMPLETED, RunLifecycle.Kind.CANCELLED, RunLifecycle.Kind.CANCELLED,
-                        RunLifecycle.Kind.CANCELLED, RunLifecycle.Kind.CANCELLED);
+        assertThat(client.results(running.id())
+                        .map(r -> RunLifecycle.of(r.getLifecycle()).kind()))
+                .containsExactly(
+                        RunLifecycle.Kind.COMPLETED,
+                        RunLifecycle.Kind.CANCELLED,
+                        RunLifecycle.Kind.CANCELLED,
+                        RunLifecycle.Kind.CANCELLED,
+                        RunLifecycle.Kind.CANCELLED);
     }
 
     @Test
@@ -80,8 +93,10 @@ class ExprunClientAgainstServerTest {
         assertThat(RunLifecycle.of(done.getLifecycle()).kind()).isEqualTo(RunLifecycle.Kind.COMPLETED);
         assertThat(done.getCompletedDocumentCount()).isEqualTo(5);
         List<ExperimentResult> results = liveClient.results(done.getId()).toList();
-        assertThat(results).hasSize(5).allSatisfy(r -> assertThat(RunLifecycle.of(r.getLifecycle()).kind())
-                .isEqualTo(RunLifecycle.Kind.COMPLETED));
+        assertThat(results)
+                .hasSize(5)
+                .allSatisfy(r ->
+                        assertThat(RunLifecycle.of(r.getLifecycle()).kind()).isEqualTo(RunLifecycle.Kind.COMPLETED));
         assertThat(liveClient.getResult(results.get(0).getId()).getDocumentId()).isEqualTo("doc_1");
     }
 
@@ -89,8 +104,8 @@ class ExprunClientAgainstServerTest {
     void waiting_gives_up_with_the_last_state_seen() {
         ExperimentRun pending = client.createRun("exp_demo"); // no workers on this server: it stays pending
 
-        ExprunWaitTimeoutException e = (ExprunWaitTimeoutException) catchException(
-                () -> client.waitForTerminal(pending.getId(), Duration.ofMillis(400)));
+        ExprunWaitTimeoutException e = (ExprunWaitTimeoutException)
+                catchException(() -> client.waitForTerminal(pending.getId(), Duration.ofMillis(400)));
 
         assertThat(RunLifecycle.of(e.lastSeen().getLifecycle()).kind()).isEqualTo(RunLifecycle.Kind.PENDING);
         assertThatThrownBy(() -> client.waitForTerminal("exprun_nope", Duration.ofMillis(300)))
@@ -103,27 +118,43 @@ class ExprunClientAgainstServerTest {
             for (int i = 0; i < 260; i++) {
                 fresh.fixtures().runIn(TENANT_A, io.exprun.server.domain.LifecycleStatus.PENDING);
             }
-            ExprunClient c = ExprunClient.builder().baseUrl(fresh.baseUri().toString()).apiKey(KEY_A).build();
+            ExprunClient c = ExprunClient.builder()
+                    .baseUrl(fresh.baseUri().toString())
+                    .apiKey(KEY_A)
+                    .build();
 
-            List<String> newestFirst = c.runs(RunQuery.all().pageSize(25)).map(ExperimentRun::getId).toList();
-            List<String> oldestFirst = c.runs(RunQuery.all().pageSize(100).ascending()).map(ExperimentRun::getId).toList();
+            List<String> newestFirst = c.runs(RunQuery.all().pageSize(25))
+                    .map(ExperimentRun::getId)
+                    .toList();
+            List<String> oldestFirst = c.runs(RunQuery.all().pageSize(100).ascending())
+                    .map(ExperimentRun::getId)
+                    .toList();
 
             assertThat(newestFirst).hasSize(260).doesNotHaveDuplicates();
             assertThat(oldestFirst).hasSize(260).doesNotHaveDuplicates();
             assertThat(oldestFirst).containsExactlyElementsOf(reversed(newestFirst));
-            assertThat(c.runs(RunQuery.all().status(LifecycleStatus.RUNNING)).count()).isZero();
+            assertThat(c.runs(RunQuery.all().status(LifecycleStatus.RUNNING)).count())
+                    .isZero();
             assertThat(c.runs(RunQuery.all().pageSize(7)).limit(3).count()).isEqualTo(3);
         }
     }
 
     @Test
     void a_missing_or_bad_key_is_an_unauthorized_exception() {
-        ExprunClient anonymous = ExprunClient.builder().baseUrl(server.baseUri().toString()).apiKey(null).build();
-        ExprunClient wrong = ExprunClient.builder().baseUrl(server.baseUri().toString()).apiKey("wrong").build();
+        ExprunClient anonymous = ExprunClient.builder()
+                .baseUrl(server.baseUri().toString())
+                .apiKey(null)
+                .build();
+        ExprunClient wrong = ExprunClient.builder()
+                .baseUrl(server.baseUri().toString())
+                .apiKey("wrong")
+                .build();
 
-        assertThatThrownBy(() -> anonymous.getRun("exprun_x")).isInstanceOf(ExprunUnauthorizedException.class)
+        assertThatThrownBy(() -> anonymous.getRun("exprun_x"))
+                .isInstanceOf(ExprunUnauthorizedException.class)
                 .satisfies(e -> assertThat(((ExprunException) e).code()).hasValue("unauthorized"));
-        assertThatThrownBy(() -> wrong.runs(RunQuery.all()).findFirst()).isInstanceOf(ExprunUnauthorizedException.class);
+        assertThatThrownBy(() -> wrong.runs(RunQuery.all()).findFirst())
+                .isInstanceOf(ExprunUnauthorizedException.class);
     }
 
     @Test
@@ -142,7 +173,8 @@ class ExprunClientAgainstServerTest {
 
     @Test
     void an_invalid_request_is_a_validation_exception_listing_each_problem() {
-        // no experiment_id at all ("missing" before and after the server's Bean Validation; "" is string_too_short there)
+        // no experiment_id at all ("missing" before and after the server's Bean Validation; "" is string_too_short
+        // there)
         ExprunValidationException e = (ExprunValidationException) catchException(
                 () -> client.createRun(new io.exprun.client.generated.model.CreateExperimentRunRequest()));
 
@@ -158,7 +190,9 @@ class ExprunClientAgainstServerTest {
         Run theirs = server.fixtures().runIn("tenant-b", io.exprun.server.domain.LifecycleStatus.RUNNING);
 
         assertThatThrownBy(() -> client.getRun(theirs.id())).isInstanceOf(ExprunNotFoundException.class);
-        Set<String> mine = client.runs(RunQuery.all().pageSize(100)).map(ExperimentRun::getId).collect(Collectors.toSet());
+        Set<String> mine = client.runs(RunQuery.all().pageSize(100))
+                .map(ExperimentRun::getId)
+                .collect(Collectors.toSet());
         assertThat(mine).doesNotContain(theirs.id());
     }
 

@@ -1,5 +1,10 @@
 package io.exprun.contract;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.domain.ErrorInfo;
 import io.exprun.server.domain.LifecycleStatus;
@@ -10,17 +15,11 @@ import io.exprun.server.testing.Postgres;
 import io.exprun.server.testing.TestServer;
 import io.exprun.server.work.BlockExecutor;
 import io.exprun.server.work.SimulatedBlockExecutor;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.awaitility.Awaitility.await;
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static io.exprun.server.testing.RunFixtures.TENANT_A;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The conformance kit against the real exprun (Grizzly + Jersey, real HTTP, workers running 300 ms documents) on
@@ -33,16 +32,26 @@ class ConformanceKitAgainstExprunIT {
     private static final SimulatedBlockExecutor DOCUMENTS = new SimulatedBlockExecutor(300, 0);
 
     /** Every document of exp_classify fails at once; the others take 300 ms each. */
-    private static final BlockExecutor FAILING_CLASSIFY = (run, result, wanted) -> "exp_classify".equals(run.experimentId())
-            ? new BlockExecutor.Outcome.Failed("classifier unavailable", new ErrorInfo("classifier unavailable", null,
-            run.blockId(), "Classify document type", "unavailable", Map.of("document_id", result.document().id())))
-            : DOCUMENTS.execute(run, result, wanted);
+    private static final BlockExecutor FAILING_CLASSIFY =
+            (run, result, wanted) -> "exp_classify".equals(run.experimentId())
+                    ? new BlockExecutor.Outcome.Failed(
+                            "classifier unavailable",
+                            new ErrorInfo(
+                                    "classifier unavailable",
+                                    null,
+                                    run.blockId(),
+                                    "Classify document type",
+                                    "unavailable",
+                                    Map.of("document_id", result.document().id())))
+                    : DOCUMENTS.execute(run, result, wanted);
 
     private static TestServer withAnErrorRun(ServerConfig config) {
         TestServer server = TestServer.start(config, FAILING_CLASSIFY, List.of());
         Http api = new Http(server.baseUri(), KEY_A);
-        String id = api.postJson("/v1/workflows/experiments/runs", "{\"experiment_id\":\"exp_classify\"}").json()
-                .get("id").asText();
+        String id = api.postJson("/v1/workflows/experiments/runs", "{\"experiment_id\":\"exp_classify\"}")
+                .json()
+                .get("id")
+                .asText();
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> api.get("/v1/workflows/experiments/runs/" + id).lifecycleStatus(), "error"::equals);
         return server;
@@ -58,7 +67,8 @@ class ConformanceKitAgainstExprunIT {
     @Test
     void exprun_on_postgresql_passes_every_check_of_the_kit() throws Exception {
         Postgres.Db db = Postgres.freshDatabase();
-        try (TestServer server = withAnErrorRun(TestServer.embeddedConfig(2).withDb(db.url(), db.user(), db.password()))) {
+        try (TestServer server =
+                withAnErrorRun(TestServer.embeddedConfig(2).withDb(db.url(), db.user(), db.password()))) {
             assertPasses(KitRun.against(server.baseUri().toString(), "exprun-postgresql"));
         }
     }
@@ -87,13 +97,21 @@ class ConformanceKitAgainstExprunIT {
             KitRun kit = KitRun.against(server.baseUri().toString(), "exprun-h2-slow", "--timeout", "2s");
 
             assertThat(kit.exit()).as(kit.console()).isZero();
-            assertThat(kit.cases("skipped")).anySatisfy(c -> assertThat(c)
-                    .startsWith("[cancel] a run observed to finish by itself").contains("did not finish within 2000 ms"));
-            assertThat(kit.report().at("/side_effects/cancelled_at_end").asInt()).isEqualTo(1);
+            assertThat(kit.cases("skipped"))
+                    .anySatisfy(c -> assertThat(c)
+                            .startsWith("[cancel] a run observed to finish by itself")
+                            .contains("did not finish within 2000 ms"));
+            assertThat(kit.report().at("/side_effects/cancelled_at_end").asInt())
+                    .isEqualTo(1);
             assertThat(kit.console()).contains("cancelled 1 still active at the end");
             for (var id : kit.report().at("/side_effects/created_runs")) {
-                assertThat(server.server().store().findRun(TENANT_A, id.asText()).orElseThrow().status())
-                        .as(id.asText()).isEqualTo(LifecycleStatus.CANCELLED);
+                assertThat(server.server()
+                                .store()
+                                .findRun(TENANT_A, id.asText())
+                                .orElseThrow()
+                                .status())
+                        .as(id.asText())
+                        .isEqualTo(LifecycleStatus.CANCELLED);
             }
         }
     }
@@ -106,35 +124,46 @@ class ConformanceKitAgainstExprunIT {
             assertThat(kit.exit()).as(kit.console()).isZero();
             assertThat(kit.report().at("/side_effects/created_runs").size()).isEqualTo(1);
             assertThat(runsOfTenantA(server)).isEqualTo(1);
-            assertThat(kit.cases("skipped")).anySatisfy(c -> assertThat(c)
-                    .startsWith("[cancel] a run observed to finish by itself").contains("--max-runs 1 used up"));
+            assertThat(kit.cases("skipped"))
+                    .anySatisfy(c -> assertThat(c)
+                            .startsWith("[cancel] a run observed to finish by itself")
+                            .contains("--max-runs 1 used up"));
         }
     }
 
     private static int runsOfTenantA(TestServer server) {
-        return server.server().store().listRuns(TENANT_A, RunQuery.all(new PageRequest(null, null, 100, true)))
-                .items().size();
+        return server.server()
+                .store()
+                .listRuns(TENANT_A, RunQuery.all(new PageRequest(null, null, 100, true)))
+                .items()
+                .size();
     }
 
     private static void assertPasses(KitRun kit) throws Exception {
         assertThat(kit.exit()).as(kit.console()).isZero();
         assertThat(kit.cases("failed")).isEmpty();
         // a variant no answer carried is skipped (a run is queued only for milliseconds); nothing else may be
-        assertThat(kit.cases("skipped")).as("nothing but unseen variants may be skipped against exprun")
+        assertThat(kit.cases("skipped"))
+                .as("nothing but unseen variants may be skipped against exprun")
                 .allSatisfy(c -> assertThat(c).startsWith("[lifecycle]").contains("no answer carried this variant"));
-        assertThat(kit.cases("passed")).filteredOn(c -> c.startsWith("[lifecycle] WorkflowExperimentRunLifecycle"))
+        assertThat(kit.cases("passed"))
+                .filteredOn(c -> c.startsWith("[lifecycle] WorkflowExperimentRunLifecycle"))
                 .hasSizeGreaterThanOrEqualTo(5)
                 .anySatisfy(c -> assertThat(c).contains("'error'"))
                 .anySatisfy(c -> assertThat(c).contains("'cancelled'"))
                 .anySatisfy(c -> assertThat(c).contains("'completed'"));
-        assertThat(kit.cases("passed")).anySatisfy(c -> assertThat(c).startsWith("[lifecycle] WorkflowExperimentResultLifecycle 'error'"));
-        for (String category : new String[]{"auth", "negative", "cancel", "tenancy", "paging", "data", "schema", "lifecycle"}) {
+        assertThat(kit.cases("passed"))
+                .anySatisfy(c -> assertThat(c).startsWith("[lifecycle] WorkflowExperimentResultLifecycle 'error'"));
+        for (String category :
+                new String[] {"auth", "negative", "cancel", "tenancy", "paging", "data", "schema", "lifecycle"}) {
             assertThat(kit.passedIn(category)).as(category).isPositive();
         }
         assertThat(kit.passedIn("cancel")).isEqualTo(11);
         assertThat(kit.passedIn("tenancy")).isEqualTo(5);
         assertThat(kit.report().at("/side_effects/created_runs").size()).isBetween(1, 3);
-        assertThat(Files.readString(kit.junitXml())).contains("<testsuites").contains("failures=\"0\"")
+        assertThat(Files.readString(kit.junitXml()))
+                .contains("<testsuites")
+                .contains("failures=\"0\"")
                 .contains("exprun.conformance.cancel");
     }
 }

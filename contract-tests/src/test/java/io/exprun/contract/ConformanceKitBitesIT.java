@@ -1,13 +1,13 @@
 package io.exprun.contract;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.exprun.server.testing.FaultyProxy;
 import io.exprun.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Negative controls of the conformance kit: against an exprun made wrong in exactly one way (a {@link FaultyProxy}
@@ -48,9 +48,11 @@ class ConformanceKitBitesIT {
 
         assertThat(kit.exit()).isEqualTo(1);
         assertThat(kit.cases("failed"))
-                .anySatisfy(c -> assertThat(c).startsWith("[cancel] cancel_experiment_run of an active run → 200 with the cancelled variant")
+                .anySatisfy(c -> assertThat(c)
+                        .startsWith("[cancel] cancel_experiment_run of an active run → 200 with the cancelled variant")
                         .contains("'canceled'"))
-                .anySatisfy(c -> assertThat(c).startsWith("[schema] cancel_experiment_run → 200")
+                .anySatisfy(c -> assertThat(c)
+                        .startsWith("[schema] cancel_experiment_run → 200")
                         .contains("'canceled' is not a variant of WorkflowExperimentRunLifecycle"));
         assertThat(kit.console()).contains("FAILED");
     }
@@ -60,7 +62,9 @@ class ConformanceKitBitesIT {
         KitRun kit = kitBehind(FaultyProxy.Fault.SECOND_CANCEL_200);
 
         assertThat(kit.exit()).isEqualTo(1);
-        assertThat(kit.cases("failed")).singleElement().asString()
+        assertThat(kit.cases("failed"))
+                .singleElement()
+                .asString()
                 .startsWith("[cancel] second cancel → 404 run_not_cancellable with status cancelled")
                 .contains("expected 404 run_not_cancellable, got POST");
     }
@@ -71,9 +75,11 @@ class ConformanceKitBitesIT {
 
         assertThat(kit.exit()).isEqualTo(1);
         assertThat(kit.cases("failed"))
-                .anySatisfy(c -> assertThat(c).startsWith("[schema] get_experiment_run → 200")
+                .anySatisfy(c -> assertThat(c)
+                        .startsWith("[schema] get_experiment_run → 200")
                         .contains("no 'status' (the discriminator of WorkflowExperimentRunLifecycle"))
-                .anySatisfy(c -> assertThat(c).startsWith("[schema] list_experiment_results → 200")
+                .anySatisfy(c -> assertThat(c)
+                        .startsWith("[schema] list_experiment_results → 200")
                         .contains("no 'status' (the discriminator of WorkflowExperimentResultLifecycle"));
     }
 
@@ -82,7 +88,9 @@ class ConformanceKitBitesIT {
         KitRun kit = kitBehind(FaultyProxy.Fault.TENANT_LEAK);
 
         assertThat(kit.exit()).isEqualTo(1);
-        assertThat(kit.cases("failed")).singleElement().asString()
+        assertThat(kit.cases("failed"))
+                .singleElement()
+                .asString()
                 .startsWith("[tenancy] other tenant: get_experiment_run of the run → 404 run_not_found")
                 .contains("the other tenant can see the run");
     }
@@ -93,10 +101,13 @@ class ConformanceKitBitesIT {
 
         assertThat(kit.exit()).isEqualTo(1);
         assertThat(kit.cases("failed"))
-                .anySatisfy(c -> assertThat(c).startsWith("[negative] list_experiment_runs: query limit=0 (below minimum 1) → 422")
+                .anySatisfy(c -> assertThat(c)
+                        .startsWith("[negative] list_experiment_runs: query limit=0 (below minimum 1) → 422")
                         .contains("expected 422, got GET"))
-                .anySatisfy(c -> assertThat(c).startsWith("[negative] create_experiment_run: body malformed JSON → 422"))
-                .anySatisfy(c -> assertThat(c).startsWith("[schema] list_experiment_runs → 500")
+                .anySatisfy(
+                        c -> assertThat(c).startsWith("[negative] create_experiment_run: body malformed JSON → 422"))
+                .anySatisfy(c -> assertThat(c)
+                        .startsWith("[schema] list_experiment_runs → 500")
                         .contains("status not declared"));
         assertThat(kit.cases("failed")).allSatisfy(c -> assertThat(c).matches("(?s)\\[(negative|schema)].*"));
     }

@@ -1,13 +1,12 @@
 package io.exprun.contract;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.exprun.server.testing.TestServer;
+import java.nio.file.Files;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.nio.file.Files;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The kit's coverage gate: {@code --min-coverage PERCENT} over operation × status × lifecycle variant makes a
@@ -34,19 +33,28 @@ class ConformanceKitCoverageGateIT {
         KitRun kit = KitRun.against(exprun.baseUri().toString(), "coverage-100", "--min-coverage", "100");
 
         assertThat(kit.exit()).as(kit.console()).isEqualTo(1);
-        assertThat(kit.cases("failed")).singleElement().satisfies(c -> assertThat(c)
-                .startsWith("[coverage] operation × status × lifecycle variant coverage ≥ 100.0%")
-                .contains("missing: ").contains("→ 503"));
-        assertThat(Files.readString(kit.junitXml())).contains("coverage ≥ 100.0%").contains("<failure")
+        assertThat(kit.cases("failed"))
+                .singleElement()
+                .satisfies(c -> assertThat(c)
+                        .startsWith("[coverage] operation × status × lifecycle variant coverage ≥ 100.0%")
+                        .contains("missing: ")
+                        .contains("→ 503"));
+        assertThat(Files.readString(kit.junitXml()))
+                .contains("coverage ≥ 100.0%")
+                .contains("<failure")
                 .contains("→ 503");
     }
 
     @Test
     void at_or_above_the_minimum_the_coverage_check_passes() {
         KitRun measured = KitRun.against(exprun.baseUri().toString(), "coverage-measured");
-        double reached = Double.parseDouble(measured.console().replaceAll("(?s).*\\((\\d+\\.\\d)%; --min-coverage.*", "$1"));
+        double reached =
+                Double.parseDouble(measured.console().replaceAll("(?s).*\\((\\d+\\.\\d)%; --min-coverage.*", "$1"));
 
-        KitRun kit = KitRun.against(exprun.baseUri().toString(), "coverage-reached", "--min-coverage",
+        KitRun kit = KitRun.against(
+                exprun.baseUri().toString(),
+                "coverage-reached",
+                "--min-coverage",
                 Double.toString(Math.floor(reached) - 5));
 
         assertThat(kit.exit()).as(kit.console()).isZero();

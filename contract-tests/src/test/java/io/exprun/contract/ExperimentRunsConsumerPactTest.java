@@ -1,5 +1,17 @@
 package io.exprun.contract;
 
+import static au.com.dius.pact.consumer.dsl.LambdaDsl.newJsonBody;
+import static io.exprun.contract.PactBodies.AUTH;
+import static io.exprun.contract.PactBodies.EXAMPLE_RUN;
+import static io.exprun.contract.PactBodies.errorEnvelope;
+import static io.exprun.contract.PactBodies.notCancellable;
+import static io.exprun.contract.PactBodies.result;
+import static io.exprun.contract.PactBodies.run;
+import static io.exprun.contract.PactBodies.status;
+import static io.exprun.contract.PactBodies.timing;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import au.com.dius.pact.consumer.MockServer;
 import au.com.dius.pact.consumer.dsl.DslPart;
 import au.com.dius.pact.consumer.dsl.PactDslWithProvider;
@@ -26,29 +38,14 @@ import io.exprun.client.generated.model.ExperimentResultList;
 import io.exprun.client.generated.model.ExperimentRun;
 import io.exprun.client.generated.model.ExperimentRunList;
 import io.exprun.client.generated.model.LifecycleStatus;
-import io.exprun.client.generated.model.PendingWorkflowExperimentResult;
 import io.exprun.client.generated.model.PendingWorkflowExperimentRun;
 import io.exprun.client.generated.model.QueuedWorkflowExperimentRun;
-import io.exprun.client.generated.model.RunningWorkflowExperimentResult;
 import io.exprun.client.generated.model.RunningWorkflowExperimentRun;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static au.com.dius.pact.consumer.dsl.LambdaDsl.newJsonBody;
-import static io.exprun.contract.PactBodies.AUTH;
-import static io.exprun.contract.PactBodies.EXAMPLE_RUN;
-import static io.exprun.contract.PactBodies.errorEnvelope;
-import static io.exprun.contract.PactBodies.notCancellable;
-import static io.exprun.contract.PactBodies.result;
-import static io.exprun.contract.PactBodies.run;
-import static io.exprun.contract.PactBodies.status;
-import static io.exprun.contract.PactBodies.timing;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What the client other services depend on ({@code ExprunClient}: typed errors and their codes, the retried cancel,
@@ -69,6 +66,7 @@ class ExperimentRunsConsumerPactTest {
 
     /** The key behind {@link PactBodies#AUTH}. */
     private static final String KEY = AUTH.substring("Bearer ".length());
+
     private static final String IDEMPOTENCY_KEY = "order-4711";
 
     // ---- get run in each lifecycle state ---------------------------------------------------------
@@ -143,8 +141,8 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "getErrorRun")
     void an_error_run_decodes_with_its_message_and_details(MockServer server) throws Exception {
-        ErrorWorkflowExperimentRun error = (ErrorWorkflowExperimentRun) client(server).getRun(EXAMPLE_RUN)
-                .getLifecycle().getActualInstance();
+        ErrorWorkflowExperimentRun error = (ErrorWorkflowExperimentRun)
+                client(server).getRun(EXAMPLE_RUN).getLifecycle().getActualInstance();
         assertThat(error.getMessage()).isEqualTo("1 of 5 documents failed");
         assertThat(error.getDetails().getErrorCode()).isEqualTo("timeout");
         assertThat(error.getDetails().getContext()).containsEntry("document_id", "doc_2");
@@ -161,8 +159,8 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "getCancelledRunWithReason")
     void a_cancelled_run_decodes_with_its_reason(MockServer server) throws Exception {
-        CancelledWorkflowExperimentRun cancelled = (CancelledWorkflowExperimentRun) client(server)
-                .getRun(EXAMPLE_RUN).getLifecycle().getActualInstance();
+        CancelledWorkflowExperimentRun cancelled = (CancelledWorkflowExperimentRun)
+                client(server).getRun(EXAMPLE_RUN).getLifecycle().getActualInstance();
         assertThat(cancelled.getReason()).isEqualTo("Cancelled by API request");
     }
 
@@ -177,8 +175,8 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "getCancelledRunWithoutReason")
     void a_cancelled_run_with_a_null_reason_decodes_to_the_cancelled_variant(MockServer server) throws Exception {
-        CancelledWorkflowExperimentRun cancelled = (CancelledWorkflowExperimentRun) client(server)
-                .getRun(EXAMPLE_RUN).getLifecycle().getActualInstance();
+        CancelledWorkflowExperimentRun cancelled = (CancelledWorkflowExperimentRun)
+                client(server).getRun(EXAMPLE_RUN).getLifecycle().getActualInstance();
         assertThat(cancelled.getReason()).isNull();
     }
 
@@ -187,16 +185,17 @@ class ExperimentRunsConsumerPactTest {
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact cancelRunningRun(PactDslWithProvider p) {
         DslPart body = newJsonBody(o -> {
-            o.valueFromProviderState("id", "${runId}", EXAMPLE_RUN);
-            o.object("lifecycle", l -> {
-                l.stringValue("status", "cancelled");
-                l.stringType("reason", "Cancelled by API request");
-            });
-            o.object("timing", t -> {
-                timing(t, true, true);
-                t.integerType("duration_ms", 1000);
-            });
-        }).build();
+                    o.valueFromProviderState("id", "${runId}", EXAMPLE_RUN);
+                    o.object("lifecycle", l -> {
+                        l.stringValue("status", "cancelled");
+                        l.stringType("reason", "Cancelled by API request");
+                    });
+                    o.object("timing", t -> {
+                        timing(t, true, true);
+                        t.integerType("duration_ms", 1000);
+                    });
+                })
+                .build();
         return p.given("a running run exists")
                 .uponReceiving("cancel a running run")
                 .method("POST")
@@ -264,22 +263,22 @@ class ExperimentRunsConsumerPactTest {
                 });
     }
 
-
     // ---- list runs ------------------------------------------------------------------------------
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact listRunsFirstPage(PactDslWithProvider p) {
         DslPart body = newJsonBody(o -> {
-            o.minArrayLike("data", 1, 1, r -> {
-                r.stringType("id", "exprun_newest");
-                r.stringValue("experiment_id", "exp_demo");
-                r.object("lifecycle", status("running"));
-            });
-            o.object("list_metadata", m -> {
-                m.nullValue("before");
-                m.stringType("after", "exprun_newest");
-            });
-        }).build();
+                    o.minArrayLike("data", 1, 1, r -> {
+                        r.stringType("id", "exprun_newest");
+                        r.stringValue("experiment_id", "exp_demo");
+                        r.object("lifecycle", status("running"));
+                    });
+                    o.object("list_metadata", m -> {
+                        m.nullValue("before");
+                        m.stringType("after", "exprun_newest");
+                    });
+                })
+                .build();
         return p.given("two running runs exist")
                 .uponReceiving("list the first page of running runs")
                 .method("GET")
@@ -295,24 +294,27 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "listRunsFirstPage")
     void a_page_with_more_after_it_carries_the_after_cursor(MockServer server) throws Exception {
-        ExperimentRunList page = client(server).listRuns(RunQuery.all().status(LifecycleStatus.RUNNING).pageSize(1), null);
+        ExperimentRunList page = client(server)
+                .listRuns(RunQuery.all().status(LifecycleStatus.RUNNING).pageSize(1), null);
         assertThat(page.getData()).hasSize(1);
-        assertThat(page.getData().get(0).getLifecycle().getActualInstance()).isInstanceOf(RunningWorkflowExperimentRun.class);
+        assertThat(page.getData().get(0).getLifecycle().getActualInstance())
+                .isInstanceOf(RunningWorkflowExperimentRun.class);
         assertThat(page.getListMetadata().getAfter()).isNotNull();
     }
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact listRunsLastPage(PactDslWithProvider p) {
         DslPart body = newJsonBody(o -> {
-            o.minArrayLike("data", 1, 1, r -> {
-                r.stringType("id", "exprun_example");
-                r.object("lifecycle", status("completed"));
-            });
-            o.object("list_metadata", m -> {
-                m.nullValue("before");
-                m.nullValue("after");
-            });
-        }).build();
+                    o.minArrayLike("data", 1, 1, r -> {
+                        r.stringType("id", "exprun_example");
+                        r.object("lifecycle", status("completed"));
+                    });
+                    o.object("list_metadata", m -> {
+                        m.nullValue("before");
+                        m.nullValue("after");
+                    });
+                })
+                .build();
         return p.given("a completed run exists")
                 .uponReceiving("list every completed run on one page")
                 .method("GET")
@@ -328,10 +330,12 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "listRunsLastPage")
     void the_last_page_has_a_null_after_cursor(MockServer server) throws Exception {
-        ExperimentRunList page = client(server).listRuns(RunQuery.all().status(LifecycleStatus.COMPLETED).pageSize(100), null);
+        ExperimentRunList page = client(server)
+                .listRuns(RunQuery.all().status(LifecycleStatus.COMPLETED).pageSize(100), null);
         assertThat(page.getData()).isNotEmpty();
         assertThat(page.getListMetadata().getAfter()).isNull();
-        assertThat(page.getData().get(0).getLifecycle().getActualInstance()).isInstanceOf(CompletedWorkflowExperimentRun.class);
+        assertThat(page.getData().get(0).getLifecycle().getActualInstance())
+                .isInstanceOf(CompletedWorkflowExperimentRun.class);
     }
 
     // ---- results --------------------------------------------------------------------------------
@@ -339,20 +343,21 @@ class ExperimentRunsConsumerPactTest {
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact listResultsOfCancelledRun(PactDslWithProvider p) {
         DslPart body = newJsonBody(o -> {
-            o.array("data", data -> {
-                data.object(r -> result(r, status("completed")));
-                for (int i = 0; i < 4; i++) {
-                    data.object(r -> result(r, l -> {
-                        l.stringValue("status", "cancelled");
-                        l.stringType("reason", "Cancelled by API request");
-                    }));
-                }
-            });
-            o.object("list_metadata", m -> {
-                m.nullValue("before");
-                m.nullValue("after");
-            });
-        }).build();
+                    o.array("data", data -> {
+                        data.object(r -> result(r, status("completed")));
+                        for (int i = 0; i < 4; i++) {
+                            data.object(r -> result(r, l -> {
+                                l.stringValue("status", "cancelled");
+                                l.stringType("reason", "Cancelled by API request");
+                            }));
+                        }
+                    });
+                    o.object("list_metadata", m -> {
+                        m.nullValue("before");
+                        m.nullValue("after");
+                    });
+                })
+                .build();
         return p.given("a cancelled run with a reason exists")
                 .uponReceiving("list the results of a cancelled run")
                 .method("GET")
@@ -371,7 +376,8 @@ class ExperimentRunsConsumerPactTest {
     void the_unfinished_results_of_a_cancelled_run_are_cancelled_with_its_reason(MockServer server) throws Exception {
         ExperimentResultList list = client(server).listResults(EXAMPLE_RUN, null, null);
         assertThat(list.getData()).hasSize(5);
-        assertThat(list.getData().get(0).getLifecycle().getActualInstance()).isInstanceOf(CompletedWorkflowExperimentResult.class);
+        assertThat(list.getData().get(0).getLifecycle().getActualInstance())
+                .isInstanceOf(CompletedWorkflowExperimentResult.class);
         assertThat(list.getData().subList(1, 5)).allSatisfy(r -> {
             assertThat(r.getLifecycle().getActualInstance()).isInstanceOf(CancelledWorkflowExperimentResult.class);
             assertThat(((CancelledWorkflowExperimentResult) r.getLifecycle().getActualInstance()).getReason())
@@ -382,16 +388,17 @@ class ExperimentRunsConsumerPactTest {
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact listResultsOfRunningRun(PactDslWithProvider p) {
         DslPart body = newJsonBody(o -> {
-            o.array("data", data -> {
-                data.object(r -> result(r, status("completed")));
-                data.object(r -> result(r, status("running")));
-                data.object(r -> result(r, status("pending")));
-            });
-            o.object("list_metadata", m -> {
-                m.nullValue("before");
-                m.stringType("after", "expres_example");
-            });
-        }).build();
+                    o.array("data", data -> {
+                        data.object(r -> result(r, status("completed")));
+                        data.object(r -> result(r, status("running")));
+                        data.object(r -> result(r, status("pending")));
+                    });
+                    o.object("list_metadata", m -> {
+                        m.nullValue("before");
+                        m.stringType("after", "expres_example");
+                    });
+                })
+                .build();
         return p.given("a running run exists")
                 .uponReceiving("list the first results of a running run")
                 .method("GET")
@@ -409,8 +416,11 @@ class ExperimentRunsConsumerPactTest {
     @PactTestFor(pactMethod = "listResultsOfRunningRun")
     void results_of_a_running_run_decode_to_completed_running_and_pending(MockServer server) throws Exception {
         ExperimentResultList list = client(server).listResults(EXAMPLE_RUN, null, 3);
-        assertThat(list.getData()).extracting(r -> r.getLifecycle().getActualInstance().getClass().getSimpleName())
-                .containsExactly("CompletedWorkflowExperimentResult", "RunningWorkflowExperimentResult",
+        assertThat(list.getData())
+                .extracting(r -> r.getLifecycle().getActualInstance().getClass().getSimpleName())
+                .containsExactly(
+                        "CompletedWorkflowExperimentResult",
+                        "RunningWorkflowExperimentResult",
                         "PendingWorkflowExperimentResult");
         assertThat(list.getListMetadata().getAfter()).isNotNull();
     }
@@ -418,10 +428,11 @@ class ExperimentRunsConsumerPactTest {
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact getErrorResult(PactDslWithProvider p) {
         DslPart body = newJsonBody(r -> result(r, l -> {
-            l.stringValue("status", "error");
-            l.stringType("message", "extraction timed out");
-            l.object("details", d -> d.stringType("error_code", "timeout"));
-        })).build();
+                    l.stringValue("status", "error");
+                    l.stringType("message", "extraction timed out");
+                    l.object("details", d -> d.stringType("error_code", "timeout"));
+                }))
+                .build();
         return p.given("an error run exists")
                 .uponReceiving("get the failed result of an error run")
                 .method("GET")
@@ -437,31 +448,32 @@ class ExperimentRunsConsumerPactTest {
     @PactTestFor(pactMethod = "getErrorResult")
     void a_failed_result_decodes_to_the_error_variant(MockServer server) throws Exception {
         ExperimentResult result = client(server).getResult("expres_example");
-        ErrorWorkflowExperimentResult error = (ErrorWorkflowExperimentResult) result.getLifecycle().getActualInstance();
+        ErrorWorkflowExperimentResult error =
+                (ErrorWorkflowExperimentResult) result.getLifecycle().getActualInstance();
         assertThat(error.getMessage()).isEqualTo("extraction timed out");
         assertThat(error.getDetails().getErrorCode()).isEqualTo("timeout");
     }
-
 
     // ---- create ---------------------------------------------------------------------------------
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact createRun(PactDslWithProvider p) {
         DslPart body = newJsonBody(o -> {
-            o.stringType("id", "exprun_new");
-            o.stringValue("experiment_id", "exp_demo");
-            o.stringValue("workflow_id", "wf_demo");
-            o.stringValue("block_type", "extract");
-            o.integerType("document_count", 5);
-            o.object("lifecycle", status("pending"));
-            o.object("timing", t -> timing(t, false, false));
-        }).build();
+                    o.stringType("id", "exprun_new");
+                    o.stringValue("experiment_id", "exp_demo");
+                    o.stringValue("workflow_id", "wf_demo");
+                    o.stringValue("block_type", "extract");
+                    o.integerType("document_count", 5);
+                    o.object("lifecycle", status("pending"));
+                    o.object("timing", t -> timing(t, false, false));
+                })
+                .build();
         return p.given("experiment exp_demo exists")
                 .uponReceiving("create a run of exp_demo")
                 .method("POST")
                 .path(RUNS)
-                .headers(Map.of("Authorization", AUTH, "Content-Type", "application/json",
-                        "Idempotency-Key", IDEMPOTENCY_KEY))
+                .headers(Map.of(
+                        "Authorization", AUTH, "Content-Type", "application/json", "Idempotency-Key", IDEMPOTENCY_KEY))
                 .body("{\"experiment_id\":\"exp_demo\"}")
                 .willRespondWith()
                 .status(200)
@@ -472,8 +484,8 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "createRun")
     void creating_a_run_returns_it_pending(MockServer server) throws Exception {
-        ExperimentRun run = client(server).createRun(new CreateExperimentRunRequest().experimentId("exp_demo"),
-                IDEMPOTENCY_KEY);
+        ExperimentRun run =
+                client(server).createRun(new CreateExperimentRunRequest().experimentId("exp_demo"), IDEMPOTENCY_KEY);
         assertThat(run.getLifecycle().getActualInstance()).isInstanceOf(PendingWorkflowExperimentRun.class);
         assertThat(run.getDocumentCount()).isEqualTo(5);
     }
@@ -496,20 +508,21 @@ class ExperimentRunsConsumerPactTest {
     @PactTestFor(pactMethod = "createRunOfUnknownExperiment")
     void creating_a_run_of_an_unknown_experiment_is_a_404(MockServer server) throws Exception {
         assertThatThrownBy(() -> client(server).createRun("exp_unknown"))
-                .isInstanceOfSatisfying(ExprunNotFoundException.class,
-                        e -> assertThat(e.code()).hasValue("experiment_not_found"));
+                .isInstanceOfSatisfying(
+                        ExprunNotFoundException.class, e -> assertThat(e.code()).hasValue("experiment_not_found"));
     }
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact createRunWithoutExperiment(PactDslWithProvider p) {
         DslPart body = newJsonBody(o -> o.minArrayLike("detail", 1, 1, e -> {
-            e.array("loc", loc -> {
-                loc.stringValue("body");
-                loc.stringValue("experiment_id");
-            });
-            e.stringType("msg", "Field required");
-            e.stringValue("type", "missing");
-        })).build();
+                    e.array("loc", loc -> {
+                        loc.stringValue("body");
+                        loc.stringValue("experiment_id");
+                    });
+                    e.stringType("msg", "Field required");
+                    e.stringValue("type", "missing");
+                }))
+                .build();
         return p.given("experiment exp_demo exists")
                 .uponReceiving("create a run without experiment_id")
                 .method("POST")
@@ -526,9 +539,14 @@ class ExperimentRunsConsumerPactTest {
     @PactTestFor(pactMethod = "createRunWithoutExperiment")
     void creating_a_run_without_experiment_id_is_a_422_pointing_at_the_field(MockServer server) throws Exception {
         assertThatThrownBy(() -> client(server).createRun(new CreateExperimentRunRequest().workflowId("wf_demo")))
-                .isInstanceOfSatisfying(ExprunValidationException.class, e -> assertThat(e.errors())
-                        .extracting(ExprunValidationException.FieldError::loc, ExprunValidationException.FieldError::type)
-                        .containsExactly(org.assertj.core.groups.Tuple.tuple(List.of("body", "experiment_id"), "missing")));
+                .isInstanceOfSatisfying(
+                        ExprunValidationException.class,
+                        e -> assertThat(e.errors())
+                                .extracting(
+                                        ExprunValidationException.FieldError::loc,
+                                        ExprunValidationException.FieldError::type)
+                                .containsExactly(org.assertj.core.groups.Tuple.tuple(
+                                        List.of("body", "experiment_id"), "missing")));
     }
 
     // ---- auth -----------------------------------------------------------------------------------
@@ -549,10 +567,15 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "getRunWithoutKey")
     void a_request_without_a_key_is_a_401(MockServer server) throws Exception {
-        ExprunClient anonymous = ExprunClient.builder().baseUrl(server.getUrl()).apiKey(null)
-                .retries(1, Duration.ZERO, Duration.ZERO).build();
-        assertThatThrownBy(() -> anonymous.getRun(EXAMPLE_RUN)).isInstanceOfSatisfying(ExprunUnauthorizedException.class,
-                e -> assertThat(e.code()).hasValue("unauthorized"));
+        ExprunClient anonymous = ExprunClient.builder()
+                .baseUrl(server.getUrl())
+                .apiKey(null)
+                .retries(1, Duration.ZERO, Duration.ZERO)
+                .build();
+        assertThatThrownBy(() -> anonymous.getRun(EXAMPLE_RUN))
+                .isInstanceOfSatisfying(
+                        ExprunUnauthorizedException.class,
+                        e -> assertThat(e.code()).hasValue("unauthorized"));
     }
 
     // ---- what the client tolerates and recovers from ---------------------------------------------
@@ -575,7 +598,8 @@ class ExperimentRunsConsumerPactTest {
     @Test
     @PactTestFor(pactMethod = "getRunInAStatusTheClientDoesNotKnow")
     void a_status_the_client_does_not_know_decodes_to_unknown_not_an_exception(MockServer server) {
-        RunLifecycle lifecycle = RunLifecycle.of(client(server).getRun(EXAMPLE_RUN).getLifecycle());
+        RunLifecycle lifecycle =
+                RunLifecycle.of(client(server).getRun(EXAMPLE_RUN).getLifecycle());
         assertThat(lifecycle.kind()).isEqualTo(RunLifecycle.Kind.UNKNOWN);
         assertThat(lifecycle.status()).isEqualTo("paused");
     }
@@ -584,9 +608,11 @@ class ExperimentRunsConsumerPactTest {
     V4Pact listResultsOfQueuedRun(PactDslWithProvider p) {
         // exprun's results wait as pending; the contract also allows queued, which the client must decode
         DslPart body = newJsonBody(o -> {
-            o.minArrayLike("data", 1, 1, r -> result(r, l -> l.stringMatcher("status", "pending|queued", "queued")));
-            o.object("list_metadata", m -> m.nullValue("after"));
-        }).build();
+                    o.minArrayLike(
+                            "data", 1, 1, r -> result(r, l -> l.stringMatcher("status", "pending|queued", "queued")));
+                    o.object("list_metadata", m -> m.nullValue("after"));
+                })
+                .build();
         return p.given("a queued run exists")
                 .uponReceiving("list the results of a queued run")
                 .method("GET")
@@ -604,7 +630,8 @@ class ExperimentRunsConsumerPactTest {
     @PactTestFor(pactMethod = "listResultsOfQueuedRun")
     void a_queued_result_decodes_to_the_queued_variant(MockServer server) {
         assertThat(client(server).listResults(EXAMPLE_RUN, null, null).getData())
-                .allSatisfy(r -> assertThat(RunLifecycle.of(r.getLifecycle()).kind()).isEqualTo(RunLifecycle.Kind.QUEUED));
+                .allSatisfy(r ->
+                        assertThat(RunLifecycle.of(r.getLifecycle()).kind()).isEqualTo(RunLifecycle.Kind.QUEUED));
     }
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
@@ -637,8 +664,11 @@ class ExperimentRunsConsumerPactTest {
         // the first attempt's connection is lost before any answer (its cancel may have landed); the retry meets
         // 404 run_not_cancellable with status cancelled, which the client turns into success
         try (FirstConnectionLost network = new FirstConnectionLost(server.getPort())) {
-            ExprunClient client = ExprunClient.builder().baseUrl("http://127.0.0.1:" + network.port()).apiKey(KEY)
-                    .retries(2, Duration.ZERO, Duration.ZERO).build();
+            ExprunClient client = ExprunClient.builder()
+                    .baseUrl("http://127.0.0.1:" + network.port())
+                    .apiKey(KEY)
+                    .retries(2, Duration.ZERO, Duration.ZERO)
+                    .build();
 
             CancelledRun cancelled = client.cancel(EXAMPLE_RUN);
 
@@ -652,10 +682,11 @@ class ExperimentRunsConsumerPactTest {
     @PactTestFor(pactMethod = "cancelRetriedAfterItWon")
     void a_first_cancel_that_finds_the_run_cancelled_is_still_404_not_cancellable(MockServer server) {
         ExprunClient client = client(server);
-        assertThatThrownBy(() -> client.cancel(EXAMPLE_RUN)).isInstanceOfSatisfying(ExprunNotFoundException.class, e -> {
-            assertThat(e.isNotCancellable()).isTrue();
-            assertThat(e.currentStatus()).hasValue("cancelled");
-        });
+        assertThatThrownBy(() -> client.cancel(EXAMPLE_RUN))
+                .isInstanceOfSatisfying(ExprunNotFoundException.class, e -> {
+                    assertThat(e.isNotCancellable()).isTrue();
+                    assertThat(e.currentStatus()).hasValue("cancelled");
+                });
         client.getRun(EXAMPLE_RUN); // the pact's second interaction, so the mock server sees every one it expects
     }
 
@@ -679,7 +710,10 @@ class ExperimentRunsConsumerPactTest {
      * interaction answered once is asked once (the retried cancel below builds its own).
      */
     private static ExprunClient client(MockServer server) {
-        return ExprunClient.builder().baseUrl(server.getUrl()).apiKey(KEY).retries(1, Duration.ZERO, Duration.ZERO)
+        return ExprunClient.builder()
+                .baseUrl(server.getUrl())
+                .apiKey(KEY)
+                .retries(1, Duration.ZERO, Duration.ZERO)
                 .build();
     }
 }

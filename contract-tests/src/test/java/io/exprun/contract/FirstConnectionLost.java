@@ -59,20 +59,23 @@ final class FirstConnectionLost implements AutoCloseable {
     }
 
     private static void relay(Socket from, Socket to) {
-        Thread pump = new Thread(() -> {
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
-            } catch (IOException e) {
-                // either side closed
-            } finally {
-                try {
-                    from.close();
-                    to.close();
-                } catch (IOException ignored) {
-                    // already closed
-                }
-            }
-        }, "first-connection-lost-relay");
+        Thread pump = new Thread(
+                () -> {
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        in.transferTo(out);
+                    } catch (IOException e) {
+                        // either side closed
+                    } finally {
+                        try {
+                            from.close();
+                            to.close();
+                        } catch (IOException ignored) {
+                            // already closed
+                        }
+                    }
+                },
+                "first-connection-lost-relay");
         pump.setDaemon(true);
         pump.start();
     }

@@ -1,9 +1,11 @@
 package io.exprun.contract;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static io.exprun.server.testing.RunFixtures.KEY_B;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.exprun.conformance.ConformanceCommand;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,9 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static io.exprun.server.testing.RunFixtures.KEY_B;
-
 /**
  * One run of the conformance kit, in this JVM, exactly as its command line (no environment), against a URL with
  * the test tenants' keys; keeps its exit status, console and JSON report (under target/conformance/).
@@ -28,8 +27,19 @@ record KitRun(int exit, String console, JsonNode report, Path junitXml) {
         Path dir = Path.of("target", "conformance");
         Path json = dir.resolve(name + ".json");
         Path xml = dir.resolve(name + ".xml");
-        List<String> args = new ArrayList<>(List.of("--base-url", baseUrl, "--api-key", KEY_A, "--other-tenant-key", KEY_B,
-                "--experiment-id", "exp_demo", "--json", json.toString(), "--junit-xml", xml.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "--base-url",
+                baseUrl,
+                "--api-key",
+                KEY_A,
+                "--other-tenant-key",
+                KEY_B,
+                "--experiment-id",
+                "exp_demo",
+                "--json",
+                json.toString(),
+                "--junit-xml",
+                xml.toString()));
         if (!List.of(extra).contains("--timeout")) {
             args.addAll(List.of("--timeout", "20s"));
         }
@@ -52,7 +62,8 @@ record KitRun(int exit, String console, JsonNode report, Path junitXml) {
         List<String> out = new ArrayList<>();
         for (JsonNode c : report.path("cases")) {
             if (outcome.equals(c.path("outcome").asText())) {
-                out.add("[" + c.path("category").asText() + "] " + c.path("name").asText() + " :: " + c.path("message").asText());
+                out.add("[" + c.path("category").asText() + "] "
+                        + c.path("name").asText() + " :: " + c.path("message").asText());
             }
         }
         return out;

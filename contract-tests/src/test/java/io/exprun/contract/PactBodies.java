@@ -1,11 +1,10 @@
 package io.exprun.contract;
 
+import static au.com.dius.pact.consumer.dsl.LambdaDsl.newJsonBody;
+
 import au.com.dius.pact.consumer.dsl.DslPart;
 import au.com.dius.pact.consumer.dsl.LambdaDslObject;
-
 import java.util.function.Consumer;
-
-import static au.com.dius.pact.consumer.dsl.LambdaDsl.newJsonBody;
 
 /**
  * Response shapes shared by the consumer interactions. {@code status} is always matched by exact value (a type
@@ -19,28 +18,28 @@ final class PactBodies {
     static final String AUTH = "Bearer test-key-a";
     static final String EXAMPLE_RUN = "exprun_example";
 
-    private PactBodies() {
-    }
+    private PactBodies() {}
 
     /** An ExperimentRun of the demo experiment, id from the provider state's {@code runId}, with this lifecycle. */
     static DslPart run(boolean started, boolean finished, Consumer<LambdaDslObject> lifecycle) {
         return newJsonBody(o -> {
-            o.valueFromProviderState("id", "${runId}", EXAMPLE_RUN);
-            o.stringValue("workflow_id", "wf_demo");
-            o.stringValue("workflow_version_id", "wfv_demo_1");
-            o.object("trigger", t -> t.stringValue("type", "api"));
-            o.stringValue("experiment_id", "exp_demo");
-            o.stringValue("block_id", "blk_extract");
-            o.stringValue("block_type", "extract");
-            o.integerType("n_consensus", 3);
-            o.stringType("block_execution_fingerprint", "bef_example");
-            o.stringType("documents_fingerprint", "df_example");
-            o.integerType("document_count", 5);
-            o.integerType("completed_document_count", 0);
-            o.integerType("error_count", 0);
-            o.object("timing", t -> timing(t, started, finished));
-            o.object("lifecycle", lifecycle);
-        }).build();
+                    o.valueFromProviderState("id", "${runId}", EXAMPLE_RUN);
+                    o.stringValue("workflow_id", "wf_demo");
+                    o.stringValue("workflow_version_id", "wfv_demo_1");
+                    o.object("trigger", t -> t.stringValue("type", "api"));
+                    o.stringValue("experiment_id", "exp_demo");
+                    o.stringValue("block_id", "blk_extract");
+                    o.stringValue("block_type", "extract");
+                    o.integerType("n_consensus", 3);
+                    o.stringType("block_execution_fingerprint", "bef_example");
+                    o.stringType("documents_fingerprint", "df_example");
+                    o.integerType("document_count", 5);
+                    o.integerType("completed_document_count", 0);
+                    o.integerType("error_count", 0);
+                    o.object("timing", t -> timing(t, started, finished));
+                    o.object("lifecycle", lifecycle);
+                })
+                .build();
     }
 
     static void timing(LambdaDslObject t, boolean started, boolean finished) {
@@ -74,16 +73,18 @@ final class PactBodies {
 
     static DslPart errorEnvelope(String code) {
         return newJsonBody(o -> o.object("detail", d -> {
-            d.stringValue("code", code);
-            d.stringType("message", "explanation");
-        })).build();
+                    d.stringValue("code", code);
+                    d.stringType("message", "explanation");
+                }))
+                .build();
     }
 
     static DslPart notCancellable(String currentStatus) {
         return newJsonBody(o -> o.object("detail", d -> {
-            d.stringValue("code", "run_not_cancellable");
-            d.stringType("message", "Run is " + currentStatus + " and can no longer be cancelled");
-            d.object("details", x -> x.stringValue("status", currentStatus));
-        })).build();
+                    d.stringValue("code", "run_not_cancellable");
+                    d.stringType("message", "Run is " + currentStatus + " and can no longer be cancelled");
+                    d.object("details", x -> x.stringValue("status", currentStatus));
+                }))
+                .build();
     }
 }

@@ -1,7 +1,6 @@
 package io.exprun.contract;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,8 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
  * With PACT_BROKER_BASE_URL (and PACT_BROKER_TOKEN) set, publishes the pacts the consumer tests wrote to the broker
@@ -35,19 +34,24 @@ class PactBrokerPublishIT {
         assertThat(pacts).isNotEmpty();
         for (Path pact : pacts) {
             assertThat(publish(broker, System.getenv("PACT_BROKER_TOKEN"), version, Files.readString(pact)))
-                    .as("publishing %s", pact).isBetween(200, 299);
+                    .as("publishing %s", pact)
+                    .isBetween(200, 299);
         }
     }
 
-    static int publish(String broker, String token, String version, String pactJson) throws IOException, InterruptedException {
-        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(broker + "/pacts/provider/exprun-server/consumer/"
-                        + "exprun-client/version/" + version))
+    static int publish(String broker, String token, String version, String pactJson)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(
+                        broker + "/pacts/provider/exprun-server/consumer/" + "exprun-client/version/" + version))
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(pactJson));
         if (token != null && !token.isBlank()) {
             put.header("Authorization", "Bearer " + token);
         }
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-                .send(put.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
+                .send(put.build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 }

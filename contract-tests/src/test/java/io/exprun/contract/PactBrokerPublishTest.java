@@ -1,14 +1,13 @@
 package io.exprun.contract;
 
-import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The broker publishing step sends what a Pact Broker expects (checked against a stand-in broker on loopback). */
 class PactBrokerPublishTest {
@@ -26,12 +25,16 @@ class PactBrokerPublishTest {
         });
         broker.start();
         try {
-            int status = PactBrokerPublishIT.publish("http://127.0.0.1:" + broker.getAddress().getPort(), "t0k",
-                    "1.2.3", "{\"consumer\":{\"name\":\"exprun-client\"}}");
+            int status = PactBrokerPublishIT.publish(
+                    "http://127.0.0.1:" + broker.getAddress().getPort(),
+                    "t0k",
+                    "1.2.3",
+                    "{\"consumer\":{\"name\":\"exprun-client\"}}");
 
             assertThat(status).isEqualTo(201);
-            assertThat(seen).containsExactly("PUT /pacts/provider/exprun-server/consumer/exprun-client/version/1.2.3 "
-                    + "Bearer t0k {\"consumer\":{\"name\":\"exprun-client\"}}");
+            assertThat(seen)
+                    .containsExactly("PUT /pacts/provider/exprun-server/consumer/exprun-client/version/1.2.3 "
+                            + "Bearer t0k {\"consumer\":{\"name\":\"exprun-client\"}}");
         } finally {
             broker.stop(0);
         }

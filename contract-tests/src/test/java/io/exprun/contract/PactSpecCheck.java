@@ -3,7 +3,6 @@ package io.exprun.contract;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -33,12 +32,11 @@ final class PactSpecCheck {
      */
     static final String BEYOND_THE_CONTRACT = "beyond the contract: ";
 
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One interaction of a pact and what the spec says about it. */
-    record Interaction(String pact, String description, String method, String path, int status, List<String> violations) {
-    }
+    record Interaction(
+            String pact, String description, String method, String path, int status, List<String> violations) {}
 
     private final SpecConformance spec;
     private final SpecConformance consumerView;
@@ -80,12 +78,20 @@ final class PactSpecCheck {
             int status = response.path("status").asInt(200);
             List<String> violations = new ArrayList<>();
             JsonNode responseBody = body(response.path("body"));
-            violations.addAll(consumerView.violations(method, path, status,
-                    responseBody.isMissingNode() ? "" : responseBody.toString()).stream()
-                    .filter(v -> !(responseBody.isMissingNode() && v.endsWith("empty body"))).toList());
+            violations.addAll(
+                    consumerView
+                            .violations(
+                                    method, path, status, responseBody.isMissingNode() ? "" : responseBody.toString())
+                            .stream()
+                            .filter(v -> !(responseBody.isMissingNode() && v.endsWith("empty body")))
+                            .toList());
             JsonNode requestBody = body(request.path("body"));
             spec.operation(method, path).ifPresent(op -> {
-                JsonNode schema = op.node().path("requestBody").path("content").path("application/json").path("schema");
+                JsonNode schema = op.node()
+                        .path("requestBody")
+                        .path("content")
+                        .path("application/json")
+                        .path("schema");
                 if (status / 100 == 2 && !schema.isMissingNode()) {
                     if (requestBody.isMissingNode()) {
                         violations.add("request: the operation requires a JSON body, the pact sends none");
@@ -123,8 +129,12 @@ final class PactSpecCheck {
         StringBuilder q = new StringBuilder();
         for (Iterator<Map.Entry<String, JsonNode>> it = query.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            for (JsonNode v : e.getValue().isArray() ? e.getValue() : JSON.createArrayNode().add(e.getValue())) {
-                q.append(q.length() == 0 ? "?" : "&").append(e.getKey()).append('=')
+            for (JsonNode v : e.getValue().isArray()
+                    ? e.getValue()
+                    : JSON.createArrayNode().add(e.getValue())) {
+                q.append(q.length() == 0 ? "?" : "&")
+                        .append(e.getKey())
+                        .append('=')
                         .append(URLEncoder.encode(v.asText(), StandardCharsets.UTF_8));
             }
         }

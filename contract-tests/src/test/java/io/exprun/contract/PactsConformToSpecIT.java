@@ -1,19 +1,18 @@
 package io.exprun.contract;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every interaction of every pact the consumer tests wrote (target/pacts, written in the test phase) is checked
@@ -43,16 +42,22 @@ class PactsConformToSpecIT {
 
     @TestFactory
     Stream<DynamicTest> every_interaction_of_every_pact_is_what_the_spec_promises() throws IOException {
-        return pacts().stream().flatMap(p -> CHECK.check(p).stream()).map(i -> DynamicTest.dynamicTest(
-                i.pact() + ": " + i.description() + " (" + i.method() + " " + i.path() + " → " + i.status() + ")",
-                () -> {
-                    if (i.description().startsWith(PactSpecCheck.BEYOND_THE_CONTRACT)) {
-                        assertThat(beyondOnlyInTheLifecycle(i)).as("goes beyond the contract only in the lifecycle: %s",
-                                i.violations()).isTrue();
-                    } else {
-                        assertThat(i.violations()).as("the spec does not promise this").isEmpty();
-                    }
-                }));
+        return pacts().stream()
+                .flatMap(p -> CHECK.check(p).stream())
+                .map(i -> DynamicTest.dynamicTest(
+                        i.pact() + ": " + i.description() + " (" + i.method() + " " + i.path() + " → " + i.status()
+                                + ")",
+                        () -> {
+                            if (i.description().startsWith(PactSpecCheck.BEYOND_THE_CONTRACT)) {
+                                assertThat(beyondOnlyInTheLifecycle(i))
+                                        .as("goes beyond the contract only in the lifecycle: %s", i.violations())
+                                        .isTrue();
+                            } else {
+                                assertThat(i.violations())
+                                        .as("the spec does not promise this")
+                                        .isEmpty();
+                            }
+                        }));
     }
 
     /**
@@ -67,17 +72,20 @@ class PactsConformToSpecIT {
     void an_interaction_beyond_the_contract_must_be_so_in_the_lifecycle_and_only_there() throws IOException {
         ObjectMapper json = new ObjectMapper();
         JsonNode pact = json.readTree(NEGATIVE.toFile()); // expects "canceled": beyond the contract, in the lifecycle
-        assertThat(CHECK.check("beyond", pact)).singleElement()
+        assertThat(CHECK.check("beyond", pact))
+                .singleElement()
                 .satisfies(i -> assertThat(beyondOnlyInTheLifecycle(i)).isTrue());
 
         ObjectNode response = (ObjectNode) pact.path("interactions").get(0).get("response");
         ((ObjectNode) response.get("body")).put("id", 7); // and a run id of the wrong type
-        assertThat(CHECK.check("beyond elsewhere too", pact)).singleElement()
+        assertThat(CHECK.check("beyond elsewhere too", pact))
+                .singleElement()
                 .satisfies(i -> assertThat(beyondOnlyInTheLifecycle(i)).isFalse());
 
         ((ObjectNode) response.get("body")).put("id", "exprun_example");
         ((ObjectNode) response.get("body").get("lifecycle")).put("status", "cancelled");
-        assertThat(CHECK.check("not beyond at all", pact)).singleElement()
+        assertThat(CHECK.check("not beyond at all", pact))
+                .singleElement()
                 .satisfies(i -> assertThat(beyondOnlyInTheLifecycle(i)).isFalse());
     }
 
@@ -85,8 +93,11 @@ class PactsConformToSpecIT {
     void a_pact_expecting_canceled_is_rejected() {
         List<PactSpecCheck.Interaction> checked = CHECK.check(NEGATIVE);
 
-        assertThat(checked).singleElement().satisfies(i -> assertThat(i.violations()).isNotEmpty()
-                .anySatisfy(v -> assertThat(v).contains("/lifecycle")));
+        assertThat(checked)
+                .singleElement()
+                .satisfies(i -> assertThat(i.violations())
+                        .isNotEmpty()
+                        .anySatisfy(v -> assertThat(v).contains("/lifecycle")));
     }
 
     @Test
@@ -96,23 +107,28 @@ class PactsConformToSpecIT {
         ObjectNode interaction = (ObjectNode) pact.path("interactions").get(0);
         ((ObjectNode) interaction.get("response")).put("status", 409);
 
-        assertThat(CHECK.check("conflict", pact)).singleElement()
-                .satisfies(i -> assertThat(i.violations()).anySatisfy(v -> assertThat(v).contains("status not declared")));
+        assertThat(CHECK.check("conflict", pact))
+                .singleElement()
+                .satisfies(i ->
+                        assertThat(i.violations()).anySatisfy(v -> assertThat(v).contains("status not declared")));
 
         ObjectNode body = (ObjectNode) interaction.get("response").get("body");
         ((ObjectNode) interaction.get("response")).put("status", 200);
         ((ObjectNode) body.get("lifecycle")).put("status", "cancelled").put("cancelled_by", "someone");
-        assertThat(CHECK.check("undeclared-field", pact)).singleElement()
+        assertThat(CHECK.check("undeclared-field", pact))
+                .singleElement()
                 .satisfies(i -> assertThat(i.violations()).isNotEmpty());
         ((ObjectNode) body.get("lifecycle")).remove("cancelled_by");
-        assertThat(CHECK.check("the same, fixed", pact)).singleElement()
+        assertThat(CHECK.check("the same, fixed", pact))
+                .singleElement()
                 .satisfies(i -> assertThat(i.violations()).isEmpty());
 
         JsonNode create = json.readTree("""
                 {"interactions":[{"description":"create with a numeric experiment id",
                   "request":{"method":"POST","path":"/v1/workflows/experiments/runs","body":{"experiment_id":7}},
                   "response":{"status":200,"body":{"id":"exprun_1"}}}]}""");
-        assertThat(CHECK.check("bad-create", create)).singleElement()
+        assertThat(CHECK.check("bad-create", create))
+                .singleElement()
                 .satisfies(i -> assertThat(i.violations())
                         .anySatisfy(v -> assertThat(v).startsWith("request body:"))
                         .anySatisfy(v -> assertThat(v).contains("experiment_id")));

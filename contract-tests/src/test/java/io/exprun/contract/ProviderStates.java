@@ -1,5 +1,7 @@
 package io.exprun.contract;
 
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+
 import au.com.dius.pact.provider.junit5.HttpTestTarget;
 import au.com.dius.pact.provider.junit5.PactVerificationContext;
 import au.com.dius.pact.provider.junitsupport.State;
@@ -9,14 +11,11 @@ import io.exprun.server.domain.Run;
 import io.exprun.server.testing.RunFixtures;
 import io.exprun.server.testing.TestServer;
 import io.exprun.server.work.SimulatedBlockExecutor;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-
-import java.util.List;
-import java.util.Map;
-
-import static io.exprun.server.testing.RunFixtures.TENANT_A;
 
 /**
  * One method per provider state, each setting its state up through the real service and store (RunFixtures) of a
@@ -83,8 +82,16 @@ public abstract class ProviderStates {
     @State("an error run exists")
     public Map<String, Object> anErrorRun() {
         Run run = fixtures().runIn(TENANT_A, LifecycleStatus.ERROR);
-        String failed = server.server().store().listResults(TENANT_A, run.id(), new PageRequest(null, null, 100, false))
-                .items().stream().filter(r -> r.status() == LifecycleStatus.ERROR).findFirst().orElseThrow().id();
+        String failed = server
+                .server()
+                .store()
+                .listResults(TENANT_A, run.id(), new PageRequest(null, null, 100, false))
+                .items()
+                .stream()
+                .filter(r -> r.status() == LifecycleStatus.ERROR)
+                .findFirst()
+                .orElseThrow()
+                .id();
         return Map.of("runId", run.id(), "failedResultId", failed);
     }
 

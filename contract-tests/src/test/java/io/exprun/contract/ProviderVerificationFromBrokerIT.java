@@ -1,17 +1,16 @@
 package io.exprun.contract;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import au.com.dius.pact.provider.junit5.PactVerificationContext;
 import au.com.dius.pact.provider.junit5.PactVerificationInvocationContextProvider;
 import au.com.dius.pact.provider.junitsupport.Provider;
 import au.com.dius.pact.provider.junitsupport.loader.PactBroker;
 import au.com.dius.pact.provider.junitsupport.loader.PactBrokerAuth;
+import java.util.List;
 import org.junit.jupiter.api.TestTemplate;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The same verification as {@link ProviderVerificationIT}, with the pacts taken from the Pact Broker at
@@ -32,7 +31,9 @@ class ProviderVerificationFromBrokerIT extends ProviderStates {
 
         List<ResponseRecorder.Exchange> answered = RECORDER.drain();
         assertThat(answered).as("responses recorded for the spec check").isNotEmpty();
-        assertThat(answered).allSatisfy(e -> assertThat(SPEC.violations(e.method(), e.path(), e.status(), e.bodyText()))
-                .as("%s %s → %d drifts from openapi/experiment-runs.yaml", e.method(), e.path(), e.status()).isEmpty());
+        assertThat(answered)
+                .allSatisfy(e -> assertThat(SPEC.violations(e.method(), e.path(), e.status(), e.bodyText()))
+                        .as("%s %s → %d drifts from openapi/experiment-runs.yaml", e.method(), e.path(), e.status())
+                        .isEmpty());
     }
 }

@@ -1,15 +1,14 @@
 package io.exprun.contract;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import au.com.dius.pact.provider.junit5.PactVerificationContext;
 import au.com.dius.pact.provider.junit5.PactVerificationInvocationContextProvider;
 import au.com.dius.pact.provider.junitsupport.Provider;
 import au.com.dius.pact.provider.junitsupport.loader.PactFolder;
+import java.util.List;
 import org.junit.jupiter.api.TestTemplate;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The real server (Grizzly + Jersey + H2, real HTTP) replays every interaction the consumer tests wrote to
@@ -29,7 +28,9 @@ class ProviderVerificationIT extends ProviderStates {
 
         List<ResponseRecorder.Exchange> answered = RECORDER.drain();
         assertThat(answered).as("responses recorded for the spec check").isNotEmpty();
-        assertThat(answered).allSatisfy(e -> assertThat(SPEC.violations(e.method(), e.path(), e.status(), e.bodyText()))
-                .as("%s %s → %d drifts from openapi/experiment-runs.yaml", e.method(), e.path(), e.status()).isEmpty());
+        assertThat(answered)
+                .allSatisfy(e -> assertThat(SPEC.violations(e.method(), e.path(), e.status(), e.bodyText()))
+                        .as("%s %s → %d drifts from openapi/experiment-runs.yaml", e.method(), e.path(), e.status())
+                        .isEmpty());
     }
 }

@@ -1,5 +1,9 @@
 package io.exprun.contract;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
+
 import org.junit.jupiter.api.Test;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -7,16 +11,13 @@ import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
-import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
-
 /** Negative control: the provider verification bites. A pact one letter off ("canceled") must be reported as failing. */
 class ProviderVerificationNegativeControlIT {
 
     @Test
     void the_verifier_rejects_a_pact_expecting_canceled_instead_of_cancelled() {
-        LauncherDiscoveryRequest discovery = request().selectors(selectClass(CanceledTypoVerification.class)).build();
+        LauncherDiscoveryRequest discovery =
+                request().selectors(selectClass(CanceledTypoVerification.class)).build();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         Launcher launcher = LauncherFactory.create();
 

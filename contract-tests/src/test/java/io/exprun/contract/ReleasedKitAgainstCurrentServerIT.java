@@ -1,23 +1,22 @@
 package io.exprun.contract;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static io.exprun.server.testing.RunFixtures.KEY_B;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.exprun.server.testing.FaultyProxy;
 import io.exprun.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static io.exprun.server.testing.RunFixtures.KEY_B;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The compatibility matrix, released conformance kit against the current server: the latest release's runnable kit
@@ -41,21 +40,44 @@ class ReleasedKitAgainstCurrentServerIT {
         exprun.close();
     }
 
-    record Run(int exit, String console) {
-    }
+    record Run(int exit, String console) {}
 
     private static Run releasedKit(String baseUrl, String name) throws IOException, InterruptedException {
-        Path jar = Path.of("..", "released", "maven", "io", "exprun", "exprun-conformance", RELEASE,
+        Path jar = Path.of(
+                "..",
+                "released",
+                "maven",
+                "io",
+                "exprun",
+                "exprun-conformance",
+                RELEASE,
                 "exprun-conformance-" + RELEASE + "-all.jar");
         assertThat(jar).as("the released kit").exists();
         Path console = Path.of("target", "conformance", "released-" + name + ".txt");
         Files.createDirectories(console.getParent());
-        Process kit = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "--base-url", baseUrl, "--api-key", KEY_A, "--other-tenant-key", KEY_B,
-                "--experiment-id", "exp_demo", "--timeout", "20s",
-                "--junit-xml", Path.of("target", "conformance", "released-" + name + ".xml").toString()))
-                .redirectErrorStream(true).redirectOutput(console.toFile()).start();
-        assertThat(kit.waitFor(5, TimeUnit.MINUTES)).as("the released kit finishes; its output: " + console).isTrue();
+        Process kit = new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-jar",
+                        jar.toString(),
+                        "--base-url",
+                        baseUrl,
+                        "--api-key",
+                        KEY_A,
+                        "--other-tenant-key",
+                        KEY_B,
+                        "--experiment-id",
+                        "exp_demo",
+                        "--timeout",
+                        "20s",
+                        "--junit-xml",
+                        Path.of("target", "conformance", "released-" + name + ".xml")
+                                .toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(console.toFile())
+                .start();
+        assertThat(kit.waitFor(5, TimeUnit.MINUTES))
+                .as("the released kit finishes; its output: " + console)
+                .isTrue();
         return new Run(kit.exitValue(), Files.readString(console, StandardCharsets.UTF_8));
     }
 
@@ -68,15 +90,23 @@ class ReleasedKitAgainstCurrentServerIT {
     }
 
     @ParameterizedTest
-    @EnumSource(value = FaultyProxy.Fault.class,
+    @EnumSource(
+            value = FaultyProxy.Fault.class,
             names = {"NONE", "RENAMED_FIELD", "CHANGED_NOT_FOUND_CODE", "NEW_REQUIRED_REQUEST_FIELD"})
     void a_breaking_server_change_fails_the_released_kit(FaultyProxy.Fault fault) throws Exception {
         try (FaultyProxy proxy = new FaultyProxy(exprun.baseUri(), fault, KEY_A)) {
             Run run = releasedKit(proxy.baseUrl(), "fault-" + fault.name().toLowerCase());
 
             assertThat(run.exit()).as(run.console()).isEqualTo(fault == FaultyProxy.Fault.NONE ? 0 : 1);
-            System.out.printf("released kit behind %s: exit %d%n%s%n", fault, run.exit(), run.console().lines()
-                    .filter(l -> l.contains("FAIL")).limit(3).reduce("", (a, b) -> a + "  " + b + "\n"));
+            System.out.printf(
+                    "released kit behind %s: exit %d%n%s%n",
+                    fault,
+                    run.exit(),
+                    run.console()
+                            .lines()
+                            .filter(l -> l.contains("FAIL"))
+                            .limit(3)
+                            .reduce("", (a, b) -> a + "  " + b + "\n"));
         }
     }
 }

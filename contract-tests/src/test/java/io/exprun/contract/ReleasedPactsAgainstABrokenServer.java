@@ -1,20 +1,19 @@
 package io.exprun.contract;
 
-import io.exprun.server.testing.FaultyProxy;
 import au.com.dius.pact.provider.junit5.HttpTestTarget;
 import au.com.dius.pact.provider.junit5.PactVerificationContext;
 import au.com.dius.pact.provider.junit5.PactVerificationInvocationContextProvider;
 import au.com.dius.pact.provider.junitsupport.Provider;
 import au.com.dius.pact.provider.junitsupport.loader.PactFolder;
+import io.exprun.server.testing.FaultyProxy;
 import io.exprun.server.testing.RunFixtures;
+import java.io.IOException;
+import java.net.URI;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestTemplate;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.io.IOException;
-import java.net.URI;
 
 /**
  * The released pacts replayed against the current server behind a {@link FaultyProxy} that makes one breaking change
@@ -27,6 +26,7 @@ class ReleasedPactsAgainstABrokenServer extends ProviderStates {
 
     /** The breaking change to make; set by the negative control before it launches this class. */
     static volatile FaultyProxy.Fault fault = FaultyProxy.Fault.NONE;
+
     private static FaultyProxy proxy;
 
     @BeforeAll

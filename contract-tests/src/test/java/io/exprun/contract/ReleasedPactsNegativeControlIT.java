@@ -1,6 +1,11 @@
 package io.exprun.contract;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
+
 import io.exprun.server.testing.FaultyProxy;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -8,12 +13,6 @@ import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
-
-import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
-import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
 
 /**
  * Negative controls of the matrix's pact direction: each breaking server change fails the released pacts, while the
@@ -24,32 +23,51 @@ class ReleasedPactsNegativeControlIT {
 
     @Test
     void the_pacts_verified_are_those_of_the_latest_release() {
-        assertThat(ReleasedPactsVerificationIT.RELEASED_PACTS).as("<exprun.latest.release> in the root pom")
+        assertThat(ReleasedPactsVerificationIT.RELEASED_PACTS)
+                .as("<exprun.latest.release> in the root pom")
                 .endsWith("/" + System.getProperty("exprun.latest.release"));
     }
 
     @ParameterizedTest
-    @EnumSource(value = FaultyProxy.Fault.class,
-            names = {"NONE", "RENAMED_FIELD", "REMOVED_VARIANT", "CHANGED_NOT_FOUND_CODE", "NEW_REQUIRED_REQUEST_FIELD"})
+    @EnumSource(
+            value = FaultyProxy.Fault.class,
+            names = {"NONE", "RENAMED_FIELD", "REMOVED_VARIANT", "CHANGED_NOT_FOUND_CODE", "NEW_REQUIRED_REQUEST_FIELD"
+            })
     void a_breaking_server_change_fails_the_released_pacts(FaultyProxy.Fault fault) {
         ReleasedPactsAgainstABrokenServer.fault = fault;
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         Launcher launcher = LauncherFactory.create();
 
-        launcher.execute(request().selectors(selectClass(ReleasedPactsAgainstABrokenServer.class)).build(), listener);
+        launcher.execute(
+                request()
+                        .selectors(selectClass(ReleasedPactsAgainstABrokenServer.class))
+                        .build(),
+                listener);
 
         TestExecutionSummary summary = listener.getSummary();
         String failures = summary.getFailures().stream()
-                .map(f -> f.getTestIdentifier().getDisplayName() + ": " + f.getException().getMessage().strip())
+                .map(f -> f.getTestIdentifier().getDisplayName() + ": "
+                        + f.getException().getMessage().strip())
                 .collect(Collectors.joining("\n"));
-        assertThat(summary.getTestsStartedCount()).as("every released interaction replayed").isGreaterThan(10);
+        assertThat(summary.getTestsStartedCount())
+                .as("every released interaction replayed")
+                .isGreaterThan(10);
         if (fault == FaultyProxy.Fault.NONE) {
-            assertThat(summary.getTestsFailedCount()).as("the proxy alone breaks nothing:\n%s", failures).isZero();
+            assertThat(summary.getTestsFailedCount())
+                    .as("the proxy alone breaks nothing:\n%s", failures)
+                    .isZero();
         } else {
-            assertThat(summary.getTestsFailedCount()).as("%s must fail a released interaction", fault).isPositive();
-            System.out.printf("%s failed %d of %d released interactions: %s%n", fault, summary.getTestsFailedCount(),
-                    summary.getTestsStartedCount(), summary.getFailures().stream()
-                            .map(f -> f.getTestIdentifier().getDisplayName()).collect(Collectors.joining("; ")));
+            assertThat(summary.getTestsFailedCount())
+                    .as("%s must fail a released interaction", fault)
+                    .isPositive();
+            System.out.printf(
+                    "%s failed %d of %d released interactions: %s%n",
+                    fault,
+                    summary.getTestsFailedCount(),
+                    summary.getTestsStartedCount(),
+                    summary.getFailures().stream()
+                            .map(f -> f.getTestIdentifier().getDisplayName())
+                            .collect(Collectors.joining("; ")));
         }
     }
 }

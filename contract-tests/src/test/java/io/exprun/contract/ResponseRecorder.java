@@ -3,7 +3,6 @@ package io.exprun.contract;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
-
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -33,8 +32,8 @@ public final class ResponseRecorder implements ContainerResponseFilter {
         ByteArrayOutputStream copy = new ByteArrayOutputStream();
         String path = "/" + request.getUriInfo().getPath(false);
         String query = request.getUriInfo().getRequestUri().getRawQuery();
-        exchanges.add(new Exchange(request.getMethod(), query == null ? path : path + "?" + query,
-                response.getStatus(), copy));
+        exchanges.add(new Exchange(
+                request.getMethod(), query == null ? path : path + "?" + query, response.getStatus(), copy));
         OutputStream original = response.getEntityStream();
         response.setEntityStream(new FilterOutputStream(original) {
             @Override
@@ -60,5 +59,4 @@ public final class ResponseRecorder implements ContainerResponseFilter {
         }
         return out;
     }
-
 }

@@ -5,7 +5,6 @@ import io.exprun.client.ExprunClient;
 import io.exprun.client.ExprunException;
 import io.exprun.client.RunLifecycle;
 import io.exprun.client.generated.model.ExperimentRun;
-
 import java.io.PrintStream;
 
 /**
@@ -14,8 +13,7 @@ import java.io.PrintStream;
  */
 public final class CreateAndCancel {
 
-    private CreateAndCancel() {
-    }
+    private CreateAndCancel() {}
 
     public static void main(String[] args) {
         ExprunClient client = ExprunClient.builder().build(); // EXPRUN_BASE_URL, EXPRUN_API_KEY
@@ -23,7 +21,8 @@ public final class CreateAndCancel {
         try {
             run(client, experiment, System.out);
         } catch (ExprunException e) {
-            System.err.println("exprun said no: " + e.getMessage() + e.requestId().map(id -> " (request " + id + ")").orElse(""));
+            System.err.println("exprun said no: " + e.getMessage()
+                    + e.requestId().map(id -> " (request " + id + ")").orElse(""));
             System.exit(1);
         }
     }
@@ -37,8 +36,9 @@ public final class CreateAndCancel {
 
         ExperimentRun after = client.getRun(run.getId());
         out.println("now " + describe(RunLifecycle.of(after.getLifecycle())));
-        client.results(run.getId()).forEach(r ->
-                out.println("  " + r.getDocumentId() + ": " + describe(RunLifecycle.of(r.getLifecycle()))));
+        client.results(run.getId())
+                .forEach(r ->
+                        out.println("  " + r.getDocumentId() + ": " + describe(RunLifecycle.of(r.getLifecycle()))));
     }
 
     /** One line per lifecycle variant, including the one for statuses a newer server may add. */

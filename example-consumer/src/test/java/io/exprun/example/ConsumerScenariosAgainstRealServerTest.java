@@ -41,13 +41,15 @@ class ConsumerScenariosAgainstRealServerTest extends ConsumerScenarios {
 
     @Override
     String runIn(LifecycleStatus status) {
-        return still.fixtures().runIn(RunFixtures.TENANT_A,
-                io.exprun.server.domain.LifecycleStatus.valueOf(status.name())).id();
+        return still.fixtures()
+                .runIn(RunFixtures.TENANT_A, io.exprun.server.domain.LifecycleStatus.valueOf(status.name()))
+                .id();
     }
 
     @Override
     RunOf runThatProgressesToCompleted() {
-        ExprunClient client = configured(live.baseUri().toString(), RunFixtures.KEY_A).build();
+        ExprunClient client =
+                configured(live.baseUri().toString(), RunFixtures.KEY_A).build();
         return new RunOf(client, client.createRun("exp_demo").getId());
     }
 

@@ -1,19 +1,18 @@
 package io.exprun.example;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.exprun.client.ExprunClient;
+import io.exprun.client.ExprunNotFoundException;
+import io.exprun.client.ExprunValidationException;
 import io.exprun.client.generated.model.LifecycleStatus;
 import io.exprun.stub.ExprunStub;
 import io.exprun.stub.ExprunStubServer;
 import io.exprun.stub.Scenario;
-import io.exprun.client.ExprunNotFoundException;
-import io.exprun.client.ExprunValidationException;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@link ConsumerScenarios} against the exprun stub: no server running; each situation is a stub scenario. */
 @ExprunStub
@@ -67,18 +66,22 @@ class ConsumerScenariosAgainstStubTest extends ConsumerScenarios {
     @Test
     @ExprunStub(Scenario.VALIDATION_FAILED)
     void in_validation_failed_even_a_valid_create_is_refused_with_the_specs_field_error() {
-        assertThatThrownBy(() -> client().createRun("exp_demo")).isInstanceOfSatisfying(ExprunValidationException.class,
-                e -> assertThat(e.errors()).extracting(ExprunValidationException.FieldError::loc)
-                        .containsExactly(List.of("body", "experiment_id")));
+        assertThatThrownBy(() -> client().createRun("exp_demo"))
+                .isInstanceOfSatisfying(
+                        ExprunValidationException.class,
+                        e -> assertThat(e.errors())
+                                .extracting(ExprunValidationException.FieldError::loc)
+                                .containsExactly(List.of("body", "experiment_id")));
     }
 
     @Test
     @ExprunStub(Scenario.EXPERIMENT_NOT_FOUND)
     void in_experiment_not_found_a_create_names_the_experiment() {
-        assertThatThrownBy(() -> client().createRun("exp_gone")).isInstanceOfSatisfying(ExprunNotFoundException.class, e -> {
-            assertThat(e.code()).hasValue("experiment_not_found");
-            assertThat(e.getMessage()).contains("Experiment exp_gone not found");
-        });
+        assertThatThrownBy(() -> client().createRun("exp_gone"))
+                .isInstanceOfSatisfying(ExprunNotFoundException.class, e -> {
+                    assertThat(e.code()).hasValue("experiment_not_found");
+                    assertThat(e.getMessage()).contains("Experiment exp_gone not found");
+                });
     }
 
     @Test
@@ -86,6 +89,7 @@ class ConsumerScenariosAgainstStubTest extends ConsumerScenarios {
     void in_examples_each_operation_answers_the_specs_example() {
         assertThat(client().getRun("exprun_2").getLifecycle().getActualInstance())
                 .isInstanceOf(io.exprun.client.generated.model.ErrorWorkflowExperimentRun.class);
-        assertThat(client().listRuns(io.exprun.client.RunQuery.all(), null).getData()).hasSize(1);
+        assertThat(client().listRuns(io.exprun.client.RunQuery.all(), null).getData())
+                .hasSize(1);
     }
 }

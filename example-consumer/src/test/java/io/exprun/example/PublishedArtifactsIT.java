@@ -1,10 +1,9 @@
 package io.exprun.example;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.exprun.server.testing.RunFixtures;
 import io.exprun.server.testing.TestServer;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 /**
  * The acceptance of "a client they can pull": the exprun build staged the parent, openapi, conformance, client and stub
@@ -43,14 +42,20 @@ class PublishedArtifactsIT {
     @Test
     void a_project_outside_the_build_compiles_tests_and_runs_the_readme_example_from_the_deployed_artifacts()
             throws Exception {
-        for (String artifact : List.of("exprun-parent:pom", "exprun-client:jar", "exprun-openapi:jar",
-                "exprun-conformance:jar", "exprun-stub:jar")) {
-            assertThat(deployed(artifact.split(":")[0], artifact.split(":")[1])).as("%s staged by verify", artifact)
+        for (String artifact : List.of(
+                "exprun-parent:pom",
+                "exprun-client:jar",
+                "exprun-openapi:jar",
+                "exprun-conformance:jar",
+                "exprun-stub:jar")) {
+            assertThat(deployed(artifact.split(":")[0], artifact.split(":")[1]))
+                    .as("%s staged by verify", artifact)
                     .isNotEmpty();
         }
         Path tail = Path.of(System.getProperty("exprun.localRepository"));
         Path installed = tail.resolve("io/exprun/exprun-client/" + VERSION + "/exprun-client-" + VERSION + ".jar");
-        if (Files.exists(installed)) { // `install` put exprun in the local repository: the tail would hide the staging one
+        if (Files.exists(
+                installed)) { // `install` put exprun in the local repository: the tail would hide the staging one
             String why = installed + " exists, so this build could not prove that a consumer resolves exprun from the "
                     + "deployed repository alone; delete " + tail.resolve("io/exprun") + " and run again";
             assertThat("true".equals(System.getenv("CI"))).as(why).isFalse();
@@ -61,24 +66,39 @@ class PublishedArtifactsIT {
         Path project = prepareProject();
         Path freshRepository = work.resolve("fresh-local-repository");
         Path log = work.resolve("outside-consumer-build.log");
-        try (TestServer server = TestServer.start(TestServer.embeddedConfig(1).withSimulation(1000, 0))) { // a run takes 5 s: the example cancels it
-            List<String> command = new ArrayList<>(List.of(maven(), "-B", "-o", "-e",
-                    "-s", project.resolve("settings.xml").toString(),
+        try (TestServer server = TestServer.start(
+                TestServer.embeddedConfig(1).withSimulation(1000, 0))) { // a run takes 5 s: the example cancels it
+            List<String> command = new ArrayList<>(List.of(
+                    maven(),
+                    "-B",
+                    "-o",
+                    "-e",
+                    "-s",
+                    project.resolve("settings.xml").toString(),
                     "-Dmaven.repo.local=" + freshRepository,
                     "-Dmaven.repo.local.tail=" + tail,
                     "-Daether.offline.protocols=file",
-                    "-f", project.resolve("pom.xml").toString(),
-                    "test", "exec:java"));
-            ProcessBuilder build = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-            build.environment().putAll(Map.of("EXPRUN_BASE_URL", server.baseUri().toString(),
-                    "EXPRUN_API_KEY", RunFixtures.KEY_A));
+                    "-f",
+                    project.resolve("pom.xml").toString(),
+                    "test",
+                    "exec:java"));
+            ProcessBuilder build =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            build.environment()
+                    .putAll(Map.of(
+                            "EXPRUN_BASE_URL", server.baseUri().toString(), "EXPRUN_API_KEY", RunFixtures.KEY_A));
             build.environment().remove("MAVEN_OPTS");
             Process maven = build.start();
-            assertThat(maven.waitFor(3, TimeUnit.MINUTES)).as("the outside build finishes; log: " + log).isTrue();
+            assertThat(maven.waitFor(3, TimeUnit.MINUTES))
+                    .as("the outside build finishes; log: " + log)
+                    .isTrue();
             String output = Files.readString(log);
 
-            assertThat(maven.exitValue()).as("outside build (log: " + log + ")\n" + tail(output)).isZero();
-            assertThat(output).contains("Tests run: 1, Failures: 0, Errors: 0")
+            assertThat(maven.exitValue())
+                    .as("outside build (log: " + log + ")\n" + tail(output))
+                    .isZero();
+            assertThat(output)
+                    .contains("Tests run: 1, Failures: 0, Errors: 0")
                     .containsPattern("cancelled exprun_\\w+: Cancelled by API request")
                     .contains("second cancel: run_not_cancellable, status cancelled")
                     .contains("cancelled: Cancelled by API request")
@@ -86,7 +106,8 @@ class PublishedArtifactsIT {
         }
         Path downloaded = freshRepository.resolve("io/exprun/exprun-client/" + VERSION);
         assertThat(downloaded.resolve("exprun-client-" + VERSION + ".jar")).exists();
-        assertThat(freshRepository.resolve("io/exprun/exprun-stub/" + VERSION + "/exprun-stub-" + VERSION + ".jar")).exists();
+        assertThat(freshRepository.resolve("io/exprun/exprun-stub/" + VERSION + "/exprun-stub-" + VERSION + ".jar"))
+                .exists();
         try (Stream<Path> files = Files.list(downloaded)) {
             assertThat(files.map(p -> p.getFileName().toString()))
                     .as("where the client came from (a release records its repository in _remote.repositories, a "
@@ -107,7 +128,8 @@ class PublishedArtifactsIT {
         String base = VERSION.replace("-SNAPSHOT", "");
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith(artifact + "-" + base) && n.endsWith("." + extension)).toList();
+                    .filter(n -> n.startsWith(artifact + "-" + base) && n.endsWith("." + extension))
+                    .toList();
         }
     }
 
@@ -124,8 +146,13 @@ class PublishedArtifactsIT {
                 Path to = project.resolve(template.relativize(from).toString());
                 Files.createDirectories(to.getParent());
                 String text = Files.readString(from);
-                for (String property : List.of("exprun.version", "junit.version", "resources-plugin.version",
-                        "compiler-plugin.version", "surefire.version", "exec-plugin.version")) {
+                for (String property : List.of(
+                        "exprun.version",
+                        "junit.version",
+                        "resources-plugin.version",
+                        "compiler-plugin.version",
+                        "surefire.version",
+                        "exec-plugin.version")) {
                     text = text.replace("@" + property + "@", System.getProperty(property));
                 }
                 Files.writeString(to, text);
@@ -133,7 +160,8 @@ class PublishedArtifactsIT {
         }
         Path example = project.resolve("src/main/java/io/exprun/example/ReadmeExample.java");
         Files.createDirectories(example.getParent());
-        Files.copy(Path.of(System.getProperty("exprun.exampleSources"), "io/exprun/example/ReadmeExample.java"), example);
+        Files.copy(
+                Path.of(System.getProperty("exprun.exampleSources"), "io/exprun/example/ReadmeExample.java"), example);
         Files.writeString(project.resolve("settings.xml"), """
                 <settings>
                   <!-- not "exprun-staging", the id under which builds that deployed the staging repository cached

@@ -1,13 +1,12 @@
 package io.exprun.example;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The README's client example is this module's {@code ReadmeExample.java}, character for character, so what the README
@@ -39,7 +38,8 @@ class ReadmeShowsTheExampleTest {
     @Test
     void negative_control_a_readme_whose_example_drifted_is_caught() throws IOException {
         String example = Files.readString(Path.of("src/main/java/io/exprun/example/ReadmeExample.java"));
-        String drifted = "intro\n```java\n" + example.replace("waitForTerminal(run.getId()", "waitForTerminal(id") + "```\n";
+        String drifted =
+                "intro\n```java\n" + example.replace("waitForTerminal(run.getId()", "waitForTerminal(id") + "```\n";
 
         assertThat(exampleIn(drifted)).isPresent().get().isNotEqualTo(example);
         assertThat(exampleIn("no example here")).isEmpty();

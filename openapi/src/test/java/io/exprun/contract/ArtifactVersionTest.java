@@ -1,13 +1,12 @@
 package io.exprun.contract;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The Maven version of every exprun artifact follows the contract's {@code info.version}, so a consumer reading
@@ -30,9 +29,11 @@ class ArtifactVersionTest {
     static Optional<String> mismatch(String artifactVersion, String specVersion, List<String> released) {
         String latest = released.isEmpty() ? null : released.get(released.size() - 1);
         if (!artifactVersion.endsWith(SNAPSHOT)) {
-            return artifactVersion.equals(specVersion) ? Optional.empty() : Optional.of("the release version "
-                    + artifactVersion + " is not the spec's info.version " + specVersion
-                    + ": set info.version, then <version> in every pom.xml (RELEASING.md)");
+            return artifactVersion.equals(specVersion)
+                    ? Optional.empty()
+                    : Optional.of("the release version "
+                            + artifactVersion + " is not the spec's info.version " + specVersion
+                            + ": set info.version, then <version> in every pom.xml (RELEASING.md)");
         }
         String next = artifactVersion.substring(0, artifactVersion.length() - SNAPSHOT.length());
         if (latest != null && Releases.SemVer.parse(next).compareTo(Releases.SemVer.parse(latest)) <= 0) {
@@ -49,9 +50,15 @@ class ArtifactVersionTest {
     @Test
     void the_artifact_version_follows_the_specs_info_version() throws Exception {
         String artifactVersion = System.getProperty("exprun.artifactVersion");
-        assertThat(artifactVersion).as("exprun.artifactVersion, set by the build").isNotBlank();
+        assertThat(artifactVersion)
+                .as("exprun.artifactVersion, set by the build")
+                .isNotBlank();
 
-        assertThat(mismatch(artifactVersion, Releases.infoVersion(spec()), Releases.fromBuild().versions())).isEmpty();
+        assertThat(mismatch(
+                        artifactVersion,
+                        Releases.infoVersion(spec()),
+                        Releases.fromBuild().versions()))
+                .isEmpty();
     }
 
     @Test
@@ -59,10 +66,15 @@ class ArtifactVersionTest {
         Releases releases = Releases.fromBuild();
         String spec = spec();
         String version = Releases.infoVersion(spec);
-        assertThat(releases.versions()).as("releases under %s", releases.repository()).isNotEmpty();
+        assertThat(releases.versions())
+                .as("releases under %s", releases.repository())
+                .isNotEmpty();
         if (releases.versions().contains(version)) {
-            assertThat(spec).as("openapi/experiment-runs.yaml says info.version %s, a released version, but differs "
-                    + "from what %s released: a changed contract needs the next info.version", version, version)
+            assertThat(spec)
+                    .as(
+                            "openapi/experiment-runs.yaml says info.version %s, a released version, but differs "
+                                    + "from what %s released: a changed contract needs the next info.version",
+                            version, version)
                     .isEqualTo(releases.release(version).spec());
         }
     }
@@ -79,7 +91,9 @@ class ArtifactVersionTest {
     @Test
     void a_release_build_is_the_specs_version() {
         assertThat(mismatch("0.2.0", "0.2.0", List.of("0.1.0"))).isEmpty();
-        assertThat(mismatch("0.1.0", "0.1.0", List.of("0.1.0"))).as("rebuilding the release").isEmpty();
+        assertThat(mismatch("0.1.0", "0.1.0", List.of("0.1.0")))
+                .as("rebuilding the release")
+                .isEmpty();
         assertThat(mismatch("0.2.0", "0.1.0", List.of("0.1.0")))
                 .hasValueSatisfying(m -> assertThat(m).contains("0.2.0", "0.1.0"));
         assertThat(mismatch("0.1.0-rc1", "0.1.0", List.of())).isPresent();
@@ -87,9 +101,15 @@ class ArtifactVersionTest {
 
     @Test
     void between_releases_the_build_is_a_snapshot_of_the_next_version() {
-        assertThat(mismatch("0.2.0-SNAPSHOT", "0.1.0", List.of("0.1.0"))).as("contract unchanged").isEmpty();
-        assertThat(mismatch("0.2.0-SNAPSHOT", "0.2.0", List.of("0.1.0"))).as("contract changed").isEmpty();
-        assertThat(mismatch("0.1.0-SNAPSHOT", "0.1.0", List.of())).as("before the first release").isEmpty();
+        assertThat(mismatch("0.2.0-SNAPSHOT", "0.1.0", List.of("0.1.0")))
+                .as("contract unchanged")
+                .isEmpty();
+        assertThat(mismatch("0.2.0-SNAPSHOT", "0.2.0", List.of("0.1.0")))
+                .as("contract changed")
+                .isEmpty();
+        assertThat(mismatch("0.1.0-SNAPSHOT", "0.1.0", List.of()))
+                .as("before the first release")
+                .isEmpty();
         assertThat(mismatch("0.1.0-SNAPSHOT", "0.1.0", List.of("0.1.0")))
                 .hasValueSatisfying(m -> assertThat(m).contains("already released"));
         assertThat(mismatch("0.2.0-SNAPSHOT", "0.1.1", List.of("0.1.0"))).isPresent();
@@ -98,5 +118,4 @@ class ArtifactVersionTest {
     private static String spec() throws Exception {
         return Files.readString(Path.of(System.getProperty("exprun.spec", "experiment-runs.yaml")));
     }
-
 }

@@ -1,17 +1,16 @@
 package io.exprun.contract;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The breaking-change gate: the spec must stay compatible with its baseline, the latest released contract
@@ -55,8 +54,10 @@ class BreakingChangeGateTest {
             return; // the version tells consumers to expect breaking changes; the changelog lists them
         }
         assertThat(CompatibilityGate.breakingChanges(baseline(), spec))
-                .as("openapi/experiment-runs.yaml breaks clients of the released contract %s; if that is deliberate, "
-                        + "its info.version must say so (a new major, or a new minor while 0.x)", released)
+                .as(
+                        "openapi/experiment-runs.yaml breaks clients of the released contract %s; if that is deliberate, "
+                                + "its info.version must say so (a new major, or a new minor while 0.x)",
+                        released)
                 .isEmpty();
     }
 
@@ -67,8 +68,10 @@ class BreakingChangeGateTest {
         assertThat(Releases.SemVer.parse("1.0.0").mayBreak(v010)).isTrue();
         assertThat(Releases.SemVer.parse("0.1.1").mayBreak(v010)).isFalse();
         assertThat(Releases.SemVer.parse("0.1.0").mayBreak(v010)).isFalse();
-        assertThat(Releases.SemVer.parse("1.1.0").mayBreak(Releases.SemVer.parse("1.0.0"))).isFalse();
-        assertThat(Releases.SemVer.parse("2.0.0").mayBreak(Releases.SemVer.parse("1.4.2"))).isTrue();
+        assertThat(Releases.SemVer.parse("1.1.0").mayBreak(Releases.SemVer.parse("1.0.0")))
+                .isFalse();
+        assertThat(Releases.SemVer.parse("2.0.0").mayBreak(Releases.SemVer.parse("1.4.2")))
+                .isTrue();
     }
 
     @Test
@@ -78,8 +81,10 @@ class BreakingChangeGateTest {
 
         Files.writeString(changelog, CompatibilityGate.changelog(baseline(), spec()));
 
-        assertThat(Files.readString(changelog)).startsWith("# Changes of the spec against the baseline")
-                .contains("## What clients read in responses").contains("## Every change, by location")
+        assertThat(Files.readString(changelog))
+                .startsWith("# Changes of the spec against the baseline")
+                .contains("## What clients read in responses")
+                .contains("## Every change, by location")
                 .contains("## openapi-diff");
     }
 
@@ -89,10 +94,13 @@ class BreakingChangeGateTest {
         String with = withPausedVariant(spec);
 
         assertThat(CompatibilityGate.breakingChanges(spec, with))
-                .anySatisfy(p -> assertThat(p).contains(".lifecycle|PausedWorkflowExperimentRun added")
-                        .contains("strict clients fail on an unknown value").contains("x-extensible-union"));
+                .anySatisfy(p -> assertThat(p)
+                        .contains(".lifecycle|PausedWorkflowExperimentRun added")
+                        .contains("strict clients fail on an unknown value")
+                        .contains("x-extensible-union"));
         assertThat(CompatibilityGate.changelog(spec, with))
-                .contains("**breaking** GET /v1/workflows/experiments/runs/{run_id} → 200: .lifecycle|PausedWorkflowExperimentRun added");
+                .contains(
+                        "**breaking** GET /v1/workflows/experiments/runs/{run_id} → 200: .lifecycle|PausedWorkflowExperimentRun added");
     }
 
     @Test
@@ -109,7 +117,8 @@ class BreakingChangeGateTest {
         assertThat(with).isNotEqualTo(spec);
 
         assertThat(CompatibilityGate.breakingChanges(spec, with))
-                .anySatisfy(p -> assertThat(p).contains(".block_type=merge added").contains("x-extensible-enum"));
+                .anySatisfy(
+                        p -> assertThat(p).contains(".block_type=merge added").contains("x-extensible-enum"));
     }
 
     @Test
@@ -125,14 +134,16 @@ class BreakingChangeGateTest {
                 """);
 
         assertThat(CompatibilityGate.breakingChanges(spec, with)).isEmpty();
-        assertThat(CompatibilityGate.changelog(spec, with)).contains("PausedWorkflowExperimentRun added (marked open")
+        assertThat(CompatibilityGate.changelog(spec, with))
+                .contains("PausedWorkflowExperimentRun added (marked open")
                 .doesNotContain("**breaking**");
     }
 
     @Test
     void adding_a_value_to_an_enum_only_requests_use_passes_the_gate() throws IOException {
         String spec = baseline();
-        String with = spec.replace("        - cancelled\n    BlockType:", "        - cancelled\n        - paused\n    BlockType:");
+        String with = spec.replace(
+                "        - cancelled\n    BlockType:", "        - cancelled\n        - paused\n    BlockType:");
         assertThat(with).isNotEqualTo(spec);
 
         assertThat(CompatibilityGate.breakingChanges(spec, with)).isEmpty();
@@ -145,7 +156,8 @@ class BreakingChangeGateTest {
         int variants = 0;
         for (var it = tree.at("/components/schemas").fields(); it.hasNext(); ) {
             var schema = it.next();
-            if (schema.getKey().matches("(Pending|Queued|Running|Completed|Error|Cancelled)WorkflowExperiment(Run|Result)")) {
+            if (schema.getKey()
+                    .matches("(Pending|Queued|Running|Completed|Error|Cancelled)WorkflowExperiment(Run|Result)")) {
                 ((ObjectNode) schema.getValue()).remove(List.of("required", "title"));
                 variants++;
             }
@@ -157,7 +169,8 @@ class BreakingChangeGateTest {
         assertThat(CompatibilityGate.breakingChanges(before, released)).isEmpty();
         assertThat(CompatibilityGate.changelog(before, released))
                 .contains("- `components.schemas.PendingWorkflowExperimentRun.required`: added `[\"status\"]`")
-                .contains("- `components.schemas.PendingWorkflowExperimentResult.title`: added `\"PendingWorkflowExperimentResult\"`")
+                .contains(
+                        "- `components.schemas.PendingWorkflowExperimentResult.title`: added `\"PendingWorkflowExperimentResult\"`")
                 .contains("- `info.description`: reworded");
     }
 
@@ -167,12 +180,14 @@ class BreakingChangeGateTest {
                 """, """
                         - $ref: '#/components/schemas/CancelledWorkflowExperimentRun'
                         - $ref: '#/components/schemas/PausedWorkflowExperimentRun'
-                """).replace("""
+                """)
+                .replace("""
                           running: '#/components/schemas/RunningWorkflowExperimentRun'
                 """, """
                           running: '#/components/schemas/RunningWorkflowExperimentRun'
                           paused: '#/components/schemas/PausedWorkflowExperimentRun'
-                """).replace("    CancelledWorkflowExperimentRun:\n", PAUSED_VARIANT);
+                """)
+                .replace("    CancelledWorkflowExperimentRun:\n", PAUSED_VARIANT);
         assertThat(with).isNotEqualTo(spec).contains("const: paused");
         return with;
     }
@@ -228,7 +243,8 @@ class BreakingChangeGateTest {
     @Test
     void removing_an_operation_or_requiring_a_new_request_field_fails_the_gate() throws IOException {
         String spec = baseline();
-        String noGet = spec.replace("    get:\n      tags:\n        - Experiment Results\n      summary: Get Experiment Result",
+        String noGet = spec.replace(
+                "    get:\n      tags:\n        - Experiment Results\n      summary: Get Experiment Result",
                 "    x-removed:\n      tags:\n        - Experiment Results\n      summary: Get Experiment Result");
         String newRequired = spec.replace("""
                       required:

@@ -3,11 +3,6 @@ package io.exprun.contract;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import org.openapitools.openapidiff.core.OpenApiCompare;
-import org.openapitools.openapidiff.core.compare.OpenApiDiffOptions;
-import org.openapitools.openapidiff.core.model.ChangedOpenApi;
-import org.openapitools.openapidiff.core.output.MarkdownRender;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -19,6 +14,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.openapitools.openapidiff.core.OpenApiCompare;
+import org.openapitools.openapidiff.core.compare.OpenApiDiffOptions;
+import org.openapitools.openapidiff.core.model.ChangedOpenApi;
+import org.openapitools.openapidiff.core.output.MarkdownRender;
 
 /**
  * Is {@code after} safe for clients written against {@code before}? Two judges, both must agree:
@@ -42,16 +41,16 @@ final class CompatibilityGate {
     static final String OPEN_UNION = "x-extensible-union";
     static final String OPEN_ENUM = "x-extensible-enum";
 
-    private CompatibilityGate() {
-    }
+    private CompatibilityGate() {}
 
     /** @return why {@code after} breaks clients of {@code before}; empty when it does not */
     static List<String> breakingChanges(String before, String after) {
         List<String> problems = new ArrayList<>();
         ChangedOpenApi diff = diff(before, after);
         if (diff.isIncompatible()) {
-            problems.add("openapi-diff: incompatible changes in " + diff.getChangedOperations().size()
-                    + " operation(s), " + diff.getMissingEndpoints().size() + " endpoint(s) removed");
+            problems.add("openapi-diff: incompatible changes in "
+                    + diff.getChangedOperations().size() + " operation(s), "
+                    + diff.getMissingEndpoints().size() + " endpoint(s) removed");
         }
         for (ResponseChange c : responseChanges(yaml(before), yaml(after))) {
             if (c.breaking()) {
@@ -78,13 +77,17 @@ final class CompatibilityGate {
      * by location, then openapi-diff's report of the operations.
      */
     static String changelog(String before, String after) {
-        StringBuilder out = new StringBuilder("# Changes of the spec against the baseline\n\n## What clients read in responses\n\n");
+        StringBuilder out = new StringBuilder(
+                "# Changes of the spec against the baseline\n\n## What clients read in responses\n\n");
         List<ResponseChange> changes = responseChanges(yaml(before), yaml(after));
         if (changes.isEmpty()) {
             out.append("No field, union variant or enum value added or removed in any response.\n");
         }
         for (ResponseChange c : changes) {
-            out.append("- ").append(c.breaking() ? "**breaking** " : "").append(c).append('\n');
+            out.append("- ")
+                    .append(c.breaking() ? "**breaking** " : "")
+                    .append(c)
+                    .append('\n');
         }
         out.append("\n## Every change, by location\n\n");
         List<String> all = SpecTreeDiff.of(yaml(before), yaml(after));
@@ -111,37 +114,53 @@ final class CompatibilityGate {
 
     private static List<ResponseChange> responseChanges(JsonNode oldSpec, JsonNode newSpec) {
         List<ResponseChange> out = new ArrayList<>();
-        oldSpec.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
-            JsonNode current = newSpec.path("paths").path(path.getKey()).path(op.getKey());
-            String where = op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey();
-            if (current.isMissingNode()) {
-                out.add(new ResponseChange(where, "operation", false, true, ""));
-                return;
-            }
-            for (Iterator<Map.Entry<String, JsonNode>> it = op.getValue().path("responses").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> response = it.next();
-                JsonNode newResponse = current.path("responses").path(response.getKey());
-                String at = where + " → " + response.getKey();
-                if (newResponse.isMissingNode()) {
-                    out.add(new ResponseChange(at, "response", false, true, ""));
-                    continue;
-                }
-                Map<String, Boolean> had = readable(oldSpec, schemaOf(oldSpec, response.getValue()));
-                Map<String, Boolean> has = readable(newSpec, schemaOf(newSpec, newResponse));
-                had.keySet().stream().filter(k -> !has.containsKey(k))
-                        .forEach(k -> out.add(new ResponseChange(at, k, false, true, "")));
-                has.forEach((k, open) -> {
-                    if (had.containsKey(k)) {
+        oldSpec.path("paths")
+                .fields()
+                .forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
+                    JsonNode current = newSpec.path("paths").path(path.getKey()).path(op.getKey());
+                    String where = op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey();
+                    if (current.isMissingNode()) {
+                        out.add(new ResponseChange(where, "operation", false, true, ""));
                         return;
                     }
-                    boolean valueOfKnown = isValue(k) && (had.containsKey(parent(k)) || parent(k).isEmpty());
-                    out.add(new ResponseChange(at, k, true, valueOfKnown && !open, !valueOfKnown ? ""
-                            : open ? "marked open: clients must expect unknown values"
-                            : "strict clients fail on an unknown value; mark the " + (k.contains("=") ? "enum " + OPEN_ENUM
-                            : "union " + OPEN_UNION) + ": true if clients must expect new ones"));
-                });
-            }
-        }));
+                    for (Iterator<Map.Entry<String, JsonNode>> it =
+                                    op.getValue().path("responses").fields();
+                            it.hasNext(); ) {
+                        Map.Entry<String, JsonNode> response = it.next();
+                        JsonNode newResponse = current.path("responses").path(response.getKey());
+                        String at = where + " → " + response.getKey();
+                        if (newResponse.isMissingNode()) {
+                            out.add(new ResponseChange(at, "response", false, true, ""));
+                            continue;
+                        }
+                        Map<String, Boolean> had = readable(oldSpec, schemaOf(oldSpec, response.getValue()));
+                        Map<String, Boolean> has = readable(newSpec, schemaOf(newSpec, newResponse));
+                        had.keySet().stream()
+                                .filter(k -> !has.containsKey(k))
+                                .forEach(k -> out.add(new ResponseChange(at, k, false, true, "")));
+                        has.forEach((k, open) -> {
+                            if (had.containsKey(k)) {
+                                return;
+                            }
+                            boolean valueOfKnown = isValue(k)
+                                    && (had.containsKey(parent(k)) || parent(k).isEmpty());
+                            out.add(new ResponseChange(
+                                    at,
+                                    k,
+                                    true,
+                                    valueOfKnown && !open,
+                                    !valueOfKnown
+                                            ? ""
+                                            : open
+                                                    ? "marked open: clients must expect unknown values"
+                                                    : "strict clients fail on an unknown value; mark the "
+                                                            + (k.contains("=")
+                                                                    ? "enum " + OPEN_ENUM
+                                                                    : "union " + OPEN_UNION)
+                                                            + ": true if clients must expect new ones"));
+                        });
+                    }
+                }));
         return out;
     }
 
@@ -164,7 +183,8 @@ final class CompatibilityGate {
     }
 
     private static JsonNode schemaOf(JsonNode spec, JsonNode response) {
-        JsonNode r = response.has("$ref") ? spec.at(response.get("$ref").asText().substring(1)) : response;
+        JsonNode r =
+                response.has("$ref") ? spec.at(response.get("$ref").asText().substring(1)) : response;
         return r.path("content").path("application/json").path("schema");
     }
 
@@ -178,8 +198,14 @@ final class CompatibilityGate {
         return out;
     }
 
-    private static void walk(JsonNode spec, JsonNode schema, String at, boolean openUnion, boolean openEnum,
-                             Map<String, Boolean> out, int depth) {
+    private static void walk(
+            JsonNode spec,
+            JsonNode schema,
+            String at,
+            boolean openUnion,
+            boolean openEnum,
+            Map<String, Boolean> out,
+            int depth) {
         if (schema == null || schema.isMissingNode() || depth > 32) {
             return;
         }
@@ -196,10 +222,13 @@ final class CompatibilityGate {
         for (JsonNode value : schema.path("enum")) {
             out.put(at + "=" + value.asText(), openEnum);
         }
-        for (String union : new String[]{"oneOf", "anyOf", "allOf"}) {
+        for (String union : new String[] {"oneOf", "anyOf", "allOf"}) {
             for (JsonNode alternative : schema.path(union)) {
                 String name = alternative.has("$ref")
-                        ? alternative.get("$ref").asText().substring(alternative.get("$ref").asText().lastIndexOf('/') + 1)
+                        ? alternative
+                                .get("$ref")
+                                .asText()
+                                .substring(alternative.get("$ref").asText().lastIndexOf('/') + 1)
                         : alternative.path("type").asText("inline");
                 out.put(at + "|" + name, openUnion && !union.equals("allOf"));
                 walk(spec, alternative, at + "|" + name, false, false, out, depth + 1);

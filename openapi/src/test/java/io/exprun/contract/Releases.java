@@ -24,14 +24,17 @@ record Releases(Path repository) {
         return new Releases(Path.of(System.getProperty("exprun.released", "../released/maven")));
     }
 
-    record Release(String version, String spec) {
-    }
+    record Release(String version, String spec) {}
 
     /** A spec's {@code info.version}. */
     static String infoVersion(String specText) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-                    .readTree(specText).path("info").path("version").asText();
+            return new com.fasterxml.jackson.databind.ObjectMapper(
+                            new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                    .readTree(specText)
+                    .path("info")
+                    .path("version")
+                    .asText();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -43,8 +46,10 @@ record Releases(Path repository) {
             return List.of();
         }
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-                    .sorted(Comparator.comparing(SemVer::parse)).toList();
+            return entries.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .sorted(Comparator.comparing(SemVer::parse))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -66,7 +71,8 @@ record Releases(Path repository) {
     Release latest() {
         List<String> versions = versions();
         if (versions.isEmpty()) {
-            throw new IllegalStateException("no release under " + repository.toAbsolutePath().normalize());
+            throw new IllegalStateException(
+                    "no release under " + repository.toAbsolutePath().normalize());
         }
         return release(versions.get(versions.size() - 1));
     }
@@ -89,8 +95,10 @@ record Releases(Path repository) {
 
         @Override
         public int compareTo(SemVer o) {
-            return Comparator.comparingInt(SemVer::major).thenComparingInt(SemVer::minor)
-                    .thenComparingInt(SemVer::patch).compare(this, o);
+            return Comparator.comparingInt(SemVer::major)
+                    .thenComparingInt(SemVer::minor)
+                    .thenComparingInt(SemVer::patch)
+                    .compare(this, o);
         }
 
         @Override

@@ -1,7 +1,6 @@
 package io.exprun.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,8 +14,7 @@ final class SpecTreeDiff {
 
     private static final int SHOWN = 80;
 
-    private SpecTreeDiff() {
-    }
+    private SpecTreeDiff() {}
 
     static List<String> of(JsonNode before, JsonNode after) {
         List<String> out = new ArrayList<>();
@@ -42,7 +40,9 @@ final class SpecTreeDiff {
                     diff(a.get(key), b.get(key), where, out);
                 }
             }
-        } else if (a.isTextual() && b.isTextual() && (a.asText().length() > SHOWN || b.asText().length() > SHOWN)) {
+        } else if (a.isTextual()
+                && b.isTextual()
+                && (a.asText().length() > SHOWN || b.asText().length() > SHOWN)) {
             out.add("`" + at + "`: reworded");
         } else {
             out.add("`" + at + "`: " + shown(a) + " → " + shown(b));

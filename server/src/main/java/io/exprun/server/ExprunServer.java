@@ -1,57 +1,45 @@
 package io.exprun.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.exprun.server.api.ClientLeft;
+import io.exprun.server.api.ConstraintViolations;
+import io.exprun.server.api.ContentEncodingFilter;
+import io.exprun.server.api.EmptyErrorBodies;
+import io.exprun.server.api.ExceptionMappers;
 import io.exprun.server.api.ExperimentResultsResource;
 import io.exprun.server.api.ExperimentRunsResource;
 import io.exprun.server.api.LocalDateParamConverter;
 import io.exprun.server.api.ModelMapper;
-import io.exprun.server.http.EdgeHandler;
-import io.exprun.server.http.WholeBodyFilter;
-import io.exprun.server.spec.SpecDocument;
-import io.exprun.server.spec.SpecOperations;
-import io.exprun.server.api.ClientLeft;
-import io.exprun.server.api.ContentEncodingFilter;
 import io.exprun.server.api.UnstorableTextFilter;
 import io.exprun.server.auth.ApiKeys;
 import io.exprun.server.auth.BearerAuthFilter;
 import io.exprun.server.auth.KeyRequiredFeature;
-import io.exprun.server.config.DaemonThreads;
 import io.exprun.server.config.CatalogLoader;
-import io.exprun.server.spec.JsonMapper;
+import io.exprun.server.config.DaemonThreads;
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.domain.ExperimentCatalog;
 import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.domain.RunService;
 import io.exprun.server.http.CodecErrorBodies;
-import io.exprun.server.api.ConstraintViolations;
-import io.exprun.server.api.EmptyErrorBodies;
-import io.exprun.server.api.ExceptionMappers;
+import io.exprun.server.http.EdgeHandler;
 import io.exprun.server.http.JsonErrorPages;
+import io.exprun.server.http.WholeBodyFilter;
 import io.exprun.server.ops.DocsResource;
 import io.exprun.server.ops.HealthResource;
 import io.exprun.server.ops.Metrics;
 import io.exprun.server.ops.RequestIds;
+import io.exprun.server.spec.JsonMapper;
+import io.exprun.server.spec.SpecDocument;
+import io.exprun.server.spec.SpecOperations;
 import io.exprun.server.store.Database;
 import io.exprun.server.store.JdbiIdempotencyKeys;
 import io.exprun.server.store.JdbiRetention;
 import io.exprun.server.store.JdbiRunStore;
 import io.exprun.server.store.JdbiWorkerStore;
 import io.exprun.server.work.BlockExecutor;
+import io.exprun.server.work.BlockExecutors;
 import io.exprun.server.work.RetentionSweeper;
 import io.exprun.server.work.RunWorkers;
-import io.exprun.server.work.BlockExecutors;
-import org.glassfish.grizzly.http.server.HttpServer;
-import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
-import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainer;
-import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
-import org.glassfish.jersey.server.ContainerFactory;
-import org.glassfish.jersey.jackson.JacksonFeature;
-import org.glassfish.jersey.server.ResourceConfig;
-import org.glassfish.jersey.server.ServerProperties;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.bridge.SLF4JBridgeHandler;
-
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -59,10 +47,21 @@ import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainer;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
+import org.glassfish.jersey.jackson.JacksonFeature;
+import org.glassfish.jersey.server.ContainerFactory;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * exprun wired together: database → store → domain → Jersey resources on Grizzly, plus the workers.
@@ -94,14 +93,21 @@ public final class ExprunServer implements AutoCloseable {
         }
         ObjectMapper json = JsonMapper.shared();
         ExperimentCatalog catalog = CatalogLoader.load(config.catalog(), json);
-        this.instanceId = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        this.database = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize(),
-                config.limits(), config.isEmbeddedDb());
+        this.instanceId = ManagementFactory.getRuntimeMXBean().getName() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+        this.database = Database.open(
+                config.dbUrl(),
+                config.dbUser(),
+                config.dbPassword(),
+                config.dbPoolSize(),
+                config.limits(),
+                config.isEmbeddedDb());
         try {
             this.store = new JdbiRunStore(database.sql(), json, JdbiRunStore.groupCancelsByDefault());
             this.workerStore = new JdbiWorkerStore(database.sql(), json);
             if (database.isEmbedded()) {
-                // only this process uses the embedded database: whatever was in flight when it last died is ours to resume
+                // only this process uses the embedded database: whatever was in flight when it last died is ours to
+                // resume
                 int recovered = workerStore.requeueInterrupted();
                 if (recovered > 0) {
                     log.info("re-queued {} run(s) interrupted by the previous shutdown", recovered);
@@ -117,10 +123,13 @@ public final class ExprunServer implements AutoCloseable {
                 workers.cancelled(runId);
                 metrics.cancelled(runId);
             });
-            this.retention = new RetentionSweeper(new JdbiRetention(database.sql()),
-                    config.retention(), Clock.systemUTC(), metrics::retentionDeleted);
-            this.runService = new RunService(store, new JdbiIdempotencyKeys(database.sql()), catalog, clock,
-                    workers::nudge);
+            this.retention = new RetentionSweeper(
+                    new JdbiRetention(database.sql()),
+                    config.retention(),
+                    Clock.systemUTC(),
+                    metrics::retentionDeleted);
+            this.runService =
+                    new RunService(store, new JdbiIdempotencyKeys(database.sql()), catalog, clock, workers::nudge);
             ModelMapper mapper = new ModelMapper(json);
 
             ResourceConfig app = new ResourceConfig()
@@ -151,12 +160,22 @@ public final class ExprunServer implements AutoCloseable {
             GrizzlyHttpContainer jersey = ContainerFactory.createContainer(GrizzlyHttpContainer.class, app);
             // requests block on the database (a commit waits for its write): as many API threads as connections.
             // The front door admits at most threads + EXPRUN_HTTP_QUEUE requests at once and answers 429 beyond.
-            this.apiPool = new ThreadPoolExecutor(config.dbPoolSize(), config.dbPoolSize(), 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), DaemonThreads.numbered("exprun-http"));
+            this.apiPool = new ThreadPoolExecutor(
+                    config.dbPoolSize(),
+                    config.dbPoolSize(),
+                    60,
+                    TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(),
+                    DaemonThreads.numbered("exprun-http"));
             metrics.monitor(apiPool, "exprun-http");
             this.timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("exprun-edge-timer"));
-            http.getServerConfiguration().addHttpHandler(new EdgeHandler(jersey, apiPool,
-                    config.dbPoolSize() + config.limits().httpQueue(), metrics::scrape, metrics::answeredAtTheDoor));
+            http.getServerConfiguration()
+                    .addHttpHandler(new EdgeHandler(
+                            jersey,
+                            apiPool,
+                            config.dbPoolSize() + config.limits().httpQueue(),
+                            metrics::scrape,
+                            metrics::answeredAtTheDoor));
             http.getServerConfiguration().setDefaultErrorPageGenerator(new JsonErrorPages());
             for (var listener : http.getListeners()) {
                 listener.registerAddOn(new CodecErrorBodies());
@@ -164,8 +183,11 @@ public final class ExprunServer implements AutoCloseable {
                 // Grizzly's own workers parse requests and run the front door, which never blocks: a few suffice.
                 // Everything that may block (Jersey, the database) runs on apiPool.
                 int frontDoor = Math.max(2, Runtime.getRuntime().availableProcessors());
-                listener.getTransport().setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
-                        .setPoolName("exprun-door").setCorePoolSize(frontDoor).setMaxPoolSize(frontDoor));
+                listener.getTransport()
+                        .setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
+                                .setPoolName("exprun-door")
+                                .setCorePoolSize(frontDoor)
+                                .setMaxPoolSize(frontDoor));
             }
             http.start();
             int port = http.getListeners().iterator().next().getPort();

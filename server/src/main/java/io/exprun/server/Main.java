@@ -5,15 +5,14 @@ import io.exprun.server.admin.AdminCommands;
 import io.exprun.server.config.DataDirectory;
 import io.exprun.server.config.DevKey;
 import io.exprun.server.config.ServerConfig;
-import io.exprun.server.work.BlockExecutor;
-import io.exprun.server.work.BlockExecutors;
 import io.exprun.server.config.StartupFailure;
 import io.exprun.server.ops.StartupBanner;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.exprun.server.work.BlockExecutor;
+import io.exprun.server.work.BlockExecutors;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts exprun from EXPRUN_* environment variables and runs until SIGTERM/Ctrl-C. A start that fails prints what
@@ -25,11 +24,9 @@ public final class Main {
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
-    private Main() {
-    }
+    private Main() {}
 
-    private record Started(ExprunServer server, ServerConfig config, DevKey devKey) {
-    }
+    private record Started(ExprunServer server, ServerConfig config, DevKey devKey) {}
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length > 0) {
@@ -50,11 +47,14 @@ public final class Main {
         }
         ExprunServer server = started.server();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("shutting down");
-            server.close();
-            stopped.countDown();
-        }, "exprun-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            log.info("shutting down");
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "exprun-shutdown"));
 
         ServerConfig config = started.config();
         String db = config.isSqlite() ? "embedded SQLite (" + config.dbUrl() + ")" : "PostgreSQL";

@@ -17,7 +17,6 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -45,12 +44,15 @@ final class ContractGate implements StubRequestFilterV2 {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,200}");
 
-    private record Param(String name, boolean required, boolean integer, JsonSchema schema) {
-    }
+    private record Param(String name, boolean required, boolean integer, JsonSchema schema) {}
 
-    private record Rule(String method, Pattern path, List<String> pathParams, List<Param> query, JsonSchema body,
-                        boolean bodyRequired) {
-    }
+    private record Rule(
+            String method,
+            Pattern path,
+            List<String> pathParams,
+            List<Param> query,
+            JsonSchema body,
+            boolean bodyRequired) {}
 
     private final List<Rule> rules = new ArrayList<>();
     private final String apiKey;
@@ -59,18 +61,26 @@ final class ContractGate implements StubRequestFilterV2 {
         this.apiKey = apiKey;
         JsonNode spec = read("/io/exprun/stub/request-rules.json");
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+        SchemaValidatorsConfig config =
+                SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
         for (JsonNode op : spec.path("operations")) {
             List<Param> query = new ArrayList<>();
             for (JsonNode p : op.path("query")) {
-                query.add(new Param(p.path("name").asText(), p.path("required").asBoolean(),
-                        "integer".equals(p.at("/schema/type").asText()), schema(factory, config, spec, p.path("schema"))));
+                query.add(new Param(
+                        p.path("name").asText(),
+                        p.path("required").asBoolean(),
+                        "integer".equals(p.at("/schema/type").asText()),
+                        schema(factory, config, spec, p.path("schema"))));
             }
             List<String> pathParams = new ArrayList<>();
             op.path("pathParams").forEach(n -> pathParams.add(n.asText()));
             String regex = "^" + op.path("path").asText().replaceAll("\\{[^/}]+}", "([^/]+)") + "$";
             JsonNode body = op.path("body");
-            rules.add(new Rule(op.path("method").asText(), Pattern.compile(regex), pathParams, query,
+            rules.add(new Rule(
+                    op.path("method").asText(),
+                    Pattern.compile(regex),
+                    pathParams,
+                    query,
                     body.isMissingNode() ? null : schema(factory, config, spec, body.path("schema")),
                     body.path("required").asBoolean()));
         }
@@ -93,20 +103,26 @@ final class ContractGate implements StubRequestFilterV2 {
 
     @Override
     public RequestFilterAction filter(Request request, ServeEvent serveEvent) {
-        return refusal(request).map(RequestFilterAction::stopWith).orElseGet(() -> RequestFilterAction.continueWith(request));
+        return refusal(request)
+                .map(RequestFilterAction::stopWith)
+                .orElseGet(() -> RequestFilterAction.continueWith(request));
     }
 
     private Optional<com.github.tomakehurst.wiremock.http.ResponseDefinition> refusal(Request request) {
         String path = URI.create(request.getUrl()).getRawPath();
-        List<Rule> forPath = rules.stream().filter(r -> r.path().matcher(path).matches()).toList();
+        List<Rule> forPath =
+                rules.stream().filter(r -> r.path().matcher(path).matches()).toList();
         if (forPath.isEmpty()) {
-            return Optional.of(envelope(404, "not_found", "Not found", F.objectNode()).build());
+            return Optional.of(
+                    envelope(404, "not_found", "Not found", F.objectNode()).build());
         }
         String method = request.getMethod().getName();
-        Optional<Rule> found = forPath.stream().filter(r -> r.method().equals(method)).findFirst();
+        Optional<Rule> found =
+                forPath.stream().filter(r -> r.method().equals(method)).findFirst();
         if (found.isEmpty()) {
             return Optional.of(envelope(405, "method_not_allowed", "Method not allowed", F.objectNode())
-                    .withHeader("Allow", forPath.stream().map(Rule::method).collect(Collectors.joining(", "))).build());
+                    .withHeader("Allow", forPath.stream().map(Rule::method).collect(Collectors.joining(", ")))
+                    .build());
         }
         Rule rule = found.get();
         Optional<ResponseDefinitionBuilder> unauthorized = checkKey(request);
@@ -116,11 +132,16 @@ final class ContractGate implements StubRequestFilterV2 {
         Matcher m = rule.path().matcher(path);
         m.matches();
         for (int i = 0; i < rule.pathParams().size(); i++) {
-            String value = java.net.URLDecoder.decode(m.group(i + 1).replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            String value = java.net.URLDecoder.decode(
+                    m.group(i + 1).replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
             if (!SANE_ID.matcher(value).matches()) { // no such id can exist: what the real server answers for it
                 String kind = rule.pathParams().get(i).replace("_id", "");
-                return Optional.of(envelope(404, kind + "_not_found", Character.toUpperCase(kind.charAt(0)) + kind.substring(1)
-                        + " not found", F.objectNode().put(rule.pathParams().get(i), value)).build());
+                return Optional.of(envelope(
+                                404,
+                                kind + "_not_found",
+                                Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + " not found",
+                                F.objectNode().put(rule.pathParams().get(i), value))
+                        .build());
             }
         }
         ArrayNode errors = F.arrayNode();
@@ -140,11 +161,13 @@ final class ContractGate implements StubRequestFilterV2 {
             return Optional.of(unauthorized("Missing API key: send Authorization: Bearer <key>", "Bearer"));
         }
         if (header.values().size() > 1) {
-            return Optional.of(unauthorized("Send exactly one Authorization header", "Bearer error=\"invalid_request\""));
+            return Optional.of(
+                    unauthorized("Send exactly one Authorization header", "Bearer error=\"invalid_request\""));
         }
         String value = header.firstValue();
         if (!value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Optional.of(unauthorized("Authorization must use the Bearer scheme", "Bearer error=\"invalid_request\""));
+            return Optional.of(
+                    unauthorized("Authorization must use the Bearer scheme", "Bearer error=\"invalid_request\""));
         }
         String key = value.substring(7).trim();
         if (key.isEmpty()) {
@@ -171,8 +194,12 @@ final class ContractGate implements StubRequestFilterV2 {
                 try {
                     value = F.numberNode(Long.parseLong(raw.trim()));
                 } catch (NumberFormatException e) {
-                    error(errors, List.of("query", p.name()),
-                            "Input should be a valid integer, unable to parse string as an integer", "int_parsing", raw);
+                    error(
+                            errors,
+                            List.of("query", p.name()),
+                            "Input should be a valid integer, unable to parse string as an integer",
+                            "int_parsing",
+                            raw);
                     continue;
                 }
             } else {
@@ -198,7 +225,12 @@ final class ContractGate implements StubRequestFilterV2 {
         }
         String type = request.getHeader("Content-Type");
         if (type == null || !type.toLowerCase(Locale.ROOT).contains("json")) {
-            error(errors, List.of("body"), "Body must be JSON (Content-Type: application/json)", "model_attributes_type", null);
+            error(
+                    errors,
+                    List.of("body"),
+                    "Body must be JSON (Content-Type: application/json)",
+                    "model_attributes_type",
+                    null);
             return;
         }
         JsonNode body;
@@ -219,8 +251,10 @@ final class ContractGate implements StubRequestFilterV2 {
                 loc.add(v.getProperty());
             }
             // the server reads a null where a value is required as the field missing (as generated clients send it)
-            missing |= "type".equals(v.getType()) && v.getInstanceNode() != null && v.getInstanceNode().isNull();
-            String[] problem = missing ? new String[]{"Field required", "missing"} : inPydanticsWords(v);
+            missing |= "type".equals(v.getType())
+                    && v.getInstanceNode() != null
+                    && v.getInstanceNode().isNull();
+            String[] problem = missing ? new String[] {"Field required", "missing"} : inPydanticsWords(v);
             error(errors, loc, problem[0], problem[1], null);
         }
     }
@@ -234,29 +268,37 @@ final class ContractGate implements StubRequestFilterV2 {
         JsonNode k = v.getSchemaNode();
         String keyword = v.getType();
         return switch (keyword) {
-            case "minimum" -> new String[]{"Input should be greater than or equal to " + k.asText(), "greater_than_equal"};
-            case "maximum" -> new String[]{"Input should be less than or equal to " + k.asText(), "less_than_equal"};
-            case "minLength" -> new String[]{"String should have at least " + k.asInt() + " character"
-                    + (k.asInt() == 1 ? "" : "s"), "string_too_short"};
-            case "maxLength" -> new String[]{"String should have at most " + k.asInt() + " characters", "string_too_long"};
+            case "minimum" ->
+                new String[] {"Input should be greater than or equal to " + k.asText(), "greater_than_equal"};
+            case "maximum" -> new String[] {"Input should be less than or equal to " + k.asText(), "less_than_equal"};
+            case "minLength" ->
+                new String[] {
+                    "String should have at least " + k.asInt() + " character" + (k.asInt() == 1 ? "" : "s"),
+                    "string_too_short"
+                };
+            case "maxLength" ->
+                new String[] {"String should have at most " + k.asInt() + " characters", "string_too_long"};
             case "enum" -> {
                 List<String> values = new ArrayList<>();
                 k.forEach(e -> values.add("'" + e.asText() + "'"));
                 String expected = String.join(", ", values).replaceFirst(", ([^,]*)$", " or $1");
-                yield new String[]{"Input should be " + expected, "enum"};
+                yield new String[] {"Input should be " + expected, "enum"};
             }
-            case "format" -> "date".equals(k.asText())
-                    ? new String[]{"Input should be a valid date in the format YYYY-MM-DD", "date_parsing"}
-                    : new String[]{"Input should be a valid " + k.asText(), "value_error"};
-            case "pattern" -> new String[]{"String should match pattern '" + k.asText() + "'", "string_pattern_mismatch"};
-            case "type" -> switch (k.asText()) {
-                case "integer" -> new String[]{"Input should be a valid integer", "int_type"};
-                case "string" -> new String[]{"Input should be a valid string", "string_type"};
-                case "boolean" -> new String[]{"Input should be a valid boolean", "bool_type"};
-                case "number" -> new String[]{"Input should be a valid number", "float_type"};
-                default -> new String[]{"Input should be a valid " + k.asText(), "model_attributes_type"};
-            };
-            default -> new String[]{v.getMessage().replaceFirst("^\\S*: ", ""), "value_error"};
+            case "format" ->
+                "date".equals(k.asText())
+                        ? new String[] {"Input should be a valid date in the format YYYY-MM-DD", "date_parsing"}
+                        : new String[] {"Input should be a valid " + k.asText(), "value_error"};
+            case "pattern" ->
+                new String[] {"String should match pattern '" + k.asText() + "'", "string_pattern_mismatch"};
+            case "type" ->
+                switch (k.asText()) {
+                    case "integer" -> new String[] {"Input should be a valid integer", "int_type"};
+                    case "string" -> new String[] {"Input should be a valid string", "string_type"};
+                    case "boolean" -> new String[] {"Input should be a valid boolean", "bool_type"};
+                    case "number" -> new String[] {"Input should be a valid number", "float_type"};
+                    default -> new String[] {"Input should be a valid " + k.asText(), "model_attributes_type"};
+                };
+            default -> new String[] {v.getMessage().replaceFirst("^\\S*: ", ""), "value_error"};
         };
     }
 
@@ -287,11 +329,14 @@ final class ContractGate implements StubRequestFilterV2 {
     }
 
     private static ResponseDefinitionBuilder json(int status, JsonNode body) {
-        return ResponseDefinitionBuilder.responseDefinition().withStatus(status)
-                .withHeader("Content-Type", "application/json").withBody(body.toString());
+        return ResponseDefinitionBuilder.responseDefinition()
+                .withStatus(status)
+                .withHeader("Content-Type", "application/json")
+                .withBody(body.toString());
     }
 
-    private static JsonSchema schema(JsonSchemaFactory factory, SchemaValidatorsConfig config, JsonNode rules, JsonNode schema) {
+    private static JsonSchema schema(
+            JsonSchemaFactory factory, SchemaValidatorsConfig config, JsonNode rules, JsonNode schema) {
         ObjectNode root = F.objectNode();
         root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
         root.set("$defs", rules.path("$defs"));
@@ -304,7 +349,8 @@ final class ContractGate implements StubRequestFilterV2 {
     static JsonNode read(String resource) {
         try (InputStream in = ContractGate.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(resource + " is missing from the exprun-stub jar (built by GenerateStubMappings)");
+                throw new IllegalStateException(
+                        resource + " is missing from the exprun-stub jar (built by GenerateStubMappings)");
             }
             return JSON.readTree(in);
         } catch (IOException e) {

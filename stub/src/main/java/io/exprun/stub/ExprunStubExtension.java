@@ -1,13 +1,12 @@
 package io.exprun.stub;
 
+import java.lang.reflect.AnnotatedElement;
+import java.util.Optional;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
-
-import java.lang.reflect.AnnotatedElement;
-import java.util.Optional;
 
 /**
  * The JUnit 5 side of {@link ExprunStub}: starts one {@link ExprunStubServer} per test class (kept in the class's
@@ -15,7 +14,8 @@ import java.util.Optional;
  */
 public final class ExprunStubExtension implements BeforeEachCallback, ParameterResolver {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ExprunStubExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(ExprunStubExtension.class);
 
     /** Stored in the class's store; JUnit closes it when the class is done. */
     private record Running(ExprunStubServer server) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
@@ -29,7 +29,8 @@ public final class ExprunStubExtension implements BeforeEachCallback, ParameterR
     public void beforeEach(ExtensionContext context) {
         Scenario scenario = annotation(context.getTestMethod().orElse(null))
                 .or(() -> annotation(context.getRequiredTestClass()))
-                .map(ExprunStub::value).orElse(Scenario.EXAMPLES);
+                .map(ExprunStub::value)
+                .orElse(Scenario.EXAMPLES);
         server(context).scenario(scenario);
     }
 
@@ -45,14 +46,18 @@ public final class ExprunStubExtension implements BeforeEachCallback, ParameterR
 
     private static ExprunStubServer server(ExtensionContext context) {
         ExtensionContext classContext = context;
-        while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
+        while (classContext.getTestMethod().isPresent()
+                && classContext.getParent().isPresent()) {
             classContext = classContext.getParent().get();
         }
         Class<?> testClass = classContext.getRequiredTestClass();
         String apiKey = annotation(testClass).map(ExprunStub::apiKey).orElse(ExprunStubServer.DEFAULT_API_KEY);
-        return classContext.getStore(NAMESPACE)
-                .getOrComputeIfAbsent(Running.class, k -> new Running(ExprunStubServer.start("127.0.0.1", 0, apiKey,
-                        Scenario.EXAMPLES)), Running.class)
+        return classContext
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(
+                        Running.class,
+                        k -> new Running(ExprunStubServer.start("127.0.0.1", 0, apiKey, Scenario.EXAMPLES)),
+                        Running.class)
                 .server();
     }
 

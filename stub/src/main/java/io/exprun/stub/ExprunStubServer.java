@@ -1,11 +1,10 @@
 package io.exprun.stub;
 
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.common.ConsoleNotifier;
-
 import java.util.Objects;
-
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 /**
  * A running exprun stub: a WireMock server on loopback answering the whole experiment-runs API in one
@@ -71,7 +70,10 @@ public final class ExprunStubServer implements AutoCloseable {
 
     /** {@code http://127.0.0.1:PORT}: the base URL to give the client. */
     public String baseUrl() {
-        return "http://" + ("0.0.0.0".equals(server.getOptions().bindAddress()) ? "127.0.0.1" : server.getOptions().bindAddress())
+        return "http://"
+                + ("0.0.0.0".equals(server.getOptions().bindAddress())
+                        ? "127.0.0.1"
+                        : server.getOptions().bindAddress())
                 + ":" + server.port();
     }
 

@@ -42,7 +42,8 @@ public enum Scenario {
     /** The lifecycle status every run has in a {@code RUN_<status>} scenario, or null. */
     public String runStatus() {
         return name().startsWith("RUN_") && !name().contains("PROGRESSES") && this != RUN_NOT_FOUND
-                ? name().substring(4).toLowerCase(java.util.Locale.ROOT) : null;
+                ? name().substring(4).toLowerCase(java.util.Locale.ROOT)
+                : null;
     }
 
     /** The scenario in which every run has this lifecycle status. */

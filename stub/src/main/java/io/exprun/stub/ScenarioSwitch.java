@@ -7,7 +7,6 @@ import com.github.tomakehurst.wiremock.core.Admin;
 import com.github.tomakehurst.wiremock.extension.AdminApiExtension;
 import com.github.tomakehurst.wiremock.http.RequestMethod;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -37,14 +36,19 @@ final class ScenarioSwitch implements AdminApiExtension {
         router.add(RequestMethod.POST, "/exprun/scenarios/{name}", (admin, serveEvent, pathParams) -> {
             String name = pathParams.get("name").toUpperCase(Locale.ROOT);
             if (Arrays.stream(Scenario.values()).noneMatch(s -> s.name().equals(name))) {
-                return json(404, "{\"error\":\"no scenario " + name.replaceAll("[^A-Z0-9_]", "?") + "\",\"scenarios\":"
-                        + names() + "}");
+                return json(
+                        404,
+                        "{\"error\":\"no scenario " + name.replaceAll("[^A-Z0-9_]", "?") + "\",\"scenarios\":" + names()
+                                + "}");
             }
             apply(admin, Scenario.valueOf(name));
             return json(200, "{\"scenario\":\"" + name + "\"}");
         });
-        router.add(RequestMethod.GET, "/exprun/scenarios", (admin, serveEvent, pathParams) ->
-                json(200, "{\"scenario\":\"" + current + "\",\"scenarios\":" + names() + "}"));
+        router.add(
+                RequestMethod.GET,
+                "/exprun/scenarios",
+                (admin, serveEvent, pathParams) ->
+                        json(200, "{\"scenario\":\"" + current + "\",\"scenarios\":" + names() + "}"));
     }
 
     synchronized void apply(Admin admin, Scenario scenario) {
@@ -62,16 +66,23 @@ final class ScenarioSwitch implements AdminApiExtension {
     private static List<String> mappings(Scenario scenario) {
         return MAPPINGS.computeIfAbsent(scenario, s -> {
             JsonNode file = ContractGate.read(s.resource());
-            return StreamSupport.stream(file.path("mappings").spliterator(), false).map(JsonNode::toString).toList();
+            return StreamSupport.stream(file.path("mappings").spliterator(), false)
+                    .map(JsonNode::toString)
+                    .toList();
         });
     }
 
     private static String names() {
-        return Arrays.stream(Scenario.values()).map(s -> "\"" + s.name() + "\"").collect(Collectors.joining(",", "[", "]"));
+        return Arrays.stream(Scenario.values())
+                .map(s -> "\"" + s.name() + "\"")
+                .collect(Collectors.joining(",", "[", "]"));
     }
 
     private static com.github.tomakehurst.wiremock.http.ResponseDefinition json(int status, String body) {
-        return ResponseDefinitionBuilder.responseDefinition().withStatus(status)
-                .withHeader("Content-Type", "application/json").withBody(body).build();
+        return ResponseDefinitionBuilder.responseDefinition()
+                .withStatus(status)
+                .withHeader("Content-Type", "application/json")
+                .withBody(body)
+                .build();
     }
 }

@@ -9,8 +9,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class StubMain {
 
-    private StubMain() {
-    }
+    private StubMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         int port = 8080;
@@ -32,17 +31,21 @@ public final class StubMain {
                 }
             }
         } catch (RuntimeException e) { // a bad number, a missing value, an unknown scenario or option
-            System.err.println("exprun-stub: " + (e instanceof ArrayIndexOutOfBoundsException ? "an option is missing its value"
-                    : e.getMessage()) + "\n" + usage());
+            System.err.println("exprun-stub: "
+                    + (e instanceof ArrayIndexOutOfBoundsException ? "an option is missing its value" : e.getMessage())
+                    + "\n" + usage());
             System.exit(2);
             return;
         }
         ExprunStubServer stub = ExprunStubServer.start(bind, port, apiKey, scenario);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stub.close();
-            stopped.countDown();
-        }, "exprun-stub-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stub.close();
+                            stopped.countDown();
+                        },
+                        "exprun-stub-shutdown"));
         System.out.println("exprun stub listening on " + stub.baseUrl() + " (scenario " + scenario + ", API key "
                 + apiKey + "; Ctrl-C stops it)");
         System.out.println("switch scenarios with: curl -X POST " + stub.baseUrl() + "/__admin/exprun/scenarios/NAME");
@@ -51,7 +54,9 @@ public final class StubMain {
 
     static String usage() {
         return "usage: java -jar exprun-stub.jar [--port 8080] [--scenario NAME] [--api-key KEY] [--bind 127.0.0.1]\n"
-                + "scenarios: " + String.join(", ", Arrays.stream(Scenario.values()).map(Enum::name).toList()) + "\n"
+                + "scenarios: "
+                + String.join(
+                        ", ", Arrays.stream(Scenario.values()).map(Enum::name).toList()) + "\n"
                 + "while it runs: POST /__admin/exprun/scenarios/NAME switches, GET /__admin/exprun/scenarios tells";
     }
 }

@@ -1,17 +1,16 @@
 package io.exprun.stub;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.exprun.client.ExprunClient;
 import io.exprun.client.ExprunNotFoundException;
 import io.exprun.client.RunLifecycle;
+import java.time.Duration;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The extension: one server per class, the method's scenario over the class's, state forgotten between tests. */
 @ExprunStub(value = Scenario.RUN_RUNNING, apiKey = "team-key")
@@ -21,8 +20,11 @@ class ExprunStubExtensionTest {
     private static int firstPort;
 
     private static ExprunClient client(ExprunStubServer stub) {
-        return ExprunClient.builder().baseUrl(stub.baseUrl()).apiKey(stub.apiKey())
-                .retries(1, Duration.ofMillis(1), Duration.ofMillis(1)).build();
+        return ExprunClient.builder()
+                .baseUrl(stub.baseUrl())
+                .apiKey(stub.apiKey())
+                .retries(1, Duration.ofMillis(1), Duration.ofMillis(1))
+                .build();
     }
 
     @Test
@@ -32,9 +34,11 @@ class ExprunStubExtensionTest {
         assertThat(stub.apiKey()).isEqualTo("team-key");
         ExprunClient client = client(stub);
 
-        assertThat(RunLifecycle.of(client.getRun("exprun_1").getLifecycle()).kind()).isEqualTo(RunLifecycle.Kind.RUNNING);
+        assertThat(RunLifecycle.of(client.getRun("exprun_1").getLifecycle()).kind())
+                .isEqualTo(RunLifecycle.Kind.RUNNING);
         client.cancel("exprun_1");
-        assertThat(RunLifecycle.of(client.getRun("exprun_1").getLifecycle()).kind()).isEqualTo(RunLifecycle.Kind.CANCELLED);
+        assertThat(RunLifecycle.of(client.getRun("exprun_1").getLifecycle()).kind())
+                .isEqualTo(RunLifecycle.Kind.CANCELLED);
     }
 
     @Test
@@ -43,7 +47,9 @@ class ExprunStubExtensionTest {
         assertThat(stub.port()).isEqualTo(firstPort);
         assertThat(stub.wireMock().getAllServeEvents()).isEmpty();
 
-        assertThat(RunLifecycle.of(client(stub).getRun("exprun_1").getLifecycle()).kind()).isEqualTo(RunLifecycle.Kind.RUNNING);
+        assertThat(RunLifecycle.of(client(stub).getRun("exprun_1").getLifecycle())
+                        .kind())
+                .isEqualTo(RunLifecycle.Kind.RUNNING);
     }
 
     @Test
@@ -52,7 +58,9 @@ class ExprunStubExtensionTest {
     void a_method_annotation_selects_that_tests_scenario(ExprunStubServer stub) {
         assertThat(stub.scenario()).isEqualTo(Scenario.RUN_COMPLETED);
 
-        assertThatThrownBy(() -> client(stub).cancel("exprun_1")).isInstanceOfSatisfying(ExprunNotFoundException.class,
-                e -> assertThat(e.currentStatus()).hasValue("completed"));
+        assertThatThrownBy(() -> client(stub).cancel("exprun_1"))
+                .isInstanceOfSatisfying(
+                        ExprunNotFoundException.class,
+                        e -> assertThat(e.currentStatus()).hasValue("completed"));
     }
 }

@@ -1,18 +1,13 @@
 package io.exprun.stub;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import io.exprun.contract.SpecConformance;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,8 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Proof the stub does not drift from the contract: in every scenario, every stub answer (every mapping generated for
@@ -38,7 +37,8 @@ class StubAnswersConformToSpecTest {
     private static final String V1 = "/v1/workflows/experiments";
     private static final SpecConformance SPEC = SpecConformance.load();
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private ExprunStubServer stub;
     private final List<String> violations = new ArrayList<>();
 
@@ -54,7 +54,8 @@ class StubAnswersConformToSpecTest {
 
     @ParameterizedTest
     @EnumSource(Scenario.class)
-    void every_answer_of_every_scenario_conforms_to_the_spec_and_every_mapping_is_reached(Scenario scenario) throws Exception {
+    void every_answer_of_every_scenario_conforms_to_the_spec_and_every_mapping_is_reached(Scenario scenario)
+            throws Exception {
         Set<String> reached = new TreeSet<>();
         for (int readsBeforeCancel = 0; readsBeforeCancel <= 4; readsBeforeCancel++) {
             stub.scenario(scenario);
@@ -64,8 +65,11 @@ class StubAnswersConformToSpecTest {
             send("POST", V1 + "/runs/exprun_7/cancel", null, stub.apiKey());
             reads();
             send("POST", V1 + "/runs/exprun_7/cancel", null, stub.apiKey());
-            stub.wireMock().getAllServeEvents().stream().filter(e -> e.getStubMapping() != null && e.getWasMatched())
-                    .map(ServeEvent::getStubMapping).map(StubAnswersConformToSpecTest::key).forEach(reached::add);
+            stub.wireMock().getAllServeEvents().stream()
+                    .filter(e -> e.getStubMapping() != null && e.getWasMatched())
+                    .map(ServeEvent::getStubMapping)
+                    .map(StubAnswersConformToSpecTest::key)
+                    .forEach(reached::add);
         }
 
         assertThat(violations).isEmpty();
@@ -78,13 +82,19 @@ class StubAnswersConformToSpecTest {
         String key = stub.apiKey();
 
         assertThat(send("GET", V1 + "/runs", null, null).statusCode()).isEqualTo(401);
-        assertThat(send("GET", V1 + "/runs/exprun_1", null, "not-the-key").statusCode()).isEqualTo(401);
-        assertThat(send("GET", V1 + "/runs?limit=0&status=canceled&from_date=yesterday", null, key).statusCode()).isEqualTo(422);
+        assertThat(send("GET", V1 + "/runs/exprun_1", null, "not-the-key").statusCode())
+                .isEqualTo(401);
+        assertThat(send("GET", V1 + "/runs?limit=0&status=canceled&from_date=yesterday", null, key)
+                        .statusCode())
+                .isEqualTo(422);
         assertThat(send("GET", V1 + "/results", null, key).statusCode()).isEqualTo(422);
-        assertThat(send("POST", V1 + "/runs", "{\"experiment_id\":5}", key).statusCode()).isEqualTo(422);
-        assertThat(send("POST", V1 + "/runs", "{\"experiment_id\":", key).statusCode()).isEqualTo(422);
+        assertThat(send("POST", V1 + "/runs", "{\"experiment_id\":5}", key).statusCode())
+                .isEqualTo(422);
+        assertThat(send("POST", V1 + "/runs", "{\"experiment_id\":", key).statusCode())
+                .isEqualTo(422);
         assertThat(send("POST", V1 + "/runs", null, key).statusCode()).isEqualTo(422);
-        assertThat(send("GET", V1 + "/runs/%22%3Cscript%3E", null, key).statusCode()).isEqualTo(404);
+        assertThat(send("GET", V1 + "/runs/%22%3Cscript%3E", null, key).statusCode())
+                .isEqualTo(404);
         assertThat(send("GET", V1 + "/nothing-here", null, key).statusCode()).isEqualTo(404);
         assertThat(send("DELETE", V1 + "/runs", null, key).statusCode()).isEqualTo(405);
 
@@ -95,13 +105,21 @@ class StubAnswersConformToSpecTest {
     void a_422_lists_every_problem_in_the_servers_words() throws Exception {
         stub.scenario(Scenario.EXAMPLES);
 
-        JsonNode detail = JSON.readTree(send("GET", V1 + "/runs?limit=0&order=up&from_date=2026-13-01", null, stub.apiKey())
-                .body()).path("detail");
-        JsonNode body = JSON.readTree(send("POST", V1 + "/runs", "{\"experiment_id\":\"\"}", stub.apiKey()).body()).path("detail");
+        JsonNode detail = JSON.readTree(
+                        send("GET", V1 + "/runs?limit=0&order=up&from_date=2026-13-01", null, stub.apiKey())
+                                .body())
+                .path("detail");
+        JsonNode body = JSON.readTree(send("POST", V1 + "/runs", "{\"experiment_id\":\"\"}", stub.apiKey())
+                        .body())
+                .path("detail");
 
-        assertThat(detail.findValuesAsText("type")).containsExactlyInAnyOrder("date_parsing", "greater_than_equal", "enum");
-        assertThat(detail.findValuesAsText("msg")).contains("Input should be greater than or equal to 1",
-                "Input should be 'asc' or 'desc'", "Input should be a valid date in the format YYYY-MM-DD");
+        assertThat(detail.findValuesAsText("type"))
+                .containsExactlyInAnyOrder("date_parsing", "greater_than_equal", "enum");
+        assertThat(detail.findValuesAsText("msg"))
+                .contains(
+                        "Input should be greater than or equal to 1",
+                        "Input should be 'asc' or 'desc'",
+                        "Input should be a valid date in the format YYYY-MM-DD");
         assertThat(body.path(0).path("type").asText()).isEqualTo("string_too_short");
         assertThat(body.path(0).path("msg").asText()).isEqualTo("String should have at least 1 character");
         assertThat(violations).isEmpty();
@@ -110,8 +128,10 @@ class StubAnswersConformToSpecTest {
     @Test
     void negative_control_an_answer_that_drifted_from_the_spec_is_caught() throws Exception {
         stub.scenario(Scenario.RUN_RUNNING);
-        stub.wireMock().stubFor(WireMock.get(WireMock.urlPathEqualTo(V1 + "/runs/exprun_7")).atPriority(1)
-                .willReturn(WireMock.okJson("{\"id\":\"exprun_7\",\"lifecycle\":{\"status\":\"canceled\"}}")));
+        stub.wireMock()
+                .stubFor(WireMock.get(WireMock.urlPathEqualTo(V1 + "/runs/exprun_7"))
+                        .atPriority(1)
+                        .willReturn(WireMock.okJson("{\"id\":\"exprun_7\",\"lifecycle\":{\"status\":\"canceled\"}}")));
 
         send("GET", V1 + "/runs/exprun_7", null, stub.apiKey());
 
@@ -130,9 +150,12 @@ class StubAnswersConformToSpecTest {
     }
 
     /** Sends one request and checks the answer against the spec (answers outside it: the contract's error envelope). */
-    private HttpResponse<String> send(String method, String path, String body, String key) throws IOException, InterruptedException {
+    private HttpResponse<String> send(String method, String path, String body, String key)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stub.baseUrl() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
@@ -141,14 +164,17 @@ class StubAnswersConformToSpecTest {
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         List<String> found = SPEC.violations(method, path, response.statusCode(), response.body());
-        boolean outsideSpec = found.size() == 1 && (found.get(0).contains("no such operation") || found.get(0).contains("not declared"));
+        boolean outsideSpec = found.size() == 1
+                && (found.get(0).contains("no such operation") || found.get(0).contains("not declared"));
         if (outsideSpec) { // 405, an unknown path, 429: not operations' answers in the spec, but in its error envelope
             found = SPEC.violationsOf("ErrorResponse", response.body());
         }
-        if (response.statusCode() == 401 && !response.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer")) {
+        if (response.statusCode() == 401
+                && !response.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer")) {
             violations.add(method + " " + path + ": 401 without WWW-Authenticate: Bearer");
         }
-        found.forEach(v -> violations.add(stub.scenario() + " " + method + " " + path + " → " + response.statusCode() + ": " + v));
+        found.forEach(v ->
+                violations.add(stub.scenario() + " " + method + " " + path + " → " + response.statusCode() + ": " + v));
         return response;
     }
 
@@ -163,8 +189,11 @@ class StubAnswersConformToSpecTest {
 
     private static String key(JsonNode mapping) {
         JsonNode request = mapping.path("request");
-        String path = request.has("urlPathTemplate") ? request.path("urlPathTemplate").asText() : request.path("urlPath").asText();
-        return request.path("method").asText() + " " + path + " @" + mapping.path("requiredScenarioState").asText("-");
+        String path = request.has("urlPathTemplate")
+                ? request.path("urlPathTemplate").asText()
+                : request.path("urlPath").asText();
+        return request.path("method").asText() + " " + path + " @"
+                + mapping.path("requiredScenarioState").asText("-");
     }
 
     /** What the build generated for the scenario, read from the same resource the stub loads. */

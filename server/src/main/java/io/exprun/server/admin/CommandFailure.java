@@ -1,7 +1,6 @@
 package io.exprun.server.admin;
 
 import io.exprun.server.config.StartupFailure;
-
 import java.util.List;
 
 /**

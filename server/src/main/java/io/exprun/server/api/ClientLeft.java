@@ -3,10 +3,9 @@ package io.exprun.server.api;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.ext.WriterInterceptor;
 import jakarta.ws.rs.ext.WriterInterceptorContext;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
 
 /**
  * A client that leaves before its answer is written is not the server's error. Jersey logs the write that fails then
@@ -35,9 +34,11 @@ public final class ClientLeft implements WriterInterceptor {
     /** The I/O failure in {@code e}'s causes that says the connection is gone, or null. */
     private static IOException closedConnection(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof IOException io && io.getMessage() != null
-                    && (io.getMessage().contains("Connection is closed") || io.getMessage().contains("Broken pipe")
-                    || io.getMessage().contains("Connection reset"))) {
+            if (t instanceof IOException io
+                    && io.getMessage() != null
+                    && (io.getMessage().contains("Connection is closed")
+                            || io.getMessage().contains("Broken pipe")
+                            || io.getMessage().contains("Connection reset"))) {
                 return io;
             }
         }

@@ -1,10 +1,10 @@
 package io.exprun.server.api;
 
-import io.exprun.server.error.ErrorResponses;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
-import io.exprun.server.spec.OneOf;
+import io.exprun.server.error.ErrorResponses;
 import io.exprun.server.generated.model.ValidationError;
+import io.exprun.server.spec.OneOf;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
@@ -14,12 +14,11 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
-
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -61,30 +60,43 @@ public final class ConstraintViolations implements ExceptionMapper<ConstraintVio
             return ErrorResponses.error(loc, "Field required", "missing", null);
         }
         if (constraint instanceof Min min) {
-            return ErrorResponses.error(loc, "Input should be greater than or equal to " + min.value(),
-                    "greater_than_equal", input).ctx(Map.of("ge", min.value()));
+            return ErrorResponses.error(
+                            loc, "Input should be greater than or equal to " + min.value(), "greater_than_equal", input)
+                    .ctx(Map.of("ge", min.value()));
         }
         if (constraint instanceof Max max) {
-            return ErrorResponses.error(loc, "Input should be less than or equal to " + max.value(),
-                    "less_than_equal", input).ctx(Map.of("le", max.value()));
+            return ErrorResponses.error(
+                            loc, "Input should be less than or equal to " + max.value(), "less_than_equal", input)
+                    .ctx(Map.of("le", max.value()));
         }
         if (constraint instanceof Size size && input instanceof CharSequence s && s.length() < size.min()) {
-            return ErrorResponses.error(loc, "String should have at least " + size.min() + " character"
-                    + (size.min() == 1 ? "" : "s"), "string_too_short", input).ctx(Map.of("min_length", size.min()));
+            return ErrorResponses.error(
+                            loc,
+                            "String should have at least " + size.min() + " character" + (size.min() == 1 ? "" : "s"),
+                            "string_too_short",
+                            input)
+                    .ctx(Map.of("min_length", size.min()));
         }
         if (constraint instanceof Size size && input instanceof CharSequence) {
-            return ErrorResponses.error(loc, "String should have at most " + size.max() + " characters",
-                    "string_too_long", input).ctx(Map.of("max_length", size.max()));
+            return ErrorResponses.error(
+                            loc, "String should have at most " + size.max() + " characters", "string_too_long", input)
+                    .ctx(Map.of("max_length", size.max()));
         }
         if (constraint instanceof OneOf oneOf) {
-            String expected = Arrays.stream(oneOf.value()).map(x -> "'" + x + "'").collect(Collectors.joining(", "))
+            String expected = Arrays.stream(oneOf.value())
+                    .map(x -> "'" + x + "'")
+                    .collect(Collectors.joining(", "))
                     .replaceFirst(", ([^,]*)$", " or $1");
             return ErrorResponses.error(loc, "Input should be " + expected, "enum", input)
                     .ctx(Map.of("expected", expected));
         }
         if (constraint instanceof Pattern pattern) {
-            return ErrorResponses.error(loc, "String should match pattern '" + pattern.regexp() + "'",
-                    "string_pattern_mismatch", input).ctx(Map.of("pattern", pattern.regexp()));
+            return ErrorResponses.error(
+                            loc,
+                            "String should match pattern '" + pattern.regexp() + "'",
+                            "string_pattern_mismatch",
+                            input)
+                    .ctx(Map.of("pattern", pattern.regexp()));
         }
         return ErrorResponses.error(loc, v.getMessage(), "value_error", input);
     }
@@ -119,7 +131,8 @@ public final class ConstraintViolations implements ExceptionMapper<ConstraintVio
     }
 
     private String wireName(Class<?> bean, String javaName) {
-        for (BeanPropertyDefinition p : json.getSerializationConfig().introspect(json.constructType(bean))
+        for (BeanPropertyDefinition p : json.getSerializationConfig()
+                .introspect(json.constructType(bean))
                 .findProperties()) {
             if (p.getInternalName().equals(javaName)) {
                 return p.getName();

@@ -8,7 +8,6 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-
 import java.util.List;
 import java.util.Map;
 
@@ -31,10 +30,14 @@ public final class ContentEncodingFilter implements ContainerRequestFilter {
             for (String coding : value.split(",")) {
                 String c = coding.strip();
                 if (!c.isEmpty() && !c.equalsIgnoreCase(IDENTITY)) {
-                    request.abortWith(Response.fromResponse(ErrorResponses.envelope(415,
-                                    "unsupported_content_encoding", "Content-Encoding other than identity is not "
-                                            + "supported: send the body uncompressed", Map.of()))
-                            .header(HttpHeaders.ACCEPT_ENCODING, IDENTITY).build());
+                    request.abortWith(Response.fromResponse(ErrorResponses.envelope(
+                                    415,
+                                    "unsupported_content_encoding",
+                                    "Content-Encoding other than identity is not "
+                                            + "supported: send the body uncompressed",
+                                    Map.of()))
+                            .header(HttpHeaders.ACCEPT_ENCODING, IDENTITY)
+                            .build());
                     return;
                 }
             }

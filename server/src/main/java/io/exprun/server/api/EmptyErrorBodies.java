@@ -8,7 +8,6 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.MediaType;
-
 import java.lang.annotation.Annotation;
 import java.util.Map;
 
@@ -27,8 +26,11 @@ public final class EmptyErrorBodies implements ContainerResponseFilter {
             return;
         }
         String reason = response.getStatusInfo().getReasonPhrase();
-        ErrorResponse body = new ErrorResponse().detail(new ErrorBody().code("http_" + status)
-                .message(reason == null ? "Request rejected" : reason).details(Map.of()));
+        ErrorResponse body = new ErrorResponse()
+                .detail(new ErrorBody()
+                        .code("http_" + status)
+                        .message(reason == null ? "Request rejected" : reason)
+                        .details(Map.of()));
         // the caller's Accept may be what was unparsable: JSON regardless, as for every error
         response.getHeaders().remove("Content-Type");
         response.setEntity(body, new Annotation[0], MediaType.APPLICATION_JSON_TYPE);

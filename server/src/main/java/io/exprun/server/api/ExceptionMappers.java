@@ -1,8 +1,5 @@
 package io.exprun.server.api;
 
-import io.exprun.server.error.ErrorResponses;
-import io.exprun.server.spec.JsonMapper;
-import io.exprun.server.error.ValidationProblem;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -10,19 +7,21 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.exprun.server.domain.IdempotencyKeyReusedException;
 import io.exprun.server.domain.RefusedAsNotFound;
+import io.exprun.server.error.ErrorResponses;
+import io.exprun.server.error.ValidationProblem;
+import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.store.StoreException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
-import org.glassfish.jersey.server.ParamException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.glassfish.jersey.server.ParamException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every way a request can fail, mapped to the contract's shapes. No stack trace ever reaches a response; a client
@@ -32,11 +31,17 @@ public final class ExceptionMappers {
 
     private static final Logger log = LoggerFactory.getLogger(ExceptionMappers.class);
 
-    private ExceptionMappers() {
-    }
+    private ExceptionMappers() {}
 
     public static List<Object> all() {
-        return List.of(new NotFound(), new IdempotencyKeyReused(), new Validation(), new Json(), new Web(), new StoreUnavailable(), new Unexpected());
+        return List.of(
+                new NotFound(),
+                new IdempotencyKeyReused(),
+                new Validation(),
+                new Json(),
+                new Web(),
+                new StoreUnavailable(),
+                new Unexpected());
     }
 
     /** The domain's refusals answered with 404 ("not there for you", "not cancellable"): the case in {@code detail.code}. */
@@ -51,8 +56,8 @@ public final class ExceptionMappers {
     public static final class IdempotencyKeyReused implements ExceptionMapper<IdempotencyKeyReusedException> {
         @Override
         public Response toResponse(IdempotencyKeyReusedException e) {
-            return ErrorResponses.validation(List.of(ErrorResponses.error(List.of("header", "Idempotency-Key"),
-                    e.getMessage(), "idempotency_key_reused", null)));
+            return ErrorResponses.validation(List.of(ErrorResponses.error(
+                    List.of("header", "Idempotency-Key"), e.getMessage(), "idempotency_key_reused", null)));
         }
     }
 
@@ -68,27 +73,40 @@ public final class ExceptionMappers {
         @Override
         public Response toResponse(JsonProcessingException e) {
             if (e instanceof StreamConstraintsException || e.getCause() instanceof StreamConstraintsException) {
-                return ErrorResponses.validation(List.of(ErrorResponses.error(List.of("body"),
-                        String.format(java.util.Locale.ROOT, "Body exceeds the limits (%,d bytes, %d levels of nesting)",
-                                JsonMapper.MAX_BODY_BYTES, JsonMapper.MAX_NESTING_DEPTH), "too_long", null)));
+                return ErrorResponses.validation(List.of(ErrorResponses.error(
+                        List.of("body"),
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "Body exceeds the limits (%,d bytes, %d levels of nesting)",
+                                JsonMapper.MAX_BODY_BYTES,
+                                JsonMapper.MAX_NESTING_DEPTH),
+                        "too_long",
+                        null)));
             }
-            if (e instanceof JsonMappingException m && !(e instanceof JsonParseException) && !m.getPath().isEmpty()) {
+            if (e instanceof JsonMappingException m
+                    && !(e instanceof JsonParseException)
+                    && !m.getPath().isEmpty()) {
                 List<Object> loc = new ArrayList<>();
                 loc.add("body");
                 for (JsonMappingException.Reference ref : m.getPath()) {
                     loc.add(ref.getFieldName() != null ? ref.getFieldName() : ref.getIndex());
                 }
-                // the generated models mark required properties on their @JsonCreator: absent → Jackson's "Missing required"
-                boolean missing = e instanceof MismatchedInputException && String.valueOf(e.getOriginalMessage())
-                        .startsWith("Missing required");
-                return ErrorResponses.validation(List.of(missing
-                        ? ErrorResponses.error(loc, "Field required", "missing", null)
-                        : ErrorResponses.error(loc, "Input has the wrong type for this field", "type_error", null)));
+                // the generated models mark required properties on their @JsonCreator: absent → Jackson's "Missing
+                // required"
+                boolean missing = e instanceof MismatchedInputException
+                        && String.valueOf(e.getOriginalMessage()).startsWith("Missing required");
+                return ErrorResponses.validation(List.of(
+                        missing
+                                ? ErrorResponses.error(loc, "Field required", "missing", null)
+                                : ErrorResponses.error(
+                                        loc, "Input has the wrong type for this field", "type_error", null)));
             }
             long offset = e.getLocation() != null ? Math.max(0, e.getLocation().getCharOffset()) : 0;
-            return ErrorResponses.validation(List.of(ErrorResponses.error(List.of("body", offset),
-                    "JSON decode error", "json_invalid", null)
-                    .ctx(Map.of("error", e.getOriginalMessage() == null ? "invalid JSON" : truncate(e.getOriginalMessage())))));
+            return ErrorResponses.validation(List.of(ErrorResponses.error(
+                            List.of("body", offset), "JSON decode error", "json_invalid", null)
+                    .ctx(Map.of(
+                            "error",
+                            e.getOriginalMessage() == null ? "invalid JSON" : truncate(e.getOriginalMessage())))));
         }
     }
 
@@ -101,6 +119,7 @@ public final class ExceptionMappers {
         private org.glassfish.jersey.server.model.ResourceMethod matchedMethod() {
             return uriInfo == null ? null : uriInfo.getMatchedResourceMethod();
         }
+
         @Override
         public Response toResponse(WebApplicationException e) {
             if (e.getResponse().hasEntity()) {
@@ -110,16 +129,21 @@ public final class ExceptionMappers {
                 return ErrorResponses.validation(List.of(UnconvertibleParameter.describe(p, matchedMethod())));
             }
             if (e instanceof NotSupportedException) {
-                return ErrorResponses.validation(List.of(ErrorResponses.error(List.of("body"),
-                        "Body must be JSON (Content-Type: application/json)", "model_attributes_type", null)));
+                return ErrorResponses.validation(List.of(ErrorResponses.error(
+                        List.of("body"),
+                        "Body must be JSON (Content-Type: application/json)",
+                        "model_attributes_type",
+                        null)));
             }
             if (e.getCause() instanceof JsonProcessingException json) {
                 return new Json().toResponse(json);
             }
             int status = e.getResponse().getStatus();
             if (e instanceof NotAllowedException) {
-                return Response.fromResponse(ErrorResponses.envelope(405, "method_not_allowed", "Method not allowed",
-                        Map.of())).allow(e.getResponse().getAllowedMethods()).build();
+                return Response.fromResponse(
+                                ErrorResponses.envelope(405, "method_not_allowed", "Method not allowed", Map.of()))
+                        .allow(e.getResponse().getAllowedMethods())
+                        .build();
             }
             if (status == 404) {
                 return ErrorResponses.envelope(404, "not_found", "Not found", Map.of());
@@ -129,7 +153,8 @@ public final class ExceptionMappers {
                 return ErrorResponses.envelope(status, "internal_error", "Internal server error", Map.of());
             }
             String reason = e.getResponse().getStatusInfo().getReasonPhrase();
-            return ErrorResponses.envelope(status, "http_" + status, reason == null ? "Request rejected" : reason, Map.of());
+            return ErrorResponses.envelope(
+                    status, "http_" + status, reason == null ? "Request rejected" : reason, Map.of());
         }
     }
 
@@ -146,8 +171,10 @@ public final class ExceptionMappers {
             }
             // the outage itself is logged once, by DatabaseHealth; each refused request only at debug level
             log.debug("database unavailable: {}", e.getMessage());
-            return Response.fromResponse(ErrorResponses.envelope(503, "unavailable",
-                    "The service is temporarily unavailable", Map.of())).header("Retry-After", "1").build();
+            return Response.fromResponse(ErrorResponses.envelope(
+                            503, "unavailable", "The service is temporarily unavailable", Map.of()))
+                    .header("Retry-After", "1")
+                    .build();
         }
     }
 

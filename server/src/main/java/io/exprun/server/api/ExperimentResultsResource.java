@@ -8,7 +8,6 @@ import io.exprun.server.generated.model.ExperimentResultList;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.SecurityContext;
 
-
 /** The experiment-results operations of the generated interface. */
 public final class ExperimentResultsResource implements ExperimentResultsApi {
 
@@ -29,8 +28,8 @@ public final class ExperimentResultsResource implements ExperimentResultsApi {
     }
 
     @Override
-    public ExperimentResultList listExperimentResults(String runId, String before, String after, Integer limit,
-                                                      String order) {
+    public ExperimentResultList listExperimentResults(
+            String runId, String before, String after, Integer limit, String order) {
         var page = new RequestChecks().page(before, after, limit, order);
         return mapper.results(runs.listResults(tenant(), runId, page));
     }

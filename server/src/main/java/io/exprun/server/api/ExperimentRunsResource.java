@@ -1,22 +1,20 @@
 package io.exprun.server.api;
 
-import io.exprun.server.domain.Sha256;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.exprun.server.auth.BearerAuthFilter;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.domain.RunQuery;
-import io.exprun.server.auth.BearerAuthFilter;
 import io.exprun.server.domain.RunService;
+import io.exprun.server.domain.Sha256;
 import io.exprun.server.generated.api.ExperimentRunsApi;
 import io.exprun.server.generated.model.CancelWorkflowExperimentRunResponse;
 import io.exprun.server.generated.model.CreateExperimentRunRequest;
 import io.exprun.server.generated.model.ExperimentRun;
 import io.exprun.server.generated.model.ExperimentRunList;
+import io.exprun.server.spec.JsonMapper;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.SecurityContext;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.exprun.server.spec.JsonMapper;
-
 import java.time.LocalDate;
 
 /** The experiment-runs operations of the generated interface (paths and media types come from the spec). */
@@ -51,8 +49,13 @@ public final class ExperimentRunsResource implements ExperimentRunsApi {
         if (idempotencyKey == null) {
             return mapper.run(runs.create(tenant(), request.getExperimentId(), request.getWorkflowId(), "api"));
         }
-        return mapper.run(runs.createOnce(tenant(), idempotencyKey, fingerprint(request), request.getExperimentId(),
-                request.getWorkflowId(), "api"));
+        return mapper.run(runs.createOnce(
+                tenant(),
+                idempotencyKey,
+                fingerprint(request),
+                request.getExperimentId(),
+                request.getWorkflowId(),
+                "api"));
     }
 
     private static String fingerprint(CreateExperimentRunRequest request) {
@@ -69,15 +72,31 @@ public final class ExperimentRunsResource implements ExperimentRunsApi {
     }
 
     @Override
-    public ExperimentRunList listExperimentRuns(String workflowId, String experimentId, String blockId,
-                                                io.exprun.server.generated.model.LifecycleStatus status,
-                                                io.exprun.server.generated.model.LifecycleStatus excludeStatus,
-                                                String triggerType, LocalDate fromDate, LocalDate toDate,
-                                                String sortBy, String before, String after, Integer limit,
-                                                String order) {
+    public ExperimentRunList listExperimentRuns(
+            String workflowId,
+            String experimentId,
+            String blockId,
+            io.exprun.server.generated.model.LifecycleStatus status,
+            io.exprun.server.generated.model.LifecycleStatus excludeStatus,
+            String triggerType,
+            LocalDate fromDate,
+            LocalDate toDate,
+            String sortBy,
+            String before,
+            String after,
+            Integer limit,
+            String order) {
         var page = new RequestChecks().dateRange(fromDate, toDate).page(before, after, limit, order);
-        RunQuery query = new RunQuery(workflowId, experimentId, blockId, domain(status), domain(excludeStatus),
-                triggerType, fromDate, toDate, page);
+        RunQuery query = new RunQuery(
+                workflowId,
+                experimentId,
+                blockId,
+                domain(status),
+                domain(excludeStatus),
+                triggerType,
+                fromDate,
+                toDate,
+                page);
         return mapper.runs(runs.list(tenant(), query));
     }
 

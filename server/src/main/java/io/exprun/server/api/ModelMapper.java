@@ -35,7 +35,6 @@ import io.exprun.server.generated.model.RunningWorkflowExperimentRun;
 import io.exprun.server.generated.model.Timing;
 import io.exprun.server.generated.model.WorkflowExperimentResultLifecycle;
 import io.exprun.server.generated.model.WorkflowExperimentRunLifecycle;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -52,7 +51,9 @@ public final class ModelMapper {
     }
 
     public CancelWorkflowExperimentRunResponse cancelResponse(Run run) {
-        return new CancelWorkflowExperimentRunResponse().id(run.id()).lifecycle(runLifecycle(run.lifecycle()))
+        return new CancelWorkflowExperimentRunResponse()
+                .id(run.id())
+                .lifecycle(runLifecycle(run.lifecycle()))
                 .timing(timing(run.createdAt(), run.startedAt(), run.completedAt()));
     }
 
@@ -77,7 +78,8 @@ public final class ModelMapper {
     }
 
     public ExperimentRunList runs(Page<Run> page) {
-        return new ExperimentRunList().data(page.items().stream().map(this::run).toList())
+        return new ExperimentRunList()
+                .data(page.items().stream().map(this::run).toList())
                 .listMetadata(new ListMetadata().before(page.before()).after(page.after()));
     }
 
@@ -91,19 +93,27 @@ public final class ModelMapper {
                 .timing(timing(r.createdAt(), r.startedAt(), r.completedAt()))
                 .blockType(BlockType.fromValue(r.blockType()))
                 .attempt(r.attempt())
-                .handleInputs(Map.of("document", new HandlePayload().type(HandlePayload.TypeEnum.FILE)
-                        .document(new HandleDocument().id(r.document().id()).filename(r.document().filename())
-                                .mimeType(r.document().mimeType()))));
+                .handleInputs(Map.of(
+                        "document",
+                        new HandlePayload()
+                                .type(HandlePayload.TypeEnum.FILE)
+                                .document(new HandleDocument()
+                                        .id(r.document().id())
+                                        .filename(r.document().filename())
+                                        .mimeType(r.document().mimeType()))));
         if (r.status() == LifecycleStatus.COMPLETED && r.outputJson() != null) {
-            out.handleOutputs(Map.of("data", new HandlePayload().type(HandlePayload.TypeEnum.JSON)
-                    .data(parse(r.outputJson()))));
-            out.artifact(new ResultArtifact().operation(operationOf(r.blockType())).id("artifact_" + r.id()));
+            out.handleOutputs(Map.of(
+                    "data",
+                    new HandlePayload().type(HandlePayload.TypeEnum.JSON).data(parse(r.outputJson()))));
+            out.artifact(
+                    new ResultArtifact().operation(operationOf(r.blockType())).id("artifact_" + r.id()));
         }
         return out;
     }
 
     public ExperimentResultList results(Page<Result> page) {
-        return new ExperimentResultList().data(page.items().stream().map(this::result).toList())
+        return new ExperimentResultList()
+                .data(page.items().stream().map(this::result).toList())
                 .listMetadata(new ListMetadata().before(page.before()).after(page.after()));
     }
 
@@ -113,7 +123,8 @@ public final class ModelMapper {
             case QUEUED -> new QueuedWorkflowExperimentRun();
             case RUNNING -> new RunningWorkflowExperimentRun();
             case COMPLETED -> new CompletedWorkflowExperimentRun();
-            case ERROR -> new ErrorWorkflowExperimentRun().message(messageOrDefault(l)).details(details(l.details()));
+            case ERROR ->
+                new ErrorWorkflowExperimentRun().message(messageOrDefault(l)).details(details(l.details()));
             case CANCELLED -> new CancelledWorkflowExperimentRun().reason(l.reason());
         };
     }
@@ -124,7 +135,8 @@ public final class ModelMapper {
             case QUEUED -> new QueuedWorkflowExperimentResult();
             case RUNNING -> new RunningWorkflowExperimentResult();
             case COMPLETED -> new CompletedWorkflowExperimentResult();
-            case ERROR -> new ErrorWorkflowExperimentResult().message(messageOrDefault(l)).details(details(l.details()));
+            case ERROR ->
+                new ErrorWorkflowExperimentResult().message(messageOrDefault(l)).details(details(l.details()));
             case CANCELLED -> new CancelledWorkflowExperimentResult().reason(l.reason());
         };
     }
@@ -137,13 +149,23 @@ public final class ModelMapper {
         if (e == null) {
             return null;
         }
-        return new ErrorDetails().message(e.message()).stackTrace(e.stackTrace()).blockId(e.blockId())
-                .blockName(e.blockName()).errorCode(e.errorCode()).context(e.context());
+        return new ErrorDetails()
+                .message(e.message())
+                .stackTrace(e.stackTrace())
+                .blockId(e.blockId())
+                .blockName(e.blockName())
+                .errorCode(e.errorCode())
+                .context(e.context());
     }
 
     private static Timing timing(Instant created, Instant started, Instant completed) {
-        Long duration = started != null && completed != null ? Duration.between(started, completed).toMillis() : null;
-        return new Timing().createdAt(utc(created)).startedAt(utc(started)).completedAt(utc(completed))
+        Long duration = started != null && completed != null
+                ? Duration.between(started, completed).toMillis()
+                : null;
+        return new Timing()
+                .createdAt(utc(created))
+                .startedAt(utc(started))
+                .completedAt(utc(completed))
                 .durationMs(duration);
     }
 

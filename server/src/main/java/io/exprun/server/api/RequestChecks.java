@@ -4,7 +4,6 @@ import io.exprun.server.domain.PageRequest;
 import io.exprun.server.error.ErrorResponses;
 import io.exprun.server.error.ValidationProblem;
 import io.exprun.server.generated.model.ValidationError;
-
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +20,11 @@ final class RequestChecks {
 
     RequestChecks dateRange(LocalDate from, LocalDate to) {
         if (from != null && to != null && from.isAfter(to)) {
-            errors.add(ErrorResponses.error(List.of("query", "from_date"), "from_date must not be after to_date",
-                    "value_error", from.toString()));
+            errors.add(ErrorResponses.error(
+                    List.of("query", "from_date"),
+                    "from_date must not be after to_date",
+                    "value_error",
+                    from.toString()));
         }
         return this;
     }

@@ -5,9 +5,6 @@ import io.exprun.server.generated.model.ValidationError;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
-import org.glassfish.jersey.server.ParamException;
-import org.glassfish.jersey.server.model.ResourceMethod;
-
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.time.LocalDate;
@@ -15,6 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.glassfish.jersey.server.ParamException;
+import org.glassfish.jersey.server.model.ResourceMethod;
 
 /**
  * A parameter whose text does not convert to the type the spec gives it, as a 422 item: an enum (a $ref to a spec
@@ -23,8 +22,7 @@ import java.util.stream.Collectors;
  */
 final class UnconvertibleParameter {
 
-    private UnconvertibleParameter() {
-    }
+    private UnconvertibleParameter() {}
 
     static ValidationError describe(ParamException p, ResourceMethod method) {
         String where = switch (p.getParameterType().getSimpleName()) {
@@ -36,18 +34,20 @@ final class UnconvertibleParameter {
         List<Object> loc = List.of(where, p.getParameterName());
         Class<?> type = parameterType(p, method);
         if (type != null && type.isEnum()) {
-            String expected = Arrays.stream(type.getEnumConstants()).map(c -> "'" + c + "'")
-                    .collect(Collectors.joining(", ")).replaceFirst(", ([^,]*)$", " or $1");
+            String expected = Arrays.stream(type.getEnumConstants())
+                    .map(c -> "'" + c + "'")
+                    .collect(Collectors.joining(", "))
+                    .replaceFirst(", ([^,]*)$", " or $1");
             return ErrorResponses.error(loc, "Input should be " + expected, "enum", null)
                     .ctx(Map.of("expected", expected));
         }
         if (type == LocalDate.class) {
-            return ErrorResponses.error(loc, "Input should be a valid date in the format YYYY-MM-DD", "date_parsing",
-                    null);
+            return ErrorResponses.error(
+                    loc, "Input should be a valid date in the format YYYY-MM-DD", "date_parsing", null);
         }
         if (type == Integer.class || type == Long.class) {
-            return ErrorResponses.error(loc, "Input should be a valid integer, unable to parse string as an integer",
-                    "int_parsing", null);
+            return ErrorResponses.error(
+                    loc, "Input should be a valid integer, unable to parse string as an integer", "int_parsing", null);
         }
         return ErrorResponses.error(loc, "Input is not a valid value for this parameter", "value_error", null);
     }

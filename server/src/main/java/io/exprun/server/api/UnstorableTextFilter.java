@@ -7,12 +7,11 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.MultivaluedMap;
+import java.util.List;
+import java.util.Map;
 import org.glassfish.jersey.model.Parameter;
 import org.glassfish.jersey.server.ExtendedUriInfo;
 import org.glassfish.jersey.server.model.ResourceMethod;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * Text no database here can hold never reaches SQL: PostgreSQL rejects U+0000 in a string parameter with an error
@@ -41,7 +40,8 @@ public final class UnstorableTextFilter implements ContainerRequestFilter {
                 }
             }
         }
-        for (Map.Entry<String, List<String>> q : request.getUriInfo().getQueryParameters().entrySet()) {
+        for (Map.Entry<String, List<String>> q :
+                request.getUriInfo().getQueryParameters().entrySet()) {
             for (String value : q.getValue()) {
                 if (value.indexOf(NUL) >= 0 || q.getKey().indexOf(NUL) >= 0) {
                     refuse(request, "query", q.getKey(), value);
@@ -72,7 +72,7 @@ public final class UnstorableTextFilter implements ContainerRequestFilter {
     }
 
     private static void refuse(ContainerRequestContext request, String where, String name, String value) {
-        request.abortWith(ErrorResponses.validation(List.of(ErrorResponses.error(List.of(where, name),
-                "Input should not contain NUL (U+0000) characters", "string_unicode", value))));
+        request.abortWith(ErrorResponses.validation(List.of(ErrorResponses.error(
+                List.of(where, name), "Input should not contain NUL (U+0000) characters", "string_unicode", value))));
     }
 }

@@ -1,7 +1,6 @@
 package io.exprun.server.auth;
 
 import io.exprun.server.domain.Sha256;
-
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,7 +15,6 @@ import java.util.Optional;
 public final class ApiKeys {
 
     private final Map<byte[], String> tenantByDigest = new LinkedHashMap<>();
-
 
     public ApiKeys(Map<String, String> tenantByKey) {
         tenantByKey.forEach((key, tenant) -> {

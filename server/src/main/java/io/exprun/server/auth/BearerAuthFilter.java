@@ -7,7 +7,6 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.SecurityContext;
-
 import java.security.Principal;
 import java.util.List;
 
@@ -48,7 +47,8 @@ public final class BearerAuthFilter implements ContainerRequestFilter {
             request.abortWith(ErrorResponses.unauthorized("Authorization must use the Bearer scheme", true));
             return;
         }
-        String tenant = keys.tenantFor(header.substring(PREFIX.length()).strip()).orElse(null);
+        String tenant =
+                keys.tenantFor(header.substring(PREFIX.length()).strip()).orElse(null);
         if (tenant == null) {
             request.abortWith(ErrorResponses.unauthorized("Invalid API key", true));
             return;

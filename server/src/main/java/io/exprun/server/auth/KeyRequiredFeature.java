@@ -28,8 +28,11 @@ public final class KeyRequiredFeature implements DynamicFeature {
         if (type != null && type.isAnnotationPresent(PublicEndpoint.class)) {
             return;
         }
-        boolean open = type != null && resource.getResourceMethod() != null
-                && spec.servedBy(type, resource.getResourceMethod()).map(op -> !op.requiresKey()).orElse(false);
+        boolean open = type != null
+                && resource.getResourceMethod() != null
+                && spec.servedBy(type, resource.getResourceMethod())
+                        .map(op -> !op.requiresKey())
+                        .orElse(false);
         if (!open) {
             context.register(filter);
         }

@@ -6,7 +6,6 @@ import io.exprun.server.domain.Experiment;
 import io.exprun.server.domain.ExperimentCatalog;
 import io.exprun.server.generated.model.BlockType;
 import io.exprun.server.generated.model.ExperimentRun.NConsensusEnum;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,39 +19,50 @@ public final class CatalogLoader {
 
     public static final String DEMO_CATALOG = "/catalog/demo-catalog.json";
 
-    private CatalogLoader() {
-    }
+    private CatalogLoader() {}
 
     public static ExperimentCatalog load(Path file, ObjectMapper json) {
-        try (InputStream in = file != null ? Files.newInputStream(file)
-                : CatalogLoader.class.getResourceAsStream(DEMO_CATALOG)) {
+        try (InputStream in =
+                file != null ? Files.newInputStream(file) : CatalogLoader.class.getResourceAsStream(DEMO_CATALOG)) {
             if (in == null) {
                 throw new IllegalStateException("demo catalog missing from the classpath");
             }
             CatalogFile parsed = json.readValue(in, CatalogFile.class);
-            return new ExperimentCatalog(parsed.experiments().stream().map(CatalogLoader::toExperiment).toList());
+            return new ExperimentCatalog(parsed.experiments().stream()
+                    .map(CatalogLoader::toExperiment)
+                    .toList());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read experiments catalog " + (file != null ? file : DEMO_CATALOG), e);
+            throw new UncheckedIOException(
+                    "cannot read experiments catalog " + (file != null ? file : DEMO_CATALOG), e);
         }
     }
 
     private static Experiment toExperiment(ExperimentEntry e) {
         // the allowed values are the spec's (BlockType, ExperimentRun.n_consensus), through the generated enums
         if (Arrays.stream(BlockType.values()).noneMatch(t -> t.toString().equals(e.blockType()))) {
-            throw new IllegalArgumentException("experiment " + e.id() + ": block_type must be one of "
-                    + Arrays.toString(BlockType.values()));
+            throw new IllegalArgumentException(
+                    "experiment " + e.id() + ": block_type must be one of " + Arrays.toString(BlockType.values()));
         }
         if (Arrays.stream(NConsensusEnum.values()).noneMatch(n -> n.value().equals(e.nConsensus()))) {
             throw new IllegalArgumentException("experiment " + e.id() + ": n_consensus must be one of "
-                    + Arrays.stream(NConsensusEnum.values()).map(NConsensusEnum::value).toList());
+                    + Arrays.stream(NConsensusEnum.values())
+                            .map(NConsensusEnum::value)
+                            .toList());
         }
-        return new Experiment(e.id(), e.workflowId(), e.workflowVersionId(), e.blockId(), e.blockName(), e.blockType(),
-                e.nConsensus(), e.documents().stream()
-                .map(d -> new Experiment.Document(d.id(), d.filename(), d.mimeType())).toList());
+        return new Experiment(
+                e.id(),
+                e.workflowId(),
+                e.workflowVersionId(),
+                e.blockId(),
+                e.blockName(),
+                e.blockType(),
+                e.nConsensus(),
+                e.documents().stream()
+                        .map(d -> new Experiment.Document(d.id(), d.filename(), d.mimeType()))
+                        .toList());
     }
 
-    record CatalogFile(@JsonProperty("experiments") List<ExperimentEntry> experiments) {
-    }
+    record CatalogFile(@JsonProperty("experiments") List<ExperimentEntry> experiments) {}
 
     record ExperimentEntry(
             @JsonProperty("id") String id,
@@ -62,12 +72,10 @@ public final class CatalogLoader {
             @JsonProperty("block_name") String blockName,
             @JsonProperty("block_type") String blockType,
             @JsonProperty("n_consensus") int nConsensus,
-            @JsonProperty("documents") List<DocumentEntry> documents) {
-    }
+            @JsonProperty("documents") List<DocumentEntry> documents) {}
 
     record DocumentEntry(
             @JsonProperty("id") String id,
             @JsonProperty("filename") String filename,
-            @JsonProperty("mime_type") String mimeType) {
-    }
+            @JsonProperty("mime_type") String mimeType) {}
 }

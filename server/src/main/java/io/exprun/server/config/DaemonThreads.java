@@ -9,8 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class DaemonThreads {
 
-    private DaemonThreads() {
-    }
+    private DaemonThreads() {}
 
     /** Threads all called {@code name}: for an executor of one thread. */
     public static ThreadFactory named(String name) {

@@ -25,7 +25,8 @@ public final class DataDirectory {
     }
 
     public static DataDirectory of(ServerConfig config) {
-        return new DataDirectory(Dialect.sqliteFile(config.dbUrl()).map(Path::getParent)
+        return new DataDirectory(Dialect.sqliteFile(config.dbUrl())
+                .map(Path::getParent)
                 .orElse(Path.of("data").toAbsolutePath()));
     }
 
@@ -42,8 +43,8 @@ public final class DataDirectory {
         if (!Files.isDirectory(path)) {
             try {
                 if (isPosix()) {
-                    Files.createDirectories(path, PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rwx------")));
+                    Files.createDirectories(
+                            path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 } else {
                     Files.createDirectories(path);
                 }

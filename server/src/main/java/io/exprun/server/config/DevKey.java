@@ -38,7 +38,8 @@ public final class DevKey {
         if (Files.exists(file)) {
             String key = Files.readString(file, StandardCharsets.UTF_8).trim();
             if (!key.isEmpty()) {
-                if (DataDirectory.isPosix() && !Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
+                if (DataDirectory.isPosix()
+                        && !Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
                     Files.setPosixFilePermissions(file, OWNER_ONLY); // someone widened it: a key is a secret
                 }
                 return new DevKey(key, file, false);
@@ -49,7 +50,8 @@ public final class DevKey {
         String key = "rt_test_" + HexFormat.of().formatHex(random);
         // written under a temporary name with owner-only permissions from the start, then moved into place whole
         Path tmp = DataDirectory.isPosix()
-                ? Files.createTempFile(dir.path(), ".dev-api-key-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY))
+                ? Files.createTempFile(
+                        dir.path(), ".dev-api-key-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY))
                 : Files.createTempFile(dir.path(), ".dev-api-key-", ".tmp");
         Files.writeString(tmp, key + "\n", StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

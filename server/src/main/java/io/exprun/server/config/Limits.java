@@ -13,12 +13,13 @@ import java.time.Duration;
  */
 public record Limits(Duration dbConnectTimeout, int httpQueue, Duration bodyTimeout, Duration dbProbeInterval) {
 
-    public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(1), 256, Duration.ofSeconds(10),
-            Duration.ofMillis(250));
+    public static final Limits DEFAULTS =
+            new Limits(Duration.ofSeconds(1), 256, Duration.ofSeconds(10), Duration.ofMillis(250));
 
     public Limits {
         if (dbConnectTimeout.toMillis() < 250) {
-            throw new IllegalArgumentException("the database connect timeout must be at least 250 ms (HikariCP's minimum)");
+            throw new IllegalArgumentException(
+                    "the database connect timeout must be at least 250 ms (HikariCP's minimum)");
         }
         if (httpQueue < 0) {
             throw new IllegalArgumentException("the HTTP queue must be >= 0");

@@ -31,14 +31,15 @@ import java.util.regex.Pattern;
  *                      ~240,000 runs a day, still more than a deployment creates; a first sweep of a large backlog
  *                      takes days, and runs meanwhile stay a little longer than the retention
  */
-public record RetentionPolicy(Duration runs, Duration sweepInterval, int batchSize, Duration batchPause,
-                              double databaseShare) {
+public record RetentionPolicy(
+        Duration runs, Duration sweepInterval, int batchSize, Duration batchPause, double databaseShare) {
 
-    public static final RetentionPolicy DEFAULTS = new RetentionPolicy(Duration.ofDays(30), Duration.ofSeconds(60),
-            10, Duration.ofMillis(100), 0.005);
+    public static final RetentionPolicy DEFAULTS =
+            new RetentionPolicy(Duration.ofDays(30), Duration.ofSeconds(60), 10, Duration.ofMillis(100), 0.005);
 
     /** The values that keep runs forever (also any zero duration). */
     private static final Set<String> FOREVER = Set.of("0", "off", "forever");
+
     private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     public RetentionPolicy {
@@ -61,7 +62,8 @@ public record RetentionPolicy(Duration runs, Duration sweepInterval, int batchSi
 
     /** The pause after a batch that took {@code took}: the sweeper's share of the time stays within {@code databaseShare}. */
     public Duration pauseAfter(Duration took) {
-        Duration share = databaseShare >= 1 ? Duration.ZERO
+        Duration share = databaseShare >= 1
+                ? Duration.ZERO
                 : Duration.ofNanos((long) (took.toNanos() * (1 / databaseShare - 1)));
         return share.compareTo(batchPause) > 0 ? share : batchPause;
     }

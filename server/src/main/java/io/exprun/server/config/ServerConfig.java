@@ -1,12 +1,11 @@
 package io.exprun.server.config;
 
+import io.exprun.server.auth.ApiKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-
-import io.exprun.server.auth.ApiKeys;
 
 /**
  * Everything the server can be told, with the defaults of a developer's machine. Read from the environment by
@@ -62,8 +61,23 @@ public record ServerConfig(
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig("127.0.0.1", 8080, DEFAULT_DB_URL, null, null, Map.of(), null, 2, 2000, 0.0,
-                Duration.ofSeconds(10), 16, Limits.DEFAULTS, null, null, RetentionPolicy.DEFAULTS);
+        return new ServerConfig(
+                "127.0.0.1",
+                8080,
+                DEFAULT_DB_URL,
+                null,
+                null,
+                Map.of(),
+                null,
+                2,
+                2000,
+                0.0,
+                Duration.ofSeconds(10),
+                16,
+                Limits.DEFAULTS,
+                null,
+                null,
+                RetentionPolicy.DEFAULTS);
     }
 
     /**
@@ -77,34 +91,78 @@ public record ServerConfig(
         ServerConfig c = defaults();
         c = setting(env, "EXPRUN_PORT", c, (v, x) -> x.withPort(Integer.parseInt(v)), "a port number 0-65535");
         c = setting(env, "EXPRUN_BIND", c, (v, x) -> x.withBind(v), "an address such as 127.0.0.1");
-        c = setting(env, "EXPRUN_DB_URL", c, (v, x) -> x.withDb(v, env.get("EXPRUN_DB_USER"),
-                env.get("EXPRUN_DB_PASSWORD")), "a JDBC URL");
+        c = setting(
+                env,
+                "EXPRUN_DB_URL",
+                c,
+                (v, x) -> x.withDb(v, env.get("EXPRUN_DB_USER"), env.get("EXPRUN_DB_PASSWORD")),
+                "a JDBC URL");
         // set but blank is a mistake too (an unfilled template, an empty secret), not a wish for the development key
-        c = setting(env, "EXPRUN_API_KEYS", env.get("EXPRUN_API_KEYS") != null, c,
-                (v, x) -> x.withApiKeys(ApiKeys.parse(v)), "key1:tenantA,key2:tenantB, each key once (unset: the "
-                        + "development key)");
+        c = setting(
+                env,
+                "EXPRUN_API_KEYS",
+                env.get("EXPRUN_API_KEYS") != null,
+                c,
+                (v, x) -> x.withApiKeys(ApiKeys.parse(v)),
+                "key1:tenantA,key2:tenantB, each key once (unset: the " + "development key)");
         c = setting(env, "EXPRUN_CATALOG", c, (v, x) -> x.withCatalog(Path.of(v)), "a file path");
         c = setting(env, "EXPRUN_WORKERS", c, (v, x) -> x.withWorkers(Integer.parseInt(v)), "a number >= 0");
-        c = setting(env, "EXPRUN_SIM_DOC_MS", c, (v, x) -> x.withSimulation(Long.parseLong(v), x.simFailureRate()),
+        c = setting(
+                env,
+                "EXPRUN_SIM_DOC_MS",
+                c,
+                (v, x) -> x.withSimulation(Long.parseLong(v), x.simFailureRate()),
                 "milliseconds >= 0");
-        c = setting(env, "EXPRUN_SIM_FAILURE_RATE", c, (v, x) -> x.withSimulation(x.simDocMillis(),
-                Double.parseDouble(v)), "a probability between 0 and 1");
-        c = setting(env, "EXPRUN_LEASE_MS", c, (v, x) -> x.withLease(Duration.ofMillis(Long.parseLong(v))),
+        c = setting(
+                env,
+                "EXPRUN_SIM_FAILURE_RATE",
+                c,
+                (v, x) -> x.withSimulation(x.simDocMillis(), Double.parseDouble(v)),
+                "a probability between 0 and 1");
+        c = setting(
+                env,
+                "EXPRUN_LEASE_MS",
+                c,
+                (v, x) -> x.withLease(Duration.ofMillis(Long.parseLong(v))),
                 "milliseconds > 0");
         c = setting(env, "EXPRUN_DB_EMBEDDED", c, (v, x) -> x.withDbEmbedded(bool(v)), "true or false");
         c = setting(env, "EXPRUN_EXECUTOR", c, (v, x) -> x.withExecutor(v), "a BlockExecutor class name");
-        c = setting(env, "EXPRUN_DB_POOL_SIZE", c, (v, x) -> x.withDbPoolSize(atLeastOne(Integer.parseInt(v))),
+        c = setting(
+                env,
+                "EXPRUN_DB_POOL_SIZE",
+                c,
+                (v, x) -> x.withDbPoolSize(atLeastOne(Integer.parseInt(v))),
                 "a number of connections >= 1");
-        c = setting(env, "EXPRUN_DB_CONNECT_TIMEOUT_MS", c, (v, x) -> x.withLimits(x.limits()
-                .withDbConnectTimeout(Duration.ofMillis(Long.parseLong(v)))), "milliseconds >= 250");
-        c = setting(env, "EXPRUN_HTTP_QUEUE", c, (v, x) -> x.withLimits(x.limits().withHttpQueue(Integer.parseInt(v))),
+        c = setting(
+                env,
+                "EXPRUN_DB_CONNECT_TIMEOUT_MS",
+                c,
+                (v, x) -> x.withLimits(x.limits().withDbConnectTimeout(Duration.ofMillis(Long.parseLong(v)))),
+                "milliseconds >= 250");
+        c = setting(
+                env,
+                "EXPRUN_HTTP_QUEUE",
+                c,
+                (v, x) -> x.withLimits(x.limits().withHttpQueue(Integer.parseInt(v))),
                 "a number of requests >= 0");
-        c = setting(env, "EXPRUN_RETENTION", c, (v, x) -> x.withRetention(x.retention()
-                .withRuns(RetentionPolicy.parseRetention(v))), "a duration such as 30d, 12h or P30D, or off");
-        c = setting(env, "EXPRUN_RETENTION_SWEEP_MS", c, (v, x) -> x.withRetention(x.retention()
-                .withSweepInterval(Duration.ofMillis(Long.parseLong(v)))), "milliseconds > 0");
-        c = setting(env, "EXPRUN_BODY_TIMEOUT_MS", c, (v, x) -> x.withLimits(x.limits()
-                .withBodyTimeout(Duration.ofMillis(Long.parseLong(v)))), "milliseconds >= 100");
+        c = setting(
+                env,
+                "EXPRUN_RETENTION",
+                c,
+                (v, x) -> x.withRetention(x.retention().withRuns(RetentionPolicy.parseRetention(v))),
+                "a duration such as 30d, 12h or P30D, or off");
+        c = setting(
+                env,
+                "EXPRUN_RETENTION_SWEEP_MS",
+                c,
+                (v, x) -> x.withRetention(x.retention().withSweepInterval(Duration.ofMillis(Long.parseLong(v)))),
+                "milliseconds > 0");
+        c = setting(
+                env,
+                "EXPRUN_BODY_TIMEOUT_MS",
+                c,
+                (v, x) -> x.withLimits(x.limits().withBodyTimeout(Duration.ofMillis(Long.parseLong(v)))),
+                "milliseconds >= 100");
         return c;
     }
 
@@ -113,14 +171,14 @@ public record ServerConfig(
     }
 
     /** Applies one variable if set; a value that does not parse or fits no range names the variable and the fix. */
-    private static ServerConfig setting(Map<String, String> env, String name, ServerConfig c, Setting setting,
-                                        String expected) {
+    private static ServerConfig setting(
+            Map<String, String> env, String name, ServerConfig c, Setting setting, String expected) {
         return setting(env, name, has(env, name), c, setting, expected);
     }
 
     /** As above, with {@code set} saying whether the variable counts as set (for most, a blank value does not). */
-    private static ServerConfig setting(Map<String, String> env, String name, boolean set, ServerConfig c,
-                                        Setting setting, String expected) {
+    private static ServerConfig setting(
+            Map<String, String> env, String name, boolean set, ServerConfig c, Setting setting, String expected) {
         if (!set) {
             return c;
         }
@@ -130,7 +188,8 @@ public record ServerConfig(
         } catch (IllegalArgumentException e) { // NumberFormatException included
             String shown = name.contains("KEYS") || name.contains("PASSWORD") ? "(value hidden)" : "'" + value + "'";
             String why = e instanceof NumberFormatException ? "not a number" : e.getMessage();
-            throw new IllegalArgumentException(name + "=" + shown + " is invalid (" + why + "): expected " + expected, e);
+            throw new IllegalArgumentException(
+                    name + "=" + shown + " is invalid (" + why + "): expected " + expected, e);
         }
     }
 
@@ -168,54 +227,262 @@ public record ServerConfig(
     }
 
     public ServerConfig withDbEmbedded(Boolean embedded) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, embedded, executor, retention);
+        return new ServerConfig(
+                bind,
+                port,
+                dbUrl,
+                dbUser,
+                dbPassword,
+                apiKeys,
+                catalog,
+                workers,
+                simDocMillis,
+                simFailureRate,
+                lease,
+                dbPoolSize,
+                limits,
+                embedded,
+                executor,
+                retention);
     }
 
     public ServerConfig withExecutor(String className) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, className, retention);
+        return new ServerConfig(
+                bind,
+                port,
+                dbUrl,
+                dbUser,
+                dbPassword,
+                apiKeys,
+                catalog,
+                workers,
+                simDocMillis,
+                simFailureRate,
+                lease,
+                dbPoolSize,
+                limits,
+                dbEmbedded,
+                className,
+                retention);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(bind, p, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor, retention);
+        return new ServerConfig(
+                bind,
+                p,
+                dbUrl,
+                dbUser,
+                dbPassword,
+                apiKeys,
+                catalog,
+                workers,
+                simDocMillis,
+                simFailureRate,
+                lease,
+                dbPoolSize,
+                limits,
+                dbEmbedded,
+                executor,
+                retention);
     }
 
     public ServerConfig withBind(String b) {
-        return new ServerConfig(b, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor, retention);
+        return new ServerConfig(
+                b,
+                port,
+                dbUrl,
+                dbUser,
+                dbPassword,
+                apiKeys,
+                catalog,
+                workers,
+                simDocMillis,
+                simFailureRate,
+                lease,
+                dbPoolSize,
+                limits,
+                dbEmbedded,
+                executor,
+                retention);
     }
 
     public ServerConfig withDb(String url, String user, String password) {
-        return new ServerConfig(bind, port, url, user, password, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor, retention);
+        return new ServerConfig(
+                bind,
+                port,
+                url,
+                user,
+                password,
+                apiKeys,
+                catalog,
+                workers,
+                simDocMillis,
+                simFailureRate,
+                lease,
+                dbPoolSize,
+                limits,
+                dbEmbedded,
+                executor,
+                retention);
     }
 
     public ServerConfig withApiKeys(Map<String, String> keys) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, new LinkedHashMap<>(keys), catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor, retention);
+        return new ServerConfig(
+                bind,
+                port,
+                dbUrl,
+                dbUser,
+                dbPassword,
+                new LinkedHashMap<>(keys),
+                catalog,
+                workers,
+                simDocMillis,
+                simFailureRate,
+                lease,
+                dbPoolSize,
+                limits,
+                dbEmbedded,
+                executor,
+                retention);
     }
 
     public ServerConfig withCatalog(Path path) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, path, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor, retention);
+        return new ServerConfig(
+                bind,
+                port,
+                dbUrl,
+                dbUser,
+                dbPassword,
+                apiKeys,
+                path,
+                workers,
+                simDocMillis,
+                simFailureRate,
+                lease,
+                dbPoolSize,
+                limits,
+                dbEmbedded,
+                executor,
+                retention);
     }
 
     public ServerConfig withWorkers(int n) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, n, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor, retention);
+        return new ServerConfig(
+                bind,
+                port,
+                dbUrl,
+                dbUser,
+                dbPassword,
+                apiKeys,
+                catalog,
+                n,
+                simDocMillis,
+                simFailureRate,
+                lease,
+                dbPoolSize,
+                limits,
+                dbEmbedded,
+                executor,
+                retention);
     }
 
     public ServerConfig withSimulation(long docMillis, double failureRate) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, docMillis, failureRate, lease, dbPoolSize, limits, dbEmbedded, executor, retention);
+        return new ServerConfig(
+                bind,
+                port,
+                dbUrl,
+                dbUser,
+                dbPassword,
+                apiKeys,
+                catalog,
+                workers,
+                docMillis,
+                failureRate,
+                lease,
+                dbPoolSize,
+                limits,
+                dbEmbedded,
+                executor,
+                retention);
     }
 
     public ServerConfig withLease(Duration l) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, l, dbPoolSize, limits, dbEmbedded, executor, retention);
+        return new ServerConfig(
+                bind,
+                port,
+                dbUrl,
+                dbUser,
+                dbPassword,
+                apiKeys,
+                catalog,
+                workers,
+                simDocMillis,
+                simFailureRate,
+                l,
+                dbPoolSize,
+                limits,
+                dbEmbedded,
+                executor,
+                retention);
     }
 
     public ServerConfig withLimits(Limits l) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, l, dbEmbedded, executor, retention);
+        return new ServerConfig(
+                bind,
+                port,
+                dbUrl,
+                dbUser,
+                dbPassword,
+                apiKeys,
+                catalog,
+                workers,
+                simDocMillis,
+                simFailureRate,
+                lease,
+                dbPoolSize,
+                l,
+                dbEmbedded,
+                executor,
+                retention);
     }
 
     public ServerConfig withRetention(RetentionPolicy r) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, dbPoolSize, limits, dbEmbedded, executor, r);
+        return new ServerConfig(
+                bind,
+                port,
+                dbUrl,
+                dbUser,
+                dbPassword,
+                apiKeys,
+                catalog,
+                workers,
+                simDocMillis,
+                simFailureRate,
+                lease,
+                dbPoolSize,
+                limits,
+                dbEmbedded,
+                executor,
+                r);
     }
 
     public ServerConfig withDbPoolSize(int n) {
-        return new ServerConfig(bind, port, dbUrl, dbUser, dbPassword, apiKeys, catalog, workers, simDocMillis, simFailureRate, lease, n, limits, dbEmbedded, executor, retention);
+        return new ServerConfig(
+                bind,
+                port,
+                dbUrl,
+                dbUser,
+                dbPassword,
+                apiKeys,
+                catalog,
+                workers,
+                simDocMillis,
+                simFailureRate,
+                lease,
+                n,
+                limits,
+                dbEmbedded,
+                executor,
+                retention);
     }
 }

@@ -1,7 +1,5 @@
 package io.exprun.server.config;
 
-import org.flywaydb.core.api.FlywayException;
-
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -14,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.flywaydb.core.api.FlywayException;
 
 /**
  * Why exprun could not start, in two lines an operator can act on: the cause, and the fix. {@link #explain} reads the
@@ -27,6 +26,7 @@ public final class StartupFailure extends RuntimeException {
 
     /** Exit status for an invalid EXPRUN_* value; every other start-up failure exits {@link #EXIT_FAILED}. */
     public static final int EXIT_CONFIG = 2;
+
     public static final int EXIT_FAILED = 1;
 
     private final String fix;
@@ -40,9 +40,11 @@ public final class StartupFailure extends RuntimeException {
 
     /** An EXPRUN_* variable with a value exprun cannot use. */
     public static StartupFailure invalidSetting(IllegalArgumentException e) {
-        return new StartupFailure("invalid configuration: " + e.getMessage(),
+        return new StartupFailure(
+                "invalid configuration: " + e.getMessage(),
                 "correct that environment variable (the README's Configuration table lists every EXPRUN_* setting)",
-                EXIT_CONFIG, e);
+                EXIT_CONFIG,
+                e);
     }
 
     /** What to print: {@code exprun: cannot start: <cause>} and {@code   fix: <fix>}. */
@@ -72,34 +74,49 @@ public final class StartupFailure extends RuntimeException {
             if (t instanceof BindException) {
                 String where = config.bind() + ":" + config.port();
                 return String.valueOf(t.getMessage()).contains("already in use")
-                        ? failed("port " + config.port() + " on " + config.bind() + " is already in use (another exprun, "
-                                + "or another program, listens there)",
-                        "stop that program, or choose another port: EXPRUN_PORT=" + (config.port() + 1)
-                                + " (EXPRUN_PORT=0 picks any free port)", failure)
-                        : failed("cannot listen on " + where + ": " + t.getMessage(),
-                        "set EXPRUN_BIND to an address of this machine (127.0.0.1, or 0.0.0.0 for all)", failure);
+                        ? failed(
+                                "port " + config.port() + " on " + config.bind()
+                                        + " is already in use (another exprun, " + "or another program, listens there)",
+                                "stop that program, or choose another port: EXPRUN_PORT=" + (config.port() + 1)
+                                        + " (EXPRUN_PORT=0 picks any free port)",
+                                failure)
+                        : failed(
+                                "cannot listen on " + where + ": " + t.getMessage(),
+                                "set EXPRUN_BIND to an address of this machine (127.0.0.1, or 0.0.0.0 for all)",
+                                failure);
             }
             if (isDiskFull(t)) {
-                return failed("the disk holding " + (config.isSqlite() ? "the data directory " + dataDir
-                                : "the " + db + " database") + " is full (" + t.getMessage().trim() + ")",
-                        "free some space on it and start again", failure);
+                return failed(
+                        "the disk holding "
+                                + (config.isSqlite() ? "the data directory " + dataDir : "the " + db + " database")
+                                + " is full (" + t.getMessage().trim() + ")",
+                        "free some space on it and start again",
+                        failure);
             }
         }
         for (Throwable t : chain) {
             if (t instanceof DatabaseInUseException) {
-                return failed("the data directory " + dataDir + " is in use by another exprun (its SQLite database is "
+                return failed(
+                        "the data directory " + dataDir + " is in use by another exprun (its SQLite database is "
                                 + "locked)",
                         "stop the other instance, or give this one its own directory with EXPRUN_DB_URL=jdbc:sqlite:"
-                                + "/another/dir/exprun.db (instances sharing data need PostgreSQL)", failure);
+                                + "/another/dir/exprun.db (instances sharing data need PostgreSQL)",
+                        failure);
             }
             if (t instanceof AccessDeniedException || isReadOnly(t)) {
                 String path = ((FileSystemException) t).getFile();
                 boolean elsewhere = path != null && !Path.of(path).equals(dataDir.path());
-                return failed("cannot write to the data directory " + dataDir + " (" + (isReadOnly(t)
-                                ? "read-only file system" : "permission denied") + (elsewhere ? ": " + path : "") + ")",
-                        (isReadOnly(t) ? "mount that file system read-write" : "make it writable for the user running "
-                                + "exprun (chmod u+rwx " + dataDir + ")") + ", or point EXPRUN_DB_URL at a writable "
-                                + "place: jdbc:sqlite:/writable/dir/exprun.db", failure);
+                return failed(
+                        "cannot write to the data directory " + dataDir + " ("
+                                + (isReadOnly(t) ? "read-only file system" : "permission denied")
+                                + (elsewhere ? ": " + path : "") + ")",
+                        (isReadOnly(t)
+                                        ? "mount that file system read-write"
+                                        : "make it writable for the user running " + "exprun (chmod u+rwx " + dataDir
+                                                + ")")
+                                + ", or point EXPRUN_DB_URL at a writable "
+                                + "place: jdbc:sqlite:/writable/dir/exprun.db",
+                        failure);
             }
         }
         for (Throwable t : chain) {
@@ -117,42 +134,61 @@ public final class StartupFailure extends RuntimeException {
             }
         }
         if (migrating) {
-            return failed("the database schema could not be migrated: " + firstLine(failure.getMessage()),
+            return failed(
+                    "the database schema could not be migrated: " + firstLine(failure.getMessage()),
                     "see the README (Running on PostgreSQL) for the privileges exprun needs; run with "
-                            + "EXPRUN_LOG_LEVEL=DEBUG for the full trace", failure);
+                            + "EXPRUN_LOG_LEVEL=DEBUG for the full trace",
+                    failure);
         }
         Throwable root = chain.get(chain.size() - 1);
-        return failed(root.getClass().getSimpleName() + ": " + firstLine(root.getMessage()),
-                "run with EXPRUN_LOG_LEVEL=DEBUG for the full trace", failure);
+        return failed(
+                root.getClass().getSimpleName() + ": " + firstLine(root.getMessage()),
+                "run with EXPRUN_LOG_LEVEL=DEBUG for the full trace",
+                failure);
     }
 
-    private static StartupFailure postgres(SQLException sql, boolean migrating, String db, String user,
-                                           ServerConfig config, Throwable failure) {
+    private static StartupFailure postgres(
+            SQLException sql, boolean migrating, String db, String user, ServerConfig config, Throwable failure) {
         String state = sql.getSQLState();
         String said = firstLine(sql.getMessage());
         switch (state) {
             case "28P01":
-                return failed(db + " refused the login of user " + user + ": wrong password",
-                        "set EXPRUN_DB_USER and EXPRUN_DB_PASSWORD to the role created for exprun", failure);
+                return failed(
+                        db + " refused the login of user " + user + ": wrong password",
+                        "set EXPRUN_DB_USER and EXPRUN_DB_PASSWORD to the role created for exprun",
+                        failure);
             case "28000":
-                return failed(db + " refused the login of user " + user + " (" + said + ")",
-                        "create the role with LOGIN, or allow it in pg_hba.conf (README: Running on PostgreSQL)", failure);
+                return failed(
+                        db + " refused the login of user " + user + " (" + said + ")",
+                        "create the role with LOGIN, or allow it in pg_hba.conf (README: Running on PostgreSQL)",
+                        failure);
             case "3D000":
-                return failed(db + ": " + said, "create the database (README: Running on PostgreSQL) or correct "
-                        + "the database name in EXPRUN_DB_URL", failure);
+                return failed(
+                        db + ": " + said,
+                        "create the database (README: Running on PostgreSQL) or correct "
+                                + "the database name in EXPRUN_DB_URL",
+                        failure);
             case "42501":
                 return migrating
-                        ? failed("user " + user + " may not create exprun's tables in " + db + " (" + said + ")",
-                        "grant it the schema: GRANT USAGE, CREATE ON SCHEMA public TO " + bare(config.dbUser())
-                                + " (or make it the database owner; README: Running on PostgreSQL)", failure)
-                        : failed("user " + user + " may not connect to " + db + " (" + said + ")",
-                        "GRANT CONNECT ON DATABASE <database> TO " + bare(config.dbUser()), failure);
+                        ? failed(
+                                "user " + user + " may not create exprun's tables in " + db + " (" + said + ")",
+                                "grant it the schema: GRANT USAGE, CREATE ON SCHEMA public TO " + bare(config.dbUser())
+                                        + " (or make it the database owner; README: Running on PostgreSQL)",
+                                failure)
+                        : failed(
+                                "user " + user + " may not connect to " + db + " (" + said + ")",
+                                "GRANT CONNECT ON DATABASE <database> TO " + bare(config.dbUser()),
+                                failure);
             case "53100":
-                return failed("the disk of " + db + " is full (" + said + ")",
-                        "free space on the database server and start again", failure);
+                return failed(
+                        "the disk of " + db + " is full (" + said + ")",
+                        "free space on the database server and start again",
+                        failure);
             case "53300":
-                return failed(db + " has no free connections (" + said + ")",
-                        "raise max_connections on the server, or run fewer instances", failure);
+                return failed(
+                        db + " has no free connections (" + said + ")",
+                        "raise max_connections on the server, or run fewer instances",
+                        failure);
             default:
                 if (state.startsWith("08")) {
                     return unreachable(db, failure);
@@ -162,8 +198,10 @@ public final class StartupFailure extends RuntimeException {
     }
 
     private static StartupFailure unreachable(String db, Throwable failure) {
-        return failed("cannot reach " + db + " (connection refused or timed out)",
-                "start PostgreSQL, or correct host and port in EXPRUN_DB_URL", failure);
+        return failed(
+                "cannot reach " + db + " (connection refused or timed out)",
+                "start PostgreSQL, or correct host and port in EXPRUN_DB_URL",
+                failure);
     }
 
     private static StartupFailure failed(String cause, String fix, Throwable original) {
@@ -180,19 +218,23 @@ public final class StartupFailure extends RuntimeException {
 
     private static boolean isDiskFull(Throwable t) {
         String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-        return m.contains("no space left on device") || m.contains("disk full") || m.contains("disk is full")
+        return m.contains("no space left on device")
+                || m.contains("disk full")
+                || m.contains("disk is full")
                 || m.contains("not enough space");
     }
 
     private static boolean isReadOnly(Throwable t) {
-        return t instanceof FileSystemException f && f.getReason() != null
+        return t instanceof FileSystemException f
+                && f.getReason() != null
                 && f.getReason().toLowerCase(Locale.ROOT).contains("read-only");
     }
 
     private static String hostPort(String jdbcUrl) {
         try {
             URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
-            return Optional.ofNullable(uri.getHost()).orElse("localhost") + ":" + (uri.getPort() < 0 ? 5432 : uri.getPort());
+            return Optional.ofNullable(uri.getHost()).orElse("localhost") + ":"
+                    + (uri.getPort() < 0 ? 5432 : uri.getPort());
         } catch (RuntimeException notAUri) {
             return jdbcUrl;
         }

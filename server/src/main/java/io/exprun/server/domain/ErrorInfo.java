@@ -9,5 +9,4 @@ public record ErrorInfo(
         String blockId,
         String blockName,
         String errorCode,
-        Map<String, Object> context) {
-}
+        Map<String, Object> context) {}

@@ -18,6 +18,5 @@ public record Experiment(
     }
 
     /** One input document of an experiment. */
-    public record Document(String id, String filename, String mimeType) {
-    }
+    public record Document(String id, String filename, String mimeType) {}
 }

@@ -5,7 +5,12 @@ import java.util.Optional;
 
 /** The six lifecycle states shared by runs and results, and the rules about them. */
 public enum LifecycleStatus {
-    PENDING, QUEUED, RUNNING, COMPLETED, ERROR, CANCELLED;
+    PENDING,
+    QUEUED,
+    RUNNING,
+    COMPLETED,
+    ERROR,
+    CANCELLED;
 
     /** The value on the wire and in the database: the lower-case name. */
     public String wire() {

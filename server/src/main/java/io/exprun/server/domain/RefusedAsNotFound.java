@@ -20,27 +20,32 @@ public final class RefusedAsNotFound extends RuntimeException {
     }
 
     public static RefusedAsNotFound run(String runId) {
-        return new RefusedAsNotFound("run_not_found", "Run " + shown(runId) + " not found", Map.of("run_id", shown(runId)));
+        return new RefusedAsNotFound(
+                "run_not_found", "Run " + shown(runId) + " not found", Map.of("run_id", shown(runId)));
     }
 
     public static RefusedAsNotFound notCancellable(String runId, LifecycleStatus current) {
-        return new RefusedAsNotFound("run_not_cancellable",
+        return new RefusedAsNotFound(
+                "run_not_cancellable",
                 "Run " + runId + " is " + current.wire() + " and can no longer be cancelled",
                 Map.of("run_id", runId, "status", current.wire()));
     }
 
     public static RefusedAsNotFound result(String resultId) {
-        return new RefusedAsNotFound("result_not_found", "Result " + shown(resultId) + " not found",
-                Map.of("result_id", shown(resultId)));
+        return new RefusedAsNotFound(
+                "result_not_found", "Result " + shown(resultId) + " not found", Map.of("result_id", shown(resultId)));
     }
 
     public static RefusedAsNotFound experiment(String experimentId) {
-        return new RefusedAsNotFound("experiment_not_found", "Experiment " + shown(experimentId) + " not found",
+        return new RefusedAsNotFound(
+                "experiment_not_found",
+                "Experiment " + shown(experimentId) + " not found",
                 Map.of("experiment_id", shown(experimentId)));
     }
 
     public static RefusedAsNotFound workflowMismatch(String experimentId, String workflowId) {
-        return new RefusedAsNotFound("experiment_not_found",
+        return new RefusedAsNotFound(
+                "experiment_not_found",
                 "Experiment " + shown(experimentId) + " does not belong to workflow " + shown(workflowId),
                 Map.of("experiment_id", shown(experimentId), "workflow_id", shown(workflowId)));
     }

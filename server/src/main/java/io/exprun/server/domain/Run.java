@@ -32,8 +32,24 @@ public record Run(
      * replay of an idempotent create answers.
      */
     public Run asCreated() {
-        return new Run(id, tenant, experimentId, workflowId, workflowVersionId, blockId, blockType, nConsensus,
-                triggerType, Lifecycle.of(LifecycleStatus.PENDING), createdAt, null, null, blockExecutionFingerprint,
-                documentsFingerprint, documentCount, 0, 0);
+        return new Run(
+                id,
+                tenant,
+                experimentId,
+                workflowId,
+                workflowVersionId,
+                blockId,
+                blockType,
+                nConsensus,
+                triggerType,
+                Lifecycle.of(LifecycleStatus.PENDING),
+                createdAt,
+                null,
+                null,
+                blockExecutionFingerprint,
+                documentsFingerprint,
+                documentCount,
+                0,
+                0);
     }
 }

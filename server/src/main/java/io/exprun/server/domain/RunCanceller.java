@@ -27,8 +27,8 @@ public final class RunCanceller {
      * @throws RefusedAsNotFound {@code run_not_found} or {@code run_not_cancellable}
      */
     public Run cancel(String tenant, String runId) {
-        Run cancelled = store.cancelRun(tenant, runId, DEFAULT_REASON)
-                .orElseThrow(() -> whyNotCancelled(tenant, runId));
+        Run cancelled =
+                store.cancelRun(tenant, runId, DEFAULT_REASON).orElseThrow(() -> whyNotCancelled(tenant, runId));
         listener.cancelled(runId); // lets a local worker stop the in-flight document now rather than at its next check
         return cancelled;
     }

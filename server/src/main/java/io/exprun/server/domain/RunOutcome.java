@@ -10,16 +10,23 @@ import java.util.function.Supplier;
  */
 public final class RunOutcome {
 
-    private RunOutcome() {
-    }
+    private RunOutcome() {}
 
     /** @param firstFailure asked only when a document failed */
     public static Lifecycle of(Run run, Supplier<Optional<ErrorInfo>> firstFailure) {
         if (run.errorCount() == 0) {
             return Lifecycle.of(LifecycleStatus.COMPLETED);
         }
-        return Lifecycle.error(run.errorCount() + " of " + run.documentCount() + " documents failed",
-                firstFailure.get().orElseGet(() -> new ErrorInfo("documents failed", null, run.blockId(),
-                        run.blockType(), "document_failures", Map.of("error_count", run.errorCount()))));
+        return Lifecycle.error(
+                run.errorCount() + " of " + run.documentCount() + " documents failed",
+                firstFailure
+                        .get()
+                        .orElseGet(() -> new ErrorInfo(
+                                "documents failed",
+                                null,
+                                run.blockId(),
+                                run.blockType(),
+                                "document_failures",
+                                Map.of("error_count", run.errorCount()))));
     }
 }

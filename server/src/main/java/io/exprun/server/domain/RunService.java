@@ -2,7 +2,6 @@ package io.exprun.server.domain;
 
 import io.exprun.server.domain.port.IdempotencyKeys;
 import io.exprun.server.domain.port.RunStore;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,8 +25,12 @@ public final class RunService {
     private final Clock clock;
     private final Runnable workAvailable;
 
-    public RunService(RunStore store, IdempotencyKeys idempotencyKeys, ExperimentCatalog catalog, Clock clock,
-                      Runnable workAvailable) {
+    public RunService(
+            RunStore store,
+            IdempotencyKeys idempotencyKeys,
+            ExperimentCatalog catalog,
+            Clock clock,
+            Runnable workAvailable) {
         this.store = store;
         this.idempotencyKeys = idempotencyKeys;
         this.catalog = catalog;
@@ -56,16 +59,17 @@ public final class RunService {
      * @throws IdempotencyKeyReusedException the key was first used with another fingerprint
      * @throws RefusedAsNotFound             {@code experiment_not_found} (checked before any claim)
      */
-    public Run createOnce(String tenant, String key, String fingerprint, String experimentId, String workflowId,
-                          String triggerType) {
+    public Run createOnce(
+            String tenant, String key, String fingerprint, String experimentId, String workflowId, String triggerType) {
         Run mine = newRun(tenant, experimentId, workflowId, triggerType, newId("exprun_"));
         Instant now = clock.instant();
-        IdempotencyKeys.Claim claim = idempotencyKeys.claim(tenant, key, fingerprint, mine.id(), now,
-                now.minus(IDEMPOTENCY_RETENTION));
+        IdempotencyKeys.Claim claim =
+                idempotencyKeys.claim(tenant, key, fingerprint, mine.id(), now, now.minus(IDEMPOTENCY_RETENTION));
         if (!claim.fingerprint().equals(fingerprint)) {
             throw new IdempotencyKeyReusedException();
         }
-        Run claimed = claim.runId().equals(mine.id()) ? mine
+        Run claimed = claim.runId().equals(mine.id())
+                ? mine
                 : newRun(tenant, experimentId, workflowId, triggerType, claim.runId());
         Optional<Run> existing = store.findRun(tenant, claimed.id());
         if (existing.isPresent()) {
@@ -79,18 +83,41 @@ public final class RunService {
     }
 
     private Run newRun(String tenant, String experimentId, String workflowId, String triggerType, String runId) {
-        Experiment experiment = catalog.find(experimentId).orElseThrow(() -> RefusedAsNotFound.experiment(experimentId));
+        Experiment experiment =
+                catalog.find(experimentId).orElseThrow(() -> RefusedAsNotFound.experiment(experimentId));
         if (workflowId != null && !workflowId.equals(experiment.workflowId())) {
             throw RefusedAsNotFound.workflowMismatch(experimentId, workflowId);
         }
         Instant now = clock.instant();
-        return new Run(runId, tenant, experiment.id(), experiment.workflowId(), experiment.workflowVersionId(),
-                experiment.blockId(), experiment.blockType(), experiment.nConsensus(), triggerType,
-                Lifecycle.of(LifecycleStatus.PENDING), now, null, null,
-                fingerprint("bef_", experiment.workflowVersionId(), experiment.blockId(), experiment.blockType(),
+        return new Run(
+                runId,
+                tenant,
+                experiment.id(),
+                experiment.workflowId(),
+                experiment.workflowVersionId(),
+                experiment.blockId(),
+                experiment.blockType(),
+                experiment.nConsensus(),
+                triggerType,
+                Lifecycle.of(LifecycleStatus.PENDING),
+                now,
+                null,
+                null,
+                fingerprint(
+                        "bef_",
+                        experiment.workflowVersionId(),
+                        experiment.blockId(),
+                        experiment.blockType(),
                         Integer.toString(experiment.nConsensus())),
-                fingerprint("df_", experiment.documents().stream().map(Experiment.Document::id).sorted().toArray(String[]::new)),
-                experiment.documents().size(), 0, 0);
+                fingerprint(
+                        "df_",
+                        experiment.documents().stream()
+                                .map(Experiment.Document::id)
+                                .sorted()
+                                .toArray(String[]::new)),
+                experiment.documents().size(),
+                0,
+                0);
     }
 
     /** One pending result per document of the run's experiment. */
@@ -98,8 +125,19 @@ public final class RunService {
         Experiment experiment = catalog.find(run.experimentId()).orElseThrow();
         List<Result> results = new ArrayList<>(experiment.documents().size());
         for (Experiment.Document doc : experiment.documents()) {
-            results.add(new Result(newId("expres_"), run.tenant(), run.id(), experiment.id(), doc,
-                    experiment.blockType(), Lifecycle.of(LifecycleStatus.PENDING), run.createdAt(), null, null, 0, null));
+            results.add(new Result(
+                    newId("expres_"),
+                    run.tenant(),
+                    run.id(),
+                    experiment.id(),
+                    doc,
+                    experiment.blockType(),
+                    Lifecycle.of(LifecycleStatus.PENDING),
+                    run.createdAt(),
+                    null,
+                    null,
+                    0,
+                    null));
         }
         return results;
     }

@@ -17,8 +17,7 @@ public final class Sha256 {
         }
     });
 
-    private Sha256() {
-    }
+    private Sha256() {}
 
     public static byte[] of(byte[] bytes) {
         return DIGEST.get().digest(bytes); // digest() also resets it for the next use

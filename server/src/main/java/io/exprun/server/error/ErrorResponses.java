@@ -9,19 +9,21 @@ import io.exprun.server.spec.JsonMapper;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.util.List;
 import java.util.Map;
 
 /** Builds every error answer in the contract's shapes: the {@code {detail:{code,message,details}}} envelope and 422. */
 public final class ErrorResponses {
 
-    private ErrorResponses() {
-    }
+    private ErrorResponses() {}
 
     public static Response envelope(int status, String code, String message, Map<String, Object> details) {
-        ErrorResponse body = new ErrorResponse().detail(new ErrorBody().code(code).message(message).details(details));
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+        ErrorResponse body = new ErrorResponse()
+                .detail(new ErrorBody().code(code).message(message).details(details));
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body)
+                .build();
     }
 
     /**
@@ -30,7 +32,8 @@ public final class ErrorResponses {
      */
     public static String envelopeJson(String code, String message) {
         String text = message == null || message.isBlank() ? "Request rejected" : message;
-        return json(new ErrorResponse().detail(new ErrorBody().code(code).message(text).details(Map.of())));
+        return json(new ErrorResponse()
+                .detail(new ErrorBody().code(code).message(text).details(Map.of())));
     }
 
     /** A 422's body as JSON text, for answers written outside Jersey (see {@link #envelopeJson}). */
@@ -53,8 +56,10 @@ public final class ErrorResponses {
     }
 
     public static Response validation(List<ValidationError> errors) {
-        return Response.status(422).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new HTTPValidationError().detail(errors)).build();
+        return Response.status(422)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new HTTPValidationError().detail(errors))
+                .build();
     }
 
     /** One FastAPI-style validation error: {@code loc} like ["query","limit"], {@code type} like "missing". */

@@ -1,7 +1,6 @@
 package io.exprun.server.error;
 
 import io.exprun.server.generated.model.ValidationError;
-
 import java.util.List;
 
 /** The request is well-formed HTTP but breaks the contract's rules: answered 422 with every problem found. */

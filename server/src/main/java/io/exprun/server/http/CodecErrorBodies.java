@@ -1,6 +1,7 @@
 package io.exprun.server.http;
 
 import io.exprun.server.ops.RequestIds;
+import java.nio.charset.StandardCharsets;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
@@ -16,8 +17,6 @@ import org.glassfish.grizzly.http.util.Header;
 import org.glassfish.grizzly.http.util.HttpStatus;
 import org.glassfish.grizzly.memory.Buffers;
 import org.glassfish.grizzly.memory.MemoryManager;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * Requests so malformed that Grizzly's HTTP codec answers them itself, before any handler runs (a non-numeric or
@@ -50,9 +49,16 @@ public final class CodecErrorBodies implements AddOn {
 
         @SuppressWarnings("deprecation") // the same constructor HttpServer itself uses for its codec
         JsonErrorCodec(NetworkListener listener) {
-            super(listener.isChunkingEnabled(), listener.getMaxHttpHeaderSize() == -1
-                            ? DEFAULT_MAX_HTTP_PACKET_HEADER_SIZE : listener.getMaxHttpHeaderSize(), null,
-                    listener.getKeepAlive(), null, listener.getMaxRequestHeaders(), listener.getMaxResponseHeaders());
+            super(
+                    listener.isChunkingEnabled(),
+                    listener.getMaxHttpHeaderSize() == -1
+                            ? DEFAULT_MAX_HTTP_PACKET_HEADER_SIZE
+                            : listener.getMaxHttpHeaderSize(),
+                    null,
+                    listener.getKeepAlive(),
+                    null,
+                    listener.getMaxRequestHeaders(),
+                    listener.getMaxResponseHeaders());
         }
 
         /** An expectation we cannot meet is refused here, so its 417 goes out through customizeErrorResponse too. */
@@ -62,7 +68,8 @@ public final class CodecErrorBodies implements AddOn {
                 return true;
             }
             String expect = header.getHeader(Header.Expect);
-            if (expect != null && !"100-continue".equalsIgnoreCase(expect.strip())
+            if (expect != null
+                    && !"100-continue".equalsIgnoreCase(expect.strip())
                     && header instanceof HttpRequestPacket request) {
                 HttpStatus.EXPECTATION_FAILED_417.setValues(request.getResponse());
                 return true;
@@ -82,7 +89,8 @@ public final class CodecErrorBodies implements AddOn {
         @Override
         protected HttpContent customizeErrorResponse(HttpResponsePacket response) {
             int status = response.getStatus();
-            byte[] body = JsonErrorPages.envelope(status, response.getReasonPhrase()).getBytes(StandardCharsets.UTF_8);
+            byte[] body =
+                    JsonErrorPages.envelope(status, response.getReasonPhrase()).getBytes(StandardCharsets.UTF_8);
             response.setContentType("application/json");
             response.setHeader(RequestIds.HEADER, RequestIds.newId());
             response.setContentLength(body.length);

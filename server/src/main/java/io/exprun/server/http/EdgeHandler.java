@@ -2,13 +2,6 @@ package io.exprun.server.http;
 
 import io.exprun.server.error.ErrorResponses;
 import io.exprun.server.ops.RequestIds;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.glassfish.grizzly.http.server.HttpHandler;
-import org.glassfish.grizzly.http.server.Request;
-import org.glassfish.grizzly.http.server.RequestExecutorProvider;
-import org.glassfish.grizzly.http.server.Response;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +10,12 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.glassfish.grizzly.http.server.HttpHandler;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.RequestExecutorProvider;
+import org.glassfish.grizzly.http.server.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The front door. Grizzly asks it, on the thread that parsed the request (one of a few, which must never block),
@@ -60,8 +59,8 @@ public final class EdgeHandler extends HttpHandler {
      *                 bounds it)
      * @param capacity API threads plus the requests allowed to wait for one
      */
-    public EdgeHandler(HttpHandler jersey, Executor apiPool, int capacity, Supplier<String> metrics,
-                       DoorAnswers counted) {
+    public EdgeHandler(
+            HttpHandler jersey, Executor apiPool, int capacity, Supplier<String> metrics, DoorAnswers counted) {
         this.jersey = jersey;
         this.apiPool = apiPool;
         this.admission = new Semaphore(capacity);
@@ -69,7 +68,14 @@ public final class EdgeHandler extends HttpHandler {
         this.counted = counted;
     }
 
-    private enum Door { HEALTH, METRICS, BAD_TARGET, BROKEN_PATH, BROKEN_QUERY, FULL }
+    private enum Door {
+        HEALTH,
+        METRICS,
+        BAD_TARGET,
+        BROKEN_PATH,
+        BROKEN_QUERY,
+        FULL
+    }
 
     @Override
     public RequestExecutorProvider getRequestExecutorProvider() {
@@ -150,8 +156,9 @@ public final class EdgeHandler extends HttpHandler {
         boolean probe = door == Door.HEALTH || door == Door.METRICS;
         if (probe ? access.isDebugEnabled() : access.isInfoEnabled()) {
             String line = "{} {} {} {}us id={} (at the door)";
-            Object[] args = {method, request.getRequestURI(), response.getStatus(),
-                    (System.nanoTime() - started) / 1_000, id};
+            Object[] args = {
+                method, request.getRequestURI(), response.getStatus(), (System.nanoTime() - started) / 1_000, id
+            };
             if (probe) {
                 access.debug(line, args);
             } else {
@@ -166,17 +173,36 @@ public final class EdgeHandler extends HttpHandler {
             case METRICS -> answer(response, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get());
             case BAD_TARGET -> {
                 response.setHeader("Connection", "close");
-                answer(response, 400, "application/json", ErrorResponses.envelopeJson("bad_request",
-                        "The request target is not a valid URI (RFC 3986): percent-encode what it may not contain"));
+                answer(
+                        response,
+                        400,
+                        "application/json",
+                        ErrorResponses.envelopeJson(
+                                "bad_request",
+                                "The request target is not a valid URI (RFC 3986): percent-encode what it may not contain"));
             }
-            case BROKEN_PATH -> answer(response, 404, "application/json",
-                    ErrorResponses.envelopeJson("not_found", "Not found: the path is not validly percent-encoded"));
-            case BROKEN_QUERY -> answer(response, 422, "application/json", ErrorResponses.validationJson(List.of(
-                    ErrorResponses.error(List.of("query"), "The query string is not validly percent-encoded",
-                            "value_error", null))));
+            case BROKEN_PATH ->
+                answer(
+                        response,
+                        404,
+                        "application/json",
+                        ErrorResponses.envelopeJson("not_found", "Not found: the path is not validly percent-encoded"));
+            case BROKEN_QUERY ->
+                answer(
+                        response,
+                        422,
+                        "application/json",
+                        ErrorResponses.validationJson(List.of(ErrorResponses.error(
+                                List.of("query"),
+                                "The query string is not validly percent-encoded",
+                                "value_error",
+                                null))));
             case FULL -> {
                 response.setHeader("Retry-After", "1");
-                answer(response, 429, "application/json",
+                answer(
+                        response,
+                        429,
+                        "application/json",
                         ErrorResponses.envelopeJson("overloaded", "The server is at capacity; retry after a moment"));
             }
         }

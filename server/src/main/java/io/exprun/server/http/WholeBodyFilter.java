@@ -1,8 +1,13 @@
 package io.exprun.server.http;
 
 import io.exprun.server.error.ErrorResponses;
-import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.ops.RequestIds;
+import io.exprun.server.spec.JsonMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.filterchain.BaseFilter;
@@ -17,12 +22,6 @@ import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.memory.Buffers;
 import org.glassfish.grizzly.memory.MemoryManager;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Holds a request back, in the filter chain right after the HTTP codec, until its whole body has arrived: the chunks
@@ -65,15 +64,18 @@ public final class WholeBodyFilter extends BaseFilter {
             long at = System.nanoTime() + timeout.toNanos();
             request.setAttribute(DEADLINE, at);
             Connection<?> connection = ctx.getConnection();
-            timers.schedule(() -> {
-                if (request.getAttribute(DEADLINE) != null && !request.isContentBroken()) {
-                    // still incomplete: answer down the chain from here (the codec encodes it), then hang up
-                    request.removeAttribute(DEADLINE);
-                    request.setContentBroken(true);
-                    connection.write(timeoutAnswer(request));
-                    connection.close(); // graceful: after the pending write
-                }
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            timers.schedule(
+                    () -> {
+                        if (request.getAttribute(DEADLINE) != null && !request.isContentBroken()) {
+                            // still incomplete: answer down the chain from here (the codec encodes it), then hang up
+                            request.removeAttribute(DEADLINE);
+                            request.setContentBroken(true);
+                            connection.write(timeoutAnswer(request));
+                            connection.close(); // graceful: after the pending write
+                        }
+                    },
+                    timeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
         } else if (System.nanoTime() > (Long) deadline) {
             return ctx.getStopAction(); // the timer answers and hangs up
         }
@@ -85,12 +87,20 @@ public final class WholeBodyFilter extends BaseFilter {
     }
 
     private HttpContent timeoutAnswer(HttpRequestPacket request) {
-        return answer(request, 408, "request_timeout", "The request body did not arrive within " + timeout.toMillis()
-                + " ms");
+        return answer(
+                request,
+                408,
+                "request_timeout",
+                "The request body did not arrive within " + timeout.toMillis() + " ms");
     }
 
-    private NextAction refuse(FilterChainContext ctx, HttpContent content, HttpRequestPacket request, int status,
-                              String code, String message) {
+    private NextAction refuse(
+            FilterChainContext ctx,
+            HttpContent content,
+            HttpRequestPacket request,
+            int status,
+            String code,
+            String message) {
         request.removeAttribute(DEADLINE);
         request.setContentBroken(true);
         ctx.write(answer(request, status, code, message));
@@ -106,7 +116,9 @@ public final class WholeBodyFilter extends BaseFilter {
         response.setHeader(RequestIds.HEADER, RequestIds.newId());
         response.setHeader("Connection", "close");
         response.setContentLength(json.length);
-        return HttpContent.builder(response).content(Buffers.wrap(MemoryManager.DEFAULT_MEMORY_MANAGER, json))
-                .last(true).build();
+        return HttpContent.builder(response)
+                .content(Buffers.wrap(MemoryManager.DEFAULT_MEMORY_MANAGER, json))
+                .last(true)
+                .build();
     }
 }

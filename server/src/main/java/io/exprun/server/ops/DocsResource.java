@@ -1,9 +1,9 @@
 package io.exprun.server.ops;
 
-import io.exprun.server.spec.SpecDocument;
-import io.exprun.server.auth.PublicEndpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.exprun.server.auth.PublicEndpoint;
+import io.exprun.server.spec.SpecDocument;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -11,10 +11,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Properties;
@@ -31,8 +29,16 @@ public final class DocsResource {
 
     private static final String WEBJAR = "META-INF/resources/webjars/swagger-ui/";
     private static final Map<String, String> TYPES = Map.of(
-            "js", "application/javascript", "css", "text/css", "png", "image/png", "html", "text/html",
-            "map", "application/json");
+            "js",
+            "application/javascript",
+            "css",
+            "text/css",
+            "png",
+            "image/png",
+            "html",
+            "text/html",
+            "map",
+            "application/json");
 
     private final byte[] yaml;
     private final String json;
@@ -42,7 +48,10 @@ public final class DocsResource {
         this.yaml = spec.yaml();
         JsonNode tree = spec.treeCopy();
         // "this server", whatever host and port it is reached on: Swagger UI's "Try it out" calls it
-        ((com.fasterxml.jackson.databind.node.ObjectNode) tree).putArray("servers").addObject().put("url", "/");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree)
+                .putArray("servers")
+                .addObject()
+                .put("url", "/");
         try {
             this.json = jsonMapper.writeValueAsString(tree);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -76,8 +85,10 @@ public final class DocsResource {
     public Response page() {
         return Response.ok(PAGE, MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
                 // the browser itself refuses anything from another host: scripts, styles, images, fetches
-                .header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
-                        + "style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'")
+                .header(
+                        "Content-Security-Policy",
+                        "default-src 'self'; img-src 'self' data:; "
+                                + "style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'")
                 .build();
     }
 
@@ -88,17 +99,20 @@ public final class DocsResource {
             case "index.html":
                 return page();
             case "swagger-initializer.js":
-                return Response.ok(INITIALIZER, "application/javascript; charset=utf-8").build();
+                return Response.ok(INITIALIZER, "application/javascript; charset=utf-8")
+                        .build();
             default:
                 break;
         }
-        InputStream in = DocsResource.class.getClassLoader().getResourceAsStream(WEBJAR + swaggerUiVersion + "/" + file);
+        InputStream in =
+                DocsResource.class.getClassLoader().getResourceAsStream(WEBJAR + swaggerUiVersion + "/" + file);
         if (in == null) {
             throw new NotFoundException();
         }
         String ext = file.substring(file.lastIndexOf('.') + 1);
         return Response.ok(in, TYPES.getOrDefault(ext, MediaType.APPLICATION_OCTET_STREAM))
-                .header("Cache-Control", "max-age=86400").build();
+                .header("Cache-Control", "max-age=86400")
+                .build();
     }
 
     /** No inline script, so that the page's policy can allow scripts from this server only. */
@@ -140,7 +154,8 @@ public final class DocsResource {
             """;
 
     private static String webjarVersion() {
-        try (InputStream in = DocsResource.class.getClassLoader()
+        try (InputStream in = DocsResource.class
+                .getClassLoader()
                 .getResourceAsStream("META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
             Properties p = new Properties();
             p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));

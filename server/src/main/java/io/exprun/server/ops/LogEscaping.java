@@ -14,8 +14,7 @@ import ch.qos.logback.classic.spi.StackTraceElementProxy;
  */
 public final class LogEscaping {
 
-    private LogEscaping() {
-    }
+    private LogEscaping() {}
 
     public static String escape(String s) {
         if (s == null) {

@@ -1,22 +1,22 @@
 package io.exprun.server.ops;
 
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.exprun.server.config.DaemonThreads;
-import io.exprun.server.spec.SpecOperations;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.domain.port.RetentionStore;
 import io.exprun.server.domain.port.RunStore;
-import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.exprun.server.spec.SpecOperations;
 import io.exprun.server.store.Database;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.annotation.Priority;
@@ -25,23 +25,22 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
-import org.glassfish.jersey.server.ExtendedUriInfo;
-import org.glassfish.jersey.server.model.ResourceMethod;
-
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.glassfish.jersey.server.ExtendedUriInfo;
+import org.glassfish.jersey.server.model.ResourceMethod;
 
 /**
  * Prometheus metrics (Micrometer), scraped at {@code /metrics} without a key (served by the front door): request latency histograms by operation
@@ -63,11 +62,12 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
     /** The HTTP methods that get their own label value; anything else a client invents is counted as "other". */
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
     /** Status codes this server answers; any other code is labelled by its class ("4xx"). */
-    private static final Set<Integer> STATUSES = Set.of(200, 400, 401, 404, 405, 406, 413, 415, 417, 422, 429, 431,
-            500, 503, 505);
+    private static final Set<Integer> STATUSES =
+            Set.of(200, 400, 401, 404, 405, 406, 413, 415, 417, 422, 429, 431, 500, 503, 505);
     /** Latency buckets an SLO is written against: a handful, not the ~70 of a percentile histogram per series. */
     private static final Duration[] SLO_BUCKETS = Stream.of(1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000)
-            .map(Duration::ofMillis).toArray(Duration[]::new);
+            .map(Duration::ofMillis)
+            .toArray(Duration[]::new);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter cancellations;
@@ -94,33 +94,42 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
         new ProcessorMetrics().bindTo(registry);
         gc.bindTo(registry);
         database.pool().setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
-        Gauge.builder("exprun.run.counts.age", () -> (System.nanoTime() - countedAt) / 1e9).baseUnit("seconds")
+        Gauge.builder("exprun.run.counts.age", () -> (System.nanoTime() - countedAt) / 1e9)
+                .baseUnit("seconds")
                 .description("Age of the exprun_runs counts (they stay as they were while the database is down)")
                 .register(registry);
-        this.cancellations = Counter.builder("exprun.cancellations").description("Runs cancelled through the API")
+        this.cancellations = Counter.builder("exprun.cancellations")
+                .description("Runs cancelled through the API")
                 .register(registry);
         this.runsDeleted = Counter.builder("exprun.retention.runs.deleted")
                 .description("Terminal runs deleted by this instance's retention sweeper (EXPRUN_RETENTION)")
                 .register(registry);
         this.resultsDeleted = Counter.builder("exprun.retention.results.deleted")
-                .description("Results deleted with their runs by this instance's retention sweeper").register(registry);
+                .description("Results deleted with their runs by this instance's retention sweeper")
+                .register(registry);
         this.keysDeleted = Counter.builder("exprun.retention.idempotency.keys.deleted")
                 .description("Expired idempotency keys deleted by this instance's retention sweeper")
                 .register(registry);
         this.retentionBatches = Timer.builder("exprun.retention.batch")
                 .description("Transactions of the retention sweeper that deleted something, by duration (on SQLite, "
                         + "how long they held the database's one write lock)")
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
         for (LifecycleStatus s : LifecycleStatus.values()) {
-            Gauge.builder("exprun.runs", () -> runCounts().getOrDefault(s, 0L)).tag("status", s.wire())
-                    .description("Runs by lifecycle status").register(registry);
+            Gauge.builder("exprun.runs", () -> runCounts().getOrDefault(s, 0L))
+                    .tag("status", s.wire())
+                    .description("Runs by lifecycle status")
+                    .register(registry);
         }
         this.counter = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("exprun-metrics"));
         counting.set(true); // the first scrape finds counts
         counter.execute(this::refreshCounts);
-        Gauge.builder("exprun.worker.queue.depth", () -> runCounts().getOrDefault(LifecycleStatus.PENDING, 0L)
-                        + runCounts().getOrDefault(LifecycleStatus.QUEUED, 0L))
-                .description("Runs waiting for a worker (pending + queued)").register(registry);
+        Gauge.builder(
+                        "exprun.worker.queue.depth",
+                        () -> runCounts().getOrDefault(LifecycleStatus.PENDING, 0L)
+                                + runCounts().getOrDefault(LifecycleStatus.QUEUED, 0L))
+                .description("Runs waiting for a worker (pending + queued)")
+                .register(registry);
     }
 
     private Map<LifecycleStatus, Long> runCounts() {
@@ -191,7 +200,7 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
 
     /** The JAX-RS piece: the timing filter. */
     public Object[] components() {
-        return new Object[]{new RequestTimer()};
+        return new Object[] {new RequestTimer()};
     }
 
     /**
@@ -217,8 +226,11 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
             if (!(started instanceof Long t)) {
                 return;
             }
-            requests(operationOf(request), METHODS.contains(request.getMethod()) ? request.getMethod() : "other",
-                    response.getStatus()).record(System.nanoTime() - t, TimeUnit.NANOSECONDS);
+            requests(
+                            operationOf(request),
+                            METHODS.contains(request.getMethod()) ? request.getMethod() : "other",
+                            response.getStatus())
+                    .record(System.nanoTime() - t, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -244,8 +256,11 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
             ResourceMethod method = info.getMatchedResourceMethod();
             if (method != null && method.getInvocable().getHandlingMethod() != null) {
                 Method handling = method.getInvocable().getHandlingMethod();
-                return operations.computeIfAbsent(handling, m -> spec.servedBy(m.getDeclaringClass(), m)
-                        .map(SpecOperations.Operation::id).orElse("other"));
+                return operations.computeIfAbsent(
+                        handling,
+                        m -> spec.servedBy(m.getDeclaringClass(), m)
+                                .map(SpecOperations.Operation::id)
+                                .orElse("other"));
             }
         }
         return "other";

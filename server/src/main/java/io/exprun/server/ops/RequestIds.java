@@ -6,13 +6,12 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
-
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Every response carries {@code X-Request-Id}: the caller's own when it sent a sane one (1–64 of {@code [A-Za-z0-9._-]}),
@@ -49,8 +48,13 @@ public final class RequestIds implements ContainerRequestFilter, ContainerRespon
         long micros = started instanceof Long t ? (System.nanoTime() - t) / 1_000 : -1;
         if (access.isInfoEnabled()) {
             // the raw (still percent-encoded) path: what was sent, and no decoded CR/LF to forge a line with
-            access.info("{} {} {} {}us id={}", request.getMethod(), request.getUriInfo().getRequestUri().getRawPath(),
-                    response.getStatus(), micros, id);
+            access.info(
+                    "{} {} {} {}us id={}",
+                    request.getMethod(),
+                    request.getUriInfo().getRequestUri().getRawPath(),
+                    response.getStatus(),
+                    micros,
+                    id);
         }
         MDC.remove("requestId");
     }

@@ -1,7 +1,6 @@
 package io.exprun.server.ops;
 
 import io.exprun.server.config.DevKey;
-
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +8,7 @@ import java.util.List;
 /** What a person sees once exprun listens: where the API, its docs, contract, health and metrics are, and the key. */
 public final class StartupBanner {
 
-    private StartupBanner() {
-    }
+    private StartupBanner() {}
 
     /**
      * @param devKey the development key in use, or null when EXPRUN_API_KEYS are configured
@@ -29,7 +27,8 @@ public final class StartupBanner {
                     + (devKey.created() ? "generated now" : "kept from an earlier start") + " in " + devKey.file()
                     + " (owner-only):");
             lines.add("    export EXPRUN_API_KEY=" + devKey.key());
-            lines.add("    curl -H \"Authorization: Bearer $EXPRUN_API_KEY\" " + base + "v1/workflows/experiments/runs");
+            lines.add(
+                    "    curl -H \"Authorization: Bearer $EXPRUN_API_KEY\" " + base + "v1/workflows/experiments/runs");
         } else {
             lines.add("  Authenticate with: Authorization: Bearer <one of the EXPRUN_API_KEYS keys>");
         }

@@ -27,6 +27,7 @@ public final class JsonMapper implements ContextResolver<ObjectMapper> {
     public static final int MAX_BODY_BYTES = 1_000_000;
     /** Room for a body just over the limit to reach the parser (and its 422) rather than being cut off at the door. */
     public static final int MAX_BUFFERED_BODY_BYTES = 2 * MAX_BODY_BYTES;
+
     public static final int MAX_NESTING_DEPTH = 64;
 
     private static final ObjectMapper MAPPER = create();

@@ -2,7 +2,6 @@ package io.exprun.server.spec;
 
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
-
 import java.util.Set;
 
 /** Checks {@link OneOf}. */

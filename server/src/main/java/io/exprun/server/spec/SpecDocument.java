@@ -3,7 +3,6 @@ package io.exprun.server.spec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,7 +19,8 @@ public record SpecDocument(byte[] yaml, JsonNode tree) {
     public static SpecDocument load() {
         try (InputStream in = SpecDocument.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("the spec " + RESOURCE + " is not on the classpath (exprun-openapi jar)");
+                throw new IllegalStateException(
+                        "the spec " + RESOURCE + " is not on the classpath (exprun-openapi jar)");
             }
             byte[] yaml = in.readAllBytes();
             return new SpecDocument(yaml, new ObjectMapper(new YAMLFactory()).readTree(yaml));

@@ -3,7 +3,6 @@ package io.exprun.server.spec;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
-
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
@@ -22,8 +21,7 @@ import java.util.TreeSet;
 public final class SpecOperations {
 
     /** One operation: its operationId and whether its effective {@code security} asks for a credential. */
-    public record Operation(String id, boolean requiresKey) {
-    }
+    public record Operation(String id, boolean requiresKey) {}
 
     private final Map<String, Operation> byMethodAndPath;
 
@@ -38,15 +36,18 @@ public final class SpecOperations {
     static SpecOperations of(JsonNode spec) {
         JsonNode rootSecurity = spec.path("security");
         Map<String, Operation> ops = new LinkedHashMap<>();
-        spec.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
-            JsonNode operation = op.getValue();
-            if (!operation.has("operationId")) {
-                return; // path-level keys such as `parameters`
-            }
-            JsonNode security = operation.has("security") ? operation.get("security") : rootSecurity;
-            ops.put(key(op.getKey(), path.getKey()), new Operation(operation.get("operationId").asText(),
-                    requiresCredential(security)));
-        }));
+        spec.path("paths")
+                .fields()
+                .forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
+                    JsonNode operation = op.getValue();
+                    if (!operation.has("operationId")) {
+                        return; // path-level keys such as `parameters`
+                    }
+                    JsonNode security = operation.has("security") ? operation.get("security") : rootSecurity;
+                    ops.put(
+                            key(op.getKey(), path.getKey()),
+                            new Operation(operation.get("operationId").asText(), requiresCredential(security)));
+                }));
         return new SpecOperations(Map.copyOf(ops));
     }
 

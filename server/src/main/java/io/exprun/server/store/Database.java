@@ -1,13 +1,12 @@
 package io.exprun.server.store;
 
-import io.exprun.server.config.Dialect;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.exprun.server.config.Dialect;
 import io.exprun.server.config.Limits;
-import org.flywaydb.core.Flyway;
-
-import javax.sql.DataSource;
 import java.time.Clock;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
 
 /**
  * A pooled connection to SQLite (embedded) or PostgreSQL, migrated to the current schema by Flyway on open, with its
@@ -23,8 +22,8 @@ public final class Database implements AutoCloseable {
     private final SqliteFileLock fileLock;
     private final SqlRunner sql;
 
-    private Database(HikariDataSource pool, DatabaseHealth health, boolean embedded, Dialect dialect,
-                     SqliteFileLock fileLock) {
+    private Database(
+            HikariDataSource pool, DatabaseHealth health, boolean embedded, Dialect dialect, SqliteFileLock fileLock) {
         this.pool = pool;
         this.health = health;
         this.failFast = new FailFastDataSource(pool, health);
@@ -35,8 +34,8 @@ public final class Database implements AutoCloseable {
     }
 
     /** @param embedded only this process uses the database (see {@code ServerConfig.isEmbeddedDb}) */
-    public static Database open(String jdbcUrl, String user, String password, int poolSize, Limits limits,
-                                boolean embedded) {
+    public static Database open(
+            String jdbcUrl, String user, String password, int poolSize, Limits limits, boolean embedded) {
         Dialect dialect = Dialect.of(jdbcUrl);
         HikariConfig config = new HikariConfig();
         SqliteFileLock fileLock = null;
@@ -76,8 +75,11 @@ public final class Database implements AutoCloseable {
             ds = new HikariDataSource(config);
             try {
                 // common migrations, plus the few that must differ per database (the clock function)
-                Flyway.configure().dataSource(ds).locations(migrations(dialect))
-                        .load().migrate();
+                Flyway.configure()
+                        .dataSource(ds)
+                        .locations(migrations(dialect))
+                        .load()
+                        .migrate();
             } catch (RuntimeException e) {
                 ds.close();
                 throw e;
@@ -88,13 +90,17 @@ public final class Database implements AutoCloseable {
             }
             throw e;
         }
-        return new Database(ds, new DatabaseHealth(jdbcUrl, user, password, Clock.systemUTC(),
-                limits.dbProbeInterval()), embedded, dialect, fileLock);
+        return new Database(
+                ds,
+                new DatabaseHealth(jdbcUrl, user, password, Clock.systemUTC(), limits.dbProbeInterval()),
+                embedded,
+                dialect,
+                fileLock);
     }
 
     /** Where the schema's migrations are: the common ones, and those that must differ per database. */
     static String[] migrations(Dialect dialect) {
-        return new String[]{"classpath:db/migration", "classpath:db/vendor/" + dialect.vendor()};
+        return new String[] {"classpath:db/migration", "classpath:db/vendor/" + dialect.vendor()};
     }
 
     /** The pool as the store uses it: fails at once while the database is known to be down. */

@@ -2,9 +2,6 @@ package io.exprun.server.store;
 
 import io.exprun.server.config.DaemonThreads;
 import io.exprun.server.config.Dialect;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -15,6 +12,8 @@ import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the server knows about its database, kept current by a background probe (every {@code interval}, on its own
@@ -30,8 +29,7 @@ import java.util.concurrent.TimeUnit;
 public final class DatabaseHealth implements AutoCloseable {
 
     /** {@code up}, since when, and (when down) why, in one line. */
-    public record State(boolean up, Instant since, String reason) {
-    }
+    public record State(boolean up, Instant since, String reason) {}
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseHealth.class);
 

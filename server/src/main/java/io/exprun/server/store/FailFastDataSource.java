@@ -1,14 +1,13 @@
 package io.exprun.server.store;
 
 import com.zaxxer.hikari.HikariDataSource;
-
-import javax.sql.DataSource;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 
 /**
  * The pool as the store sees it: while {@link DatabaseHealth} says the database is down, asking for a connection
@@ -41,15 +40,16 @@ final class FailFastDataSource implements DataSource {
     public Connection getConnection() throws SQLException {
         DatabaseHealth.State s = health.state();
         if (!s.up()) {
-            throw new SQLTransientConnectionException("database unavailable since " + s.since() + ": " + s.reason(),
-                    "08001");
+            throw new SQLTransientConnectionException(
+                    "database unavailable since " + s.since() + ": " + s.reason(), "08001");
         }
         try {
             return pool.getConnection();
         } catch (SQLException e) {
             // HikariCP's timeout carries the driver's failure as its cause when connecting failed; an exhausted but
             // healthy pool times out with no cause and must not open the breaker
-            if (e.getCause() instanceof SQLException || e.getCause() instanceof java.io.IOException
+            if (e.getCause() instanceof SQLException
+                    || e.getCause() instanceof java.io.IOException
                     || (e.getSQLState() != null && e.getSQLState().startsWith("08") && e.getCause() != null)) {
                 health.tripped(e);
             }

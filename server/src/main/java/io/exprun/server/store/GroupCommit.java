@@ -112,7 +112,7 @@ abstract class GroupCommit<R, T> {
                 batch.add(queue.poll());
             }
         }
-        Runnable answer = () -> { };
+        Runnable answer = () -> {};
         try {
             answer = commit(batch);
         } finally {
@@ -144,8 +144,8 @@ abstract class GroupCommit<R, T> {
             return () -> oneByOne(batch);
         }
         if (outcomes.size() != batch.size()) {
-            IllegalStateException wrong = new IllegalStateException(
-                    "a batch of " + batch.size() + " gave " + outcomes.size() + " outcomes");
+            IllegalStateException wrong =
+                    new IllegalStateException("a batch of " + batch.size() + " gave " + outcomes.size() + " outcomes");
             return () -> batch.forEach(p -> p.fail(wrong));
         }
         return () -> {

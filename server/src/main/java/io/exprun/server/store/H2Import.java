@@ -1,10 +1,6 @@
 package io.exprun.server.store;
 
 import io.exprun.server.config.Dialect;
-import org.flywaydb.core.Flyway;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,6 +14,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A data directory written by exprun 0.1, whose embedded database was H2 ({@code exprun.mv.db}), is imported into
@@ -31,10 +30,10 @@ final class H2Import {
     private static final Logger log = LoggerFactory.getLogger(H2Import.class);
     /** In dependency order: results reference runs. */
     private static final List<String> TABLES = List.of("runs", "results", "idempotency_keys");
+
     private static final int BATCH = 1_000;
 
-    private H2Import() {
-    }
+    private H2Import() {}
 
     /** The H2 file exprun 0.1 would have kept beside {@code sqliteFile}: {@code exprun.db} ↔ {@code exprun.mv.db}. */
     static Path h2FileBeside(Path sqliteFile) {
@@ -52,14 +51,17 @@ final class H2Import {
         Path building = sqliteFile.resolveSibling(sqliteFile.getFileName() + ".importing");
         try {
             deleteWithJournal(building);
-            String h2Url = "jdbc:h2:file:" + h2.toString().substring(0, h2.toString().length() - ".mv.db".length())
-                    + ";ACCESS_MODE_DATA=r";
+            String h2Url = "jdbc:h2:file:"
+                    + h2.toString().substring(0, h2.toString().length() - ".mv.db".length()) + ";ACCESS_MODE_DATA=r";
             long rows = 0;
             SqliteDataSource target = new SqliteDataSource("jdbc:sqlite:" + building);
-            Flyway.configure().dataSource(target).locations(Database.migrations(Dialect.SQLITE))
-                    .load().migrate();
+            Flyway.configure()
+                    .dataSource(target)
+                    .locations(Database.migrations(Dialect.SQLITE))
+                    .load()
+                    .migrate();
             try (Connection from = DriverManager.getConnection(h2Url, "", "");
-                 Connection to = target.getConnection()) {
+                    Connection to = target.getConnection()) {
                 to.setAutoCommit(false);
                 for (String table : TABLES) {
                     rows += copy(from, to, table);
@@ -73,10 +75,15 @@ final class H2Import {
             deleteWithJournal(sqliteFile);
             Files.move(building, sqliteFile, StandardCopyOption.ATOMIC_MOVE);
             Files.move(h2, h2.resolveSibling(h2.getFileName() + ".imported"), StandardCopyOption.ATOMIC_MOVE);
-            log.info("imported {} rows from exprun 0.1's H2 database {} into {} (the H2 file is kept as {}.imported)",
-                    rows, h2, sqliteUrl, h2.getFileName());
+            log.info(
+                    "imported {} rows from exprun 0.1's H2 database {} into {} (the H2 file is kept as {}.imported)",
+                    rows,
+                    h2,
+                    sqliteUrl,
+                    h2.getFileName());
         } catch (SQLException e) {
-            throw new IllegalStateException("importing exprun 0.1's H2 database " + h2 + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "importing exprun 0.1's H2 database " + h2 + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -93,9 +100,9 @@ final class H2Import {
         String marks = String.join(", ", columns.stream().map(c -> "?").toList());
         long copied = 0;
         try (Statement read = from.createStatement();
-             ResultSet rs = read.executeQuery("SELECT " + list + " FROM " + table);
-             PreparedStatement write = to.prepareStatement("INSERT INTO " + table + " (" + list + ") VALUES (" + marks
-                     + ")")) {
+                ResultSet rs = read.executeQuery("SELECT " + list + " FROM " + table);
+                PreparedStatement write =
+                        to.prepareStatement("INSERT INTO " + table + " (" + list + ") VALUES (" + marks + ")")) {
             while (rs.next()) {
                 for (int i = 1; i <= columns.size(); i++) {
                     write.setObject(i, rs.getObject(i));

@@ -1,12 +1,11 @@
 package io.exprun.server.store;
 
+import static io.exprun.server.store.Rows.TERMINAL;
+
 import io.exprun.server.config.Dialect;
 import io.exprun.server.domain.port.RetentionStore;
-import org.jdbi.v3.core.Handle;
-
 import java.time.Instant;
-
-import static io.exprun.server.store.Rows.TERMINAL;
+import org.jdbi.v3.core.Handle;
 
 /**
  * {@link RetentionStore} over JDBC. Each batch is one transaction of two or three statements, each driven by the ids
@@ -63,8 +62,15 @@ public final class JdbiRetention implements RetentionStore {
             if (!sweepLock(h)) {
                 return Batch.SKIPPED;
             }
-            int results = h.createUpdate(DELETE_RESULTS).bind(0, before).bind(1, limit).execute();
-            int runs = h.createUpdate(DELETE_RUNS).bind(0, before).bind(1, limit).bind(2, before).execute();
+            int results = h.createUpdate(DELETE_RESULTS)
+                    .bind(0, before)
+                    .bind(1, limit)
+                    .execute();
+            int runs = h.createUpdate(DELETE_RUNS)
+                    .bind(0, before)
+                    .bind(1, limit)
+                    .bind(2, before)
+                    .execute();
             return new Batch(runs, results, 0, false);
         });
     }
@@ -76,8 +82,15 @@ public final class JdbiRetention implements RetentionStore {
             if (!sweepLock(h)) {
                 return Batch.SKIPPED;
             }
-            return new Batch(0, 0, h.createUpdate(DELETE_KEYS).bind(0, before).bind(1, before).bind(2, limit)
-                    .execute(), false);
+            return new Batch(
+                    0,
+                    0,
+                    h.createUpdate(DELETE_KEYS)
+                            .bind(0, before)
+                            .bind(1, before)
+                            .bind(2, limit)
+                            .execute(),
+                    false);
         });
     }
 
@@ -86,7 +99,9 @@ public final class JdbiRetention implements RetentionStore {
         if (sql.dialect() != Dialect.POSTGRESQL) {
             return true;
         }
-        return h.createQuery("SELECT pg_try_advisory_xact_lock(:key)").bind("key", SWEEP_LOCK).mapTo(Boolean.class)
+        return h.createQuery("SELECT pg_try_advisory_xact_lock(:key)")
+                .bind("key", SWEEP_LOCK)
+                .mapTo(Boolean.class)
                 .one();
     }
 }

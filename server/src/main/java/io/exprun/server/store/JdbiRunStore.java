@@ -1,5 +1,10 @@
 package io.exprun.server.store;
 
+import static io.exprun.server.store.Rows.ACTIVE;
+import static io.exprun.server.store.Rows.DB_NOW;
+import static io.exprun.server.store.Rows.RESULT_SELECT;
+import static io.exprun.server.store.Rows.RUN_COLUMNS;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Page;
@@ -8,9 +13,6 @@ import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
 import io.exprun.server.domain.RunQuery;
 import io.exprun.server.domain.port.RunStore;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -18,11 +20,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static io.exprun.server.store.Rows.ACTIVE;
-import static io.exprun.server.store.Rows.DB_NOW;
-import static io.exprun.server.store.Rows.RESULT_SELECT;
-import static io.exprun.server.store.Rows.RUN_COLUMNS;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * {@link RunStore}, the API's side of runs and results, on SQLite and PostgreSQL alike: a run created with its
@@ -79,14 +78,21 @@ public final class JdbiRunStore implements RunStore {
                             + ":errorMessage, :errorDetails, :cancelReason, :createdAt, :startedAt, :completedAt, "
                             + ":blockExecutionFingerprint, :documentsFingerprint, :documentCount, "
                             + ":completedDocumentCount, :errorCount)")
-                    .bind("id", run.id()).bind("tenant", run.tenant()).bind("experimentId", run.experimentId())
-                    .bind("workflowId", run.workflowId()).bind("workflowVersionId", run.workflowVersionId())
-                    .bind("blockId", run.blockId()).bind("blockType", run.blockType())
-                    .bind("nConsensus", run.nConsensus()).bind("triggerType", run.triggerType())
-                    .bind("status", run.lifecycle().status().wire()).bind("errorMessage", run.lifecycle().message())
+                    .bind("id", run.id())
+                    .bind("tenant", run.tenant())
+                    .bind("experimentId", run.experimentId())
+                    .bind("workflowId", run.workflowId())
+                    .bind("workflowVersionId", run.workflowVersionId())
+                    .bind("blockId", run.blockId())
+                    .bind("blockType", run.blockType())
+                    .bind("nConsensus", run.nConsensus())
+                    .bind("triggerType", run.triggerType())
+                    .bind("status", run.lifecycle().status().wire())
+                    .bind("errorMessage", run.lifecycle().message())
                     .bind("errorDetails", rows.toJson(run.lifecycle().details()))
                     .bind("cancelReason", run.lifecycle().reason())
-                    .bind("createdAt", Rows.millis(run.createdAt())).bind("startedAt", Rows.millis(run.startedAt()))
+                    .bind("createdAt", Rows.millis(run.createdAt()))
+                    .bind("startedAt", Rows.millis(run.startedAt()))
                     .bind("completedAt", Rows.millis(run.completedAt()))
                     .bind("blockExecutionFingerprint", run.blockExecutionFingerprint())
                     .bind("documentsFingerprint", run.documentsFingerprint())
@@ -106,11 +112,18 @@ public final class JdbiRunStore implements RunStore {
                 + ":status, :createdAt, :attempt)");
         int seq = 0;
         for (Result r : results) {
-            batch.bind("id", r.id()).bind("tenant", r.tenant()).bind("runId", r.runId()).bind("seq", seq++)
-                    .bind("experimentId", r.experimentId()).bind("documentId", r.document().id())
-                    .bind("filename", r.document().filename()).bind("mimeType", r.document().mimeType())
-                    .bind("blockType", r.blockType()).bind("status", r.lifecycle().status().wire())
-                    .bind("createdAt", Rows.millis(r.createdAt())).bind("attempt", r.attempt())
+            batch.bind("id", r.id())
+                    .bind("tenant", r.tenant())
+                    .bind("runId", r.runId())
+                    .bind("seq", seq++)
+                    .bind("experimentId", r.experimentId())
+                    .bind("documentId", r.document().id())
+                    .bind("filename", r.document().filename())
+                    .bind("mimeType", r.document().mimeType())
+                    .bind("blockType", r.blockType())
+                    .bind("status", r.lifecycle().status().wire())
+                    .bind("createdAt", Rows.millis(r.createdAt()))
+                    .bind("attempt", r.attempt())
                     .add();
         }
         if (batch.size() > 0) {
@@ -123,15 +136,18 @@ public final class JdbiRunStore implements RunStore {
     @Override
     public Optional<Run> findRun(String tenant, String runId) {
         return sql.read(h -> h.createQuery("SELECT " + RUN_COLUMNS + " FROM runs WHERE id = :id AND tenant = :tenant")
-                .bind("id", runId).bind("tenant", tenant).map(rows.run).findOne());
+                .bind("id", runId)
+                .bind("tenant", tenant)
+                .map(rows.run)
+                .findOne());
     }
 
     @Override
     public Page<Run> listRuns(String tenant, RunQuery q) {
         return sql.read(h -> {
             String cursorId = KeysetPage.cursorId(q.page());
-            Optional<Long> createdAt = cursorId == null ? Optional.empty()
-                    : KeysetPage.sortKey(h, "runs", "created_at", cursorId, tenant);
+            Optional<Long> createdAt =
+                    cursorId == null ? Optional.empty() : KeysetPage.sortKey(h, "runs", "created_at", cursorId, tenant);
             if (cursorId != null && createdAt.isEmpty()) {
                 return new Page<>(List.of(), null, null); // an unknown cursor points nowhere
             }
@@ -142,20 +158,27 @@ public final class JdbiRunStore implements RunStore {
     @Override
     public Optional<Result> findResult(String tenant, String resultId) {
         return sql.read(h -> h.createQuery(RESULT_SELECT + " WHERE r.id = :id AND r.tenant = :tenant")
-                .bind("id", resultId).bind("tenant", tenant).map(rows.result).findOne());
+                .bind("id", resultId)
+                .bind("tenant", tenant)
+                .map(rows.result)
+                .findOne());
     }
 
     @Override
     public Page<Result> listResults(String tenant, String runId, PageRequest page) {
         return sql.read(h -> {
             String cursorId = KeysetPage.cursorId(page);
-            Optional<Long> seq = cursorId == null ? Optional.empty()
-                    : KeysetPage.sortKey(h, "results", "seq", cursorId, tenant);
+            Optional<Long> seq =
+                    cursorId == null ? Optional.empty() : KeysetPage.sortKey(h, "results", "seq", cursorId, tenant);
             if (cursorId != null && seq.isEmpty()) {
                 return new Page<>(List.of(), null, null); // an unknown cursor points nowhere
             }
-            return KeysetPage.read(h, ListSql.results(tenant, runId, page, seq.map(Long::intValue).orElse(null)),
-                    page, rows.result, Result::id);
+            return KeysetPage.read(
+                    h,
+                    ListSql.results(tenant, runId, page, seq.map(Long::intValue).orElse(null)),
+                    page,
+                    rows.result,
+                    Result::id);
         });
     }
 
@@ -178,8 +201,7 @@ public final class JdbiRunStore implements RunStore {
         return groupCancels ? cancels.submit(request) : sql.write(h -> cancelIn(h, request));
     }
 
-    record CancelRequest(String tenant, String runId, String reason) {
-    }
+    record CancelRequest(String tenant, String runId, String reason) {}
 
     /**
      * One cancel inside a (possibly shared) transaction: the conditional single-row update, then the row as it now is.
@@ -191,12 +213,17 @@ public final class JdbiRunStore implements RunStore {
         int cancelled = h.createUpdate("UPDATE runs SET status = 'cancelled', cancel_reason = :reason, completed_at = "
                         + DB_NOW + ", lease_owner = NULL, lease_expires_at = NULL "
                         + "WHERE id = :id AND tenant = :tenant AND status IN " + ACTIVE)
-                .bind("reason", r.reason()).bind("id", r.runId()).bind("tenant", r.tenant()).execute();
+                .bind("reason", r.reason())
+                .bind("id", r.runId())
+                .bind("tenant", r.tenant())
+                .execute();
         if (cancelled == 0) {
             return Optional.empty();
         }
-        return h.createQuery("SELECT " + RUN_COLUMNS + " FROM runs WHERE id = :id").bind("id", r.runId())
-                .map(rows.run).findOne();
+        return h.createQuery("SELECT " + RUN_COLUMNS + " FROM runs WHERE id = :id")
+                .bind("id", r.runId())
+                .map(rows.run)
+                .findOne();
     }
 
     /**
@@ -231,7 +258,8 @@ public final class JdbiRunStore implements RunStore {
     List<Optional<Run>> cancelBatch(List<CancelRequest> batch) {
         Integer[] lockOrder = new Integer[batch.size()];
         Arrays.setAll(lockOrder, i -> i);
-        Arrays.sort(lockOrder, (a, b) -> batch.get(a).runId().compareTo(batch.get(b).runId()));
+        Arrays.sort(
+                lockOrder, (a, b) -> batch.get(a).runId().compareTo(batch.get(b).runId()));
         return sql.write(h -> {
             List<Optional<Run>> out = new ArrayList<>(Collections.nCopies(batch.size(), Optional.<Run>empty()));
             for (int i : lockOrder) {

@@ -1,5 +1,10 @@
 package io.exprun.server.store;
 
+import static io.exprun.server.store.Rows.ACTIVE;
+import static io.exprun.server.store.Rows.DB_NOW;
+import static io.exprun.server.store.Rows.RESULT_SELECT;
+import static io.exprun.server.store.Rows.RUN_COLUMNS;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.exprun.server.config.Dialect;
 import io.exprun.server.domain.ErrorInfo;
@@ -7,9 +12,6 @@ import io.exprun.server.domain.Lifecycle;
 import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
 import io.exprun.server.domain.port.WorkerStore;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.Query;
-
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashSet;
@@ -17,11 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
-import static io.exprun.server.store.Rows.ACTIVE;
-import static io.exprun.server.store.Rows.DB_NOW;
-import static io.exprun.server.store.Rows.RESULT_SELECT;
-import static io.exprun.server.store.Rows.RUN_COLUMNS;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * {@link WorkerStore}: which worker holds which run (claims, leases, takeovers, releases) and a run's life after its
@@ -39,8 +38,8 @@ import static io.exprun.server.store.Rows.RUN_COLUMNS;
  */
 public final class JdbiWorkerStore implements WorkerStore {
 
-    private static final String CLAIMABLE = "(status = 'queued' OR (status = 'running' AND lease_expires_at < "
-            + DB_NOW + "))";
+    private static final String CLAIMABLE =
+            "(status = 'queued' OR (status = 'running' AND lease_expires_at < " + DB_NOW + "))";
     private static final String RUN_BY_ID = "SELECT " + RUN_COLUMNS + " FROM runs WHERE id = :id";
     private static final String REQUEUE_RUNNING_RESULTS = "UPDATE results SET status = 'pending', started_at = NULL, "
             + "attempt = attempt + 1 WHERE run_id = :runId AND status = 'running'";
@@ -60,9 +59,12 @@ public final class JdbiWorkerStore implements WorkerStore {
         return sql.read(h -> {
             int moved = 0;
             for (String id : h.createQuery("SELECT id FROM runs WHERE status = 'pending' ORDER BY created_at, id")
-                    .setMaxRows(limit).mapTo(String.class).list()) {
+                    .setMaxRows(limit)
+                    .mapTo(String.class)
+                    .list()) {
                 moved += h.createUpdate("UPDATE runs SET status = 'queued' WHERE id = :id AND status = 'pending'")
-                        .bind("id", id).execute();
+                        .bind("id", id)
+                        .execute();
             }
             return moved;
         });
@@ -72,11 +74,16 @@ public final class JdbiWorkerStore implements WorkerStore {
     public Optional<Run> claimNext(String owner, Duration lease) {
         if (sql.dialect() == Dialect.POSTGRESQL) {
             return sql.write(h -> h.createQuery("SELECT id FROM runs WHERE " + CLAIMABLE
-                            + " ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED").mapTo(String.class).findOne()
+                            + " ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED")
+                    .mapTo(String.class)
+                    .findOne()
                     .flatMap(id -> claimIn(h, id, owner, lease)));
         }
-        List<String> candidates = sql.read(h -> h.createQuery("SELECT id FROM runs WHERE " + CLAIMABLE
-                + " ORDER BY created_at, id").setMaxRows(8).mapTo(String.class).list());
+        List<String> candidates =
+                sql.read(h -> h.createQuery("SELECT id FROM runs WHERE " + CLAIMABLE + " ORDER BY created_at, id")
+                        .setMaxRows(8)
+                        .mapTo(String.class)
+                        .list());
         for (String id : candidates) {
             Optional<Run> claimed = claim(id, owner, lease);
             if (claimed.isPresent()) {
@@ -97,18 +104,26 @@ public final class JdbiWorkerStore implements WorkerStore {
     /** This run pending → queued; false when it was not pending. Not a port: for tests. */
     public boolean enqueue(String runId) {
         return sql.read(h -> h.createUpdate("UPDATE runs SET status = 'queued' WHERE id = :id AND status = 'pending'")
-                .bind("id", runId).execute() == 1);
+                        .bind("id", runId)
+                        .execute()
+                == 1);
     }
 
     /** Conditional either way: without SKIP LOCKED another worker may have taken the run since it was listed. */
     private Optional<Run> claimIn(Handle h, String runId, String owner, Duration lease) {
         int fresh = h.createUpdate("UPDATE runs SET status = 'running', started_at = " + DB_NOW + ", lease_owner = "
                         + ":owner, lease_expires_at = " + DB_NOW + " + :lease WHERE id = :id AND status = 'queued'")
-                .bind("owner", owner).bind("lease", lease.toMillis()).bind("id", runId).execute();
+                .bind("owner", owner)
+                .bind("lease", lease.toMillis())
+                .bind("id", runId)
+                .execute();
         if (fresh == 0) {
             int takenOver = h.createUpdate("UPDATE runs SET lease_owner = :owner, lease_expires_at = " + DB_NOW
                             + " + :lease WHERE id = :id AND status = 'running' AND lease_expires_at < " + DB_NOW)
-                    .bind("owner", owner).bind("lease", lease.toMillis()).bind("id", runId).execute();
+                    .bind("owner", owner)
+                    .bind("lease", lease.toMillis())
+                    .bind("id", runId)
+                    .execute();
             if (takenOver == 0) {
                 return Optional.empty();
             }
@@ -125,8 +140,12 @@ public final class JdbiWorkerStore implements WorkerStore {
 
     private static boolean renew(Handle h, String runId, String owner, Duration lease) {
         return h.createUpdate("UPDATE runs SET lease_expires_at = " + DB_NOW + " + :lease "
-                        + "WHERE id = :id AND status = 'running' AND lease_owner = :owner")
-                .bind("lease", lease.toMillis()).bind("id", runId).bind("owner", owner).execute() == 1;
+                                + "WHERE id = :id AND status = 'running' AND lease_owner = :owner")
+                        .bind("lease", lease.toMillis())
+                        .bind("id", runId)
+                        .bind("owner", owner)
+                        .execute()
+                == 1;
     }
 
     @Override
@@ -156,8 +175,11 @@ public final class JdbiWorkerStore implements WorkerStore {
     public boolean release(String runId, String owner) {
         return sql.write(h -> {
             if (h.createUpdate("UPDATE runs SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL "
-                    + "WHERE id = :id AND status = 'running' AND lease_owner = :owner")
-                    .bind("id", runId).bind("owner", owner).execute() == 0) {
+                                    + "WHERE id = :id AND status = 'running' AND lease_owner = :owner")
+                            .bind("id", runId)
+                            .bind("owner", owner)
+                            .execute()
+                    == 0) {
                 return false;
             }
             h.createUpdate(REQUEUE_RUNNING_RESULTS).bind("runId", runId).execute();
@@ -169,9 +191,11 @@ public final class JdbiWorkerStore implements WorkerStore {
     public int requeueInterrupted() {
         return sql.write(h -> {
             h.createUpdate("UPDATE results SET status = 'pending', started_at = NULL, attempt = attempt + 1 "
-                    + "WHERE status = 'running' AND run_id IN (SELECT id FROM runs WHERE status = 'running')").execute();
+                            + "WHERE status = 'running' AND run_id IN (SELECT id FROM runs WHERE status = 'running')")
+                    .execute();
             return h.createUpdate("UPDATE runs SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL "
-                    + "WHERE status = 'running'").execute();
+                            + "WHERE status = 'running'")
+                    .execute();
         });
     }
 
@@ -183,14 +207,22 @@ public final class JdbiWorkerStore implements WorkerStore {
             if (!renew(h, runId, owner, lease)) { // locks the run row first (lock order run → results)
                 return Optional.empty();
             }
-            Optional<String> next = h.createQuery("SELECT id FROM results WHERE run_id = :runId AND status = "
-                    + "'pending' ORDER BY seq").bind("runId", runId).setMaxRows(1).mapTo(String.class).findFirst();
+            Optional<String> next = h.createQuery(
+                            "SELECT id FROM results WHERE run_id = :runId AND status = " + "'pending' ORDER BY seq")
+                    .bind("runId", runId)
+                    .setMaxRows(1)
+                    .mapTo(String.class)
+                    .findFirst();
             if (next.isEmpty()) {
                 return Optional.empty();
             }
             h.createUpdate("UPDATE results SET status = 'running', started_at = " + DB_NOW + " WHERE id = :id "
-                    + "AND status = 'pending'").bind("id", next.get()).execute();
-            return h.createQuery(RESULT_SELECT + " WHERE r.id = :id").bind("id", next.get()).map(rows.result)
+                            + "AND status = 'pending'")
+                    .bind("id", next.get())
+                    .execute();
+            return h.createQuery(RESULT_SELECT + " WHERE r.id = :id")
+                    .bind("id", next.get())
+                    .map(rows.result)
                     .findOne();
         });
     }
@@ -200,11 +232,20 @@ public final class JdbiWorkerStore implements WorkerStore {
         return sql.write(h -> {
             int run = h.createUpdate("UPDATE runs SET completed_document_count = completed_document_count + 1 "
                             + "WHERE id = :runId AND status = 'running' AND lease_owner = :owner")
-                    .bind("runId", runId).bind("owner", owner).execute();
-            return run == 1 && finishResult(h, h.createUpdate("UPDATE results SET status = 'completed', output_json = "
-                    + ":output, completed_at = GREATEST(" + DB_NOW + ", started_at) WHERE id = :id AND run_id = :runId "
-                    + "AND status = 'running'").bind("output", outputJson).bind("id", resultId).bind("runId", runId)
-                    .execute());
+                    .bind("runId", runId)
+                    .bind("owner", owner)
+                    .execute();
+            return run == 1
+                    && finishResult(
+                            h,
+                            h.createUpdate("UPDATE results SET status = 'completed', output_json = "
+                                            + ":output, completed_at = GREATEST(" + DB_NOW
+                                            + ", started_at) WHERE id = :id AND run_id = :runId "
+                                            + "AND status = 'running'")
+                                    .bind("output", outputJson)
+                                    .bind("id", resultId)
+                                    .bind("runId", runId)
+                                    .execute());
         });
     }
 
@@ -216,11 +257,22 @@ public final class JdbiWorkerStore implements WorkerStore {
             int run = h.createUpdate("UPDATE runs SET error_count = error_count + 1, first_failure = "
                             + "COALESCE(first_failure, :details) WHERE id = :runId AND status = 'running' "
                             + "AND lease_owner = :owner")
-                    .bind("details", stored).bind("runId", runId).bind("owner", owner).execute();
-            return run == 1 && finishResult(h, h.createUpdate("UPDATE results SET status = 'error', error_message = "
-                    + ":message, error_details = :details, completed_at = GREATEST(" + DB_NOW + ", started_at) "
-                    + "WHERE id = :id AND run_id = :runId AND status = 'running'").bind("message", message)
-                    .bind("details", stored).bind("id", resultId).bind("runId", runId).execute());
+                    .bind("details", stored)
+                    .bind("runId", runId)
+                    .bind("owner", owner)
+                    .execute();
+            return run == 1
+                    && finishResult(
+                            h,
+                            h.createUpdate("UPDATE results SET status = 'error', error_message = "
+                                            + ":message, error_details = :details, completed_at = GREATEST(" + DB_NOW
+                                            + ", started_at) "
+                                            + "WHERE id = :id AND run_id = :runId AND status = 'running'")
+                                    .bind("message", message)
+                                    .bind("details", stored)
+                                    .bind("id", resultId)
+                                    .bind("runId", runId)
+                                    .execute());
         });
     }
 
@@ -239,25 +291,32 @@ public final class JdbiWorkerStore implements WorkerStore {
 
     @Override
     public Optional<Run> run(String runId) {
-        return sql.read(h -> h.createQuery(RUN_BY_ID).bind("id", runId).map(rows.run).findOne());
+        return sql.read(
+                h -> h.createQuery(RUN_BY_ID).bind("id", runId).map(rows.run).findOne());
     }
 
     @Override
     public Optional<ErrorInfo> firstFailure(String runId) {
-        return sql.read(h -> h.createQuery("SELECT first_failure FROM runs WHERE id = :id").bind("id", runId)
-                .map((rs, ctx) -> Optional.ofNullable(rows.fromJson(rs.getString("first_failure")))).findOne()
+        return sql.read(h -> h.createQuery("SELECT first_failure FROM runs WHERE id = :id")
+                .bind("id", runId)
+                .map((rs, ctx) -> Optional.ofNullable(rows.fromJson(rs.getString("first_failure"))))
+                .findOne()
                 .flatMap(f -> f));
     }
 
     @Override
     public boolean finishRun(String runId, String owner, Lifecycle outcome) {
         return sql.write(h -> h.createUpdate("UPDATE runs SET status = :status, error_message = :message, "
-                        + "error_details = :details, completed_at = GREATEST(" + DB_NOW + ", started_at), "
-                        + "lease_owner = NULL, lease_expires_at = NULL WHERE id = :id AND status = 'running' "
-                        + "AND lease_owner = :owner AND NOT EXISTS (SELECT 1 FROM results WHERE run_id = :id "
-                        + "AND status IN " + ACTIVE + ")")
-                .bind("status", outcome.status().wire()).bind("message", outcome.message())
-                .bind("details", rows.toJson(outcome.details())).bind("id", runId).bind("owner", owner)
-                .execute() == 1);
+                                + "error_details = :details, completed_at = GREATEST(" + DB_NOW + ", started_at), "
+                                + "lease_owner = NULL, lease_expires_at = NULL WHERE id = :id AND status = 'running' "
+                                + "AND lease_owner = :owner AND NOT EXISTS (SELECT 1 FROM results WHERE run_id = :id "
+                                + "AND status IN " + ACTIVE + ")")
+                        .bind("status", outcome.status().wire())
+                        .bind("message", outcome.message())
+                        .bind("details", rows.toJson(outcome.details()))
+                        .bind("id", runId)
+                        .bind("owner", owner)
+                        .execute()
+                == 1);
     }
 }

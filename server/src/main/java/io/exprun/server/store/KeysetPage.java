@@ -2,15 +2,14 @@ package io.exprun.server.store;
 
 import io.exprun.server.domain.Page;
 import io.exprun.server.domain.PageRequest;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.Query;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * One page of a list read by keyset (the SQL is {@link ListSql}'s): {@code after} continues in the requested order
@@ -19,8 +18,7 @@ import java.util.function.Function;
  */
 final class KeysetPage {
 
-    private KeysetPage() {
-    }
+    private KeysetPage() {}
 
     static String cursorId(PageRequest p) {
         return p.after() != null ? p.after() : p.before();
@@ -29,11 +27,14 @@ final class KeysetPage {
     /** The sort key of the row a cursor names, if the tenant has it. */
     static Optional<Long> sortKey(Handle h, String table, String sortColumn, String id, String tenant) {
         return h.createQuery("SELECT " + sortColumn + " FROM " + table + " WHERE id = :id AND tenant = :tenant")
-                .bind("id", id).bind("tenant", tenant).mapTo(Long.class).findOne();
+                .bind("id", id)
+                .bind("tenant", tenant)
+                .mapTo(Long.class)
+                .findOne();
     }
 
-    static <T> Page<T> read(Handle h, ListSql.Statement statement, PageRequest p, RowMapper<T> mapper,
-                            Function<T, String> idOf) {
+    static <T> Page<T> read(
+            Handle h, ListSql.Statement statement, PageRequest p, RowMapper<T> mapper, Function<T, String> idOf) {
         Query query = h.createQuery(statement.sql());
         for (int i = 0; i < statement.args().size(); i++) {
             query.bindByType(i, statement.args().get(i), statement.args().get(i).getClass());

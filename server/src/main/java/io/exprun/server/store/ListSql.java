@@ -3,7 +3,6 @@ package io.exprun.server.store;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.PageRequest;
 import io.exprun.server.domain.RunQuery;
-
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -31,15 +30,12 @@ import java.util.List;
 final class ListSql {
 
     /** A statement and its bind arguments, in order. */
-    record Statement(String sql, List<Object> args) {
-    }
+    record Statement(String sql, List<Object> args) {}
 
     /** A run filter that an index of V5 can drive. */
-    private record Equality(String column, String value, boolean nullable) {
-    }
+    private record Equality(String column, String value, boolean nullable) {}
 
-    private ListSql() {
-    }
+    private ListSql() {}
 
     /**
      * @param cursorCreatedAt the creation time of the run named by the page's cursor; null without a cursor
@@ -99,22 +95,33 @@ final class ListSql {
                 continue;
             }
             List<Equality> byStatus = List.of(new Equality("status", s.wire(), false));
-            sql.append(n == 0 ? "" : " UNION ALL ").append("SELECT * FROM (")
+            sql.append(n == 0 ? "" : " UNION ALL ")
+                    .append("SELECT * FROM (")
                     .append(runPage(tenant, q, byStatus, cursorCreatedAt, descending, args))
-                    .append(") AS s").append(++n);
+                    .append(") AS s")
+                    .append(++n);
         }
         String dir = descending ? " DESC" : " ASC";
-        sql.append(" ORDER BY created_at").append(dir).append(", id").append(dir).append(" LIMIT ?");
+        sql.append(" ORDER BY created_at")
+                .append(dir)
+                .append(", id")
+                .append(dir)
+                .append(" LIMIT ?");
         args.add(q.page().limit() + 1);
         return new Statement(sql.toString(), args);
     }
 
     /** One ordered, limited read of runs, driven by the first of {@code equalities} if any. */
-    private static String runPage(String tenant, RunQuery q, List<Equality> equalities, Long cursorCreatedAt,
-                                  boolean descending, List<Object> args) {
+    private static String runPage(
+            String tenant,
+            RunQuery q,
+            List<Equality> equalities,
+            Long cursorCreatedAt,
+            boolean descending,
+            List<Object> args) {
         String dir = descending ? " DESC" : " ASC";
-        StringBuilder sql = new StringBuilder("SELECT ").append(Rows.RUN_COLUMNS)
-                .append(" FROM runs WHERE tenant = ?");
+        StringBuilder sql =
+                new StringBuilder("SELECT ").append(Rows.RUN_COLUMNS).append(" FROM runs WHERE tenant = ?");
         StringBuilder order = new StringBuilder(" ORDER BY tenant").append(dir);
         args.add(tenant);
         for (int i = 0; i < equalities.size(); i++) {
@@ -149,8 +156,13 @@ final class ListSql {
             // (created_at, id) past the cursor, spelled so that every engine reads it as a range of created_at
             // (its first inequality) and checks the rest only on rows with the cursor's own creation time
             String past = descending ? "<" : ">";
-            sql.append(" AND created_at ").append(past).append("= ? AND (created_at ").append(past)
-                    .append(" ? OR id ").append(past).append(" ?)");
+            sql.append(" AND created_at ")
+                    .append(past)
+                    .append("= ? AND (created_at ")
+                    .append(past)
+                    .append(" ? OR id ")
+                    .append(past)
+                    .append(" ?)");
             args.add(cursorCreatedAt);
             args.add(cursorCreatedAt);
             args.add(cursorId);

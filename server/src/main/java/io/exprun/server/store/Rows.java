@@ -8,13 +8,12 @@ import io.exprun.server.domain.Lifecycle;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
-import org.jdbi.v3.core.mapper.RowMapper;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.stream.Collectors;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
  * Rows ↔ domain records: the column lists every select of runs or results starts with, Jdbi's mappers for them, and
@@ -59,26 +58,51 @@ final class Rows {
     }
 
     private static String statusList(boolean terminal) {
-        return Arrays.stream(LifecycleStatus.values()).filter(s -> s.isTerminal() == terminal)
-                .map(s -> "'" + s.wire() + "'").collect(Collectors.joining(",", "(", ")"));
+        return Arrays.stream(LifecycleStatus.values())
+                .filter(s -> s.isTerminal() == terminal)
+                .map(s -> "'" + s.wire() + "'")
+                .collect(Collectors.joining(",", "(", ")"));
     }
 
     private Run run(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ignored) throws SQLException {
-        return new Run(rs.getString("id"), rs.getString("tenant"), rs.getString("experiment_id"),
-                rs.getString("workflow_id"), rs.getString("workflow_version_id"), rs.getString("block_id"),
-                rs.getString("block_type"), rs.getInt("n_consensus"), rs.getString("trigger_type"), lifecycle(rs),
-                instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "completed_at"),
-                rs.getString("block_execution_fingerprint"), rs.getString("documents_fingerprint"),
-                rs.getInt("document_count"), rs.getInt("completed_document_count"), rs.getInt("error_count"));
+        return new Run(
+                rs.getString("id"),
+                rs.getString("tenant"),
+                rs.getString("experiment_id"),
+                rs.getString("workflow_id"),
+                rs.getString("workflow_version_id"),
+                rs.getString("block_id"),
+                rs.getString("block_type"),
+                rs.getInt("n_consensus"),
+                rs.getString("trigger_type"),
+                lifecycle(rs),
+                instant(rs, "created_at"),
+                instant(rs, "started_at"),
+                instant(rs, "completed_at"),
+                rs.getString("block_execution_fingerprint"),
+                rs.getString("documents_fingerprint"),
+                rs.getInt("document_count"),
+                rs.getInt("completed_document_count"),
+                rs.getInt("error_count"));
     }
 
     private Result result(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ignored) throws SQLException {
-        return new Result(rs.getString("id"), rs.getString("tenant"), rs.getString("run_id"),
+        return new Result(
+                rs.getString("id"),
+                rs.getString("tenant"),
+                rs.getString("run_id"),
                 rs.getString("experiment_id"),
-                new Experiment.Document(rs.getString("document_id"), rs.getString("document_filename"),
+                new Experiment.Document(
+                        rs.getString("document_id"),
+                        rs.getString("document_filename"),
                         rs.getString("document_mime_type")),
-                rs.getString("block_type"), lifecycle(rs), instant(rs, "created_at"), instant(rs, "started_at"),
-                instant(rs, "completed_at"), rs.getInt("attempt"), rs.getString("output_json"));
+                rs.getString("block_type"),
+                lifecycle(rs),
+                instant(rs, "created_at"),
+                instant(rs, "started_at"),
+                instant(rs, "completed_at"),
+                rs.getInt("attempt"),
+                rs.getString("output_json"));
     }
 
     private Lifecycle lifecycle(ResultSet rs) throws SQLException {

@@ -1,15 +1,14 @@
 package io.exprun.server.store;
 
 import io.exprun.server.config.Dialect;
+import java.sql.SQLException;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.TemplateEngine;
-
-import javax.sql.DataSource;
-import java.sql.SQLException;
 
 /**
  * The one way from a store adapter to the database: Jdbi over the pool, with the database in use decided once

@@ -1,8 +1,6 @@
 package io.exprun.server.store;
 
 import io.exprun.server.config.DatabaseInUseException;
-import org.sqlite.SQLiteConfig;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -21,6 +19,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
+import org.sqlite.SQLiteConfig;
 
 /**
  * Backup and restore of the embedded SQLite database, as files.
@@ -40,16 +39,13 @@ public final class SqliteBackups {
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final List<String> JOURNAL_SUFFIXES = List.of("", "-wal", "-shm");
 
-    private SqliteBackups() {
-    }
+    private SqliteBackups() {}
 
     /** A database file that exprun can serve: its size and how many runs it holds. */
-    public record Copy(Path file, long bytes, long runs) {
-    }
+    public record Copy(Path file, long bytes, long runs) {}
 
     /** What a restore did: the database now in place, and where the one it replaced went (none if there was none). */
-    public record Restored(Copy database, Optional<Path> previous) {
-    }
+    public record Restored(Copy database, Optional<Path> previous) {}
 
     /** The file is not a database exprun wrote; the message says what it is instead. */
     public static final class NotAnExprunDatabase extends RuntimeException {
@@ -74,7 +70,8 @@ public final class SqliteBackups {
         Path partial = target.resolveSibling(target.getFileName() + ".partial");
         Files.deleteIfExists(partial);
         try {
-            try (Connection c = readOnly(database); PreparedStatement vacuum = c.prepareStatement("VACUUM INTO ?")) {
+            try (Connection c = readOnly(database);
+                    PreparedStatement vacuum = c.prepareStatement("VACUUM INTO ?")) {
                 vacuum.setString(1, partial.toString());
                 vacuum.execute();
             }
@@ -96,22 +93,24 @@ public final class SqliteBackups {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such file");
         }
-        try (Connection c = readOnly(file); Statement s = c.createStatement()) {
+        try (Connection c = readOnly(file);
+                Statement s = c.createStatement()) {
             try (ResultSet check = s.executeQuery("PRAGMA quick_check")) {
                 String verdict = check.next() ? check.getString(1) : "no answer";
                 if (!"ok".equals(verdict)) {
-                    throw new NotAnExprunDatabase("it is a damaged SQLite database (quick_check: " + verdict + ")", null);
+                    throw new NotAnExprunDatabase(
+                            "it is a damaged SQLite database (quick_check: " + verdict + ")", null);
                 }
             }
             for (String table : List.of("runs", "results", "flyway_schema_history")) {
-                try (PreparedStatement p = c.prepareStatement(
-                        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+                try (PreparedStatement p =
+                        c.prepareStatement("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?")) {
                     p.setString(1, table);
                     try (ResultSet rs = p.executeQuery()) {
                         rs.next();
                         if (rs.getLong(1) == 0) {
-                            throw new NotAnExprunDatabase("it is an SQLite database without exprun's table " + table,
-                                    null);
+                            throw new NotAnExprunDatabase(
+                                    "it is an SQLite database without exprun's table " + table, null);
                         }
                     }
                 }

@@ -1,14 +1,13 @@
 package io.exprun.server.store;
 
-import org.sqlite.BusyHandler;
-import org.sqlite.Function;
-import org.sqlite.SQLiteConnection;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
-
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.sqlite.BusyHandler;
+import org.sqlite.Function;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * Connections to the embedded SQLite file, each set up the same way whatever the URL says:
@@ -36,6 +35,7 @@ final class SqliteDataSource extends SQLiteDataSource {
     static final long BUSY_POLL_NANOS = 100_000;
     /** sqlite3_value_type's code for NULL. */
     private static final int SQLITE_NULL = 5;
+
     private static final int WAL_LIMIT_BYTES = 16 * 1024 * 1024;
 
     SqliteDataSource(String jdbcUrl) {
@@ -62,27 +62,37 @@ final class SqliteDataSource extends SQLiteDataSource {
 
     private static SQLiteConnection withFunctions(SQLiteConnection c) throws SQLException {
         try {
-            Function.create(c, "exprun_now_ms", new Function() {
-                @Override
-                protected void xFunc() throws SQLException {
-                    result(System.currentTimeMillis());
-                }
-            }, 0, 0);
-            Function.create(c, "greatest", new Function() {
-                @Override
-                protected void xFunc() throws SQLException {
-                    // as PostgreSQL's GREATEST: NULLs are ignored, NULL only when both are
-                    boolean firstNull = value_type(0) == SQLITE_NULL;
-                    boolean secondNull = value_type(1) == SQLITE_NULL;
-                    if (firstNull && secondNull) {
-                        result();
-                    } else if (firstNull || secondNull) {
-                        result(firstNull ? value_long(1) : value_long(0));
-                    } else {
-                        result(Math.max(value_long(0), value_long(1)));
-                    }
-                }
-            }, 2, Function.FLAG_DETERMINISTIC);
+            Function.create(
+                    c,
+                    "exprun_now_ms",
+                    new Function() {
+                        @Override
+                        protected void xFunc() throws SQLException {
+                            result(System.currentTimeMillis());
+                        }
+                    },
+                    0,
+                    0);
+            Function.create(
+                    c,
+                    "greatest",
+                    new Function() {
+                        @Override
+                        protected void xFunc() throws SQLException {
+                            // as PostgreSQL's GREATEST: NULLs are ignored, NULL only when both are
+                            boolean firstNull = value_type(0) == SQLITE_NULL;
+                            boolean secondNull = value_type(1) == SQLITE_NULL;
+                            if (firstNull && secondNull) {
+                                result();
+                            } else if (firstNull || secondNull) {
+                                result(firstNull ? value_long(1) : value_long(0));
+                            } else {
+                                result(Math.max(value_long(0), value_long(1)));
+                            }
+                        }
+                    },
+                    2,
+                    Function.FLAG_DETERMINISTIC);
             BusyHandler.setHandler(c, new ShortWaits());
             return c;
         } catch (SQLException | RuntimeException e) {

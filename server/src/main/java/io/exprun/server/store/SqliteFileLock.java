@@ -1,7 +1,6 @@
 package io.exprun.server.store;
 
 import io.exprun.server.config.DatabaseInUseException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;

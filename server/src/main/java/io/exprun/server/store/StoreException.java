@@ -1,12 +1,11 @@
 package io.exprun.server.store;
 
-import org.sqlite.SQLiteException;
-
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.Set;
+import org.sqlite.SQLiteException;
 
 /**
  * A database failure: never the caller's fault, so it surfaces as a 5xx without details. {@link #unavailable()} tells
@@ -21,6 +20,7 @@ public final class StoreException extends RuntimeException {
      * 58 system error (I/O), HY timeouts. SQLite has no SQLSTATEs: its primary result codes say the same.
      */
     private static final Set<String> TRANSIENT_CLASSES = Set.of("08", "40", "53", "57", "58");
+
     private static final Set<Integer> SQLITE_UNAVAILABLE = Set.of(
             5, // SQLITE_BUSY: the writer's lock was not had within the busy timeout
             6, // SQLITE_LOCKED
@@ -38,6 +38,7 @@ public final class StoreException extends RuntimeException {
     private static final String SQLITE_ROLLED_BACK_ITSELF = "no transaction is active";
     /** SQLite's primary result code of a broken constraint; SQLITE_CONSTRAINT_PRIMARYKEY and _UNIQUE extend it. */
     private static final int SQLITE_CONSTRAINT = 19;
+
     private static final Set<Integer> SQLITE_DUPLICATE_KEY = Set.of(1555, 2067);
 
     private final boolean unavailable;
@@ -75,17 +76,20 @@ public final class StoreException extends RuntimeException {
 
     private static boolean isTransient(SQLException e) {
         for (SQLException s = e; s != null; s = s.getNextException()) {
-            if (s instanceof SQLTransientException || s instanceof SQLNonTransientConnectionException
+            if (s instanceof SQLTransientException
+                    || s instanceof SQLNonTransientConnectionException
                     || s instanceof SQLRecoverableException) {
                 return true;
             }
             String state = s.getSQLState();
-            if (state != null && (state.length() >= 2 && TRANSIENT_CLASSES.contains(state.substring(0, 2))
-                    || state.startsWith("HYT"))) {
+            if (state != null
+                    && (state.length() >= 2 && TRANSIENT_CLASSES.contains(state.substring(0, 2))
+                            || state.startsWith("HYT"))) {
                 return true;
             }
-            if (s instanceof SQLiteException lite && (SQLITE_UNAVAILABLE.contains(lite.getResultCode().code & 0xff)
-                    || String.valueOf(lite.getMessage()).contains(SQLITE_ROLLED_BACK_ITSELF))) {
+            if (s instanceof SQLiteException lite
+                    && (SQLITE_UNAVAILABLE.contains(lite.getResultCode().code & 0xff)
+                            || String.valueOf(lite.getMessage()).contains(SQLITE_ROLLED_BACK_ITSELF))) {
                 return true;
             }
             if (s.getNextException() == s) {

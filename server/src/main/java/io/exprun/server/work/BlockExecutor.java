@@ -3,7 +3,6 @@ package io.exprun.server.work;
 import io.exprun.server.domain.ErrorInfo;
 import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
-
 import java.util.function.BooleanSupplier;
 
 /**
@@ -25,14 +24,11 @@ public interface BlockExecutor {
 
     sealed interface Outcome {
         /** The block's output for this document, as JSON text. */
-        record Completed(String outputJson) implements Outcome {
-        }
+        record Completed(String outputJson) implements Outcome {}
 
-        record Failed(String message, ErrorInfo details) implements Outcome {
-        }
+        record Failed(String message, ErrorInfo details) implements Outcome {}
 
         /** Stopped because {@code stillWanted} turned false. */
-        record Abandoned() implements Outcome {
-        }
+        record Abandoned() implements Outcome {}
     }
 }

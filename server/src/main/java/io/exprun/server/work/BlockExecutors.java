@@ -1,7 +1,6 @@
 package io.exprun.server.work;
 
 import io.exprun.server.config.ServerConfig;
-
 import java.util.ServiceLoader;
 
 /**
@@ -12,8 +11,7 @@ import java.util.ServiceLoader;
  */
 public final class BlockExecutors {
 
-    private BlockExecutors() {
-    }
+    private BlockExecutors() {}
 
     /** @throws IllegalArgumentException naming EXPRUN_EXECUTOR and what is wrong with it */
     public static BlockExecutor forConfig(ServerConfig config) {
@@ -21,7 +19,8 @@ public final class BlockExecutors {
         if (name == null || name.isBlank() || name.equals(SimulatedBlockExecutor.class.getName())) {
             return new SimulatedBlockExecutor(config.simDocMillis(), config.simFailureRate());
         }
-        for (ServiceLoader.Provider<BlockExecutor> p : ServiceLoader.load(BlockExecutor.class).stream().toList()) {
+        for (ServiceLoader.Provider<BlockExecutor> p :
+                ServiceLoader.load(BlockExecutor.class).stream().toList()) {
             if (p.type().getName().equals(name)) {
                 return p.get();
             }
@@ -29,15 +28,15 @@ public final class BlockExecutors {
         try {
             Class<?> type = Class.forName(name);
             if (!BlockExecutor.class.isAssignableFrom(type)) {
-                throw new IllegalArgumentException("EXPRUN_EXECUTOR=" + name + " does not implement "
-                        + BlockExecutor.class.getName());
+                throw new IllegalArgumentException(
+                        "EXPRUN_EXECUTOR=" + name + " does not implement " + BlockExecutor.class.getName());
             }
             return (BlockExecutor) type.getConstructor().newInstance();
         } catch (ClassNotFoundException e) {
             throw new IllegalArgumentException("EXPRUN_EXECUTOR=" + name + " is not on the classpath", e);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalArgumentException("EXPRUN_EXECUTOR=" + name
-                    + " cannot be created: it needs a public no-argument constructor", e);
+            throw new IllegalArgumentException(
+                    "EXPRUN_EXECUTOR=" + name + " cannot be created: it needs a public no-argument constructor", e);
         }
     }
 }

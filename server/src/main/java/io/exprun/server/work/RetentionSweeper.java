@@ -5,9 +5,6 @@ import io.exprun.server.config.RetentionPolicy;
 import io.exprun.server.domain.RunService;
 import io.exprun.server.domain.port.RetentionStore;
 import io.exprun.server.domain.port.RetentionStore.Batch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Deletes what the service no longer promises to keep, on one daemon thread, every {@code sweepInterval}:
@@ -38,8 +37,8 @@ public final class RetentionSweeper implements AutoCloseable {
     private final RetentionPolicy policy;
     private final Clock clock;
     private final BatchListener deleted;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
-            DaemonThreads.named("exprun-retention"));
+    private final ScheduledExecutorService thread =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("exprun-retention"));
 
     /**
      * Told of every batch that deleted something, with how long its transaction took: on SQLite that is how long every
@@ -67,14 +66,21 @@ public final class RetentionSweeper implements AutoCloseable {
             Sweep sweep = sweepOnce();
             Batch d = sweep.deleted();
             if (d.runs() + d.results() + d.idempotencyKeys() > 0) {
-                log.info("retention: deleted {} run(s) with {} result(s), and {} idempotency key(s), in {} batch(es)",
-                        d.runs(), d.results(), d.idempotencyKeys(), sweep.batches());
+                log.info(
+                        "retention: deleted {} run(s) with {} result(s), and {} idempotency key(s), in {} batch(es)",
+                        d.runs(),
+                        d.results(),
+                        d.idempotencyKeys(),
+                        sweep.batches());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // close(): stop
         } catch (RuntimeException e) {
             // the database is down or a batch failed: nothing was half-deleted (one transaction), try next time
-            log.warn("retention sweep failed, retrying in {} ms: {}", policy.sweepInterval().toMillis(), e.toString());
+            log.warn(
+                    "retention sweep failed, retrying in {} ms: {}",
+                    policy.sweepInterval().toMillis(),
+                    e.toString());
         }
     }
 
@@ -86,9 +92,10 @@ public final class RetentionSweeper implements AutoCloseable {
      */
     public synchronized Sweep sweepOnce() throws InterruptedException {
         Instant now = clock.instant();
-        Sweep keys = drain(new Sweep(new Batch(0, 0, 0, false), 0),
-                () -> store.deleteExpiredIdempotencyKeys(now.minus(RunService.IDEMPOTENCY_RETENTION),
-                        policy.batchSize()));
+        Sweep keys = drain(
+                new Sweep(new Batch(0, 0, 0, false), 0),
+                () -> store.deleteExpiredIdempotencyKeys(
+                        now.minus(RunService.IDEMPOTENCY_RETENTION), policy.batchSize()));
         if (keys.skipped() || policy.runRetention().isEmpty()) {
             return keys;
         }

@@ -4,12 +4,9 @@ import io.exprun.server.config.DaemonThreads;
 import io.exprun.server.domain.ErrorInfo;
 import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
-import io.exprun.server.domain.RunOutcome;
 import io.exprun.server.domain.RunCanceller;
+import io.exprun.server.domain.RunOutcome;
 import io.exprun.server.domain.port.WorkerStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * N worker threads that move runs forward: pending → queued → running, one document at a time, to completed or
@@ -51,8 +50,9 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
     private final BlockingQueue<Boolean> wakeUp = new ArrayBlockingQueue<>(1);
     /** What this instance's workers execute now, by run id. */
     private final Map<String, Execution> executing = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(
-            DaemonThreads.named("exprun-worker-heartbeat"));
+
+    private final ScheduledExecutorService heartbeat =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("exprun-worker-heartbeat"));
     private volatile boolean stopping;
 
     /** One claim of one run by one worker; {@code wanted} turns false for good on cancel, lost lease or stop. */
@@ -159,15 +159,22 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
             try {
                 outcome = executor.execute(run, result, () -> ex.wanted && !stopping);
             } catch (RuntimeException e) {
-                outcome = new BlockExecutor.Outcome.Failed("Block execution failed: " + e.getClass().getSimpleName(),
-                        new ErrorInfo(e.getMessage(), null, run.blockId(), run.blockType(), "executor_exception",
+                outcome = new BlockExecutor.Outcome.Failed(
+                        "Block execution failed: " + e.getClass().getSimpleName(),
+                        new ErrorInfo(
+                                e.getMessage(),
+                                null,
+                                run.blockId(),
+                                run.blockType(),
+                                "executor_exception",
                                 Map.of("document_id", result.document().id())));
             }
             boolean recorded;
             if (outcome instanceof BlockExecutor.Outcome.Completed c) {
                 recorded = store.completeResult(run.id(), result.id(), owner, c.outputJson());
             } else if (outcome instanceof BlockExecutor.Outcome.Failed f) {
-                recorded = store.failResult(run.id(), result.id(), owner, f.message(), withMessage(f.details(), f.message()));
+                recorded = store.failResult(
+                        run.id(), result.id(), owner, f.message(), withMessage(f.details(), f.message()));
             } else {
                 recorded = false;
             }
@@ -193,9 +200,15 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
         if (details == null) {
             return null;
         }
-        return details.message() != null ? details
-                : new ErrorInfo(message, details.stackTrace(), details.blockId(), details.blockName(),
-                details.errorCode(), details.context());
+        return details.message() != null
+                ? details
+                : new ErrorInfo(
+                        message,
+                        details.stackTrace(),
+                        details.blockId(),
+                        details.blockName(),
+                        details.errorCode(),
+                        details.context());
     }
 
     /** The heartbeat: every lease held here, renewed on the workers' schedule, not the executor's. */

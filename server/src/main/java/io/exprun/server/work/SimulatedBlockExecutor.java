@@ -3,7 +3,6 @@ package io.exprun.server.work;
 import io.exprun.server.domain.ErrorInfo;
 import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
-
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
@@ -41,9 +40,17 @@ public final class SimulatedBlockExecutor implements BlockExecutor {
             Thread.sleep(Math.min(SLICE_MS, leftMs));
         }
         if (failureRate > 0 && ThreadLocalRandom.current().nextDouble() < failureRate) {
-            String message = "Simulated failure of block " + run.blockId() + " on document " + result.document().id();
-            return new Outcome.Failed(message, new ErrorInfo(message, null, run.blockId(), run.blockType(),
-                    "simulated_failure", Map.of("document_id", result.document().id(), "attempt", result.attempt())));
+            String message = "Simulated failure of block " + run.blockId() + " on document "
+                    + result.document().id();
+            return new Outcome.Failed(
+                    message,
+                    new ErrorInfo(
+                            message,
+                            null,
+                            run.blockId(),
+                            run.blockType(),
+                            "simulated_failure",
+                            Map.of("document_id", result.document().id(), "attempt", result.attempt())));
         }
         String output = "{\"document_id\":\"" + jsonEscape(result.document().id()) + "\",\"block_type\":\""
                 + jsonEscape(run.blockType()) + "\",\"n_consensus\":" + run.nConsensus() + "}";

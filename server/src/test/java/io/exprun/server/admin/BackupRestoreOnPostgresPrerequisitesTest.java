@@ -1,9 +1,8 @@
 package io.exprun.server.admin;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.opentest4j.AssertionFailedError;
-import org.opentest4j.TestAbortedException;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -11,10 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.AssertionFailedError;
+import org.opentest4j.TestAbortedException;
 
 /** The PostgreSQL backup test's gate: fail under CI=true without PostgreSQL 15, skip loudly elsewhere, run with it. */
 class BackupRestoreOnPostgresPrerequisitesTest {
@@ -32,8 +31,8 @@ class BackupRestoreOnPostgresPrerequisitesTest {
 
     @Test
     void without_postgresql_15_under_ci_the_backup_test_fails() {
-        assertThatThrownBy(() -> BackupRestoreOnPostgresTest.requirePostgres15("true", dir, false,
-                dir.resolve("runuser"), console()))
+        assertThatThrownBy(() -> BackupRestoreOnPostgresTest.requirePostgres15(
+                        "true", dir, false, dir.resolve("runuser"), console()))
                 .isInstanceOf(AssertionFailedError.class)
                 .hasMessageContaining(dir.resolve("pg_dump").toString())
                 .hasMessageContaining("apt-get install postgresql");
@@ -41,8 +40,9 @@ class BackupRestoreOnPostgresPrerequisitesTest {
 
     @Test
     void without_postgresql_15_elsewhere_it_is_skipped_and_says_why_on_the_console() {
-        assertThatThrownBy(() -> BackupRestoreOnPostgresTest.requirePostgres15(null, dir, false,
-                dir.resolve("runuser"), console())).isInstanceOf(TestAbortedException.class);
+        assertThatThrownBy(() -> BackupRestoreOnPostgresTest.requirePostgres15(
+                        null, dir, false, dir.resolve("runuser"), console()))
+                .isInstanceOf(TestAbortedException.class);
         assertThat(console.toString(StandardCharsets.UTF_8))
                 .startsWith("[SKIPPED] BackupRestoreOnPostgresTest needs PostgreSQL 15")
                 .contains(dir.resolve("initdb").toString());
@@ -56,7 +56,8 @@ class BackupRestoreOnPostgresPrerequisitesTest {
         Path runuser = dir.resolve("runuser");
 
         assertThatThrownBy(() -> BackupRestoreOnPostgresTest.requirePostgres15("true", dir, true, runuser, console()))
-                .isInstanceOf(AssertionFailedError.class).hasMessageContaining(runuser.toString());
+                .isInstanceOf(AssertionFailedError.class)
+                .hasMessageContaining(runuser.toString());
         assertThatCode(() -> BackupRestoreOnPostgresTest.requirePostgres15("true", dir, false, runuser, console()))
                 .doesNotThrowAnyException();
     }
@@ -74,7 +75,7 @@ class BackupRestoreOnPostgresPrerequisitesTest {
     }
 
     private Path executable(String name) throws Exception {
-        return Files.createFile(dir.resolve(name), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
+        return Files.createFile(
+                dir.resolve(name), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 }

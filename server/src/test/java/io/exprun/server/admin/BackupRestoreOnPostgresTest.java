@@ -1,23 +1,22 @@
 package io.exprun.server.admin;
 
+import static io.exprun.server.testing.CreateCancelLoad.RUNS;
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.exprun.server.testing.CreateCancelLoad;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.PostgresCluster;
 import io.exprun.server.testing.Prerequisites;
 import io.exprun.server.testing.TestServer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static io.exprun.server.testing.CreateCancelLoad.RUNS;
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's PostgreSQL backup, exactly as documented: {@code pg_dump -Fc --no-owner} as the role exprun uses, taken
@@ -62,23 +61,32 @@ class BackupRestoreOnPostgresTest {
     @Test
     void pg_dump_under_load_and_pg_restore_keep_every_run_and_cancel_acknowledged_before_the_dump_began()
             throws Exception {
-        requirePostgres15(System.getenv("CI"), BIN, PostgresCluster.runningAsRoot(), Path.of("/usr/sbin/runuser"),
-                System.out);
+        requirePostgres15(
+                System.getenv("CI"), BIN, PostgresCluster.runningAsRoot(), Path.of("/usr/sbin/runuser"), System.out);
         Path dump = dir.resolve("exprun.dump");
         Map<String, String> password = Map.of("PGPASSWORD", ROLE_PASSWORD);
         try (PostgresCluster cluster = PostgresCluster.start(BIN)) {
             // the README's set-up: a login role owning its database, and a fresh database it owns for the restore
-            cluster.asSuperuser("CREATE ROLE " + ROLE + " LOGIN PASSWORD '" + ROLE_PASSWORD + "'",
-                    "CREATE DATABASE exprun OWNER " + ROLE, "CREATE DATABASE exprun_restored OWNER " + ROLE);
+            cluster.asSuperuser(
+                    "CREATE ROLE " + ROLE + " LOGIN PASSWORD '" + ROLE_PASSWORD + "'",
+                    "CREATE DATABASE exprun OWNER " + ROLE,
+                    "CREATE DATABASE exprun_restored OWNER " + ROLE);
             List<CreateCancelLoad.Ack> creates;
             List<CreateCancelLoad.Ack> cancels;
-            try (TestServer source = TestServer.start(TestServer.embeddedConfig(2)
-                    .withDb(cluster.jdbcUrl("exprun"), ROLE, ROLE_PASSWORD))) {
+            try (TestServer source = TestServer.start(
+                    TestServer.embeddedConfig(2).withDb(cluster.jdbcUrl("exprun"), ROLE, ROLE_PASSWORD))) {
                 try (CreateCancelLoad load = CreateCancelLoad.start(source.baseUri(), KEY_A, 3, 40)) {
                     load.awaitWarmedUp();
                     load.backupBegins();
-                    cluster.client(password, "pg_dump", "-Fc", "--no-owner", "-d", cluster.libpqUrl(ROLE, "exprun"),
-                            "-f", dump.toString());
+                    cluster.client(
+                            password,
+                            "pg_dump",
+                            "-Fc",
+                            "--no-owner",
+                            "-d",
+                            cluster.libpqUrl(ROLE, "exprun"),
+                            "-f",
+                            dump.toString());
                     load.backupEnded();
                     load.close();
                     creates = load.creates();
@@ -87,15 +95,23 @@ class BackupRestoreOnPostgresTest {
                 Http sourceApi = new Http(source.baseUri(), KEY_A);
                 for (CreateCancelLoad.Ack late : createdAfterDumpEnded(creates)) {
                     assertThat(sourceApi.get(RUNS + "/" + late.runId()).status())
-                            .as("run %s, created after the dump, is in the live database", late.runId()).isEqualTo(200);
+                            .as("run %s, created after the dump, is in the live database", late.runId())
+                            .isEqualTo(200);
                 }
             }
 
-            cluster.client(password, "pg_restore", "--no-owner", "--single-transaction", "--exit-on-error", "-d",
-                    cluster.libpqUrl(ROLE, "exprun_restored"), dump.toString());
+            cluster.client(
+                    password,
+                    "pg_restore",
+                    "--no-owner",
+                    "--single-transaction",
+                    "--exit-on-error",
+                    "-d",
+                    cluster.libpqUrl(ROLE, "exprun_restored"),
+                    dump.toString());
 
-            try (TestServer fresh = TestServer.start(TestServer.embeddedConfig(0)
-                    .withDb(cluster.jdbcUrl("exprun_restored"), ROLE, ROLE_PASSWORD))) {
+            try (TestServer fresh = TestServer.start(
+                    TestServer.embeddedConfig(0).withDb(cluster.jdbcUrl("exprun_restored"), ROLE, ROLE_PASSWORD))) {
                 Http api = new Http(fresh.baseUri(), KEY_A);
                 CreateCancelLoad.assertServesTheSnapshot(api, creates, cancels, createdAfterDumpEnded(creates));
             }
@@ -103,6 +119,8 @@ class BackupRestoreOnPostgresTest {
     }
 
     private static List<CreateCancelLoad.Ack> createdAfterDumpEnded(List<CreateCancelLoad.Ack> creates) {
-        return creates.stream().filter(CreateCancelLoad.Ack::sentAfterBackupEnded).toList();
+        return creates.stream()
+                .filter(CreateCancelLoad.Ack::sentAfterBackupEnded)
+                .toList();
     }
 }

@@ -1,14 +1,14 @@
 package io.exprun.server.api;
 
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
 import io.exprun.server.testing.Http;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static io.exprun.server.testing.RunFixtures.TENANT_A;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Before any operation: the API key, and requests no operation matches (unknown path, wrong method, a broken or too
@@ -28,11 +28,17 @@ abstract class AuthAndRoutingContractTest extends RunsApiContract {
     @ParameterizedTest
     @ValueSource(strings = {"wrong-key", "test-key-a-but-longer", "Basic dGVzdDp0ZXN0"})
     void a_request_with_an_invalid_key_or_scheme_gets_401(String credentials) {
-        Http.Answer answer = api.as(null).send(api.as(null).builder(RUNS)
-                .header("Authorization", credentials.startsWith("Basic") ? credentials : "Bearer " + credentials).GET());
+        Http.Answer answer = api.as(null)
+                .send(api.as(null)
+                        .builder(RUNS)
+                        .header(
+                                "Authorization",
+                                credentials.startsWith("Basic") ? credentials : "Bearer " + credentials)
+                        .GET());
 
         assertThat(answer.status()).isEqualTo(401);
-        assertThat(answer.headers().firstValue("WWW-Authenticate").orElseThrow()).startsWith("Bearer");
+        assertThat(answer.headers().firstValue("WWW-Authenticate").orElseThrow())
+                .startsWith("Bearer");
         assertThat(answer.body()).doesNotContain(credentials);
     }
 
@@ -40,7 +46,8 @@ abstract class AuthAndRoutingContractTest extends RunsApiContract {
     void cancel_without_a_key_gets_401_and_changes_nothing() {
         Run run = fx.runIn(TENANT_A, LifecycleStatus.RUNNING);
 
-        assertThat(api.as(null).post(RUNS + "/" + run.id() + "/cancel").status()).isEqualTo(401);
+        assertThat(api.as(null).post(RUNS + "/" + run.id() + "/cancel").status())
+                .isEqualTo(401);
         assertThat(api.get(RUNS + "/" + run.id()).lifecycleStatus()).isEqualTo("running");
     }
 

@@ -1,23 +1,22 @@
 package io.exprun.server.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.exprun.server.domain.LifecycleStatus;
-import io.exprun.server.domain.Run;
-import io.exprun.server.testing.Http;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.net.http.HttpRequest;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.Map;
-
 import static io.exprun.server.testing.RunFixtures.KEY_B;
 import static io.exprun.server.testing.RunFixtures.TENANT_A;
 import static io.exprun.server.testing.RunFixtures.TENANT_B;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.exprun.server.domain.LifecycleStatus;
+import io.exprun.server.domain.Run;
+import io.exprun.server.testing.Http;
+import java.net.http.HttpRequest;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * POST /runs/{id}/cancel: what a cancel does and when it is refused. Runs once per database: see
@@ -26,7 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 abstract class CancelRunContractTest extends RunsApiContract {
 
     @ParameterizedTest
-    @EnumSource(value = LifecycleStatus.class, names = {"PENDING", "QUEUED", "RUNNING"})
+    @EnumSource(
+            value = LifecycleStatus.class,
+            names = {"PENDING", "QUEUED", "RUNNING"})
     void cancelling_a_cancellable_run_returns_200_and_cancels_its_unfinished_results(LifecycleStatus state) {
         Run run = fx.runIn(TENANT_A, state);
         Map<String, String> before = resultStatuses(run.id());
@@ -38,7 +39,9 @@ abstract class CancelRunContractTest extends RunsApiContract {
         assertThat(body.get("id").asText()).isEqualTo(run.id());
         assertThat(body.at("/lifecycle/status").asText()).isEqualTo("cancelled");
         assertThat(body.at("/lifecycle/reason").asText()).isEqualTo("Cancelled by API request");
-        assertThat(OffsetDateTime.parse(body.at("/timing/completed_at").asText()).getOffset()).isEqualTo(ZoneOffset.UTC);
+        assertThat(OffsetDateTime.parse(body.at("/timing/completed_at").asText())
+                        .getOffset())
+                .isEqualTo(ZoneOffset.UTC);
         assertThat(api.get(RUNS + "/" + run.id()).lifecycleStatus()).isEqualTo("cancelled");
         Map<String, String> after = resultStatuses(run.id());
         before.forEach((id, was) -> assertThat(after.get(id))
@@ -47,7 +50,9 @@ abstract class CancelRunContractTest extends RunsApiContract {
     }
 
     @ParameterizedTest
-    @EnumSource(value = LifecycleStatus.class, names = {"COMPLETED", "ERROR", "CANCELLED"})
+    @EnumSource(
+            value = LifecycleStatus.class,
+            names = {"COMPLETED", "ERROR", "CANCELLED"})
     void cancelling_a_terminal_run_returns_404_not_cancellable_with_its_status(LifecycleStatus state) {
         Run run = fx.runIn(TENANT_A, state);
         String runBefore = api.get(RUNS + "/" + run.id()).body();
@@ -93,7 +98,8 @@ abstract class CancelRunContractTest extends RunsApiContract {
         assertThat(answer.errorCode()).isEqualTo("run_not_found");
         assertThat(b.get(RUNS + "/" + theirs.id()).body()).isEqualTo(before);
         assertThat(api.get(RUNS + "/" + theirs.id()).errorCode()).isEqualTo("run_not_found");
-        assertThat(api.get(RESULTS + "?run_id=" + theirs.id()).json().get("data")).isEmpty();
+        assertThat(api.get(RESULTS + "?run_id=" + theirs.id()).json().get("data"))
+                .isEmpty();
     }
 
     @ParameterizedTest
@@ -103,9 +109,10 @@ abstract class CancelRunContractTest extends RunsApiContract {
         HttpRequest.Builder request = api.builder(RUNS + "/" + run.id() + "/cancel");
         switch (style) {
             case "no body" -> request.POST(HttpRequest.BodyPublishers.noBody());
-            case "no body, json content type" -> request.header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.noBody());
-            default -> request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"));
+            case "no body, json content type" ->
+                request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.noBody());
+            default ->
+                request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"));
         }
 
         Http.Answer answer = api.send(request);
@@ -141,14 +148,18 @@ abstract class CancelRunContractTest extends RunsApiContract {
         int seen = 0;
         String after = null;
         do {
-            JsonNode page = api.get(RESULTS + "?run_id=" + run.id() + "&limit=100" + (after == null ? "" : "&after=" + after)).json();
+            JsonNode page = api.get(
+                            RESULTS + "?run_id=" + run.id() + "&limit=100" + (after == null ? "" : "&after=" + after))
+                    .json();
             for (JsonNode r : page.get("data")) {
                 assertThat(r.at("/lifecycle/status").asText()).isEqualTo("cancelled");
                 assertThat(r.at("/lifecycle/reason").asText()).isEqualTo("Cancelled by API request");
                 assertThat(r.at("/timing/completed_at").asText()).isNotEmpty();
                 seen++;
             }
-            after = page.at("/list_metadata/after").isNull() ? null : page.at("/list_metadata/after").asText();
+            after = page.at("/list_metadata/after").isNull()
+                    ? null
+                    : page.at("/list_metadata/after").asText();
         } while (after != null);
         assertThat(seen).isEqualTo(2_500);
     }

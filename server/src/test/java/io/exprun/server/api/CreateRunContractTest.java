@@ -1,19 +1,18 @@
 package io.exprun.server.api;
 
+import static io.exprun.server.testing.RunFixtures.KEY_B;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.server.testing.Http;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static io.exprun.server.testing.RunFixtures.KEY_B;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * POST /runs: creating a run, its refusals, and the Idempotency-Key. Runs once per database: see
@@ -29,8 +28,10 @@ abstract class CreateRunContractTest extends RunsApiContract {
         assertThat(answer.lifecycleStatus()).isEqualTo("pending");
         assertThat(answer.json().get("document_count").asInt()).isEqualTo(5);
         String id = answer.json().get("id").asText();
-        assertThat(api.get(RUNS + "/" + id).json().get("timing")).isEqualTo(answer.json().get("timing"));
-        assertThat(api.get(RESULTS + "?run_id=" + id).json().get("data")).hasSize(5)
+        assertThat(api.get(RUNS + "/" + id).json().get("timing"))
+                .isEqualTo(answer.json().get("timing"));
+        assertThat(api.get(RESULTS + "?run_id=" + id).json().get("data"))
+                .hasSize(5)
                 .allSatisfy(r -> assertThat(r.at("/lifecycle/status").asText()).isEqualTo("pending"));
     }
 
@@ -73,14 +74,22 @@ abstract class CreateRunContractTest extends RunsApiContract {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"experiment_id\":", "not json", "{\"experiment_id\":\"exp_demo\"} trailing",
-            "[1,2,3]", "{\"experiment_id\":5}", "{\"experiment_id\":{\"a\":1}}"})
+    @ValueSource(
+            strings = {
+                "{\"experiment_id\":",
+                "not json",
+                "{\"experiment_id\":\"exp_demo\"} trailing",
+                "[1,2,3]",
+                "{\"experiment_id\":5}",
+                "{\"experiment_id\":{\"a\":1}}"
+            })
     void a_malformed_or_mistyped_body_returns_422_not_500(String body) {
         int before = countRuns();
         Http.Answer answer = api.postJson(RUNS, body);
 
         assertThat(answer.status()).isEqualTo(422);
-        assertThat(answer.json().get("detail").get(0).get("loc").get(0).asText()).isEqualTo("body");
+        assertThat(answer.json().get("detail").get(0).get("loc").get(0).asText())
+                .isEqualTo("body");
         assertThat(answer.body()).doesNotContain("at io.", "Exception");
         assertThat(countRuns()).isEqualTo(before);
     }
@@ -100,7 +109,8 @@ abstract class CreateRunContractTest extends RunsApiContract {
     @Test
     void creating_a_run_without_a_body_or_with_a_non_json_body_returns_422() {
         Http.Answer empty = api.postJson(RUNS, "");
-        Http.Answer text = api.send(api.builder(RUNS).header("Content-Type", "text/plain")
+        Http.Answer text = api.send(api.builder(RUNS)
+                .header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("experiment_id=exp_demo")));
 
         assertThat(empty.status()).isEqualTo(422);
@@ -110,7 +120,9 @@ abstract class CreateRunContractTest extends RunsApiContract {
     // ---- idempotent create -----------------------------------------------------------------------
 
     private Http.Answer createWithKey(String key, String body) {
-        return api.send(api.builder(RUNS).header("Content-Type", "application/json").header("Idempotency-Key", key)
+        return api.send(api.builder(RUNS)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
@@ -119,7 +131,9 @@ abstract class CreateRunContractTest extends RunsApiContract {
         int before = countRuns();
         String key = "key-" + System.nanoTime();
         Http.Answer first = createWithKey(key, "{\"experiment_id\":\"exp_demo\"}");
-        assertThat(api.post(RUNS + "/" + first.json().get("id").asText() + "/cancel").status()).isEqualTo(200);
+        assertThat(api.post(RUNS + "/" + first.json().get("id").asText() + "/cancel")
+                        .status())
+                .isEqualTo(200);
 
         Http.Answer again = createWithKey(key, "{\"experiment_id\":\"exp_demo\"}");
 
@@ -132,7 +146,8 @@ abstract class CreateRunContractTest extends RunsApiContract {
     @Test
     void an_idempotency_key_reused_with_another_body_is_422_at_the_header_and_creates_nothing() {
         String key = "key-" + System.nanoTime();
-        assertThat(createWithKey(key, "{\"experiment_id\":\"exp_demo\"}").status()).isEqualTo(200);
+        assertThat(createWithKey(key, "{\"experiment_id\":\"exp_demo\"}").status())
+                .isEqualTo(200);
         int before = countRuns();
 
         Http.Answer other = createWithKey(key, "{\"experiment_id\":\"exp_classify\"}");
@@ -146,10 +161,19 @@ abstract class CreateRunContractTest extends RunsApiContract {
     @Test
     void the_same_idempotency_key_in_another_tenant_is_another_run() {
         String key = "key-" + System.nanoTime();
-        String mine = createWithKey(key, "{\"experiment_id\":\"exp_demo\"}").json().get("id").asText();
-        String theirs = api.as(KEY_B).send(api.as(KEY_B).builder(RUNS).header("Content-Type", "application/json")
-                .header("Idempotency-Key", key).POST(HttpRequest.BodyPublishers.ofString("{\"experiment_id\":\"exp_demo\"}")))
-                .json().get("id").asText();
+        String mine = createWithKey(key, "{\"experiment_id\":\"exp_demo\"}")
+                .json()
+                .get("id")
+                .asText();
+        String theirs = api.as(KEY_B)
+                .send(api.as(KEY_B)
+                        .builder(RUNS)
+                        .header("Content-Type", "application/json")
+                        .header("Idempotency-Key", key)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"experiment_id\":\"exp_demo\"}")))
+                .json()
+                .get("id")
+                .asText();
 
         assertThat(theirs).isNotEqualTo(mine);
     }

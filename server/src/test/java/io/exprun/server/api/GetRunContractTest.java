@@ -1,16 +1,15 @@
 package io.exprun.server.api;
 
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.server.domain.ErrorInfo;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static io.exprun.server.testing.RunFixtures.TENANT_A;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * GET /runs/{id}: the run as the clients read it. Runs once per database: see {@link RunsApiOnSqliteTest} and
@@ -23,8 +22,19 @@ abstract class GetRunContractTest extends RunsApiContract {
         Run run = fx.runIn(TENANT_A, LifecycleStatus.RUNNING);
         JsonNode body = api.get(RUNS + "/" + run.id()).json();
 
-        for (String field : List.of("id", "workflow_id", "workflow_version_id", "trigger", "experiment_id", "block_id",
-                "block_type", "n_consensus", "lifecycle", "timing", "block_execution_fingerprint", "documents_fingerprint")) {
+        for (String field : List.of(
+                "id",
+                "workflow_id",
+                "workflow_version_id",
+                "trigger",
+                "experiment_id",
+                "block_id",
+                "block_type",
+                "n_consensus",
+                "lifecycle",
+                "timing",
+                "block_execution_fingerprint",
+                "documents_fingerprint")) {
             assertThat(body.hasNonNull(field)).as(field).isTrue();
         }
         assertThat(body.get("n_consensus").isInt()).isTrue();
@@ -39,8 +49,10 @@ abstract class GetRunContractTest extends RunsApiContract {
 
     @Test
     void an_error_run_carries_its_message_and_details() {
-        Run run = fx.errorRun(TENANT_A, "1 of 5 documents failed", new ErrorInfo("timeout", "trace", "blk_extract",
-                "Extract", "timeout", Map.of("document_id", "doc_1")));
+        Run run = fx.errorRun(
+                TENANT_A,
+                "1 of 5 documents failed",
+                new ErrorInfo("timeout", "trace", "blk_extract", "Extract", "timeout", Map.of("document_id", "doc_1")));
         JsonNode lifecycle = api.get(RUNS + "/" + run.id()).json().get("lifecycle");
 
         assertThat(lifecycle.get("status").asText()).isEqualTo("error");

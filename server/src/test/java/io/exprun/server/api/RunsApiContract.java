@@ -1,18 +1,17 @@
 package io.exprun.server.api;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.RunFixtures;
 import io.exprun.server.testing.TestServer;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
-
-import java.util.HashMap;
-import java.util.Map;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
 
 /**
  * The experiment-runs API over real HTTP against a real database, one class per operation (create, get, list, cancel,
@@ -52,8 +51,11 @@ abstract class RunsApiContract {
 
     static Map<String, String> resultStatuses(Http http, String runId) {
         Map<String, String> statuses = new HashMap<>();
-        http.get(RESULTS + "?run_id=" + runId).json().get("data")
-                .forEach(r -> statuses.put(r.get("id").asText(), r.at("/lifecycle/status").asText()));
+        http.get(RESULTS + "?run_id=" + runId)
+                .json()
+                .get("data")
+                .forEach(r -> statuses.put(
+                        r.get("id").asText(), r.at("/lifecycle/status").asText()));
         return statuses;
     }
 
@@ -61,9 +63,12 @@ abstract class RunsApiContract {
         int n = 0;
         String after = null;
         do {
-            JsonNode page = api.get(RUNS + "?limit=100" + (after == null ? "" : "&after=" + after)).json();
+            JsonNode page = api.get(RUNS + "?limit=100" + (after == null ? "" : "&after=" + after))
+                    .json();
             n += page.get("data").size();
-            after = page.at("/list_metadata/after").isNull() ? null : page.at("/list_metadata/after").asText();
+            after = page.at("/list_metadata/after").isNull()
+                    ? null
+                    : page.at("/list_metadata/after").asText();
         } while (after != null);
         return n;
     }

@@ -1,16 +1,16 @@
 package io.exprun.server.architecture;
 
+import static com.tngtech.archunit.base.DescribedPredicate.alwaysTrue;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import org.junit.jupiter.api.Test;
-
-import static com.tngtech.archunit.base.DescribedPredicate.alwaysTrue;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The server's packages stand in the order a request meets them (http, api, auth, spec and error, domain, store,
@@ -25,14 +25,17 @@ class PackageOrderTest {
      * dependencies are left out; every hand-written package's dependency on it counts.
      */
     static ArchRule noPackageCycles(String root) {
-        return slices().matching(root + ".(*)..").should().beFreeOfCycles()
+        return slices().matching(root + ".(*)..")
+                .should()
+                .beFreeOfCycles()
                 .ignoreDependency(resideInAPackage(root + ".generated.."), alwaysTrue())
                 .because("a package that imports one above it makes the layers meaningless");
     }
 
     @Test
     void no_package_of_the_server_imports_one_that_imports_it() {
-        JavaClasses server = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        JavaClasses server = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.exprun.server");
         noPackageCycles("io.exprun.server").check(server);
     }
@@ -40,7 +43,8 @@ class PackageOrderTest {
     @Test
     void negative_control_two_packages_that_import_each_other_are_caught() {
         JavaClasses fixture = new ClassFileImporter().importPackages("io.exprun.server.architecture.badfixture.cycle");
-        EvaluationResult result = noPackageCycles("io.exprun.server.architecture.badfixture.cycle").evaluate(fixture);
+        EvaluationResult result = noPackageCycles("io.exprun.server.architecture.badfixture.cycle")
+                .evaluate(fixture);
 
         assertThat(result.hasViolation()).isTrue();
         assertThat(String.join("\n", result.getFailureReport().getDetails())).contains("Above", "Below");

@@ -1,11 +1,10 @@
 package io.exprun.server.config;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 /** The sweeper pauses long enough after each batch to stay within its share of the database's time. */
 class RetentionPolicyPauseTest {
@@ -31,8 +30,10 @@ class RetentionPolicyPauseTest {
 
     @Test
     void a_share_outside_zero_to_one_is_refused() {
-        assertThatThrownBy(() -> RetentionPolicy.DEFAULTS.withDatabaseShare(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RetentionPolicy.DEFAULTS.withDatabaseShare(1.5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RetentionPolicy.DEFAULTS.withDatabaseShare(0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RetentionPolicy.DEFAULTS.withDatabaseShare(1.5))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RetentionPolicy.DEFAULTS.withDatabaseShare(Double.NaN))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -1,12 +1,11 @@
 package io.exprun.server.config;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** EXPRUN_* variables: read when valid, and when not, refused with the variable's name and what it should be. */
 class ServerConfigFromEnvTest {
@@ -14,13 +13,15 @@ class ServerConfigFromEnvTest {
     @Test
     void the_pool_size_is_read_from_exprun_db_pool_size() {
         assertThat(ServerConfig.fromEnv(Map.of()).dbPoolSize()).isEqualTo(16);
-        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_DB_POOL_SIZE", " 8 ")).dbPoolSize()).isEqualTo(8);
+        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_DB_POOL_SIZE", " 8 ")).dbPoolSize())
+                .isEqualTo(8);
     }
 
     @Test
     void an_empty_pool_is_refused_by_name() {
         assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_DB_POOL_SIZE", "0")))
-                .hasMessage("EXPRUN_DB_POOL_SIZE='0' is invalid (must be at least 1): expected a number of connections >= 1");
+                .hasMessage(
+                        "EXPRUN_DB_POOL_SIZE='0' is invalid (must be at least 1): expected a number of connections >= 1");
     }
 
     @Test
@@ -32,14 +33,16 @@ class ServerConfigFromEnvTest {
     @Test
     void api_keys_are_never_repeated_in_the_message() {
         assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_API_KEYS", "hunter2")))
-                .hasMessageContaining("EXPRUN_API_KEYS=(value hidden)").hasMessageNotContaining("hunter2");
+                .hasMessageContaining("EXPRUN_API_KEYS=(value hidden)")
+                .hasMessageNotContaining("hunter2");
     }
 
     @Test
     void only_an_unset_api_key_list_means_the_development_key() {
         assertThat(ServerConfig.fromEnv(Map.of()).apiKeys()).isEmpty();
-        for (String blank : new String[]{"", " ", ",", " , ", "\t"}) {
-            assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_API_KEYS", blank))).as("'%s'", blank)
+        for (String blank : new String[] {"", " ", ",", " , ", "\t"}) {
+            assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_API_KEYS", blank)))
+                    .as("'%s'", blank)
                     .hasMessageStartingWith("EXPRUN_API_KEYS=(value hidden) is invalid");
         }
     }
@@ -51,22 +54,27 @@ class ServerConfigFromEnvTest {
                         + "again (for another tenant); each key must be mapped once): expected key1:tenantA,"
                         + "key2:tenantB, each key once (unset: the development key)");
         assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_API_KEYS", "hunter2:a, hunter2 : a")))
-                .hasMessageContaining("for the same tenant").hasMessageNotContaining("hunter2");
+                .hasMessageContaining("for the same tenant")
+                .hasMessageNotContaining("hunter2");
     }
 
     @Test
     void a_well_formed_api_key_list_is_read_with_whitespace_around_its_parts_ignored() {
-        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_API_KEYS", " k1:team a , k2 : b ")).apiKeys())
+        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_API_KEYS", " k1:team a , k2 : b "))
+                        .apiKeys())
                 .isEqualTo(Map.of("k1", "team a", "k2", "b"));
         assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_API_KEYS", "k1:a,K1:a")).apiKeys())
-                .as("keys differ by case").hasSize(2);
+                .as("keys differ by case")
+                .hasSize(2);
     }
 
     @Test
     void a_lease_of_zero_is_refused_in_one_line() {
         assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_LEASE_MS", "0")))
-                .hasMessage("EXPRUN_LEASE_MS='0' is invalid (the lease must be more than 0 ms): expected milliseconds > 0");
-        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_LEASE_MS", "1500")).lease()).hasMillis(1500);
+                .hasMessage(
+                        "EXPRUN_LEASE_MS='0' is invalid (the lease must be more than 0 ms): expected milliseconds > 0");
+        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_LEASE_MS", "1500")).lease())
+                .hasMillis(1500);
     }
 
     @Test
@@ -81,11 +89,15 @@ class ServerConfigFromEnvTest {
     void only_sqlite_is_embedded_unless_told() {
         ServerConfig c = ServerConfig.defaults();
         assertThat(c.isEmbeddedDb()).isTrue();
-        assertThat(c.withDb("jdbc:sqlite:/srv/exprun/x.db", null, null).isEmbeddedDb()).isTrue();
-        assertThat(c.withDb("jdbc:postgresql://db/x", null, null).isEmbeddedDb()).isFalse();
+        assertThat(c.withDb("jdbc:sqlite:/srv/exprun/x.db", null, null).isEmbeddedDb())
+                .isTrue();
+        assertThat(c.withDb("jdbc:postgresql://db/x", null, null).isEmbeddedDb())
+                .isFalse();
         assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_DB_URL", "jdbc:postgresql://db/x", "EXPRUN_DB_EMBEDDED", "true"))
-                .isEmbeddedDb()).isTrue();
-        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_DB_EMBEDDED", "false")).isEmbeddedDb()).isFalse();
+                        .isEmbeddedDb())
+                .isTrue();
+        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_DB_EMBEDDED", "false")).isEmbeddedDb())
+                .isFalse();
         assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_DB_EMBEDDED", "yes")))
                 .hasMessage("EXPRUN_DB_EMBEDDED='yes' is invalid (not true or false): expected true or false");
     }
@@ -111,7 +123,7 @@ class ServerConfigFromEnvTest {
 
     @Test
     void zero_off_and_forever_keep_runs_forever() {
-        for (String forever : new String[]{"0", "off", "OFF", "forever", "0d", "PT0S"}) {
+        for (String forever : new String[] {"0", "off", "OFF", "forever", "0d", "PT0S"}) {
             assertThat(retention(forever)).as(forever).isEmpty();
         }
     }
@@ -130,7 +142,9 @@ class ServerConfigFromEnvTest {
     @Test
     void the_sweep_interval_is_read_from_exprun_retention_sweep_ms() {
         assertThat(ServerConfig.fromEnv(Map.of()).retention().sweepInterval()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_RETENTION_SWEEP_MS", "5000")).retention().sweepInterval())
+        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_RETENTION_SWEEP_MS", "5000"))
+                        .retention()
+                        .sweepInterval())
                 .isEqualTo(Duration.ofSeconds(5));
         assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_RETENTION_SWEEP_MS", "0")))
                 .hasMessage("EXPRUN_RETENTION_SWEEP_MS='0' is invalid (the sweep interval must be more than 0 ms): "
@@ -138,6 +152,8 @@ class ServerConfigFromEnvTest {
     }
 
     private static java.util.Optional<Duration> retention(String value) {
-        return ServerConfig.fromEnv(Map.of("EXPRUN_RETENTION", value)).retention().runRetention();
+        return ServerConfig.fromEnv(Map.of("EXPRUN_RETENTION", value))
+                .retention()
+                .runRetention();
     }
 }

@@ -1,11 +1,14 @@
 package io.exprun.server.config;
 
+import static io.exprun.server.config.StartupFailuresTest.assertTwoLinesNoTrace;
+import static io.exprun.server.config.StartupFailuresTest.cause;
+import static io.exprun.server.config.StartupFailuresTest.fix;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.exprun.server.testing.Postgres;
 import io.exprun.server.testing.ServerProcess;
 import io.exprun.server.testing.ServerProcess.Exited;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,12 +21,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.awaitility.Awaitility.await;
-import static io.exprun.server.config.StartupFailuresTest.assertTwoLinesNoTrace;
-import static io.exprun.server.config.StartupFailuresTest.cause;
-import static io.exprun.server.config.StartupFailuresTest.fix;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real {@code Main} in its own JVM against a real PostgreSQL that says no: unreachable, a wrong password, and a
@@ -37,6 +36,7 @@ class StartupFailuresOnPostgresTest {
 
     /** Role names unique to this JVM: a PostgreSQL of your own (EXPRUN_TEST_PG_URL) keeps roles between runs. */
     private static final String RUN = "_" + ProcessHandle.current().pid();
+
     private static final String PW_ROLE = "exprun_pw" + RUN;
     private static final String CONNECT_ROLE = "exprun_connect" + RUN;
     private static final String README_ROLE = "exprun_readme" + RUN;
@@ -47,7 +47,8 @@ class StartupFailuresOnPostgresTest {
     }
 
     private static void sql(Postgres.Db db, String... statements) throws SQLException {
-        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password()); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+                Statement s = c.createStatement()) {
             for (String statement : statements) {
                 s.execute(statement);
             }
@@ -66,13 +67,23 @@ class StartupFailuresOnPostgresTest {
             closed = s.getLocalPort();
         }
 
-        Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_API_KEYS", "k:t",
-                "EXPRUN_DB_URL", "jdbc:postgresql://127.0.0.1:" + closed + "/exprun",
-                "EXPRUN_DB_USER", "exprun", "EXPRUN_DB_PASSWORD", "x"), work, List.of());
+        Exited exited = ServerProcess.runUntilExit(
+                Map.of(
+                        "EXPRUN_API_KEYS",
+                        "k:t",
+                        "EXPRUN_DB_URL",
+                        "jdbc:postgresql://127.0.0.1:" + closed + "/exprun",
+                        "EXPRUN_DB_USER",
+                        "exprun",
+                        "EXPRUN_DB_PASSWORD",
+                        "x"),
+                work,
+                List.of());
 
         assertTwoLinesNoTrace(exited, StartupFailure.EXIT_FAILED);
-        assertThat(cause(exited)).isEqualTo("exprun: cannot start: cannot reach PostgreSQL at 127.0.0.1:" + closed
-                + " (connection refused or timed out)");
+        assertThat(cause(exited))
+                .isEqualTo("exprun: cannot start: cannot reach PostgreSQL at 127.0.0.1:" + closed
+                        + " (connection refused or timed out)");
         assertThat(fix(exited)).contains("EXPRUN_DB_URL");
     }
 
@@ -81,14 +92,26 @@ class StartupFailuresOnPostgresTest {
         Postgres.Db db = Postgres.freshDatabase();
         sql(db, "CREATE ROLE " + PW_ROLE + " LOGIN PASSWORD 'right-password'");
         Postgres.requirePassword(db, PW_ROLE);
-        await().atMost(Duration.ofSeconds(10)).until(() -> loginFailsWith(bareUrl(db), PW_ROLE, "wrong-password"), "28P01"::equals);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> loginFailsWith(bareUrl(db), PW_ROLE, "wrong-password"), "28P01"::equals);
 
-        Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_API_KEYS", "k:t", "EXPRUN_DB_URL", bareUrl(db),
-                "EXPRUN_DB_USER", PW_ROLE, "EXPRUN_DB_PASSWORD", "wrong-password"), work, List.of());
+        Exited exited = ServerProcess.runUntilExit(
+                Map.of(
+                        "EXPRUN_API_KEYS",
+                        "k:t",
+                        "EXPRUN_DB_URL",
+                        bareUrl(db),
+                        "EXPRUN_DB_USER",
+                        PW_ROLE,
+                        "EXPRUN_DB_PASSWORD",
+                        "wrong-password"),
+                work,
+                List.of());
 
         assertTwoLinesNoTrace(exited, StartupFailure.EXIT_FAILED);
-        assertThat(cause(exited)).matches("exprun: cannot start: PostgreSQL at [^ ]+ refused the login of user "
-                + "'" + PW_ROLE + "': wrong password");
+        assertThat(cause(exited))
+                .matches("exprun: cannot start: PostgreSQL at [^ ]+ refused the login of user " + "'" + PW_ROLE
+                        + "': wrong password");
         assertThat(fix(exited)).contains("EXPRUN_DB_USER", "EXPRUN_DB_PASSWORD");
     }
 
@@ -97,22 +120,34 @@ class StartupFailuresOnPostgresTest {
         Postgres.Db db = Postgres.freshDatabase();
         String database = databaseName(db);
         // the README's commands for a role that does not own the database, minus the schema grant
-        sql(db, "CREATE ROLE " + CONNECT_ROLE + " LOGIN PASSWORD 'pw'",
+        sql(
+                db,
+                "CREATE ROLE " + CONNECT_ROLE + " LOGIN PASSWORD 'pw'",
                 "REVOKE ALL ON DATABASE " + database + " FROM PUBLIC",
                 "GRANT CONNECT ON DATABASE " + database + " TO " + CONNECT_ROLE);
-        Map<String, String> env = Map.of("EXPRUN_API_KEYS", "k:t", "EXPRUN_DB_URL", bareUrl(db),
-                "EXPRUN_DB_USER", CONNECT_ROLE, "EXPRUN_DB_PASSWORD", "pw", "EXPRUN_WORKERS", "0");
+        Map<String, String> env = Map.of(
+                "EXPRUN_API_KEYS",
+                "k:t",
+                "EXPRUN_DB_URL",
+                bareUrl(db),
+                "EXPRUN_DB_USER",
+                CONNECT_ROLE,
+                "EXPRUN_DB_PASSWORD",
+                "pw",
+                "EXPRUN_WORKERS",
+                "0");
 
         Exited refused = ServerProcess.runUntilExit(env, work, List.of());
 
         assertTwoLinesNoTrace(refused, StartupFailure.EXIT_FAILED);
-        assertThat(cause(refused)).matches("exprun: cannot start: user '" + CONNECT_ROLE + "' may not create exprun's tables "
-                + "in PostgreSQL at [^ ]+ \\(ERROR: permission denied for schema public.*\\)");
+        assertThat(cause(refused))
+                .matches("exprun: cannot start: user '" + CONNECT_ROLE + "' may not create exprun's tables "
+                        + "in PostgreSQL at [^ ]+ \\(ERROR: permission denied for schema public.*\\)");
         assertThat(fix(refused)).contains("GRANT USAGE, CREATE ON SCHEMA public TO " + CONNECT_ROLE);
 
         // the grant the fix names, run in the exprun database as its owner (the README's step)
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("GRANT USAGE, CREATE ON SCHEMA public TO " + CONNECT_ROLE);
         }
         try (ServerProcess started = ServerProcess.start(env, work)) {
@@ -125,14 +160,27 @@ class StartupFailuresOnPostgresTest {
         Postgres.Db admin = Postgres.freshDatabase();
         String database = "exprun_readme_" + ProcessHandle.current().pid();
         // README, "Running on PostgreSQL": the two psql commands, verbatim apart from names and password
-        sql(admin, "CREATE ROLE " + README_ROLE + " LOGIN PASSWORD 'change-me'",
+        sql(
+                admin,
+                "CREATE ROLE " + README_ROLE + " LOGIN PASSWORD 'change-me'",
                 "CREATE DATABASE " + database + " OWNER " + README_ROLE);
         String url = bareUrl(admin).replaceFirst("/[^/]+$", "/" + database);
 
-        try (ServerProcess started = ServerProcess.start(Map.of("EXPRUN_DB_URL", url, "EXPRUN_DB_USER", README_ROLE,
-                "EXPRUN_DB_PASSWORD", "change-me", "EXPRUN_WORKERS", "0"), work)) {
+        try (ServerProcess started = ServerProcess.start(
+                Map.of(
+                        "EXPRUN_DB_URL",
+                        url,
+                        "EXPRUN_DB_USER",
+                        README_ROLE,
+                        "EXPRUN_DB_PASSWORD",
+                        "change-me",
+                        "EXPRUN_WORKERS",
+                        "0"),
+                work)) {
             assertThat(new io.exprun.server.testing.Http(started.baseUri(), io.exprun.server.testing.RunFixtures.KEY_A)
-                    .get("/readyz").status()).isEqualTo(200);
+                            .get("/readyz")
+                            .status())
+                    .isEqualTo(200);
         }
     }
 

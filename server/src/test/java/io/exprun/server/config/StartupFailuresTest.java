@@ -1,12 +1,10 @@
 package io.exprun.server.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.exprun.server.testing.ServerProcess;
 import io.exprun.server.testing.ServerProcess.Exited;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,9 +14,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The real {@code Main} in its own JVM, with the production logging configuration, meeting what operators meet on the
@@ -31,9 +30,15 @@ class StartupFailuresTest {
     Path work;
 
     static void assertTwoLinesNoTrace(Exited exited, int status) {
-        assertThat(exited.status()).as("exit status; output: %s", exited.lines()).isEqualTo(status);
-        assertThat(exited.hasStackTrace()).as("stack trace in %s", exited.lines()).isFalse();
-        List<String> said = exited.lines().stream().filter(l -> l.startsWith("exprun: ") || l.startsWith("  fix: ")).toList();
+        assertThat(exited.status())
+                .as("exit status; output: %s", exited.lines())
+                .isEqualTo(status);
+        assertThat(exited.hasStackTrace())
+                .as("stack trace in %s", exited.lines())
+                .isFalse();
+        List<String> said = exited.lines().stream()
+                .filter(l -> l.startsWith("exprun: ") || l.startsWith("  fix: "))
+                .toList();
         assertThat(said).as("the two lines in %s", exited.lines()).hasSize(2);
         said.forEach(l -> System.out.println("[what the operator sees] " + l));
         assertThat(said.get(0)).startsWith("exprun: cannot start: ");
@@ -41,11 +46,17 @@ class StartupFailuresTest {
     }
 
     static String cause(Exited exited) {
-        return exited.lines().stream().filter(l -> l.startsWith("exprun: ")).findFirst().orElseThrow();
+        return exited.lines().stream()
+                .filter(l -> l.startsWith("exprun: "))
+                .findFirst()
+                .orElseThrow();
     }
 
     static String fix(Exited exited) {
-        return exited.lines().stream().filter(l -> l.startsWith("  fix: ")).findFirst().orElseThrow();
+        return exited.lines().stream()
+                .filter(l -> l.startsWith("  fix: "))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -53,12 +64,13 @@ class StartupFailuresTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();
 
-            Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_PORT", String.valueOf(port),
-                    "EXPRUN_API_KEYS", "k:t"), work, List.of());
+            Exited exited = ServerProcess.runUntilExit(
+                    Map.of("EXPRUN_PORT", String.valueOf(port), "EXPRUN_API_KEYS", "k:t"), work, List.of());
 
             assertTwoLinesNoTrace(exited, StartupFailure.EXIT_FAILED);
-            assertThat(cause(exited)).isEqualTo("exprun: cannot start: port " + port + " on 127.0.0.1 is already in "
-                    + "use (another exprun, or another program, listens there)");
+            assertThat(cause(exited))
+                    .isEqualTo("exprun: cannot start: port " + port + " on 127.0.0.1 is already in "
+                            + "use (another exprun, or another program, listens there)");
             assertThat(fix(exited)).contains("EXPRUN_PORT=" + (port + 1), "EXPRUN_PORT=0");
         }
     }
@@ -66,8 +78,16 @@ class StartupFailuresTest {
     @Test
     void at_debug_level_the_stack_trace_follows_the_two_lines() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_PORT", String.valueOf(taken.getLocalPort()),
-                    "EXPRUN_API_KEYS", "k:t", "EXPRUN_LOG_LEVEL", "DEBUG"), work, List.of());
+            Exited exited = ServerProcess.runUntilExit(
+                    Map.of(
+                            "EXPRUN_PORT",
+                            String.valueOf(taken.getLocalPort()),
+                            "EXPRUN_API_KEYS",
+                            "k:t",
+                            "EXPRUN_LOG_LEVEL",
+                            "DEBUG"),
+                    work,
+                    List.of());
 
             assertThat(exited.status()).isEqualTo(StartupFailure.EXIT_FAILED);
             assertThat(exited.lines()).anyMatch(l -> l.startsWith("exprun: cannot start: port "));
@@ -82,8 +102,9 @@ class StartupFailuresTest {
             Exited second = ServerProcess.runUntilExit(Map.of("EXPRUN_API_KEYS", "k:t"), work, List.of());
 
             assertTwoLinesNoTrace(second, StartupFailure.EXIT_FAILED);
-            assertThat(cause(second)).isEqualTo("exprun: cannot start: the data directory " + work.resolve("data")
-                    + " is in use by another exprun (its SQLite database is locked)");
+            assertThat(cause(second))
+                    .isEqualTo("exprun: cannot start: the data directory " + work.resolve("data")
+                            + " is in use by another exprun (its SQLite database is locked)");
             assertThat(fix(second)).contains("stop the other instance", "EXPRUN_DB_URL=jdbc:sqlite:");
         }
     }
@@ -96,8 +117,8 @@ class StartupFailuresTest {
         Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_API_KEYS", "k:t"), work, asOrdinaryUser());
 
         assertTwoLinesNoTrace(exited, StartupFailure.EXIT_FAILED);
-        assertThat(cause(exited)).isEqualTo("exprun: cannot start: cannot write to the data directory " + data
-                + " (permission denied)");
+        assertThat(cause(exited))
+                .isEqualTo("exprun: cannot start: cannot write to the data directory " + data + " (permission denied)");
         assertThat(fix(exited)).contains("chmod u+rwx " + data);
     }
 
@@ -106,14 +127,20 @@ class StartupFailuresTest {
         // a 16 KiB tmpfs in a private mount namespace: a real "No space left on device" without filling a real disk
         Path small = Files.createDirectory(work.resolve("small"));
         assumeTrue(ServerProcess.canMountTmpfs(), "needs root and unshare(1) to mount a tiny tmpfs; skipped here");
-        List<String> launcher = List.of("unshare", "-m", "sh", "-c",
-                "mount -t tmpfs -o size=16k tmpfs \"$0\" && cd \"$0\" && exec \"$@\"", small.toString());
+        List<String> launcher = List.of(
+                "unshare",
+                "-m",
+                "sh",
+                "-c",
+                "mount -t tmpfs -o size=16k tmpfs \"$0\" && cd \"$0\" && exec \"$@\"",
+                small.toString());
 
         Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_API_KEYS", "k:t"), small, launcher);
 
         assertTwoLinesNoTrace(exited, StartupFailure.EXIT_FAILED);
-        assertThat(cause(exited)).isEqualTo("exprun: cannot start: the disk holding the data directory "
-                + small.resolve("data") + " is full (No space left on device)");
+        assertThat(cause(exited))
+                .isEqualTo("exprun: cannot start: the disk holding the data directory " + small.resolve("data")
+                        + " is full (No space left on device)");
     }
 
     @Test
@@ -122,15 +149,20 @@ class StartupFailuresTest {
         Path dir = Files.createDirectory(work.resolve("ro"));
         Path data = Files.createDirectory(dir.resolve("data"));
         assumeTrue(ServerProcess.canMountTmpfs(), "needs root and unshare(1) to make a read-only mount; skipped here");
-        List<String> launcher = List.of("unshare", "-m", "sh", "-c",
+        List<String> launcher = List.of(
+                "unshare",
+                "-m",
+                "sh",
+                "-c",
                 "mount --bind \"$0\" \"$0\" && mount -o remount,ro,bind \"$0\" && cd \"$0\" && exec \"$@\"",
                 dir.toString());
 
         Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_API_KEYS", "k:t"), dir, launcher);
 
         assertTwoLinesNoTrace(exited, StartupFailure.EXIT_FAILED);
-        assertThat(cause(exited)).isEqualTo("exprun: cannot start: cannot write to the data directory " + data
-                + " (read-only file system)");
+        assertThat(cause(exited))
+                .isEqualTo("exprun: cannot start: cannot write to the data directory " + data
+                        + " (read-only file system)");
         assertThat(fix(exited)).startsWith("  fix: mount that file system read-write, or point EXPRUN_DB_URL at");
     }
 
@@ -139,33 +171,37 @@ class StartupFailuresTest {
         Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_PORT", "80800"), work, List.of());
 
         assertTwoLinesNoTrace(exited, StartupFailure.EXIT_CONFIG);
-        assertThat(cause(exited)).isEqualTo("exprun: cannot start: invalid configuration: EXPRUN_PORT='80800' is "
-                + "invalid (port must be 0..65535): expected a port number 0-65535");
+        assertThat(cause(exited))
+                .isEqualTo("exprun: cannot start: invalid configuration: EXPRUN_PORT='80800' is "
+                        + "invalid (port must be 0..65535): expected a port number 0-65535");
     }
 
     @Test
     void a_zero_lease_and_an_executor_that_is_not_there_are_refused_in_two_lines_and_exit_2() {
-        Exited zeroLease = ServerProcess.runUntilExit(Map.of("EXPRUN_LEASE_MS", "0", "EXPRUN_API_KEYS", "k:t"), work,
-                List.of());
+        Exited zeroLease =
+                ServerProcess.runUntilExit(Map.of("EXPRUN_LEASE_MS", "0", "EXPRUN_API_KEYS", "k:t"), work, List.of());
         assertTwoLinesNoTrace(zeroLease, StartupFailure.EXIT_CONFIG);
-        assertThat(cause(zeroLease)).isEqualTo("exprun: cannot start: invalid configuration: EXPRUN_LEASE_MS='0' is "
-                + "invalid (the lease must be more than 0 ms): expected milliseconds > 0");
+        assertThat(cause(zeroLease))
+                .isEqualTo("exprun: cannot start: invalid configuration: EXPRUN_LEASE_MS='0' is "
+                        + "invalid (the lease must be more than 0 ms): expected milliseconds > 0");
 
-        Exited missing = ServerProcess.runUntilExit(Map.of("EXPRUN_EXECUTOR", "com.example.Missing",
-                "EXPRUN_API_KEYS", "k:t"), work, List.of());
+        Exited missing = ServerProcess.runUntilExit(
+                Map.of("EXPRUN_EXECUTOR", "com.example.Missing", "EXPRUN_API_KEYS", "k:t"), work, List.of());
         assertTwoLinesNoTrace(missing, StartupFailure.EXIT_CONFIG);
-        assertThat(cause(missing)).isEqualTo("exprun: cannot start: invalid configuration: "
-                + "EXPRUN_EXECUTOR=com.example.Missing is not on the classpath");
+        assertThat(cause(missing))
+                .isEqualTo("exprun: cannot start: invalid configuration: "
+                        + "EXPRUN_EXECUTOR=com.example.Missing is not on the classpath");
     }
 
     @Test
     void an_invalid_retention_is_refused_in_two_lines_and_exits_2() {
-        Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_RETENTION", "a month", "EXPRUN_API_KEYS", "k:t"),
-                work, List.of());
+        Exited exited = ServerProcess.runUntilExit(
+                Map.of("EXPRUN_RETENTION", "a month", "EXPRUN_API_KEYS", "k:t"), work, List.of());
 
         assertTwoLinesNoTrace(exited, StartupFailure.EXIT_CONFIG);
-        assertThat(cause(exited)).isEqualTo("exprun: cannot start: invalid configuration: EXPRUN_RETENTION='a month' "
-                + "is invalid (not a duration): expected a duration such as 30d, 12h or P30D, or off");
+        assertThat(cause(exited))
+                .isEqualTo("exprun: cannot start: invalid configuration: EXPRUN_RETENTION='a month' "
+                        + "is invalid (not a duration): expected a duration such as 30d, 12h or P30D, or off");
     }
 
     @Test
@@ -178,24 +214,30 @@ class StartupFailuresTest {
 
     /** Issue 23, item 7: every EXPRUN_API_KEYS an operator could have meant two ways stops the start. */
     @ParameterizedTest(name = "[{index}] {1}")
-    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-            "key_a:tenant_a,key_a:tenant_b | the key of entry 2 of 2 is the key of entry 1 again (for another tenant)",
-            "key_a:tenant_a, key_a :tenant_a | the key of entry 2 of 2 is the key of entry 1 again (for the same tenant)",
-            "\",\" | entry 1 of 2 is empty",
-            "\"\" | it is set but empty",
-            "\"   \" | it is set but empty",
-            "key_a:tenant_a, | entry 2 of 2 is empty",
-            "key_a: | entry 1 of 1 has an empty tenant",
-            ":tenant_a | entry 1 of 1 has an empty key",
-            "key_a | entry 1 of 1 must have exactly one ':'",
-            "key:a:tenant_a | entry 1 of 1 must have exactly one ':'",
-            "key a:tenant_a | entry 1 of 1 has whitespace or control characters"})
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "key_a:tenant_a,key_a:tenant_b | the key of entry 2 of 2 is the key of entry 1 again (for another tenant)",
+                "key_a:tenant_a, key_a :tenant_a | the key of entry 2 of 2 is the key of entry 1 again (for the same tenant)",
+                "\",\" | entry 1 of 2 is empty",
+                "\"\" | it is set but empty",
+                "\"   \" | it is set but empty",
+                "key_a:tenant_a, | entry 2 of 2 is empty",
+                "key_a: | entry 1 of 1 has an empty tenant",
+                ":tenant_a | entry 1 of 1 has an empty key",
+                "key_a | entry 1 of 1 must have exactly one ':'",
+                "key:a:tenant_a | entry 1 of 1 must have exactly one ':'",
+                "key a:tenant_a | entry 1 of 1 has whitespace or control characters"
+            })
     void an_ambiguous_api_key_list_is_refused_in_two_lines_and_exits_2(String keys, String why) {
         Exited exited = ServerProcess.runUntilExit(Map.of("EXPRUN_API_KEYS", keys), work, List.of());
 
         assertTwoLinesNoTrace(exited, StartupFailure.EXIT_CONFIG);
-        assertThat(cause(exited)).startsWith("exprun: cannot start: invalid configuration: EXPRUN_API_KEYS=(value "
-                + "hidden) is invalid (" + why).doesNotContain("key_a");
+        assertThat(cause(exited))
+                .startsWith("exprun: cannot start: invalid configuration: EXPRUN_API_KEYS=(value "
+                        + "hidden) is invalid (" + why)
+                .doesNotContain("key_a");
         assertThat(exited.lines()).noneMatch(l -> l.contains("EXPRUN_API_KEY=")); // no development key instead
         assertThat(work.resolve("data").resolve("dev-api-key")).doesNotExist();
     }

@@ -1,28 +1,26 @@
 package io.exprun.server.domain;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static io.exprun.server.testing.RunFixtures.OWNER;
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.store.JdbiRunStore;
 import io.exprun.server.store.JdbiWorkerStore;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.RunFixtures;
 import io.exprun.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static io.exprun.server.testing.RunFixtures.OWNER;
-import static io.exprun.server.testing.RunFixtures.TENANT_A;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Cancel under contention, through real HTTP and a real database: whatever the interleaving, exactly one outcome,
@@ -98,14 +96,19 @@ abstract class CancelConcurrencyContractTest {
             // 4 results completed, the 5th running: the worker is about to finish the run
             Run run = fx.running(TENANT_A, 4, true);
             String last = store.listResults(TENANT_A, run.id(), new PageRequest(null, null, 10, true)).items().stream()
-                    .filter(r -> r.status() == LifecycleStatus.RUNNING).findFirst().orElseThrow().id();
+                    .filter(r -> r.status() == LifecycleStatus.RUNNING)
+                    .findFirst()
+                    .orElseThrow()
+                    .id();
             CountDownLatch go = new CountDownLatch(1);
             Future<Boolean> worker = pool.submit(() -> {
                 go.await();
                 boolean recorded = workers.completeResult(run.id(), last, OWNER, "{}");
                 boolean finished = workers.finishRun(run.id(), OWNER, Lifecycle.of(LifecycleStatus.COMPLETED));
                 if (finished) {
-                    assertThat(recorded).as("a run finished although its last result was not recorded").isTrue();
+                    assertThat(recorded)
+                            .as("a run finished although its last result was not recorded")
+                            .isTrue();
                 }
                 return finished;
             });
@@ -141,22 +144,28 @@ abstract class CancelConcurrencyContractTest {
     void a_worker_cannot_record_a_result_after_its_run_was_cancelled() {
         Run run = fx.running(TENANT_A, 0, true);
         Result inFlight = store.listResults(TENANT_A, run.id(), new PageRequest(null, null, 10, true)).items().stream()
-                .filter(r -> r.status() == LifecycleStatus.RUNNING).findFirst().orElseThrow();
+                .filter(r -> r.status() == LifecycleStatus.RUNNING)
+                .findFirst()
+                .orElseThrow();
         assertThat(api.post(RUNS + "/" + run.id() + "/cancel").status()).isEqualTo(200);
 
         assertThat(workers.completeResult(run.id(), inFlight.id(), OWNER, "{}")).isFalse();
-        assertThat(workers.failResult(run.id(), inFlight.id(), OWNER, "late", null)).isFalse();
-        assertThat(workers.finishRun(run.id(), OWNER, Lifecycle.of(LifecycleStatus.COMPLETED))).isFalse();
+        assertThat(workers.failResult(run.id(), inFlight.id(), OWNER, "late", null))
+                .isFalse();
+        assertThat(workers.finishRun(run.id(), OWNER, Lifecycle.of(LifecycleStatus.COMPLETED)))
+                .isFalse();
         assertThat(workers.startNextResult(run.id(), OWNER, RunFixtures.LEASE)).isEmpty();
 
         Run after = store.findRun(TENANT_A, run.id()).orElseThrow();
         assertThat(after.status()).isEqualTo(LifecycleStatus.CANCELLED);
         assertThat(after.completedDocumentCount()).isZero();
-        assertThat(store.findResult(TENANT_A, inFlight.id()).orElseThrow().status()).isEqualTo(LifecycleStatus.CANCELLED);
+        assertThat(store.findResult(TENANT_A, inFlight.id()).orElseThrow().status())
+                .isEqualTo(LifecycleStatus.CANCELLED);
     }
 
     private void assertNothingUnfinished(String runId) {
-        assertThat(store.listResults(TENANT_A, runId, new PageRequest(null, null, 100, true)).items())
+        assertThat(store.listResults(TENANT_A, runId, new PageRequest(null, null, 100, true))
+                        .items())
                 .extracting(Result::status)
                 .allMatch(LifecycleStatus::isTerminal);
     }

@@ -1,21 +1,36 @@
 package io.exprun.server.domain;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** How a run ends once all its documents are processed (the rule the workers apply, stated in the domain). */
 class RunOutcomeTest {
 
     private static Run run(int documents, int errors) {
-        return new Run("run_1", "t", "exp", "wf", "wfv", "blk", "extract", 1, "api",
-                Lifecycle.of(LifecycleStatus.RUNNING), Instant.EPOCH, Instant.EPOCH, null, "bef", "df", documents,
-                documents, errors);
+        return new Run(
+                "run_1",
+                "t",
+                "exp",
+                "wf",
+                "wfv",
+                "blk",
+                "extract",
+                1,
+                "api",
+                Lifecycle.of(LifecycleStatus.RUNNING),
+                Instant.EPOCH,
+                Instant.EPOCH,
+                null,
+                "bef",
+                "df",
+                documents,
+                documents,
+                errors);
     }
 
     @Test

@@ -1,20 +1,19 @@
 package io.exprun.server.edge;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.contract.SpecConformance;
 import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The body limit ({@link JsonMapper#MAX_BODY_BYTES}): a JSON body just over it reaches the parser and is answered
@@ -57,7 +56,8 @@ class BodyLimitTest {
             s.setSoTimeout(30_000);
             OutputStream out = s.getOutputStream();
             out.write(("POST " + RUNS + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY_A
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + (sent + 1_000_000) + "\r\n\r\n")
+                            + "\r\nContent-Type: application/json\r\nContent-Length: " + (sent + 1_000_000)
+                            + "\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             byte[] body = new byte[sent];
             java.util.Arrays.fill(body, (byte) ' ');
@@ -72,7 +72,10 @@ class BodyLimitTest {
         String json = answer.substring(answer.indexOf("\r\n\r\n") + 4);
         JsonNode body = JsonMapper.shared().readTree(json);
         assertThat(body.at("/detail/code").asText()).isEqualTo("http_413");
-        assertThat(SpecConformance.load().violations("POST", RUNS, 413, json)).as("declared by the spec").isEmpty();
-        assertThat(new Http(server.baseUri(), KEY_A).get(RUNS).json().path("data")).isEmpty();
+        assertThat(SpecConformance.load().violations("POST", RUNS, 413, json))
+                .as("declared by the spec")
+                .isEmpty();
+        assertThat(new Http(server.baseUri(), KEY_A).get(RUNS).json().path("data"))
+                .isEmpty();
     }
 }

@@ -1,5 +1,10 @@
 package io.exprun.server.edge;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -10,9 +15,6 @@ import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
-import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
-
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -22,11 +24,8 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static io.exprun.server.testing.RunFixtures.TENANT_A;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Issue 23, item 4: a client that disconnects before its answer is written is one DEBUG line, not Jersey's ERROR with a
@@ -40,7 +39,8 @@ class ClientLeftTest {
 
     @Test
     void an_answer_whose_client_left_is_one_debug_line_and_no_error() throws Exception {
-        ServerConfig config = TestServer.embeddedConfig(0).withDbPoolSize(1)
+        ServerConfig config = TestServer.embeddedConfig(0)
+                .withDbPoolSize(1)
                 .withLimits(io.exprun.server.config.Limits.DEFAULTS.withHttpQueue(4));
         ListAppender<ILoggingEvent> jersey = listen(RESPONDER, Level.ALL);
         ListAppender<ILoggingEvent> left = listen(ClientLeft.class.getName(), Level.DEBUG);
@@ -59,11 +59,13 @@ class ClientLeftTest {
                 var blocked = java.util.concurrent.CompletableFuture.supplyAsync(
                         () -> api.post("/v1/workflows/experiments/runs/" + run.id() + "/cancel"));
                 await().atMost(Duration.ofSeconds(8)).until(() -> apiThreads(api, "active_threads") >= 1);
-                Socket client = new Socket(server.baseUri().getHost(), server.baseUri().getPort());
+                Socket client =
+                        new Socket(server.baseUri().getHost(), server.baseUri().getPort());
                 client.setReceiveBufferSize(4096);
                 OutputStream out = client.getOutputStream();
                 out.write(("GET /v1/workflows/experiments/runs?limit=100 HTTP/1.1\r\nHost: x\r\n"
-                        + "Authorization: Bearer " + KEY_A + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                                + "Authorization: Bearer " + KEY_A + "\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
                 await().atMost(Duration.ofSeconds(8)).until(() -> apiThreads(api, "queued_tasks") >= 1);
                 client.setSoLinger(true, 0);
@@ -79,7 +81,8 @@ class ClientLeftTest {
             });
             assertThat(jersey.list).as("Jersey's ERROR with a stack trace").isEmpty();
             // the negative control: a client that stays gets its answer, and no line says it left
-            assertThat(api.get("/v1/workflows/experiments/runs/" + run.id()).status()).isEqualTo(200);
+            assertThat(api.get("/v1/workflows/experiments/runs/" + run.id()).status())
+                    .isEqualTo(200);
             assertThat(left.list).hasSize(1);
         } finally {
             stop(RESPONDER, jersey);

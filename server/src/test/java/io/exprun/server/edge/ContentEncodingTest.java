@@ -1,23 +1,22 @@
 package io.exprun.server.edge;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.exprun.contract.SpecConformance;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
-import java.util.zip.GZIPOutputStream;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 23, item 10: the server decodes no content coding, so a request in one is refused with 415 in the contract's
@@ -46,7 +45,9 @@ class ContentEncodingTest {
     }
 
     private long storedRuns() {
-        return server.server().store().countRunsByStatus().values().stream().mapToLong(Long::longValue).sum();
+        return server.server().store().countRunsByStatus().values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
     }
 
     @Test
@@ -74,10 +75,14 @@ class ContentEncodingTest {
     void every_coding_but_identity_is_415_on_every_operation(String coding) {
         for (SpecConformance.Operation op : spec.operations()) {
             String path = op.template().replaceAll("\\{[^}]+}", "exprun_none");
-            HttpRequest.Builder request = api.builder(path).header("Content-Type", "application/json")
+            HttpRequest.Builder request = api.builder(path)
+                    .header("Content-Type", "application/json")
                     .header("Content-Encoding", coding)
-                    .method(op.method().toUpperCase(java.util.Locale.ROOT), "get".equalsIgnoreCase(op.method())
-                            ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(BODY));
+                    .method(
+                            op.method().toUpperCase(java.util.Locale.ROOT),
+                            "get".equalsIgnoreCase(op.method())
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(BODY));
 
             assertUnsupported(op.method(), path, api.send(request));
         }
@@ -89,16 +94,18 @@ class ContentEncodingTest {
     void identity_or_nothing_creates_a_run(String coding) {
         long before = storedRuns();
 
-        Http.Answer answer = coding.isEmpty() ? api.postJson(RUNS, BODY)
-                : create(coding, BODY.getBytes(StandardCharsets.UTF_8));
+        Http.Answer answer =
+                coding.isEmpty() ? api.postJson(RUNS, BODY) : create(coding, BODY.getBytes(StandardCharsets.UTF_8));
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(storedRuns()).isEqualTo(before + 1);
     }
 
     private Http.Answer create(String coding, byte[] body) {
-        return api.send(api.builder(RUNS).header("Content-Type", "application/json")
-                .header("Content-Encoding", coding).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        return api.send(api.builder(RUNS)
+                .header("Content-Type", "application/json")
+                .header("Content-Encoding", coding)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
     private void assertUnsupported(String method, String path, Http.Answer answer) {
@@ -107,7 +114,8 @@ class ContentEncodingTest {
         assertThat(answer.headers().firstValue("Accept-Encoding")).hasValue("identity");
         assertThat(answer.headers().firstValue("X-Request-Id")).isPresent();
         assertThat(spec.violations(method.toUpperCase(java.util.Locale.ROOT), path, 415, answer.body()))
-                .as("%s %s", method, path).isEmpty();
+                .as("%s %s", method, path)
+                .isEmpty();
     }
 
     private static byte[] gzip(String text) throws IOException {

@@ -1,5 +1,9 @@
 package io.exprun.server.edge;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.contract.SpecConformance;
 import io.exprun.server.config.ServerConfig;
@@ -7,20 +11,15 @@ import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static io.exprun.server.testing.RunFixtures.TENANT_A;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The request edge, probed as an attacker would: each test is one reproduction from the issue that found it, and
@@ -53,7 +52,9 @@ abstract class EdgeContractTest {
     }
 
     private long storedRuns() {
-        return server.server().store().countRunsByStatus().values().stream().mapToLong(Long::longValue).sum();
+        return server.server().store().countRunsByStatus().values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
     }
 
     // ---- authentication is decided by what was matched, not by the path text ----------------------------------
@@ -91,8 +92,13 @@ abstract class EdgeContractTest {
     // ---- values no database can hold are refused before SQL ---------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"to_date=%2B999999999-12-31", "from_date=-999999999-01-01", "from_date=%2B10000-01-01",
-            "to_date=12345-01-01"})
+    @ValueSource(
+            strings = {
+                "to_date=%2B999999999-12-31",
+                "from_date=-999999999-01-01",
+                "from_date=%2B10000-01-01",
+                "to_date=12345-01-01"
+            })
     void a_date_outside_rfc_3339_full_date_is_422_not_500(String query) {
         Http.Answer answer = api.raw("GET", RUNS + "?" + query);
 
@@ -114,9 +120,16 @@ abstract class EdgeContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {RESULTS + "?run_id=%00", RUNS + "?after=%00", RUNS + "?before=a%00",
-            RUNS + "?workflow_id=%00", RUNS + "?experiment_id=x%00y", RUNS + "?trigger_type=%00",
-            RESULTS + "?run_id=x&after=%00"})
+    @ValueSource(
+            strings = {
+                RESULTS + "?run_id=%00",
+                RUNS + "?after=%00",
+                RUNS + "?before=a%00",
+                RUNS + "?workflow_id=%00",
+                RUNS + "?experiment_id=x%00y",
+                RUNS + "?trigger_type=%00",
+                RESULTS + "?run_id=x&after=%00"
+            })
     void a_nul_byte_in_a_query_value_is_422_naming_the_parameter_never_503(String target) {
         Http.Answer answer = api.raw("GET", target);
 
@@ -148,7 +161,7 @@ abstract class EdgeContractTest {
 
     @Test
     void an_idempotency_key_without_nul_and_a_nul_in_an_undeclared_header_still_create_a_run() {
-        for (String key : new String[]{"key-" + System.nanoTime(), "key%00" + System.nanoTime()}) {
+        for (String key : new String[] {"key-" + System.nanoTime(), "key%00" + System.nanoTime()}) {
             long before = storedRuns();
 
             Http.Answer answer = api.exchange(create("Idempotency-Key: " + key + "\r\n"));
@@ -183,8 +196,12 @@ abstract class EdgeContractTest {
         api.as(null).get("/metrics");
         int seriesBefore = series(api.as(null).get("/metrics").body());
         for (int i = 0; i < 300; i++) {
-            String method = "X" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36).toUpperCase();
-            assertThat(api.as(null).raw(method, i % 2 == 0 ? RUNS : "/nope/" + i, "").status()).isLessThan(500);
+            String method =
+                    "X" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36).toUpperCase();
+            assertThat(api.as(null)
+                            .raw(method, i % 2 == 0 ? RUNS : "/nope/" + i, "")
+                            .status())
+                    .isLessThan(500);
         }
         String scrape = api.as(null).get("/metrics").body();
 
@@ -193,7 +210,8 @@ abstract class EdgeContractTest {
     }
 
     private static int series(String scrape) {
-        Matcher m = Pattern.compile("(?m)^http_server_requests_seconds_count\\{").matcher(scrape);
+        Matcher m =
+                Pattern.compile("(?m)^http_server_requests_seconds_count\\{").matcher(scrape);
         int n = 0;
         while (m.find()) {
             n++;
@@ -204,19 +222,23 @@ abstract class EdgeContractTest {
     // ---- every answer is JSON in the contract's shape, with a request id --------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "GET " + RUNS + " HTTP/1.1\r\nHost: x\r\nContent-Type: ;;;\r\nAuthorization: Bearer " + KEY_A + "\r\n\r\n",
-            "GET " + RUNS + " HTTP/1.1\r\nHost: x\r\nAccept: ;;;\r\nAuthorization: Bearer " + KEY_A + "\r\n\r\n",
-            "POST " + RUNS + " HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
-            "POST " + RUNS + " HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
-            "GET /healthz HTTP/1.1\r\nHost: x\r\nExpect: bogus\r\n\r\n",
-            "GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n",
-            "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: OVERSIZED\r\n\r\n"})
+    @ValueSource(
+            strings = {
+                "GET " + RUNS + " HTTP/1.1\r\nHost: x\r\nContent-Type: ;;;\r\nAuthorization: Bearer " + KEY_A
+                        + "\r\n\r\n",
+                "GET " + RUNS + " HTTP/1.1\r\nHost: x\r\nAccept: ;;;\r\nAuthorization: Bearer " + KEY_A + "\r\n\r\n",
+                "POST " + RUNS + " HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+                "POST " + RUNS + " HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+                "GET /healthz HTTP/1.1\r\nHost: x\r\nExpect: bogus\r\n\r\n",
+                "GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n",
+                "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: OVERSIZED\r\n\r\n"
+            })
     void a_malformed_request_gets_a_json_error_and_a_request_id(String request) {
         Http.Answer answer = api.exchange(request.replace("OVERSIZED", "a".repeat(9_000)));
 
         assertThat(answer.status()).isBetween(400, 505);
-        assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(answer.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         assertThat(answer.headers().firstValue("X-Request-Id")).isPresent();
         JsonNode detail = answer.json().path("detail");
         assertThat(detail.path("code").asText()).isEqualTo("http_" + answer.status());

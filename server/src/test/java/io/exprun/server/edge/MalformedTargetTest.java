@@ -1,5 +1,8 @@
 package io.exprun.server.edge;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -7,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,12 +19,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
-
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 23, item 2: a request target that is no URI (characters a URI cannot hold, a broken or userinfo-carrying
@@ -31,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MalformedTargetTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern BAD_REQUESTS =
-            Pattern.compile("(?m)^http_server_requests_seconds_count\\{method=\"GET\",operation=\"other\",status=\"400\"} (\\S+)$");
+    private static final Pattern BAD_REQUESTS = Pattern.compile(
+            "(?m)^http_server_requests_seconds_count\\{method=\"GET\",operation=\"other\",status=\"400\"} (\\S+)$");
 
     private TestServer server;
     private Http api;
@@ -58,8 +57,19 @@ class MalformedTargetTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/healthz\\x", "/a{b}", "/a|b", "/a^b", "/a`b", "/a\"b", "/a<b",
-            "http://a:b@evil/v1/workflows/experiments/runs", "http://[::1/x", "http://"})
+    @ValueSource(
+            strings = {
+                "/healthz\\x",
+                "/a{b}",
+                "/a|b",
+                "/a^b",
+                "/a`b",
+                "/a\"b",
+                "/a<b",
+                "http://a:b@evil/v1/workflows/experiments/runs",
+                "http://[::1/x",
+                "http://"
+            })
     void a_target_that_is_no_uri_is_a_400_with_a_request_id_a_log_line_and_a_count(String target) throws Exception {
         double before = badRequests();
 
@@ -71,7 +81,8 @@ class MalformedTargetTest {
         assertThat(detail.get("code").asText()).isEqualTo("bad_request");
         assertThat(detail.get("message").asText()).contains("not a valid URI");
         String id = answer.headers().firstValue("X-Request-Id").orElseThrow();
-        assertThat(accessLog.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).contains(" 400 ", "id=" + id));
+        assertThat(accessLog.list)
+                .anySatisfy(e -> assertThat(e.getFormattedMessage()).contains(" 400 ", "id=" + id));
         assertThat(badRequests()).isEqualTo(before + 1);
     }
 
@@ -87,9 +98,13 @@ class MalformedTargetTest {
 
     @Test
     void well_formed_targets_pass_the_door_origin_and_absolute_form_and_escaped_characters() {
-        assertThat(api.raw("GET", "/v1/workflows/experiments/runs?limit=1").status()).isEqualTo(200);
-        assertThat(api.raw("GET", server.baseUri().resolve("/healthz").toString()).status()).isEqualTo(200);
-        assertThat(api.raw("GET", "/v1/workflows/experiments/runs/a%7Bb%7D").status()).isEqualTo(404);
+        assertThat(api.raw("GET", "/v1/workflows/experiments/runs?limit=1").status())
+                .isEqualTo(200);
+        assertThat(api.raw("GET", server.baseUri().resolve("/healthz").toString())
+                        .status())
+                .isEqualTo(200);
+        assertThat(api.raw("GET", "/v1/workflows/experiments/runs/a%7Bb%7D").status())
+                .isEqualTo(404);
     }
 
     private double badRequests() {

@@ -1,21 +1,20 @@
 package io.exprun.server.edge;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.TestInstance;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Every operation of the spec, in every spelling of its path a client or proxy might produce (matrix parameters on
@@ -75,13 +74,16 @@ class PathFormsAuthTest {
         forms.put("/zz/../ after first segment", first + "/zz/.." + rest);
         forms.put("encoded slash after first segment", first + "%2F" + rest.substring(1));
         forms.put("upper-case first segment", "/" + segments[0].toUpperCase() + rest);
-        forms.put("upper-case last segment", path.substring(0, path.lastIndexOf('/') + 1)
-                + segments[segments.length - 1].toUpperCase());
+        forms.put(
+                "upper-case last segment",
+                path.substring(0, path.lastIndexOf('/') + 1) + segments[segments.length - 1].toUpperCase());
         return forms;
     }
 
     private long storedRuns() {
-        return server.server().store().countRunsByStatus().values().stream().mapToLong(Long::longValue).sum();
+        return server.server().store().countRunsByStatus().values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
     }
 
     private Http.Answer send(SpecModel.Op op, String target, String headers, String experimentId) {
@@ -98,12 +100,18 @@ class PathFormsAuthTest {
     Stream<DynamicTest> every_operation_in_every_path_form_without_a_valid_key_is_401_or_404() {
         List<DynamicTest> tests = new ArrayList<>();
         for (SpecModel.Op op : spec.operations()) {
-            String query = op.in("query").stream().filter(SpecModel.Param::required)
-                    .map(p -> p.name() + "=x").reduce((a, b) -> a + "&" + b).map(q -> "?" + q).orElse("");
-            for (Map.Entry<String, String> form : forms(op.pathWith("exprun_nope")).entrySet()) {
+            String query = op.in("query").stream()
+                    .filter(SpecModel.Param::required)
+                    .map(p -> p.name() + "=x")
+                    .reduce((a, b) -> a + "&" + b)
+                    .map(q -> "?" + q)
+                    .orElse("");
+            for (Map.Entry<String, String> form :
+                    forms(op.pathWith("exprun_nope")).entrySet()) {
                 String target = form.getValue() + query;
                 for (Map.Entry<String, String> auth : NO_GOOD_KEY.entrySet()) {
-                    tests.add(DynamicTest.dynamicTest(op + " as " + target + " (" + form.getKey() + "), " + auth.getKey(),
+                    tests.add(DynamicTest.dynamicTest(
+                            op + " as " + target + " (" + form.getKey() + "), " + auth.getKey(),
                             () -> check(op, target, auth.getValue())));
                 }
             }
@@ -120,10 +128,12 @@ class PathFormsAuthTest {
 
         Http.Answer answer = send(op, target, badAuth, "exp_demo");
 
-        assertThat(answer.status()).as("routed=%s, body %s", routed, answer.body()).isEqualTo(routed ? 401 : 404);
+        assertThat(answer.status())
+                .as("routed=%s, body %s", routed, answer.body())
+                .isEqualTo(routed ? 401 : 404);
         if (routed) {
-            assertThat(answer.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v ->
-                    assertThat(v).startsWith("Bearer"));
+            assertThat(answer.headers().firstValue("WWW-Authenticate"))
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
             assertThat(answer.errorCode()).isEqualTo("unauthorized");
         }
         assertThat(storedRuns()).isEqualTo(before);

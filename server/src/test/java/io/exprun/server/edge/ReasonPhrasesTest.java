@@ -1,5 +1,8 @@
 package io.exprun.server.edge;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -8,9 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 23, item 10: the status line carries the status's standard reason phrase (RFC 9110), whoever answered: Jersey,
@@ -37,14 +37,17 @@ class ReasonPhrasesTest {
     }
 
     @ParameterizedTest(name = "{0} {1} -> {2}")
-    @CsvSource(delimiter = '|', value = {
-            "GET    | " + RUNS + "?limit=0        | 422 Unprocessable Content", // Bean Validation, in Jersey
-            "GET    | " + RUNS + "?after=%00      | 422 Unprocessable Content", // a request filter
-            "GET    | " + RUNS + "?limit=%zz      | 422 Unprocessable Content", // the front door
-            "POST   | " + RUNS + "                | 422 Unprocessable Content", // an exception mapper (no body)
-            "GET    | " + RUNS + "/exprun_none    | 404 Not Found",
-            "DELETE | " + RUNS + "                | 405 Method Not Allowed",
-            "GET    | " + RUNS + "                | 200 OK"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "GET    | " + RUNS + "?limit=0        | 422 Unprocessable Content", // Bean Validation, in Jersey
+                "GET    | " + RUNS + "?after=%00      | 422 Unprocessable Content", // a request filter
+                "GET    | " + RUNS + "?limit=%zz      | 422 Unprocessable Content", // the front door
+                "POST   | " + RUNS + "                | 422 Unprocessable Content", // an exception mapper (no body)
+                "GET    | " + RUNS + "/exprun_none    | 404 Not Found",
+                "DELETE | " + RUNS + "                | 405 Method Not Allowed",
+                "GET    | " + RUNS + "                | 200 OK"
+            })
     void each_answer_has_its_standard_reason_phrase(String method, String target, String status) {
         String line = api.statusLine(method + " " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY_A
                 + "\r\nContent-Type: application/json\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
@@ -57,8 +60,9 @@ class ReasonPhrasesTest {
         assertThat(api.statusLine("GET " + RUNS + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
                 .isEqualTo("HTTP/1.1 401 Unauthorized");
         assertThat(api.statusLine("POST " + RUNS + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY_A
-                + "\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n"
-                + "Connection: close\r\n\r\n{}")).isEqualTo("HTTP/1.1 415 Unsupported Media Type");
+                        + "\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n"
+                        + "Connection: close\r\n\r\n{}"))
+                .isEqualTo("HTTP/1.1 415 Unsupported Media Type");
         assertThat(api.statusLine("POST " + RUNS + " HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"))
                 .isEqualTo("HTTP/1.1 400 Bad Request");
     }

@@ -1,16 +1,15 @@
 package io.exprun.server.edge;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.contract.SpecConformance;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -23,10 +22,10 @@ import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static io.exprun.server.testing.RunFixtures.TENANT_A;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Requests derived from openapi/experiment-runs.yaml itself (see {@link SpecModel}), against a real server:
@@ -64,7 +63,9 @@ class SpecDerivedRequestsTest {
         Run running = server.fixtures().running(TENANT_A, 2, true);
         runIds.add(running.id());
         resultIds = new ArrayList<>();
-        api.get("/v1/workflows/experiments/results?run_id=" + running.id()).json().path("data")
+        api.get("/v1/workflows/experiments/results?run_id=" + running.id())
+                .json()
+                .path("data")
                 .forEach(r -> resultIds.add(r.path("id").asText()));
     }
 
@@ -90,15 +91,21 @@ class SpecDerivedRequestsTest {
         }
 
         String target() {
-            return path + (query.isEmpty() ? "" : "?" + query.entrySet().stream()
-                    .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                    .collect(Collectors.joining("&")));
+            return path
+                    + (query.isEmpty()
+                            ? ""
+                            : "?"
+                                    + query.entrySet().stream()
+                                            .map(e -> e.getKey() + "="
+                                                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                                            .collect(Collectors.joining("&")));
         }
 
         Http.Answer send() {
             HttpRequest.Builder b = api.builder(target());
             if (body != null) {
-                b.header("Content-Type", "application/json").method(op.method(), HttpRequest.BodyPublishers.ofString(body));
+                b.header("Content-Type", "application/json")
+                        .method(op.method(), HttpRequest.BodyPublishers.ofString(body));
             } else {
                 b.method(op.method(), HttpRequest.BodyPublishers.noBody());
             }
@@ -126,11 +133,14 @@ class SpecDerivedRequestsTest {
     void every_valid_request_is_accepted_and_answered_as_the_spec_says(Call call) {
         Http.Answer answer = call.send();
 
-        boolean declaredNotFound = answer.status() == 404 && call.op().statuses().contains(404);
+        boolean declaredNotFound =
+                answer.status() == 404 && call.op().statuses().contains(404);
         assertThat(answer.status() / 100 == 2 || declaredNotFound)
-                .as("%s → %d %s", call, answer.status(), answer.body()).isTrue();
+                .as("%s → %d %s", call, answer.status(), answer.body())
+                .isTrue();
         assertThat(CONFORMANCE.violations(call.op().method(), call.op().path(), answer.status(), answer.body()))
-                .as("%s → %d", call, answer.status()).isEmpty();
+                .as("%s → %d", call, answer.status())
+                .isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -146,7 +156,8 @@ class SpecDerivedRequestsTest {
             locs.add(loc.subList(0, Math.min(loc.size(), v.loc().size())));
         });
         assertThat(locs).as("%s → %s", v, answer.body()).contains(v.loc());
-        assertThat(CONFORMANCE.violations(v.call().op().method(), v.call().op().path(), 422, answer.body())).isEmpty();
+        assertThat(CONFORMANCE.violations(v.call().op().method(), v.call().op().path(), 422, answer.body()))
+                .isEmpty();
     }
 
     private static Random random(String which) {
@@ -233,8 +244,8 @@ class SpecDerivedRequestsTest {
 
     private static String validBody(JsonNode schema, Random r) {
         // required properties get a value the catalog knows or not (a declared 404), optional ones are absent
-        String experiment = r.nextBoolean() ? "exp_demo"
-                : text(r, 1, 20, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+        String experiment =
+                r.nextBoolean() ? "exp_demo" : text(r, 1, 20, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
         Map<String, Object> body = new LinkedHashMap<>();
         schema.path("required").forEach(name -> body.put(name.asText(), experiment));
         return json(body);
@@ -270,37 +281,48 @@ class SpecDerivedRequestsTest {
                     }
                 }
                 if (p.isDate()) {
-                    bad.addAll(List.of("2026-13-01", "2026-02-30", "20260101", "+99999-01-01", "-0001-01-01", "yesterday"));
+                    bad.addAll(List.of(
+                            "2026-13-01", "2026-02-30", "20260101", "+99999-01-01", "-0001-01-01", "yesterday"));
                 }
                 for (String value : bad) {
-                    all.add(r -> new Violation(validCall(op, r).withQuery(p.name(), value), loc,
-                            p.name() + "=" + value));
+                    all.add(r ->
+                            new Violation(validCall(op, r).withQuery(p.name(), value), loc, p.name() + "=" + value));
                 }
                 if (p.required()) {
                     all.add(r -> new Violation(validCall(op, r).withQuery(p.name(), null), loc, "no " + p.name()));
                 }
             }
             if (op.body() != null) {
-                all.add(r -> new Violation(validCall(op, r).withBody("{\"experiment_id\":"), List.of("body"),
-                        "malformed JSON"));
-                op.body().path("required").forEach(name -> all.add(r -> new Violation(
-                        validCall(op, r).withBody("{}"), List.of("body", name.asText()), "no " + name.asText())));
+                all.add(r -> new Violation(
+                        validCall(op, r).withBody("{\"experiment_id\":"), List.of("body"), "malformed JSON"));
+                op.body()
+                        .path("required")
+                        .forEach(name -> all.add(r -> new Violation(
+                                validCall(op, r).withBody("{}"),
+                                List.of("body", name.asText()),
+                                "no " + name.asText())));
                 op.body().path("properties").fields().forEachRemaining(prop -> {
                     if (prop.getValue().has("minLength")) {
-                        String tooShort = "x".repeat(prop.getValue().path("minLength").asInt() - 1);
-                        all.add(r -> new Violation(validCall(op, r).withBody(json(Map.of(prop.getKey(), tooShort))),
-                                List.of("body", prop.getKey()), prop.getKey() + " shorter than minLength"));
+                        String tooShort =
+                                "x".repeat(prop.getValue().path("minLength").asInt() - 1);
+                        all.add(r -> new Violation(
+                                validCall(op, r).withBody(json(Map.of(prop.getKey(), tooShort))),
+                                List.of("body", prop.getKey()),
+                                prop.getKey() + " shorter than minLength"));
                     }
                     if ("string".equals(prop.getValue().path("type").asText())) {
-                        all.add(r -> new Violation(validCall(op, r).withBody(json(Map.of(prop.getKey(), 5))),
-                                List.of("body", prop.getKey()), prop.getKey() + " not a string"));
+                        all.add(r -> new Violation(
+                                validCall(op, r).withBody(json(Map.of(prop.getKey(), 5))),
+                                List.of("body", prop.getKey()),
+                                prop.getKey() + " not a string"));
                     }
                 });
             }
         }
         Random r = random("violations");
         // every kind once, then the rest of the tries at random
-        return Stream.concat(all.stream().map(kind -> kind.apply(r)),
+        return Stream.concat(
+                all.stream().map(kind -> kind.apply(r)),
                 Stream.generate(() -> pick(r, all).apply(r)).limit(Math.max(0, TRIES - all.size())));
     }
 }

@@ -2,7 +2,6 @@ package io.exprun.server.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.contract.SpecConformance;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -38,7 +37,10 @@ record SpecModel(JsonNode spec, List<Op> operations) {
         }
 
         Param param(String name) {
-            return params.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+            return params.stream()
+                    .filter(p -> p.name().equals(name))
+                    .findFirst()
+                    .orElse(null);
         }
 
         /** The path with each {@code {name}} replaced by the given id. */
@@ -55,20 +57,36 @@ record SpecModel(JsonNode spec, List<Op> operations) {
     static SpecModel load() {
         JsonNode spec = SpecConformance.load().spec();
         List<Op> ops = new ArrayList<>();
-        spec.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(e -> {
-            JsonNode op = e.getValue();
-            if (!op.has("operationId")) {
-                return;
-            }
-            List<Param> params = new ArrayList<>();
-            op.path("parameters").forEach(p -> params.add(new Param(p.path("name").asText(), p.path("in").asText(),
-                    p.path("required").asBoolean(false), resolve(spec, p.path("schema")))));
-            JsonNode body = resolve(spec, op.path("requestBody").path("content").path("application/json").path("schema"));
-            Set<Integer> statuses = new TreeSet<>();
-            op.path("responses").fieldNames().forEachRemaining(s -> statuses.add(Integer.parseInt(s)));
-            ops.add(new Op(op.path("operationId").asText(), e.getKey().toUpperCase(), path.getKey(), params,
-                    body.isMissingNode() ? null : body, statuses));
-        }));
+        spec.path("paths")
+                .fields()
+                .forEachRemaining(path -> path.getValue().fields().forEachRemaining(e -> {
+                    JsonNode op = e.getValue();
+                    if (!op.has("operationId")) {
+                        return;
+                    }
+                    List<Param> params = new ArrayList<>();
+                    op.path("parameters")
+                            .forEach(p -> params.add(new Param(
+                                    p.path("name").asText(),
+                                    p.path("in").asText(),
+                                    p.path("required").asBoolean(false),
+                                    resolve(spec, p.path("schema")))));
+                    JsonNode body = resolve(
+                            spec,
+                            op.path("requestBody")
+                                    .path("content")
+                                    .path("application/json")
+                                    .path("schema"));
+                    Set<Integer> statuses = new TreeSet<>();
+                    op.path("responses").fieldNames().forEachRemaining(s -> statuses.add(Integer.parseInt(s)));
+                    ops.add(new Op(
+                            op.path("operationId").asText(),
+                            e.getKey().toUpperCase(),
+                            path.getKey(),
+                            params,
+                            body.isMissingNode() ? null : body,
+                            statuses));
+                }));
         return new SpecModel(spec, List.copyOf(ops));
     }
 

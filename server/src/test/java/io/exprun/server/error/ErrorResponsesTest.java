@@ -1,12 +1,11 @@
 package io.exprun.server.error;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.server.spec.JsonMapper;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The error bodies written outside Jersey are the contract's models written by the one ObjectMapper. */
 class ErrorResponsesTest {
@@ -31,8 +30,9 @@ class ErrorResponsesTest {
 
     @Test
     void a_validation_body_written_as_text_is_the_422_model() throws Exception {
-        JsonNode body = JsonMapper.shared().readTree(ErrorResponses.validationJson(List.of(
-                ErrorResponses.error(List.of("query"), "bad \"q\"", "value_error", null))));
+        JsonNode body = JsonMapper.shared()
+                .readTree(ErrorResponses.validationJson(
+                        List.of(ErrorResponses.error(List.of("query"), "bad \"q\"", "value_error", null))));
 
         assertThat(body.at("/detail/0/loc/0").asText()).isEqualTo("query");
         assertThat(body.at("/detail/0/msg").asText()).isEqualTo("bad \"q\"");

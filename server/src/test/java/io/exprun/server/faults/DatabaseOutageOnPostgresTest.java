@@ -1,12 +1,15 @@
 package io.exprun.server.faults;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.Test;
-
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.awaitility.Awaitility.await;
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static io.exprun.server.testing.RunFixtures.TENANT_A;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * PostgreSQL stops under load and comes back: while it is down every API call answers 503 with Retry-After, sooner
@@ -42,8 +41,12 @@ class DatabaseOutageOnPostgresTest {
     private static final int CALLS_PER_CLIENT = 8;
 
     private static EmbeddedPostgres start(Path data, int port) throws Exception {
-        return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port)
-                .setServerConfig("synchronous_commit", "on").start();
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(data)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                .setServerConfig("synchronous_commit", "on")
+                .start();
     }
 
     @Test
@@ -54,8 +57,8 @@ class DatabaseOutageOnPostgresTest {
             port = s.getLocalPort();
         }
         EmbeddedPostgres pg = start(data, port);
-        try (TestServer server = TestServer.start(TestServer.embeddedConfig(0)
-                .withDb(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres"))) {
+        try (TestServer server = TestServer.start(
+                TestServer.embeddedConfig(0).withDb(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres"))) {
             Http api = new Http(server.baseUri(), KEY_A);
             Run before = server.fixtures().runIn(TENANT_A, LifecycleStatus.RUNNING);
             assertThat(api.get("/readyz").status()).isEqualTo(200);
@@ -63,7 +66,8 @@ class DatabaseOutageOnPostgresTest {
             Latencies health = new Latencies();
             AtomicBoolean probing = new AtomicBoolean(true);
             AtomicBoolean down = new AtomicBoolean(false);
-            java.util.concurrent.atomic.AtomicInteger answeredWhileDown = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger answeredWhileDown =
+                    new java.util.concurrent.atomic.AtomicInteger();
             ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 1);
             Future<?> liveness = pool.submit(() -> {
                 while (probing.get()) {
@@ -108,7 +112,8 @@ class DatabaseOutageOnPostgresTest {
             pg.close(); // stopped: the clients start at once, before anything has noticed
             long stoppedAt = System.nanoTime();
             go.countDown();
-            await().atMost(Duration.ofSeconds(30)).until(() -> api.as(null).get("/readyz").status(), s -> s == 503);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> api.as(null).get("/readyz").status(), s -> s == 503);
             long readinessMs = (System.nanoTime() - stoppedAt) / 1_000_000;
             for (Future<?> f : clients) {
                 f.get(60, TimeUnit.SECONDS);
@@ -119,17 +124,22 @@ class DatabaseOutageOnPostgresTest {
             EmbeddedPostgres again = start(data, port);
             try {
                 long backAt = System.nanoTime();
-                await().atMost(Duration.ofSeconds(10)).until(() -> api.get(RUNS + "/" + before.id()).status(), s -> s == 200);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> api.get(RUNS + "/" + before.id()).status(), s -> s == 200);
                 long recoveryMs = (System.nanoTime() - backAt) / 1_000_000;
                 probing.set(false);
                 liveness.get(10, TimeUnit.SECONDS);
                 pool.shutdown();
 
-                System.out.printf("postgres down: readiness 503 after %d ms; API %s; statuses %s; /healthz %s; "
-                        + "first success %d ms after restart%n", readinessMs, calls, statuses, health, recoveryMs);
+                System.out.printf(
+                        "postgres down: readiness 503 after %d ms; API %s; statuses %s; /healthz %s; "
+                                + "first success %d ms after restart%n",
+                        readinessMs, calls, statuses, health, recoveryMs);
                 assertThat(calls.count()).isGreaterThanOrEqualTo(100);
                 assertThat(statuses).containsOnlyKeys(503);
-                assertThat(calls.max()).as("no call waited for the driver's 10 s connect timeout").isLessThan(10_000);
+                assertThat(calls.max())
+                        .as("no call waited for the driver's 10 s connect timeout")
+                        .isLessThan(10_000);
                 assertThat(api.get(RUNS + "/" + before.id()).lifecycleStatus()).isEqualTo("running");
                 assertThat(api.get("/readyz").status()).isEqualTo(200);
             } finally {

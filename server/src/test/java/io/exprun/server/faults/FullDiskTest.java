@@ -1,19 +1,18 @@
 package io.exprun.server.faults;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.ServerProcess;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 23, item 6: when the disk under the embedded database fills up, every write it refuses is 503 with
@@ -32,8 +31,13 @@ class FullDiskTest {
     @Test
     void every_write_a_full_disk_refuses_is_503_with_retry_after_and_reads_and_acknowledged_runs_stay() {
         assumeTrue(ServerProcess.canMountTmpfs(), "needs root and unshare(1) to mount a small tmpfs; skipped here");
-        List<String> launcher = List.of("unshare", "-m", "sh", "-c",
-                "mount -t tmpfs -o size=3m tmpfs \"$0\" && cd \"$0\" && exec \"$@\"", work.toString());
+        List<String> launcher = List.of(
+                "unshare",
+                "-m",
+                "sh",
+                "-c",
+                "mount -t tmpfs -o size=3m tmpfs \"$0\" && cd \"$0\" && exec \"$@\"",
+                work.toString());
         try (ServerProcess server = ServerProcess.startUnder(launcher, Map.of("EXPRUN_WORKERS", "0"), work)) {
             Http api = new Http(server.baseUri(), KEY_A);
             List<String> acknowledged = new ArrayList<>();
@@ -47,7 +51,9 @@ class FullDiskTest {
                     refusedInARow = 0;
                 } else {
                     refusedInARow++;
-                    assertThat(a.status()).as("a write the full disk refused: %s", a.body()).isEqualTo(503);
+                    assertThat(a.status())
+                            .as("a write the full disk refused: %s", a.body())
+                            .isEqualTo(503);
                     assertThat(a.headers().firstValue("Retry-After")).isPresent();
                     assertThat(a.errorCode()).isNotBlank();
                 }
@@ -56,10 +62,14 @@ class FullDiskTest {
             assertThat(refusedInARow).as("the disk filled up").isEqualTo(30);
 
             Http.Answer cancel = api.post(RUNS + "/" + acknowledged.get(acknowledged.size() - 1) + "/cancel");
-            assertThat(cancel.status()).as("a cancel on the full disk: %s", cancel.body()).isIn(200, 503);
+            assertThat(cancel.status())
+                    .as("a cancel on the full disk: %s", cancel.body())
+                    .isIn(200, 503);
             assertThat(api.get(RUNS + "?limit=5").status()).as("reads go on").isEqualTo(200);
             for (String id : acknowledged) {
-                assertThat(api.get(RUNS + "/" + id).status()).as("acknowledged run %s", id).isEqualTo(200);
+                assertThat(api.get(RUNS + "/" + id).status())
+                        .as("acknowledged run %s", id)
+                        .isEqualTo(200);
             }
             assertThat(server.output()).noneMatch(line -> line.contains(" ERROR "));
         }

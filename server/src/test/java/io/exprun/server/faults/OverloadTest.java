@@ -1,12 +1,15 @@
 package io.exprun.server.faults;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -16,11 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.awaitility.Awaitility.await;
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static io.exprun.server.testing.RunFixtures.TENANT_A;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Beyond its bounded queue the server sheds load at once: 429 with Retry-After in the contract's shape, and /healthz
@@ -42,7 +41,8 @@ class OverloadTest {
 
     @Test
     void requests_beyond_the_queue_get_an_immediate_429_and_accepted_ones_are_all_answered() throws Exception {
-        ServerConfig config = TestServer.embeddedConfig(0).withDbPoolSize(THREADS)
+        ServerConfig config = TestServer.embeddedConfig(0)
+                .withDbPoolSize(THREADS)
                 .withLimits(io.exprun.server.config.Limits.DEFAULTS.withHttpQueue(QUEUE));
         try (TestServer server = TestServer.start(config)) {
             Http api = new Http(server.baseUri(), KEY_A);
@@ -63,8 +63,11 @@ class OverloadTest {
                 for (Run r : runs) {
                     accepted.add(CompletableFuture.supplyAsync(() -> api.post(RUNS + "/" + r.id() + "/cancel")));
                 }
-                await().atMost(Duration.ofSeconds(10)).until(() -> gauge(anonymous, "executor_active_threads") + gauge(anonymous, "executor_queued_tasks"),
-                        n -> n >= THREADS + QUEUE);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(
+                                () -> gauge(anonymous, "executor_active_threads")
+                                        + gauge(anonymous, "executor_queued_tasks"),
+                                n -> n >= THREADS + QUEUE);
 
                 Latencies shed = new Latencies();
                 for (int i = 0; i < 30; i++) {

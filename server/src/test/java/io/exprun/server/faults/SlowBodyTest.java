@@ -1,11 +1,12 @@
 package io.exprun.server.faults;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.exprun.server.config.Limits;
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
-import org.junit.jupiter.api.Test;
-
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +16,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Clients that trickle their request body (one byte every 100 ms, three times as many as there are API threads) hold
@@ -33,7 +32,8 @@ class SlowBodyTest {
 
     @Test
     void slow_request_bodies_do_not_starve_health_checks_or_other_callers() throws Exception {
-        ServerConfig config = TestServer.embeddedConfig(0).withDbPoolSize(THREADS)
+        ServerConfig config = TestServer.embeddedConfig(0)
+                .withDbPoolSize(THREADS)
                 .withLimits(Limits.DEFAULTS.withBodyTimeout(Duration.ofSeconds(5)));
         ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2);
         List<Socket> sockets = new ArrayList<>();
@@ -46,20 +46,24 @@ class SlowBodyTest {
                 sockets.add(s);
                 OutputStream out = s.getOutputStream();
                 out.write(("POST " + RUNS + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY_A
-                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
                         .getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
                 int[] next = {0};
-                pacer.scheduleAtFixedRate(() -> {
-                    try {
-                        if (next[0] < body.length - 1) { // never the last byte: the body stays incomplete
-                            out.write(body[next[0]++]);
-                            out.flush();
-                        }
-                    } catch (Exception closed) {
-                        // the server gave up on this client
-                    }
-                }, 0, 100, TimeUnit.MILLISECONDS);
+                pacer.scheduleAtFixedRate(
+                        () -> {
+                            try {
+                                if (next[0] < body.length - 1) { // never the last byte: the body stays incomplete
+                                    out.write(body[next[0]++]);
+                                    out.flush();
+                                }
+                            } catch (Exception closed) {
+                                // the server gave up on this client
+                            }
+                        },
+                        0,
+                        100,
+                        TimeUnit.MILLISECONDS);
             }
 
             Latencies health = new Latencies();
@@ -74,7 +78,9 @@ class SlowBodyTest {
             }
 
             for (Socket s : sockets) {
-                assertThat(s.getInputStream().available()).as("a trickler answered before the calls").isZero();
+                assertThat(s.getInputStream().available())
+                        .as("a trickler answered before the calls")
+                        .isZero();
             }
             List<String> answers = new ArrayList<>();
             for (Socket s : sockets) {

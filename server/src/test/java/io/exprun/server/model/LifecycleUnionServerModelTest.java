@@ -1,8 +1,10 @@
 package io.exprun.server.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
-import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.generated.model.CancelWorkflowExperimentRunResponse;
 import io.exprun.server.generated.model.CancelledWorkflowExperimentResult;
 import io.exprun.server.generated.model.CancelledWorkflowExperimentRun;
@@ -18,17 +20,14 @@ import io.exprun.server.generated.model.RunningWorkflowExperimentResult;
 import io.exprun.server.generated.model.RunningWorkflowExperimentRun;
 import io.exprun.server.generated.model.WorkflowExperimentResultLifecycle;
 import io.exprun.server.generated.model.WorkflowExperimentRunLifecycle;
+import io.exprun.server.spec.JsonMapper;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The generated server models honour both six-variant lifecycle unions, with the server's one ObjectMapper:
@@ -61,8 +60,8 @@ class LifecycleUnionServerModelTest {
     @ParameterizedTest
     @MethodSource("runVariants")
     void each_run_lifecycle_status_decodes_to_its_own_variant(String status, Class<?> variant) throws Exception {
-        WorkflowExperimentRunLifecycle decoded = JSON.readValue("{\"status\":\"" + status + "\"}",
-                WorkflowExperimentRunLifecycle.class);
+        WorkflowExperimentRunLifecycle decoded =
+                JSON.readValue("{\"status\":\"" + status + "\"}", WorkflowExperimentRunLifecycle.class);
 
         assertThat(decoded).isExactlyInstanceOf(variant);
         assertThat(decoded.getStatus()).hasToString(status);
@@ -71,8 +70,8 @@ class LifecycleUnionServerModelTest {
     @ParameterizedTest
     @MethodSource("resultVariants")
     void each_result_lifecycle_status_decodes_to_its_own_variant(String status, Class<?> variant) throws Exception {
-        WorkflowExperimentResultLifecycle decoded = JSON.readValue("{\"status\":\"" + status + "\"}",
-                WorkflowExperimentResultLifecycle.class);
+        WorkflowExperimentResultLifecycle decoded =
+                JSON.readValue("{\"status\":\"" + status + "\"}", WorkflowExperimentResultLifecycle.class);
 
         assertThat(decoded).isExactlyInstanceOf(variant);
         assertThat(decoded.getStatus()).hasToString(status);
@@ -102,8 +101,8 @@ class LifecycleUnionServerModelTest {
 
     @Test
     void an_error_without_message_gets_the_spec_default() throws Exception {
-        ErrorWorkflowExperimentRun decoded = (ErrorWorkflowExperimentRun) JSON.readValue("{\"status\":\"error\"}",
-                WorkflowExperimentRunLifecycle.class);
+        ErrorWorkflowExperimentRun decoded = (ErrorWorkflowExperimentRun)
+                JSON.readValue("{\"status\":\"error\"}", WorkflowExperimentRunLifecycle.class);
 
         assertThat(decoded.getMessage()).isEqualTo("(no message)");
         assertThat(JSON.writeValueAsString(new ErrorWorkflowExperimentRun())).contains("\"message\":\"(no message)\"");
@@ -112,9 +111,11 @@ class LifecycleUnionServerModelTest {
     @Test
     void nullable_fields_round_trip_as_explicit_nulls() throws Exception {
         String cancelled = "{\"id\":\"exprun_1\",\"lifecycle\":{\"status\":\"cancelled\",\"reason\":null}}";
-        CancelWorkflowExperimentRunResponse decoded = JSON.readValue(cancelled, CancelWorkflowExperimentRunResponse.class);
+        CancelWorkflowExperimentRunResponse decoded =
+                JSON.readValue(cancelled, CancelWorkflowExperimentRunResponse.class);
 
-        assertThat(((CancelledWorkflowExperimentRun) decoded.getLifecycle()).getReason()).isNull();
+        assertThat(((CancelledWorkflowExperimentRun) decoded.getLifecycle()).getReason())
+                .isNull();
         String encoded = JSON.writeValueAsString(decoded);
         assertThat(encoded).contains("\"reason\":null");
         assertThat(occurrences(encoded, "\"status\"")).isEqualTo(1);
@@ -128,9 +129,11 @@ class LifecycleUnionServerModelTest {
     @Test
     void an_unknown_or_missing_status_is_a_clear_error_not_a_null() {
         assertThatThrownBy(() -> JSON.readValue("{\"status\":\"paused\"}", WorkflowExperimentRunLifecycle.class))
-                .isInstanceOf(InvalidTypeIdException.class).hasMessageContaining("paused");
+                .isInstanceOf(InvalidTypeIdException.class)
+                .hasMessageContaining("paused");
         assertThatThrownBy(() -> JSON.readValue("{\"reason\":\"x\"}", WorkflowExperimentRunLifecycle.class))
-                .isInstanceOf(InvalidTypeIdException.class).hasMessageContaining("status");
+                .isInstanceOf(InvalidTypeIdException.class)
+                .hasMessageContaining("status");
     }
 
     private static int occurrences(String text, String needle) {

@@ -1,22 +1,21 @@
 package io.exprun.server.ops;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 23, item 9, over plain HTTP: every Swagger UI entry point the server has ({@code /docs}, {@code /docs/}, the
@@ -60,8 +59,10 @@ class DocsEntryPointsTest {
         Http.Answer initializer = anonymous.get("/docs/swagger-initializer.js");
 
         assertThat(initializer.status()).isEqualTo(200);
-        assertThat(initializer.headers().firstValue("Content-Type").orElseThrow()).contains("javascript");
-        assertThat(initializer.body()).contains("url: \"/openapi.json\"")
+        assertThat(initializer.headers().firstValue("Content-Type").orElseThrow())
+                .contains("javascript");
+        assertThat(initializer.body())
+                .contains("url: \"/openapi.json\"")
                 .contains("validatorUrl: null") // else a page served off localhost shows a badge from swagger.io
                 .contains("queryConfigEnabled: false") // ?url=… may not swap in someone else's spec
                 .doesNotContainIgnoringCase("petstore");
@@ -71,9 +72,13 @@ class DocsEntryPointsTest {
     @Test
     void every_page_forbids_the_browser_to_fetch_from_another_host() {
         for (String path : List.of("/docs", "/docs/", "/docs/index.html")) {
-            assertThat(anonymous.get(path).headers().firstValue("Content-Security-Policy")).as(path)
-                    .hasValueSatisfying(csp -> assertThat(csp).contains("default-src 'self'")
-                            .contains("connect-src 'self'").doesNotContain("*").doesNotContain("http"));
+            assertThat(anonymous.get(path).headers().firstValue("Content-Security-Policy"))
+                    .as(path)
+                    .hasValueSatisfying(csp -> assertThat(csp)
+                            .contains("default-src 'self'")
+                            .contains("connect-src 'self'")
+                            .doesNotContain("*")
+                            .doesNotContain("http"));
         }
     }
 
@@ -87,8 +92,7 @@ class DocsEntryPointsTest {
                     || !text.contains("src=\"/docs/swagger-initializer.js\"");
             assertThat(caught).as(stock).isTrue();
         }
-        assertThat(elsewhere(webjarFile(version, "swagger-initializer.js")))
-                .contains("https://petstore.swagger.io");
+        assertThat(elsewhere(webjarFile(version, "swagger-initializer.js"))).contains("https://petstore.swagger.io");
     }
 
     private static List<String> elsewhere(String text) {
@@ -102,7 +106,8 @@ class DocsEntryPointsTest {
 
     private static String webjarVersion() throws IOException {
         java.util.Properties p = new java.util.Properties();
-        try (InputStream in = DocsEntryPointsTest.class.getClassLoader()
+        try (InputStream in = DocsEntryPointsTest.class
+                .getClassLoader()
                 .getResourceAsStream("META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
             p.load(in);
         }
@@ -110,7 +115,8 @@ class DocsEntryPointsTest {
     }
 
     private static String webjarFile(String version, String name) throws IOException {
-        try (InputStream in = DocsEntryPointsTest.class.getClassLoader()
+        try (InputStream in = DocsEntryPointsTest.class
+                .getClassLoader()
                 .getResourceAsStream("META-INF/resources/webjars/swagger-ui/" + version + "/" + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }

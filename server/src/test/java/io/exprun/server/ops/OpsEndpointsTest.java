@@ -1,5 +1,10 @@
 package io.exprun.server.ops;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -8,19 +13,13 @@ import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.slf4j.LoggerFactory;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static org.awaitility.Awaitility.await;
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static io.exprun.server.testing.RunFixtures.TENANT_A;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** What operators and API users expect around the API: request ids, health, metrics, the served contract. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -45,14 +44,18 @@ class OpsEndpointsTest {
     @Test
     void every_response_carries_a_request_id_echoing_a_sane_one() {
         Http.Answer generated = api.get(RUNS);
-        Http.Answer echoed = api.send(api.builder(RUNS).header("X-Request-Id", "trace-42.a_b").GET());
-        Http.Answer insane = api.send(api.builder(RUNS).header("X-Request-Id", "x".repeat(200)).GET());
+        Http.Answer echoed = api.send(
+                api.builder(RUNS).header("X-Request-Id", "trace-42.a_b").GET());
+        Http.Answer insane = api.send(
+                api.builder(RUNS).header("X-Request-Id", "x".repeat(200)).GET());
         Http.Answer unauthorized = api.as(null).get(RUNS);
         Http.Answer notFound = api.get("/nowhere");
 
         assertThat(generated.headers().firstValue("X-Request-Id").orElseThrow()).hasSizeGreaterThan(8);
         assertThat(echoed.headers().firstValue("X-Request-Id")).hasValue("trace-42.a_b");
-        assertThat(insane.headers().firstValue("X-Request-Id").orElseThrow()).isNotEqualTo("x".repeat(200)).hasSize(36);
+        assertThat(insane.headers().firstValue("X-Request-Id").orElseThrow())
+                .isNotEqualTo("x".repeat(200))
+                .hasSize(36);
         assertThat(unauthorized.headers().firstValue("X-Request-Id")).isPresent();
         assertThat(notFound.headers().firstValue("X-Request-Id")).isPresent();
     }
@@ -66,12 +69,15 @@ class OpsEndpointsTest {
         ch.qos.logback.classic.Level before = accessLog.getLevel();
         accessLog.setLevel(ch.qos.logback.classic.Level.INFO); // the test configuration logs WARN and up only
         try {
-            api.send(api.builder(RUNS + "?limit=1").header("X-Request-Id", "log-check-1").GET());
+            api.send(api.builder(RUNS + "?limit=1")
+                    .header("X-Request-Id", "log-check-1")
+                    .GET());
             api.as("a-secret-wrong-key").get(RUNS);
 
-            assertThat(captured.list).extracting(ILoggingEvent::getFormattedMessage)
-                    .anySatisfy(line -> assertThat(line).contains("GET", "/v1/workflows/experiments/runs", "200",
-                            "id=log-check-1"))
+            assertThat(captured.list)
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .anySatisfy(line ->
+                            assertThat(line).contains("GET", "/v1/workflows/experiments/runs", "200", "id=log-check-1"))
                     .anySatisfy(line -> assertThat(line).contains("401"))
                     .allSatisfy(line -> assertThat(line).doesNotContain(KEY_A, "a-secret-wrong-key", "Bearer"));
         } finally {
@@ -96,11 +102,13 @@ class OpsEndpointsTest {
             doomed.server().database().close();
 
             // readiness reads the last probe (every 250 ms), never the database; the bound is for a loaded machine
-            Http.Answer ready = await().atMost(java.time.Duration.ofSeconds(30)).until(() -> new Http(doomed.baseUri(), null).get("/readyz"), a -> a.status() != 200);
+            Http.Answer ready = await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> new Http(doomed.baseUri(), null).get("/readyz"), a -> a.status() != 200);
 
             assertThat(ready.status()).isEqualTo(503);
             assertThat(ready.json().get("database").asText()).isEqualTo("down");
-            assertThat(new Http(doomed.baseUri(), null).get("/healthz").status()).isEqualTo(200);
+            assertThat(new Http(doomed.baseUri(), null).get("/healthz").status())
+                    .isEqualTo(200);
             Http.Answer apiCall = new Http(doomed.baseUri(), KEY_A).get(RUNS + "/exprun_x");
             assertThat(apiCall.status()).isEqualTo(503);
             assertThat(apiCall.errorCode()).isEqualTo("unavailable");
@@ -119,16 +127,20 @@ class OpsEndpointsTest {
         // waits for the database. Counts taken before this test's rows existed may be served first (another test of
         // this class may have cancelled a run already), so wait for counts that have both rows; how long a loaded
         // machine takes to get there is not what is tested here.
-        Http.Answer scrape = await().atMost(java.time.Duration.ofSeconds(60)).until(() -> api.as(null).get("/metrics"),
-                a -> a.body().matches("(?s).*exprun_runs\\{[^}]*status=\"cancelled\"[^}]*} [1-9].*")
-                        && a.body().matches("(?s).*exprun_worker_queue_depth(\\{[^}]*})? [1-9].*"));
+        Http.Answer scrape = await().atMost(java.time.Duration.ofSeconds(60))
+                .until(
+                        () -> api.as(null).get("/metrics"),
+                        a -> a.body().matches("(?s).*exprun_runs\\{[^}]*status=\"cancelled\"[^}]*} [1-9].*")
+                                && a.body().matches("(?s).*exprun_worker_queue_depth(\\{[^}]*})? [1-9].*"));
 
         assertThat(scrape.status()).isEqualTo(200);
         String text = scrape.body();
-        assertThat(text).containsPattern(
-                "http_server_requests_seconds_count\\{[^}]*operation=\"cancel_experiment_run\"[^}]*status=\"200\"[^}]*} [1-9]");
-        assertThat(text).containsPattern(
-                "http_server_requests_seconds_count\\{[^}]*operation=\"cancel_experiment_run\"[^}]*status=\"404\"[^}]*} [1-9]");
+        assertThat(text)
+                .containsPattern(
+                        "http_server_requests_seconds_count\\{[^}]*operation=\"cancel_experiment_run\"[^}]*status=\"200\"[^}]*} [1-9]");
+        assertThat(text)
+                .containsPattern(
+                        "http_server_requests_seconds_count\\{[^}]*operation=\"cancel_experiment_run\"[^}]*status=\"404\"[^}]*} [1-9]");
         assertThat(text).contains("http_server_requests_seconds_bucket");
         assertThat(text).containsPattern("exprun_cancellations_total(\\{[^}]*})? [1-9]");
         assertThat(text).containsPattern("exprun_runs\\{[^}]*status=\"cancelled\"[^}]*} [1-9]");
@@ -145,7 +157,8 @@ class OpsEndpointsTest {
 
         JsonNode json = anonymous.get("/openapi.json").json();
         assertThat(json.get("openapi").asText()).isEqualTo("3.1.0");
-        assertThat(json.at("/paths/~1v1~1workflows~1experiments~1runs~1{run_id}~1cancel/post/operationId").asText())
+        assertThat(json.at("/paths/~1v1~1workflows~1experiments~1runs~1{run_id}~1cancel/post/operationId")
+                        .asText())
                 .isEqualTo("cancel_experiment_run");
 
         Http.Answer page = anonymous.get("/docs");

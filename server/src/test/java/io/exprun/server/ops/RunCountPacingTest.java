@@ -1,10 +1,9 @@
 package io.exprun.server.ops;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The run counts behind {@code exprun_runs} read every run; their refresh spaces itself so counting takes at most

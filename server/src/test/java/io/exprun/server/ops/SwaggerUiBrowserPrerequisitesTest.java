@@ -1,9 +1,8 @@
 package io.exprun.server.ops;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.opentest4j.AssertionFailedError;
-import org.opentest4j.TestAbortedException;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -11,10 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.AssertionFailedError;
+import org.opentest4j.TestAbortedException;
 
 /** The browser test's gate: fail under CI=true without a browser, skip loudly elsewhere, run when it is there. */
 class SwaggerUiBrowserPrerequisitesTest {
@@ -35,7 +34,8 @@ class SwaggerUiBrowserPrerequisitesTest {
 
         assertThatThrownBy(() -> SwaggerUiBrowserTest.requireChromium("true", chromium, driver, console()))
                 .isInstanceOf(AssertionFailedError.class)
-                .hasMessageContaining(chromium.toString()).hasMessageContaining(driver.toString())
+                .hasMessageContaining(chromium.toString())
+                .hasMessageContaining(driver.toString())
                 .hasMessageContaining("apt-get install chromium chromium-driver");
     }
 
@@ -43,9 +43,11 @@ class SwaggerUiBrowserPrerequisitesTest {
     void without_chromium_elsewhere_it_is_skipped_and_says_why_on_the_console() {
         Path chromium = dir.resolve("chromium");
 
-        assertThatThrownBy(() -> SwaggerUiBrowserTest.requireChromium(null, chromium, dir.resolve("chromedriver"),
-                console())).isInstanceOf(TestAbortedException.class);
-        assertThat(console.toString(StandardCharsets.UTF_8)).startsWith("[SKIPPED] SwaggerUiBrowserTest needs Chromium")
+        assertThatThrownBy(() ->
+                        SwaggerUiBrowserTest.requireChromium(null, chromium, dir.resolve("chromedriver"), console()))
+                .isInstanceOf(TestAbortedException.class);
+        assertThat(console.toString(StandardCharsets.UTF_8))
+                .startsWith("[SKIPPED] SwaggerUiBrowserTest needs Chromium")
                 .contains(chromium.toString());
     }
 
@@ -60,7 +62,7 @@ class SwaggerUiBrowserPrerequisitesTest {
     }
 
     private Path executable(String name) throws Exception {
-        return Files.createFile(dir.resolve(name), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
+        return Files.createFile(
+                dir.resolve(name), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 }

@@ -1,8 +1,8 @@
 package io.exprun.server.store;
 
-import io.exprun.server.domain.LifecycleStatus;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.exprun.server.domain.LifecycleStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The active statuses (those a cancel can still stop) are decided by {@link LifecycleStatus#isCancellable}; the

@@ -1,14 +1,12 @@
 package io.exprun.server.store;
 
-import io.exprun.server.spec.JsonMapper;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.exprun.server.domain.Lifecycle;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
+import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.testing.TestServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import javax.sql.DataSource;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -19,8 +17,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * A group-committed batch of cancels on a real (embedded SQLite) database: its runs are locked (updated) in run-id order whatever
@@ -29,10 +28,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CancelLockOrderTest {
 
-    private final Database database = Database.open(TestServer.embeddedConfig(0).dbUrl(), null, null, 4, io.exprun.server.config.Limits.DEFAULTS, true);
+    private final Database database = Database.open(
+            TestServer.embeddedConfig(0).dbUrl(), null, null, 4, io.exprun.server.config.Limits.DEFAULTS, true);
     private final List<String> cancelUpdates = Collections.synchronizedList(new ArrayList<>());
-    private final JdbiRunStore store = new JdbiRunStore(new SqlRunner(recording(database.dataSource()),
-            database.dialect()), JsonMapper.shared(), true);
+    private final JdbiRunStore store = new JdbiRunStore(
+            new SqlRunner(recording(database.dataSource()), database.dialect()), JsonMapper.shared(), true);
     private final JdbiRunStore runs = new JdbiRunStore(database.sql(), JsonMapper.shared(), true);
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
@@ -45,22 +45,26 @@ class CancelLockOrderTest {
     private DataSource recording(DataSource real) {
         return proxy(DataSource.class, real, (target, method, args) -> {
             Object out = method.invoke(target, args);
-            return out instanceof Connection c ? proxy(Connection.class, c, (conn, m, a) -> {
-                Object result = m.invoke(conn, a);
-                if (result instanceof PreparedStatement ps && ((String) a[0]).startsWith("UPDATE runs SET status = 'cancelled'")) {
-                    String[] runId = new String[1];
-                    return proxy(PreparedStatement.class, ps, (stmt, sm, sa) -> {
-                        if (sm.getName().equals("setString") && (int) sa[0] == 2) { // … WHERE id = ? AND tenant = ?
-                            runId[0] = (String) sa[1];
+            return out instanceof Connection c
+                    ? proxy(Connection.class, c, (conn, m, a) -> {
+                        Object result = m.invoke(conn, a);
+                        if (result instanceof PreparedStatement ps
+                                && ((String) a[0]).startsWith("UPDATE runs SET status = 'cancelled'")) {
+                            String[] runId = new String[1];
+                            return proxy(PreparedStatement.class, ps, (stmt, sm, sa) -> {
+                                if (sm.getName().equals("setString")
+                                        && (int) sa[0] == 2) { // … WHERE id = ? AND tenant = ?
+                                    runId[0] = (String) sa[1];
+                                }
+                                if (sm.getName().startsWith("execute")) {
+                                    cancelUpdates.add(runId[0]);
+                                }
+                                return sm.invoke(stmt, sa);
+                            });
                         }
-                        if (sm.getName().startsWith("execute")) {
-                            cancelUpdates.add(runId[0]);
-                        }
-                        return sm.invoke(stmt, sa);
-                    });
-                }
-                return result;
-            }) : out;
+                        return result;
+                    })
+                    : out;
         });
     }
 
@@ -70,7 +74,7 @@ class CancelLockOrderTest {
 
     @SuppressWarnings("unchecked")
     private static <T> T proxy(Class<T> type, T target, Handler<T> handler) {
-        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type}, (p, method, args) -> {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, method, args) -> {
             try {
                 return handler.invoke(target, method, args);
             } catch (InvocationTargetException e) {
@@ -80,8 +84,27 @@ class CancelLockOrderTest {
     }
 
     private String runningRun(String id) {
-        runs.insertRun(new Run(id, "t", "exp_demo", "wf_demo", "wfv_demo_1", "blk_extract", "extract", 3, "api",
-                Lifecycle.of(LifecycleStatus.RUNNING), now, now, null, "bef", "df", 0, 0, 0), List.of());
+        runs.insertRun(
+                new Run(
+                        id,
+                        "t",
+                        "exp_demo",
+                        "wf_demo",
+                        "wfv_demo_1",
+                        "blk_extract",
+                        "extract",
+                        3,
+                        "api",
+                        Lifecycle.of(LifecycleStatus.RUNNING),
+                        now,
+                        now,
+                        null,
+                        "bef",
+                        "df",
+                        0,
+                        0,
+                        0),
+                List.of());
         return id;
     }
 
@@ -109,8 +132,7 @@ class CancelLockOrderTest {
     void two_cancels_of_one_run_in_one_batch_have_exactly_one_winner() {
         String a = runningRun("exprun_a");
         List<Optional<Run>> answers = store.cancelBatch(List.of(
-                new JdbiRunStore.CancelRequest("t", a, "first"),
-                new JdbiRunStore.CancelRequest("t", a, "second")));
+                new JdbiRunStore.CancelRequest("t", a, "first"), new JdbiRunStore.CancelRequest("t", a, "second")));
 
         assertThat(answers).filteredOn(Optional::isPresent).hasSize(1);
     }

@@ -1,7 +1,8 @@
 package io.exprun.server.store;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,10 +15,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The group-commit mechanism on its own: batching, leadership handover after one batch (fairness), failure handling.
@@ -193,7 +192,8 @@ class GroupCommitTest {
 
         assertThat(first[0].get(10, TimeUnit.SECONDS)).isEqualTo("done:r0");
         assertThat(rest.get(0).get(10, TimeUnit.SECONDS)).isEqualTo("alone:good");
-        assertThatThrownBy(() -> rest.get(1).get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> rest.get(1).get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(IllegalArgumentException.class);
         assertThat(commits.alone).containsExactly("good", "poison");
         assertThat(commits.submit("after")).isEqualTo("done:after");
     }
@@ -208,7 +208,8 @@ class GroupCommitTest {
 
         assertThat(first[0].get(10, TimeUnit.SECONDS)).isEqualTo("done:r0");
         for (Future<String> f : rest) {
-            assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(Unavailable.class)
+            assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(Unavailable.class)
                     .hasMessageContaining("database unreachable");
         }
         assertThat(commits.alone).isEmpty();
@@ -224,9 +225,11 @@ class GroupCommitTest {
         commits.holds.get(0).countDown();
 
         first[0].get(10, TimeUnit.SECONDS);
-        assertThatThrownBy(() -> rest.get(0).get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> rest.get(0).get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(IllegalArgumentException.class);
         for (Future<String> lostWithTheDatabase : rest.subList(1, rest.size())) {
-            assertThatThrownBy(() -> lostWithTheDatabase.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(Unavailable.class)
+            assertThatThrownBy(() -> lostWithTheDatabase.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(Unavailable.class)
                     .hasMessageContaining("database went away");
         }
         // whatever came after the lost database was not tried on its own
@@ -304,9 +307,10 @@ class GroupCommitTest {
                     long startedBefore = batchesStarted.get();
                     long committedIn = commits.submit(call);
                     mostBatchesAhead = Math.max(mostBatchesAhead, committedIn - startedBefore);
-                    mostBatchesInOneCall = Math.max(mostBatchesInOneCall, batchesLedInThisCall.get()[0]);
+                    mostBatchesInOneCall =
+                            Math.max(mostBatchesInOneCall, batchesLedInThisCall.get()[0]);
                 }
-                return new long[]{mostBatchesAhead, mostBatchesInOneCall};
+                return new long[] {mostBatchesAhead, mostBatchesInOneCall};
             }));
         }
         go.countDown();
@@ -318,9 +322,13 @@ class GroupCommitTest {
             mostBatchesInOneCall = Math.max(mostBatchesInOneCall, r[1]);
         }
 
-        assertThat(mostBatchesInOneCall).as("batches committed by one caller in one call").isEqualTo(1);
+        assertThat(mostBatchesInOneCall)
+                .as("batches committed by one caller in one call")
+                .isEqualTo(1);
         // index of the batch that committed a request, minus the batches started before it was submitted: 0 when it
         // made the next batch, 1 when that one had already taken its requests
-        assertThat(mostBatchesAhead).as("batches started after a request arrived, before its own").isLessThanOrEqualTo(1);
+        assertThat(mostBatchesAhead)
+                .as("batches started after a request arrived, before its own")
+                .isLessThanOrEqualTo(1);
     }
 }

@@ -1,23 +1,22 @@
 package io.exprun.server.store;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static io.exprun.server.testing.RunFixtures.TENANT_A;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A data directory of exprun 0.1 (H2, {@code exprun.mv.db}) is imported into SQLite at the first start: every run,
@@ -33,9 +32,13 @@ class H2ImportTest {
     /** What exprun 0.1 left: its schema (the common migrations and H2's clock alias) and a cancelled run. */
     private void writeAnExprun01Database() throws Exception {
         String url = "jdbc:h2:file:" + data.resolve("exprun") + ";DB_CLOSE_ON_EXIT=FALSE";
-        Flyway.configure().dataSource(url, "", "").locations("classpath:db/migration", "classpath:db/h2-0.1").load()
+        Flyway.configure()
+                .dataSource(url, "", "")
+                .locations("classpath:db/migration", "classpath:db/h2-0.1")
+                .load()
                 .migrate();
-        try (Connection c = DriverManager.getConnection(url, "", ""); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url, "", "");
+                Statement s = c.createStatement()) {
             s.execute("INSERT INTO runs (id, tenant, experiment_id, workflow_id, workflow_version_id, block_id, "
                     + "block_type, n_consensus, status, cancel_reason, created_at, started_at, completed_at, "
                     + "block_execution_fingerprint, documents_fingerprint, document_count, completed_document_count) "
@@ -75,7 +78,7 @@ class H2ImportTest {
             assertThat(results.json().at("/data/1/lifecycle/status").asText()).isEqualTo("cancelled");
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("exprun.db"));
-             ResultSet rs = c.createStatement().executeQuery("SELECT run_id FROM idempotency_keys")) {
+                ResultSet rs = c.createStatement().executeQuery("SELECT run_id FROM idempotency_keys")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("exprun_old1");
         }
@@ -86,7 +89,9 @@ class H2ImportTest {
 
     @Test
     void an_import_that_fails_leaves_no_database_behind_and_the_h2_file_untouched() throws Exception {
-        Files.write(data.resolve("exprun.mv.db"), "not an H2 file at all".repeat(500).getBytes());
+        Files.write(
+                data.resolve("exprun.mv.db"),
+                "not an H2 file at all".repeat(500).getBytes());
 
         assertThatThrownBy(() -> TestServer.start(onThisDirectory())).hasMessageContaining("exprun 0.1's H2 database");
 

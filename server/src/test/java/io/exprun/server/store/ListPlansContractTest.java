@@ -1,27 +1,25 @@
 package io.exprun.server.store;
 
-import io.exprun.server.spec.JsonMapper;
+import static io.exprun.server.store.ListTestData.A;
+import static io.exprun.server.store.ListTestData.RUN_WITH_RESULTS;
+import static io.exprun.server.store.ListTestData.resultId;
+import static io.exprun.server.store.ListTestData.runId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Page;
 import io.exprun.server.domain.PageRequest;
 import io.exprun.server.domain.Run;
 import io.exprun.server.domain.RunQuery;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
+import io.exprun.server.spec.JsonMapper;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -29,14 +27,13 @@ import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static io.exprun.server.store.ListTestData.A;
-import static io.exprun.server.store.ListTestData.RUN_WITH_RESULTS;
-import static io.exprun.server.store.ListTestData.resultId;
-import static io.exprun.server.store.ListTestData.runId;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every list shape is read from an index in the order it asks for, stopping after the page: checked on the plan the
@@ -92,28 +89,50 @@ abstract class ListPlansContractTest {
                 shape("deep page after a cursor, oldest first", all(after(false)), "runs_by_tenant_created"),
                 shape("deep page before a cursor, newest first", all(before(true)), "runs_by_tenant_created"),
                 shape("deep page before a cursor, oldest first", all(before(false)), "runs_by_tenant_created"),
-                shape("status=pending", query(null, null, null, LifecycleStatus.PENDING, null, null, null, null,
-                        first(true)), "runs_by_tenant_status"),
-                shape("status=error after a cursor", query(null, null, null, LifecycleStatus.ERROR, null,
-                        null, null, null, after(true)), "runs_by_tenant_status"),
-                shape("exclude_status=completed", query(null, null, null, null, LifecycleStatus.COMPLETED, null,
-                        null, null, first(true)), "runs_by_tenant_status"),
-                shape("exclude_status=completed before a cursor, oldest first", query(null, null, null, null,
-                        LifecycleStatus.COMPLETED, null, null, null, before(false)), "runs_by_tenant_status"),
-                shape("experiment_id", query(null, "exp-3", null, null, null, null, null, null, first(true)),
+                shape(
+                        "status=pending",
+                        query(null, null, null, LifecycleStatus.PENDING, null, null, null, null, first(true)),
+                        "runs_by_tenant_status"),
+                shape(
+                        "status=error after a cursor",
+                        query(null, null, null, LifecycleStatus.ERROR, null, null, null, null, after(true)),
+                        "runs_by_tenant_status"),
+                shape(
+                        "exclude_status=completed",
+                        query(null, null, null, null, LifecycleStatus.COMPLETED, null, null, null, first(true)),
+                        "runs_by_tenant_status"),
+                shape(
+                        "exclude_status=completed before a cursor, oldest first",
+                        query(null, null, null, null, LifecycleStatus.COMPLETED, null, null, null, before(false)),
+                        "runs_by_tenant_status"),
+                shape(
+                        "experiment_id",
+                        query(null, "exp-3", null, null, null, null, null, null, first(true)),
                         "runs_by_tenant_experiment"),
-                shape("experiment_id that matches nothing", query(null, "exp-none", null, null, null, null, null,
-                        null, first(true)), "runs_by_tenant_experiment"),
-                shape("workflow_id", query("wf-1", null, null, null, null, null, null, null, first(false)),
+                shape(
+                        "experiment_id that matches nothing",
+                        query(null, "exp-none", null, null, null, null, null, null, first(true)),
+                        "runs_by_tenant_experiment"),
+                shape(
+                        "workflow_id",
+                        query("wf-1", null, null, null, null, null, null, null, first(false)),
                         "runs_by_tenant_workflow"),
-                shape("block_id", query(null, null, "block-5", null, null, null, null, null, after(true)),
+                shape(
+                        "block_id",
+                        query(null, null, "block-5", null, null, null, null, null, after(true)),
                         "runs_by_tenant_block"),
-                shape("trigger_type", query(null, null, null, null, null, "manual", null, null, first(true)),
+                shape(
+                        "trigger_type",
+                        query(null, null, null, null, null, "manual", null, null, first(true)),
                         "runs_by_tenant_trigger"),
-                shape("from_date and to_date", query(null, null, null, null, null, null, day2, day2, first(true)),
+                shape(
+                        "from_date and to_date",
+                        query(null, null, null, null, null, null, day2, day2, first(true)),
                         "runs_by_tenant_created"),
-                shape("status within a date range", query(null, null, null, LifecycleStatus.ERROR, null, null, day2,
-                        day2, first(false)), "runs_by_tenant_status"));
+                shape(
+                        "status within a date range",
+                        query(null, null, null, LifecycleStatus.ERROR, null, null, day2, day2, first(false)),
+                        "runs_by_tenant_status"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -137,8 +156,7 @@ abstract class ListPlansContractTest {
 
     @ParameterizedTest(name = "results of a run: {0}")
     @MethodSource("resultShapes")
-    void a_run_s_results_are_read_one_page_in_order_from_an_index(String shape, PageRequest page)
-            throws SQLException {
+    void a_run_s_results_are_read_one_page_in_order_from_an_index(String shape, PageRequest page) throws SQLException {
         try (Connection c = database.pool().getConnection()) {
             String cursor = cursorOf(page);
             Integer seq = cursor == null ? null : (int) key(c, "results", "seq", cursor);
@@ -148,8 +166,10 @@ abstract class ListPlansContractTest {
 
     @Test
     void negative_control_a_list_ordered_by_a_column_no_index_covers_is_rejected() throws SQLException {
-        ListSql.Statement unsorted = new ListSql.Statement("SELECT " + Rows.RUN_COLUMNS
-                + " FROM runs WHERE tenant = ? ORDER BY tenant DESC, completed_at DESC, id DESC LIMIT ?", List.of(A, 21));
+        ListSql.Statement unsorted = new ListSql.Statement(
+                "SELECT " + Rows.RUN_COLUMNS
+                        + " FROM runs WHERE tenant = ? ORDER BY tenant DESC, completed_at DESC, id DESC LIMIT ?",
+                List.of(A, 21));
         try (Connection c = database.pool().getConnection()) {
             assertThatThrownBy(() -> assertReadsInOrderFrom(c, unsorted, "runs_by_tenant_created"))
                     .isInstanceOf(AssertionError.class);
@@ -159,8 +179,9 @@ abstract class ListPlansContractTest {
     @Test
     void negative_control_exclude_status_as_a_plain_filter_is_rejected() throws SQLException {
         // one read of the tenant's runs that skips the excluded ones: as many rows as that status has
-        ListSql.Statement filtered = new ListSql.Statement("SELECT " + Rows.RUN_COLUMNS
-                + " FROM runs WHERE tenant = ? AND status <> ? ORDER BY created_at DESC, id DESC LIMIT ?",
+        ListSql.Statement filtered = new ListSql.Statement(
+                "SELECT " + Rows.RUN_COLUMNS
+                        + " FROM runs WHERE tenant = ? AND status <> ? ORDER BY created_at DESC, id DESC LIMIT ?",
                 List.of(A, "completed", 21));
         try (Connection c = database.pool().getConnection()) {
             assertThatThrownBy(() -> assertReadsInOrderFrom(c, filtered, "runs_by_tenant_status"))
@@ -170,14 +191,22 @@ abstract class ListPlansContractTest {
 
     static Stream<Arguments> pagedShapes() {
         return Stream.of(
-                paged("exclude_status=completed", query(null, null, null, null, LifecycleStatus.COMPLETED, null,
-                        null, null, first(true)), i -> ListTestData.status(i) != LifecycleStatus.COMPLETED),
-                paged("status=pending", query(null, null, null, LifecycleStatus.PENDING, null, null, null, null,
-                        first(true)), i -> ListTestData.status(i) == LifecycleStatus.PENDING),
-                paged("experiment_id", query(null, "exp-3", null, null, null, null, null, null, first(true)),
+                paged(
+                        "exclude_status=completed",
+                        query(null, null, null, null, LifecycleStatus.COMPLETED, null, null, null, first(true)),
+                        i -> ListTestData.status(i) != LifecycleStatus.COMPLETED),
+                paged(
+                        "status=pending",
+                        query(null, null, null, LifecycleStatus.PENDING, null, null, null, null, first(true)),
+                        i -> ListTestData.status(i) == LifecycleStatus.PENDING),
+                paged(
+                        "experiment_id",
+                        query(null, "exp-3", null, null, null, null, null, null, first(true)),
                         i -> i % 40 == 3),
-                paged("workflow_id and trigger_type", query("wf-1", null, null, null, null, "manual", null, null,
-                        first(true)), i -> i % 4 == 1 && i % 5 > 1));
+                paged(
+                        "workflow_id and trigger_type",
+                        query("wf-1", null, null, null, null, "manual", null, null, first(true)),
+                        i -> i % 4 == 1 && i % 5 > 1));
     }
 
     /**
@@ -186,12 +215,13 @@ abstract class ListPlansContractTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("pagedShapes")
-    void paging_both_ways_returns_every_match_once_in_order(String shape, RunQuery filters,
-                                                             IntPredicate matches) {
+    void paging_both_ways_returns_every_match_once_in_order(String shape, RunQuery filters, IntPredicate matches) {
         JdbiRunStore reads = new JdbiRunStore(database.sql(), JsonMapper.shared(), false);
         for (boolean newestFirst : new boolean[] {true, false}) {
-            List<String> expected = IntStream.range(0, ListTestData.RUNS_OF_A).filter(matches)
-                    .mapToObj(i -> runId(A, i)).collect(Collectors.toCollection(ArrayList::new));
+            List<String> expected = IntStream.range(0, ListTestData.RUNS_OF_A)
+                    .filter(matches)
+                    .mapToObj(i -> runId(A, i))
+                    .collect(Collectors.toCollection(ArrayList::new));
             if (newestFirst) {
                 Collections.reverse(expected);
             }
@@ -212,7 +242,9 @@ abstract class ListPlansContractTest {
             String before = pages.get(pages.size() - 1).get(0);
             for (int n = pages.size() - 2; n >= 0; n--) {
                 Page<Run> back = reads.listRuns(A, paged(filters, before, null, newestFirst));
-                assertThat(back.items()).extracting(Run::id).as("page %d back, newest first: %s", n, newestFirst)
+                assertThat(back.items())
+                        .extracting(Run::id)
+                        .as("page %d back, newest first: %s", n, newestFirst)
                         .isEqualTo(pages.get(n));
                 before = back.before();
             }
@@ -221,8 +253,16 @@ abstract class ListPlansContractTest {
     }
 
     private static RunQuery paged(RunQuery q, String before, String after, boolean newestFirst) {
-        return new RunQuery(q.workflowId(), q.experimentId(), q.blockId(), q.status(), q.excludeStatus(),
-                q.triggerType(), q.fromDate(), q.toDate(), new PageRequest(before, after, 50, newestFirst));
+        return new RunQuery(
+                q.workflowId(),
+                q.experimentId(),
+                q.blockId(),
+                q.status(),
+                q.excludeStatus(),
+                q.triggerType(),
+                q.fromDate(),
+                q.toDate(),
+                new PageRequest(before, after, 50, newestFirst));
     }
 
     private static Arguments paged(String name, RunQuery filters, IntPredicate matches) {
@@ -255,9 +295,16 @@ abstract class ListPlansContractTest {
         return RunQuery.all(page);
     }
 
-    private static RunQuery query(String workflow, String experiment, String block, LifecycleStatus status,
-                                  LifecycleStatus exclude, String trigger, LocalDate from, LocalDate to,
-                                  PageRequest page) {
+    private static RunQuery query(
+            String workflow,
+            String experiment,
+            String block,
+            LifecycleStatus status,
+            LifecycleStatus exclude,
+            String trigger,
+            LocalDate from,
+            LocalDate to,
+            PageRequest page) {
         return new RunQuery(workflow, experiment, block, status, exclude, trigger, from, to, page);
     }
 

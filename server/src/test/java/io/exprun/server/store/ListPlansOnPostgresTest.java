@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.exprun.server.config.Limits;
 import io.exprun.server.testing.Postgres;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,7 +37,8 @@ class ListPlansOnPostgresTest extends ListPlansContractTest {
         if (ranges.isEmpty()) {
             problems.add("reads no range of " + index);
         }
-        ranges.stream().filter(name -> !name.equals(index))
+        ranges.stream()
+                .filter(name -> !name.equals(index))
                 .forEach(name -> problems.add("reads the index " + name + ", not " + index));
         if (!problems.isEmpty()) {
             throw new AssertionError(String.join("; ", problems) + " in the plan:\n" + plan.toPrettyString());
@@ -77,7 +77,7 @@ class ListPlansOnPostgresTest extends ListPlansContractTest {
 
     private static JsonNode explain(Connection c, ListSql.Statement statement) throws SQLException {
         try (PreparedStatement ps = prepare(c, "EXPLAIN (FORMAT JSON) " + statement.sql(), statement);
-             ResultSet rs = ps.executeQuery()) {
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return new ObjectMapper().readTree(rs.getString(1)).get(0).get("Plan");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

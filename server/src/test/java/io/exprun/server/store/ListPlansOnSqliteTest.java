@@ -2,7 +2,6 @@ package io.exprun.server.store;
 
 import io.exprun.server.config.Limits;
 import io.exprun.server.testing.TestServer;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,16 +28,15 @@ class ListPlansOnSqliteTest extends ListPlansContractTest {
     private static final Pattern TABLE_READ = Pattern.compile("^SCAN (runs|results|[a-z]) ?(USING .*)?$");
 
     /** UNIQUE constraints the lists read through, by the columns SQLite's automatic index for them covers. */
-    private static final Map<String, List<String>> CONSTRAINT_COLUMNS = Map.of("results_run_seq",
-            List.of("run_id", "seq"));
+    private static final Map<String, List<String>> CONSTRAINT_COLUMNS =
+            Map.of("results_run_seq", List.of("run_id", "seq"));
 
     @Override
     Database freshDatabase() {
         return Database.open(TestServer.embeddedConfig(0).dbUrl(), null, null, 2, Limits.DEFAULTS, true);
     }
 
-    private record Step(int id, int parent, String detail) {
-    }
+    private record Step(int id, int parent, String detail) {}
 
     @Override
     void assertReadsInOrderFrom(Connection c, ListSql.Statement statement, String index) throws SQLException {
@@ -71,7 +69,11 @@ class ListPlansOnSqliteTest extends ListPlansContractTest {
         }
         if (!problems.isEmpty()) {
             StringBuilder shown = new StringBuilder();
-            plan.forEach(s -> shown.append(s.id()).append(" <- ").append(s.parent()).append(": ").append(s.detail())
+            plan.forEach(s -> shown.append(s.id())
+                    .append(" <- ")
+                    .append(s.parent())
+                    .append(": ")
+                    .append(s.detail())
                     .append('\n'));
             throw new AssertionError(String.join("; ", problems) + " in the plan:\n" + shown);
         }
@@ -83,8 +85,11 @@ class ListPlansOnSqliteTest extends ListPlansContractTest {
      * the whole range.
      */
     private static boolean sortsWhatATableReadGave(List<Step> plan, Step sort) {
-        return plan.stream().filter(s -> s.parent() == sort.parent() && s != sort).map(Step::detail)
-                .anyMatch(d -> (d.startsWith("SEARCH ") && !PRIMARY_KEY_LOOKUP.matcher(d).find())
+        return plan.stream()
+                .filter(s -> s.parent() == sort.parent() && s != sort)
+                .map(Step::detail)
+                .anyMatch(d -> (d.startsWith("SEARCH ")
+                                && !PRIMARY_KEY_LOOKUP.matcher(d).find())
                         || (d.startsWith("SCAN ") && !isSubqueryScan(d)));
     }
 
@@ -122,7 +127,7 @@ class ListPlansOnSqliteTest extends ListPlansContractTest {
     private static List<Step> explain(Connection c, ListSql.Statement statement) throws SQLException {
         List<Step> steps = new ArrayList<>();
         try (PreparedStatement ps = prepare(c, "EXPLAIN QUERY PLAN " + statement.sql(), statement);
-             ResultSet rs = ps.executeQuery()) {
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 steps.add(new Step(rs.getInt(1), rs.getInt(2), rs.getString(4)));
             }

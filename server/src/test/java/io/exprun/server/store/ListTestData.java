@@ -1,7 +1,6 @@
 package io.exprun.server.store;
 
 import io.exprun.server.domain.LifecycleStatus;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -20,14 +19,15 @@ final class ListTestData {
     static final String B = "tenant-b";
     static final int RUNS_OF_A = 15_000;
     static final int RUNS_OF_B = 5_000;
-    static final long START = LocalDate.of(2026, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    static final long START =
+            LocalDate.of(2026, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     /** The run whose results are listed; every other run of tenant A has {@link #RESULTS_PER_RUN}. */
     static final String RUN_WITH_RESULTS = runId(A, 42);
+
     static final int RESULTS_OF_RUN = 3_000;
     static final int RESULTS_PER_RUN = 2;
 
-    private ListTestData() {
-    }
+    private ListTestData() {}
 
     static void insert(Connection c) throws SQLException {
         insertRuns(c, A, RUNS_OF_A);
@@ -79,14 +79,17 @@ final class ListTestData {
             case 0 -> LifecycleStatus.PENDING;
             case 1 -> LifecycleStatus.QUEUED;
             case 2 -> LifecycleStatus.RUNNING;
-            default -> i % 10 == 3 ? LifecycleStatus.ERROR
-                    : i % 10 == 4 ? LifecycleStatus.CANCELLED : LifecycleStatus.COMPLETED;
+            default ->
+                i % 10 == 3
+                        ? LifecycleStatus.ERROR
+                        : i % 10 == 4 ? LifecycleStatus.CANCELLED : LifecycleStatus.COMPLETED;
         };
     }
 
     private static void insertResults(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO results (id, tenant, run_id, seq, experiment_id,"
-                + " document_id, block_type, status, created_at) VALUES (?, ?, ?, ?, 'exp-2', 'doc', 'extract', ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO results (id, tenant, run_id, seq, experiment_id,"
+                        + " document_id, block_type, status, created_at) VALUES (?, ?, ?, ?, 'exp-2', 'doc', 'extract', ?, ?)")) {
             int rows = 0;
             for (int run = 0; run < RUNS_OF_A; run++) {
                 String runId = runId(A, run);

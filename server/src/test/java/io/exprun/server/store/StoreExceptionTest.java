@@ -1,9 +1,10 @@
 package io.exprun.server.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import io.exprun.server.api.ExceptionMappers;
 import io.exprun.server.testing.Postgres;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,9 +12,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.Test;
 
 /**
  * Only a database that is out of reach, overloaded or closed answers 503 (retry later); a statement that fails on its
@@ -62,14 +61,17 @@ class StoreExceptionTest {
 
             assertThat(duplicate.duplicateKey()).isTrue();
             assertThat(status(duplicate)).isEqualTo(500);
-            assertThat(nullColumn.duplicateKey()).as("another constraint is not a duplicate key").isFalse();
+            assertThat(nullColumn.duplicateKey())
+                    .as("another constraint is not a duplicate key")
+                    .isFalse();
         }
     }
 
     @Test
     void sqlite_busy_past_its_timeout_is_a_503() throws Exception {
         Path file = Files.createTempDirectory("store-exception-").resolve("x.db");
-        try (Connection writer = sqlite(file, 0); Connection other = sqlite(file, 0)) {
+        try (Connection writer = sqlite(file, 0);
+                Connection other = sqlite(file, 0)) {
             try (Statement s = writer.createStatement()) {
                 s.execute("CREATE TABLE t (id INTEGER)");
                 s.execute("BEGIN IMMEDIATE");
@@ -82,7 +84,8 @@ class StoreExceptionTest {
 
     @Test
     void a_refused_postgresql_connection_is_a_503() {
-        SQLException refused = catchThrowableOfType(SQLException.class,
+        SQLException refused = catchThrowableOfType(
+                SQLException.class,
                 () -> DriverManager.getConnection("jdbc:postgresql://127.0.0.1:1/nothing?connectTimeout=2", "x", "y"));
 
         assertThat(status(new StoreException(refused))).isEqualTo(503);

@@ -1,5 +1,10 @@
 package io.exprun.server.store;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static io.exprun.server.testing.RunFixtures.OWNER;
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.exprun.server.domain.Lifecycle;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.PageRequest;
@@ -8,19 +13,13 @@ import io.exprun.server.domain.Run;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.RunFixtures;
 import io.exprun.server.testing.TestServer;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static io.exprun.server.testing.RunFixtures.OWNER;
-import static io.exprun.server.testing.RunFixtures.TENANT_A;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Time agrees with causality: every transition time is the database's, taken at the conditional update itself (after
@@ -46,8 +45,11 @@ class TransitionTimesRaceTest {
             int completed = 0;
             for (int trial = 0; trial < TRIALS; trial++) {
                 Run run = fx.running(TENANT_A, 3, true); // 3 completed, 1 running, 1 pending
-                String inFlight = results(runs, run).stream().filter(r -> r.status() == LifecycleStatus.RUNNING)
-                        .findFirst().orElseThrow().id();
+                String inFlight = results(runs, run).stream()
+                        .filter(r -> r.status() == LifecycleStatus.RUNNING)
+                        .findFirst()
+                        .orElseThrow()
+                        .id();
                 CountDownLatch go = new CountDownLatch(1);
                 Future<?> worker = pool.submit(() -> {
                     go.await();
@@ -68,15 +70,23 @@ class TransitionTimesRaceTest {
 
                 Run after = runs.findRun(TENANT_A, run.id()).orElseThrow();
                 List<Result> results = results(runs, run);
-                assertThat(after.completedAt()).as("trial %d: run finished", trial).isNotNull();
-                assertThat(after.completedAt()).as("trial %d: run duration", trial).isAfterOrEqualTo(after.startedAt());
+                assertThat(after.completedAt())
+                        .as("trial %d: run finished", trial)
+                        .isNotNull();
+                assertThat(after.completedAt())
+                        .as("trial %d: run duration", trial)
+                        .isAfterOrEqualTo(after.startedAt());
                 for (Result r : results) {
-                    assertThat(r.status().isTerminal()).as("trial %d: %s", trial, r).isTrue();
+                    assertThat(r.status().isTerminal())
+                            .as("trial %d: %s", trial, r)
+                            .isTrue();
                     if (r.startedAt() != null) {
-                        assertThat(r.completedAt()).as("trial %d: no negative duration: %s", trial, r)
+                        assertThat(r.completedAt())
+                                .as("trial %d: no negative duration: %s", trial, r)
                                 .isAfterOrEqualTo(r.startedAt());
                     }
-                    assertThat(r.completedAt()).as("trial %d: no result completes after its run: %s", trial, r)
+                    assertThat(r.completedAt())
+                            .as("trial %d: no result completes after its run: %s", trial, r)
                             .isBeforeOrEqualTo(after.completedAt());
                 }
                 if (status == 200) {
@@ -88,7 +98,8 @@ class TransitionTimesRaceTest {
                     assertThat(after.status()).isEqualTo(LifecycleStatus.COMPLETED);
                 }
             }
-            System.out.printf("%s: transition-time race over %d trials: %d cancelled first, %d completed first%n",
+            System.out.printf(
+                    "%s: transition-time race over %d trials: %d cancelled first, %d completed first%n",
                     kind, TRIALS, cancelled, completed);
             assertThat(cancelled).as("the cancel won some races").isPositive();
             assertThat(completed).as("the worker won some races").isPositive();
@@ -98,6 +109,7 @@ class TransitionTimesRaceTest {
     }
 
     private static List<Result> results(JdbiRunStore store, Run run) {
-        return store.listResults(TENANT_A, run.id(), new PageRequest(null, null, 10, true)).items();
+        return store.listResults(TENANT_A, run.id(), new PageRequest(null, null, 10, true))
+                .items();
     }
 }

@@ -1,5 +1,10 @@
 package io.exprun.server.store;
 
+import static io.exprun.server.testing.RunFixtures.OWNER;
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.exprun.server.domain.ErrorInfo;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.PageRequest;
@@ -7,18 +12,12 @@ import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
 import io.exprun.server.testing.RunFixtures;
 import io.exprun.server.testing.TestServer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static io.exprun.server.testing.RunFixtures.OWNER;
-import static io.exprun.server.testing.RunFixtures.TENANT_A;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The workers' port on both databases: first failure kept with the run, releases, leases on the database's clock. */
 class WorkerStoreTest {
@@ -29,13 +28,18 @@ class WorkerStoreTest {
         try (TestServer server = TestServer.start(TestServer.config(kind, 0))) {
             JdbiWorkerStore store = server.server().workerStore();
             Run run = server.fixtures().running(TENANT_A, 0, false);
-            ErrorInfo first = new ErrorInfo("timed out", null, "blk", "Extract", "timeout", Map.of("document_id", "d1"));
+            ErrorInfo first =
+                    new ErrorInfo("timed out", null, "blk", "Extract", "timeout", Map.of("document_id", "d1"));
             ErrorInfo second = new ErrorInfo("bad pdf", null, "blk", "Extract", "corrupt", Map.of("document_id", "d2"));
 
-            Result r1 = store.startNextResult(run.id(), OWNER, RunFixtures.LEASE).orElseThrow();
-            assertThat(store.failResult(run.id(), r1.id(), OWNER, "timed out", first)).isTrue();
-            Result r2 = store.startNextResult(run.id(), OWNER, RunFixtures.LEASE).orElseThrow();
-            assertThat(store.failResult(run.id(), r2.id(), OWNER, "bad pdf", second)).isTrue();
+            Result r1 =
+                    store.startNextResult(run.id(), OWNER, RunFixtures.LEASE).orElseThrow();
+            assertThat(store.failResult(run.id(), r1.id(), OWNER, "timed out", first))
+                    .isTrue();
+            Result r2 =
+                    store.startNextResult(run.id(), OWNER, RunFixtures.LEASE).orElseThrow();
+            assertThat(store.failResult(run.id(), r2.id(), OWNER, "bad pdf", second))
+                    .isTrue();
 
             assertThat(store.firstFailure(run.id())).contains(first);
             assertThat(store.run(run.id()).orElseThrow().errorCount()).isEqualTo(2);
@@ -49,14 +53,25 @@ class WorkerStoreTest {
             JdbiWorkerStore store = server.server().workerStore();
             Run run = server.fixtures().running(TENANT_A, 1, true); // held for an hour by OWNER
 
-            assertThat(store.claim(run.id(), "another", RunFixtures.LEASE)).as("a live lease is not taken").isEmpty();
-            assertThat(store.release(run.id(), "another")).as("only the owner releases").isFalse();
+            assertThat(store.claim(run.id(), "another", RunFixtures.LEASE))
+                    .as("a live lease is not taken")
+                    .isEmpty();
+            assertThat(store.release(run.id(), "another"))
+                    .as("only the owner releases")
+                    .isFalse();
             assertThat(store.release(run.id(), OWNER)).isTrue();
 
             assertThat(store.claim(run.id(), "another", RunFixtures.LEASE)).isPresent();
-            List<Result> results = server.server().store().listResults(TENANT_A, run.id(), new PageRequest(null, null, 10, true)).items();
-            assertThat(results).extracting(Result::status).containsOnly(LifecycleStatus.COMPLETED, LifecycleStatus.PENDING);
-            assertThat(results).extracting(Result::attempt).as("newest first: the second document runs again")
+            List<Result> results = server.server()
+                    .store()
+                    .listResults(TENANT_A, run.id(), new PageRequest(null, null, 10, true))
+                    .items();
+            assertThat(results)
+                    .extracting(Result::status)
+                    .containsOnly(LifecycleStatus.COMPLETED, LifecycleStatus.PENDING);
+            assertThat(results)
+                    .extracting(Result::attempt)
+                    .as("newest first: the second document runs again")
                     .containsExactly(0, 0, 0, 1, 0);
         }
     }
@@ -67,19 +82,24 @@ class WorkerStoreTest {
         try (TestServer server = TestServer.start(TestServer.config(kind, 0))) {
             JdbiWorkerStore store = server.server().workerStore();
             Run run = server.fixtures().running(TENANT_A, 0, false);
-            assertThat(store.renewLease(run.id(), OWNER, Duration.ofMillis(300))).isTrue();
+            assertThat(store.renewLease(run.id(), OWNER, Duration.ofMillis(300)))
+                    .isTrue();
             assertThat(store.claim(run.id(), "another", RunFixtures.LEASE)).isEmpty();
 
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> store.claim(run.id(), "another", RunFixtures.LEASE).isPresent());
-            assertThat(store.renewLease(run.id(), OWNER, RunFixtures.LEASE)).as("the old owner lost it").isFalse();
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() ->
+                            store.claim(run.id(), "another", RunFixtures.LEASE).isPresent());
+            assertThat(store.renewLease(run.id(), OWNER, RunFixtures.LEASE))
+                    .as("the old owner lost it")
+                    .isFalse();
         }
     }
 
     @Test
     void the_postgresql_pool_states_read_committed_rather_than_relying_on_the_servers_default() throws Exception {
         try (TestServer server = TestServer.start(TestServer.config("postgres", 0));
-             java.sql.Connection c = server.server().database().dataSource().getConnection()) {
+                java.sql.Connection c = server.server().database().dataSource().getConnection()) {
             assertThat(server.server().database().pool().getTransactionIsolation())
                     .isEqualTo("TRANSACTION_READ_COMMITTED");
             assertThat(c.getTransactionIsolation()).isEqualTo(java.sql.Connection.TRANSACTION_READ_COMMITTED);
@@ -90,7 +110,7 @@ class WorkerStoreTest {
     @Test
     void the_embedded_pool_is_serializable() throws Exception {
         try (TestServer server = TestServer.startEmbedded(0);
-             java.sql.Connection c = server.server().database().dataSource().getConnection()) {
+                java.sql.Connection c = server.server().database().dataSource().getConnection()) {
             assertThat(c.getTransactionIsolation()).isEqualTo(java.sql.Connection.TRANSACTION_SERIALIZABLE);
         }
     }

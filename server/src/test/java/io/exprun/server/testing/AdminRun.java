@@ -1,7 +1,6 @@
 package io.exprun.server.testing;
 
 import io.exprun.server.admin.AdminCommands;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +18,14 @@ public record AdminRun(int status, List<String> out, List<String> err) {
     public static AdminRun with(Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = AdminCommands.run(List.of(args), env, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int status = AdminCommands.run(
+                List.of(args),
+                env,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new AdminRun(status, out.toString(StandardCharsets.UTF_8).lines().toList(),
+        return new AdminRun(
+                status,
+                out.toString(StandardCharsets.UTF_8).lines().toList(),
                 err.toString(StandardCharsets.UTF_8).lines().toList());
     }
 }

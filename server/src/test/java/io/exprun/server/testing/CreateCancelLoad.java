@@ -1,5 +1,7 @@
 package io.exprun.server.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,8 +9,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Create and cancel load from a few client threads, for backups taken under it. Each thread creates runs and cancels
@@ -20,11 +20,14 @@ public final class CreateCancelLoad implements AutoCloseable {
 
     public static final String RUNS = "/v1/workflows/experiments/runs";
 
-    private enum Phase { BEFORE_BACKUP, DURING_BACKUP, AFTER_BACKUP }
+    private enum Phase {
+        BEFORE_BACKUP,
+        DURING_BACKUP,
+        AFTER_BACKUP
+    }
 
     /** An acknowledged create or cancel of {@code runId}. */
-    public record Ack(String runId, boolean beforeBackupBegan, boolean sentAfterBackupEnded) {
-    }
+    public record Ack(String runId, boolean beforeBackupBegan, boolean sentAfterBackupEnded) {}
 
     private final Http api;
     private final List<Thread> threads = new ArrayList<>();
@@ -115,8 +118,8 @@ public final class CreateCancelLoad implements AutoCloseable {
                         refused.incrementAndGet();
                         continue;
                     }
-                    cancels.add(new Ack(id, cancelAnsweredIn == Phase.BEFORE_BACKUP,
-                            cancelSentIn == Phase.AFTER_BACKUP));
+                    cancels.add(
+                            new Ack(id, cancelAnsweredIn == Phase.BEFORE_BACKUP, cancelSentIn == Phase.AFTER_BACKUP));
                     if (cancelAnsweredIn == Phase.BEFORE_BACKUP) {
                         cancelsBeforeBackup.countDown();
                     }
@@ -140,9 +143,12 @@ public final class CreateCancelLoad implements AutoCloseable {
     private void await(CountDownLatch latch, String what) throws InterruptedException {
         // a bound for a machine that has stopped answering, not a measurement: the test fails with what was missing
         if (!latch.await(2, TimeUnit.MINUTES) || !failures.isEmpty()) {
-            throw new AssertionError("the load did not reach: " + what + " (acknowledged " + creates.size()
-                    + " creates, " + cancels.size() + " cancels; " + refused.get() + " refused; client failures: "
-                    + failures + ")", failures.isEmpty() ? null : failures.get(0));
+            throw new AssertionError(
+                    "the load did not reach: " + what + " (acknowledged " + creates.size()
+                            + " creates, " + cancels.size() + " cancels; " + refused.get()
+                            + " refused; client failures: "
+                            + failures + ")",
+                    failures.isEmpty() ? null : failures.get(0));
         }
     }
 
@@ -165,21 +171,29 @@ public final class CreateCancelLoad implements AutoCloseable {
      * began, every cancel acknowledged before it began as cancelled, and none of {@code createdAfterItEnded} (so the
      * restore is the snapshot, not the live database).
      */
-    public static void assertServesTheSnapshot(Http api, List<Ack> creates, List<Ack> cancels,
-                                               List<Ack> createdAfterItEnded) {
-        List<String> acknowledgedBefore = creates.stream().filter(Ack::beforeBackupBegan).map(Ack::runId).toList();
-        List<String> cancelledBefore = cancels.stream().filter(Ack::beforeBackupBegan).map(Ack::runId).toList();
+    public static void assertServesTheSnapshot(
+            Http api, List<Ack> creates, List<Ack> cancels, List<Ack> createdAfterItEnded) {
+        List<String> acknowledgedBefore =
+                creates.stream().filter(Ack::beforeBackupBegan).map(Ack::runId).toList();
+        List<String> cancelledBefore =
+                cancels.stream().filter(Ack::beforeBackupBegan).map(Ack::runId).toList();
         assertThat(acknowledgedBefore).hasSizeGreaterThanOrEqualTo(40);
         assertThat(cancelledBefore).hasSizeGreaterThanOrEqualTo(20);
 
-        assertThat(acknowledgedBefore.stream().filter(id -> api.get(RUNS + "/" + id).status() != 200))
-                .as("runs acknowledged before the backup began, missing after the restore").isEmpty();
-        assertThat(cancelledBefore.stream().filter(id -> !"cancelled".equals(api.get(RUNS + "/" + id)
-                .lifecycleStatus())))
-                .as("cancels acknowledged before the backup began, not cancelled after the restore").isEmpty();
+        assertThat(acknowledgedBefore.stream()
+                        .filter(id -> api.get(RUNS + "/" + id).status() != 200))
+                .as("runs acknowledged before the backup began, missing after the restore")
+                .isEmpty();
+        assertThat(cancelledBefore.stream()
+                        .filter(id ->
+                                !"cancelled".equals(api.get(RUNS + "/" + id).lifecycleStatus())))
+                .as("cancels acknowledged before the backup began, not cancelled after the restore")
+                .isEmpty();
 
         assertThat(createdAfterItEnded).isNotEmpty();
-        assertThat(createdAfterItEnded.stream().filter(ack -> api.get(RUNS + "/" + ack.runId()).status() != 404))
-                .as("runs created after the backup ended cannot be in it").isEmpty();
+        assertThat(createdAfterItEnded.stream()
+                        .filter(ack -> api.get(RUNS + "/" + ack.runId()).status() != 404))
+                .as("runs created after the backup ended cannot be in it")
+                .isEmpty();
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -52,8 +51,10 @@ public final class FaultyProxy implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private final HttpServer server;
     private final String upstream;
@@ -73,20 +74,28 @@ public final class FaultyProxy implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    private record Answer(int status, String contentType, String challenge, String retryAfter, String body) {
-    }
+    private record Answer(int status, String contentType, String challenge, String retryAfter, String body) {}
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String target = exchange.getRequestURI().getRawPath()
-                    + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
+                    + (exchange.getRequestURI().getRawQuery() == null
+                            ? ""
+                            : "?" + exchange.getRequestURI().getRawQuery());
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String method = exchange.getRequestMethod();
-            Answer answer = fault == Fault.NEW_REQUIRED_REQUEST_FIELD && "POST".equals(method)
-                    && target.matches(".*/runs(\\?.*)?") && !body.contains("\"priority\"")
-                    ? new Answer(422, "application/json", null, null, "{\"detail\":[{\"loc\":[\"body\",\"priority\"],"
-                    + "\"msg\":\"Field required\",\"type\":\"missing\"}]}")
+            Answer answer = fault == Fault.NEW_REQUIRED_REQUEST_FIELD
+                            && "POST".equals(method)
+                            && target.matches(".*/runs(\\?.*)?")
+                            && !body.contains("\"priority\"")
+                    ? new Answer(
+                            422,
+                            "application/json",
+                            null,
+                            null,
+                            "{\"detail\":[{\"loc\":[\"body\",\"priority\"],"
+                                    + "\"msg\":\"Field required\",\"type\":\"missing\"}]}")
                     : forward(method, target, auth, body);
             answer = breakIt(method, target, auth, answer);
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
@@ -107,14 +116,21 @@ public final class FaultyProxy implements AutoCloseable {
     private Answer breakIt(String method, String target, String auth, Answer a) throws IOException {
         switch (fault) {
             case CANCELED_SPELLING -> {
-                return new Answer(a.status(), a.contentType(), a.challenge(), a.retryAfter(),
+                return new Answer(
+                        a.status(),
+                        a.contentType(),
+                        a.challenge(),
+                        a.retryAfter(),
                         a.body().replaceAll("\"status\"\\s*:\\s*\"cancelled\"", "\"status\":\"canceled\""));
             }
             case SECOND_CANCEL_200 -> {
-                if (target.endsWith("/cancel") && a.status() == 404 && a.body().contains("run_not_cancellable")
+                if (target.endsWith("/cancel")
+                        && a.status() == 404
+                        && a.body().contains("run_not_cancellable")
                         && a.body().contains("\"cancelled\"")) {
                     String runPath = target.substring(0, target.length() - "/cancel".length());
-                    JsonNode run = JSON.readTree(forward("GET", runPath, auth, "").body());
+                    JsonNode run =
+                            JSON.readTree(forward("GET", runPath, auth, "").body());
                     ObjectNode cancelled = JSON.createObjectNode();
                     cancelled.set("id", run.get("id"));
                     cancelled.set("lifecycle", run.get("lifecycle"));
@@ -139,20 +155,33 @@ public final class FaultyProxy implements AutoCloseable {
                 return a;
             }
             case RENAMED_FIELD -> {
-                return new Answer(a.status(), a.contentType(), a.challenge(), a.retryAfter(),
+                return new Answer(
+                        a.status(),
+                        a.contentType(),
+                        a.challenge(),
+                        a.retryAfter(),
                         a.body().replace("\"timing\"", "\"timings\""));
             }
             case REMOVED_VARIANT -> {
-                return new Answer(a.status(), a.contentType(), a.challenge(), a.retryAfter(),
+                return new Answer(
+                        a.status(),
+                        a.contentType(),
+                        a.challenge(),
+                        a.retryAfter(),
                         a.body().replaceAll("\"status\"\\s*:\\s*\"queued\"", "\"status\":\"pending\""));
             }
             case CHANGED_NOT_FOUND_CODE -> {
-                return new Answer(a.status(), a.contentType(), a.challenge(), a.retryAfter(),
+                return new Answer(
+                        a.status(),
+                        a.contentType(),
+                        a.challenge(),
+                        a.retryAfter(),
                         a.body().replace("\"run_not_found\"", "\"not_found\""));
             }
             case SERVER_ERROR_ON_BAD_INPUT -> {
                 return a.status() == 422
-                        ? new Answer(500, "application/json", null, null, "{\"detail\":\"Internal Server Error\"}") : a;
+                        ? new Answer(500, "application/json", null, null, "{\"detail\":\"Internal Server Error\"}")
+                        : a;
             }
             default -> {
                 return a;
@@ -161,19 +190,25 @@ public final class FaultyProxy implements AutoCloseable {
     }
 
     private Answer forward(String method, String target, String auth, String body) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(upstream + target)).timeout(Duration.ofSeconds(20));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(upstream + target)).timeout(Duration.ofSeconds(20));
         if (auth != null) {
             request.header("Authorization", auth);
         }
         if (!body.isEmpty()) {
             request.header("Content-Type", "application/json");
         }
-        request.method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        request.method(
+                method,
+                body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
             HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null),
+            return new Answer(
+                    r.statusCode(),
+                    r.headers().firstValue("Content-Type").orElse(null),
                     r.headers().firstValue("WWW-Authenticate").orElse(null),
-                    r.headers().firstValue("Retry-After").orElse(null), r.body());
+                    r.headers().firstValue("Retry-After").orElse(null),
+                    r.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);

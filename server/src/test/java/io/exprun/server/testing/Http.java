@@ -2,7 +2,6 @@ package io.exprun.server.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.server.spec.JsonMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -41,14 +40,15 @@ public final class Http {
     }
 
     public Answer postJson(String path, String json) {
-        return send(builder(path).header("Content-Type", "application/json")
+        return send(builder(path)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     public Answer send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> r = CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), r.body(), r.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -77,12 +77,15 @@ public final class Http {
         try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String response =
+                    new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             int status = Integer.parseInt(response.substring(9, 12));
             int split = response.indexOf("\r\n\r\n");
             String body = split < 0 ? "" : response.substring(split + 4);
-            java.util.Map<String, java.util.List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-            for (String line : response.substring(0, split < 0 ? response.length() : split).split("\r\n")) {
+            java.util.Map<String, java.util.List<String>> headers =
+                    new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (String line :
+                    response.substring(0, split < 0 ? response.length() : split).split("\r\n")) {
                 int colon = line.indexOf(':');
                 if (colon > 0 && !line.startsWith("HTTP/")) {
                     headers.computeIfAbsent(line.substring(0, colon).strip(), k -> new java.util.ArrayList<>())
@@ -100,7 +103,8 @@ public final class Http {
         try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            String response =
+                    new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
             int end = response.indexOf("\r\n");
             return end < 0 ? response : response.substring(0, end);
         } catch (IOException e) {

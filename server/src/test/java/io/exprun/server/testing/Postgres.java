@@ -1,7 +1,6 @@
 package io.exprun.server.testing;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -19,12 +18,10 @@ public final class Postgres {
     private static final AtomicInteger SEQ = new AtomicInteger();
     private static EmbeddedPostgres embedded;
 
-    private Postgres() {
-    }
+    private Postgres() {}
 
     /** A JDBC URL, user, password triple for a new, empty database. */
-    public record Db(String url, String user, String password) {
-    }
+    public record Db(String url, String user, String password) {}
 
     /**
      * Makes the embedded server check {@code role}'s password (it trusts every local login by default), as any real
@@ -36,12 +33,12 @@ public final class Postgres {
             return;
         }
         try (Connection c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             java.sql.ResultSet rs = s.executeQuery("SHOW hba_file");
             rs.next();
             java.nio.file.Path hba = java.nio.file.Path.of(rs.getString(1));
-            String rules = "host all " + role + " 127.0.0.1/32 scram-sha-256\nhost all " + role
-                    + " ::1/128 scram-sha-256\n";
+            String rules =
+                    "host all " + role + " 127.0.0.1/32 scram-sha-256\nhost all " + role + " ::1/128 scram-sha-256\n";
             java.nio.file.Files.writeString(hba, rules + java.nio.file.Files.readString(hba));
             s.execute("SELECT pg_reload_conf()");
         } catch (IOException e) {
@@ -78,7 +75,7 @@ public final class Postgres {
                 String user = System.getenv("EXPRUN_TEST_PG_USER");
                 String password = System.getenv("EXPRUN_TEST_PG_PASSWORD");
                 try (Connection c = java.sql.DriverManager.getConnection(external, user, password);
-                     Statement s = c.createStatement()) {
+                        Statement s = c.createStatement()) {
                     s.execute("CREATE DATABASE " + name);
                 }
                 return new Db(external.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1"), user, password);
@@ -93,7 +90,8 @@ public final class Postgres {
                     }
                 }));
             }
-            try (Connection c = embedded.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = embedded.getPostgresDatabase().getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE " + name);
             }
             return new Db(embedded.getJdbcUrl("postgres", name), "postgres", "postgres");

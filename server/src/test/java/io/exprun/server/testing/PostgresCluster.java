@@ -62,19 +62,39 @@ public final class PostgresCluster implements AutoCloseable {
             Path pwfile = Files.writeString(root.resolve("pwfile"), SUPERUSER_PASSWORD + "\n");
             Files.createDirectory(root.resolve("socket"));
             if (runningAsRoot()) {
-                UserPrincipal owner = root.getFileSystem().getUserPrincipalLookupService()
-                        .lookupPrincipalByName(UNPRIVILEGED);
+                UserPrincipal owner =
+                        root.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(UNPRIVILEGED);
                 try (Stream<Path> all = Files.walk(root)) {
                     for (Path p : all.toList()) {
                         Files.setOwner(p, owner);
                     }
                 }
             }
-            cluster.server("initdb", "-D", cluster.data().toString(), "-U", SUPERUSER, "--pwfile=" + pwfile,
-                    "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync");
-            cluster.server("pg_ctl", "-D", cluster.data().toString(), "-l", root.resolve("server.log").toString(),
-                    "-w", "-t", "120", "-o", "-p " + cluster.port + " -k " + root.resolve("socket")
-                            + " -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+            cluster.server(
+                    "initdb",
+                    "-D",
+                    cluster.data().toString(),
+                    "-U",
+                    SUPERUSER,
+                    "--pwfile=" + pwfile,
+                    "--auth-local=trust",
+                    "--auth-host=scram-sha-256",
+                    "-E",
+                    "UTF8",
+                    "--no-sync");
+            cluster.server(
+                    "pg_ctl",
+                    "-D",
+                    cluster.data().toString(),
+                    "-l",
+                    root.resolve("server.log").toString(),
+                    "-w",
+                    "-t",
+                    "120",
+                    "-o",
+                    "-p " + cluster.port + " -k " + root.resolve("socket")
+                            + " -c listen_addresses=127.0.0.1 -c fsync=off",
+                    "start");
             return cluster;
         } catch (IOException | RuntimeException e) {
             cluster.close();
@@ -103,7 +123,7 @@ public final class PostgresCluster implements AutoCloseable {
     /** Runs each statement as the superuser, in the database {@code postgres}. */
     public void asSuperuser(String... statements) {
         try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), SUPERUSER, SUPERUSER_PASSWORD);
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
             }
@@ -138,7 +158,9 @@ public final class PostgresCluster implements AutoCloseable {
         pb.environment().putAll(env);
         try {
             Process p = pb.start();
-            List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .toList();
             if (!p.waitFor(5, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + " did not exit: " + lines);

@@ -1,9 +1,9 @@
 package io.exprun.server.testing;
 
-import java.io.PrintStream;
-
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.abort;
+
+import java.io.PrintStream;
 
 /**
  * What a test does when a program it needs from the machine is missing: under CI=true it fails, because a CI that
@@ -12,8 +12,7 @@ import static org.junit.jupiter.api.Assumptions.abort;
  */
 public final class Prerequisites {
 
-    private Prerequisites() {
-    }
+    private Prerequisites() {}
 
     /** @param ciVariable the value of CI; {@code why} names the test, what is missing and how to install it */
     public static void missing(String ciVariable, String why, PrintStream console) {

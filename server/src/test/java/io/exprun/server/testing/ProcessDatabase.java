@@ -7,8 +7,7 @@ import java.util.Map;
 /** The EXPRUN_DB_* variables of a server run as its own process ({@link ServerProcess}) on a fresh database. */
 public final class ProcessDatabase {
 
-    private ProcessDatabase() {
-    }
+    private ProcessDatabase() {}
 
     /** {@code kind} "sqlite": a file in {@code dir}; "postgres": a fresh PostgreSQL database ({@link Postgres}). */
     public static Map<String, String> env(String kind, Path dir) {

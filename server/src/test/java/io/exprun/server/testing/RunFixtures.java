@@ -9,7 +9,6 @@ import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.domain.RunService;
 import io.exprun.server.store.JdbiRunStore;
 import io.exprun.server.store.JdbiWorkerStore;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -51,9 +50,17 @@ public final class RunFixtures {
             case QUEUED -> queued(tenant);
             case RUNNING -> running(tenant, 1, true);
             case COMPLETED -> completed(tenant);
-            case ERROR -> errorRun(tenant, "1 of 5 documents failed",
-                    new ErrorInfo("extraction timed out", "Traceback: simulated", "blk_extract", "Extract invoice fields",
-                            "timeout", Map.of("document_id", "doc_2")));
+            case ERROR ->
+                errorRun(
+                        tenant,
+                        "1 of 5 documents failed",
+                        new ErrorInfo(
+                                "extraction timed out",
+                                "Traceback: simulated",
+                                "blk_extract",
+                                "Extract invoice fields",
+                                "timeout",
+                                Map.of("document_id", "doc_2")));
             case CANCELLED -> cancelledRun(tenant, RunCanceller.DEFAULT_REASON);
         };
     }
@@ -79,7 +86,11 @@ public final class RunFixtures {
         workers.claim(run.id(), OWNER, LEASE).orElseThrow();
         for (int i = 0; i < completedResults; i++) {
             Result r = workers.startNextResult(run.id(), OWNER, LEASE).orElseThrow();
-            workers.completeResult(run.id(), r.id(), OWNER, "{\"document_id\":\"" + r.document().id() + "\"}");
+            workers.completeResult(
+                    run.id(),
+                    r.id(),
+                    OWNER,
+                    "{\"document_id\":\"" + r.document().id() + "\"}");
         }
         if (oneInFlight) {
             workers.startNextResult(run.id(), OWNER, LEASE).orElseThrow();
@@ -91,13 +102,40 @@ public final class RunFixtures {
     public Run runWithPendingResults(String tenant, int count) {
         Instant now = now();
         String runId = "exprun_bulk_" + java.util.UUID.randomUUID().toString().replace("-", "");
-        Run run = new Run(runId, tenant, EXPERIMENT, "wf_demo", "wfv_demo_1", "blk_extract", "extract", 3, "api",
-                Lifecycle.of(LifecycleStatus.RUNNING), now, now, null, "bef_bulk", "df_bulk", count, 0, 0);
+        Run run = new Run(
+                runId,
+                tenant,
+                EXPERIMENT,
+                "wf_demo",
+                "wfv_demo_1",
+                "blk_extract",
+                "extract",
+                3,
+                "api",
+                Lifecycle.of(LifecycleStatus.RUNNING),
+                now,
+                now,
+                null,
+                "bef_bulk",
+                "df_bulk",
+                count,
+                0,
+                0);
         java.util.List<Result> results = new java.util.ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            results.add(new Result(runId.replace("exprun_", "expres_") + "_" + i, tenant, runId, EXPERIMENT,
+            results.add(new Result(
+                    runId.replace("exprun_", "expres_") + "_" + i,
+                    tenant,
+                    runId,
+                    EXPERIMENT,
                     new io.exprun.server.domain.Experiment.Document("doc_" + i, "doc-" + i + ".pdf", "application/pdf"),
-                    "extract", Lifecycle.of(LifecycleStatus.PENDING), now, null, null, 0, null));
+                    "extract",
+                    Lifecycle.of(LifecycleStatus.PENDING),
+                    now,
+                    null,
+                    null,
+                    0,
+                    null));
         }
         store.insertRun(run, results);
         return run;
@@ -120,7 +158,11 @@ public final class RunFixtures {
         Optional<Result> next;
         while ((next = workers.startNextResult(run.id(), OWNER, LEASE)).isPresent()) {
             Result r = next.get();
-            workers.completeResult(run.id(), r.id(), OWNER, "{\"document_id\":\"" + r.document().id() + "\"}");
+            workers.completeResult(
+                    run.id(),
+                    r.id(),
+                    OWNER,
+                    "{\"document_id\":\"" + r.document().id() + "\"}");
         }
     }
 
@@ -137,5 +179,4 @@ public final class RunFixtures {
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
-
 }

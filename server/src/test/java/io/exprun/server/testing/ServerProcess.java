@@ -59,21 +59,21 @@ public final class ServerProcess implements AutoCloseable {
         return start(env, workDir, List.of(), true, launcher);
     }
 
-    private static ServerProcess start(Map<String, String> env, Path workDir, List<String> jvmOptions,
-                                       boolean testKeys) {
+    private static ServerProcess start(
+            Map<String, String> env, Path workDir, List<String> jvmOptions, boolean testKeys) {
         return start(env, workDir, jvmOptions, testKeys, List.of());
     }
 
-    private static ServerProcess start(Map<String, String> env, Path workDir, List<String> jvmOptions,
-                                       boolean testKeys, List<String> launcher) {
+    private static ServerProcess start(
+            Map<String, String> env, Path workDir, List<String> jvmOptions, boolean testKeys, List<String> launcher) {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(launcher);
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        command.addAll(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", classpath, "io.exprun.server.Main"));
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .directory(workDir.toFile())
-                .redirectErrorStream(true);
+        ProcessBuilder pb =
+                new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
         pb.environment().put("EXPRUN_PORT", "0");
         if (testKeys) {
@@ -86,23 +86,25 @@ public final class ServerProcess implements AutoCloseable {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             CompletableFuture<URI> listening = new CompletableFuture<>();
             List<String> lines = new ArrayList<>();
-            Thread reader = new Thread(() -> {
-                try {
-                    String line;
-                    while ((line = out.readLine()) != null) {
-                        synchronized (lines) {
-                            lines.add(line);
+            Thread reader = new Thread(
+                    () -> {
+                        try {
+                            String line;
+                            while ((line = out.readLine()) != null) {
+                                synchronized (lines) {
+                                    lines.add(line);
+                                }
+                                Matcher m = LISTENING.matcher(line);
+                                if (m.find()) {
+                                    listening.complete(URI.create(m.group(1)));
+                                }
+                            }
+                        } catch (IOException ignored) {
+                            // the process is gone
                         }
-                        Matcher m = LISTENING.matcher(line);
-                        if (m.find()) {
-                            listening.complete(URI.create(m.group(1)));
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // the process is gone
-                }
-                listening.completeExceptionally(new IllegalStateException("exited before listening: " + lines));
-            }, "server-process-output");
+                        listening.completeExceptionally(new IllegalStateException("exited before listening: " + lines));
+                    },
+                    "server-process-output");
             reader.setDaemon(true);
             reader.start();
             URI uri = listening.get(60, TimeUnit.SECONDS);
@@ -121,8 +123,10 @@ public final class ServerProcess implements AutoCloseable {
             return false;
         }
         try {
-            Process p = new ProcessBuilder("unshare", "-m", "sh", "-c",
-                    "d=$(mktemp -d) && mount -t tmpfs -o size=16k tmpfs \"$d\"").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            "unshare", "-m", "sh", "-c", "d=$(mktemp -d) && mount -t tmpfs -o size=16k tmpfs \"$d\"")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
@@ -173,8 +177,10 @@ public final class ServerProcess implements AutoCloseable {
     public record Exited(int status, List<String> lines) {
         /** True when a line looks like part of a Java stack trace. */
         public boolean hasStackTrace() {
-            return lines.stream().anyMatch(l -> l.matches("\\s+at [\\w$.]+\\(.*") || l.startsWith("Caused by")
-                    || l.contains("Exception in thread"));
+            return lines.stream()
+                    .anyMatch(l -> l.matches("\\s+at [\\w$.]+\\(.*")
+                            || l.startsWith("Caused by")
+                            || l.contains("Exception in thread"));
         }
     }
 
@@ -192,10 +198,16 @@ public final class ServerProcess implements AutoCloseable {
     public static Exited runUntilExit(Map<String, String> env, Path workDir, List<String> launcher, List<String> args) {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(launcher);
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-Dlogback.configurationFile=logback.xml", "-cp", classpath, "io.exprun.server.Main"));
+        command.addAll(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-Dlogback.configurationFile=logback.xml",
+                "-cp",
+                classpath,
+                "io.exprun.server.Main"));
         command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb =
+                new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("EXPRUN_"));
         pb.environment().put("EXPRUN_PORT", "0");
         pb.environment().putAll(env);
@@ -203,8 +215,8 @@ public final class ServerProcess implements AutoCloseable {
             Process p = pb.start();
             // read on another thread: a start that wrongly succeeds never closes its output, and must fail, not hang
             CompletableFuture<List<String>> lines = CompletableFuture.supplyAsync(() -> {
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                        StandardCharsets.UTF_8))) {
+                try (BufferedReader out =
+                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                     return out.lines().toList(); // until the process closes its output: it exits
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

@@ -4,7 +4,6 @@ import io.exprun.server.ExprunServer;
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.work.BlockExecutor;
 import io.exprun.server.work.SimulatedBlockExecutor;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

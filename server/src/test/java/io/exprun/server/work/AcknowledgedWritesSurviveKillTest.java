@@ -1,12 +1,12 @@
 package io.exprun.server.work;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.ProcessDatabase;
 import io.exprun.server.testing.ServerProcess;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,10 +19,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every create and cancel answered 2xx is durable: the server is killed with {@code kill -9} while creates and
@@ -66,7 +65,8 @@ class AcknowledgedWritesSurviveKillTest {
                             }
                             String id = run.json().get("id").asText();
                             created.add(id);
-                            if (id.hashCode() % 2 == 0 && api.post(RUNS + "/" + id + "/cancel").status() == 200) {
+                            if (id.hashCode() % 2 == 0
+                                    && api.post(RUNS + "/" + id + "/cancel").status() == 200) {
                                 cancelled.add(id);
                             }
                         } catch (RuntimeException afterTheKill) {
@@ -75,7 +75,8 @@ class AcknowledgedWritesSurviveKillTest {
                     }
                 }));
             }
-            await().atMost(Duration.ofMinutes(2)).until(() -> created.size() + cancelled.size() >= ACKNOWLEDGED_BEFORE_KILL);
+            await().atMost(Duration.ofMinutes(2))
+                    .until(() -> created.size() + cancelled.size() >= ACKNOWLEDGED_BEFORE_KILL);
             first.kill(); // while the clients are still sending
             killed.set(true);
             for (Future<?> f : load) {
@@ -94,7 +95,9 @@ class AcknowledgedWritesSurviveKillTest {
                 Http.Answer run = api.get(RUNS + "/" + id);
                 assertThat(run.status()).as("acknowledged create %s", id).isEqualTo(200);
                 if (cancelled.contains(id)) {
-                    assertThat(run.lifecycleStatus()).as("acknowledged cancel of %s", id).isEqualTo("cancelled");
+                    assertThat(run.lifecycleStatus())
+                            .as("acknowledged cancel of %s", id)
+                            .isEqualTo("cancelled");
                 } else { // never cancelled, or its cancel was in flight at the kill
                     assertThat(run.lifecycleStatus()).as("run %s", id).isIn("pending", "cancelled");
                 }

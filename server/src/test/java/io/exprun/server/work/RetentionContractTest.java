@@ -1,5 +1,9 @@
 package io.exprun.server.work;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.exprun.server.config.RetentionPolicy;
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.domain.LifecycleStatus;
@@ -10,13 +14,6 @@ import io.exprun.server.store.JdbiRetention;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.RunFixtures;
 import io.exprun.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-
-import javax.sql.DataSource;
 import java.net.http.HttpRequest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,10 +26,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static io.exprun.server.testing.RunFixtures.TENANT_A;
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Retention on a real database: what the sweeper deletes (terminal runs past the retention, with their results;
@@ -47,8 +46,11 @@ abstract class RetentionContractTest {
     static final String RUNS = "/v1/workflows/experiments/runs";
     static final Duration RETENTION = Duration.ofDays(30);
     /** Tests sweep by hand; the background sweep never runs during a test. */
-    static final RetentionPolicy POLICY = RetentionPolicy.DEFAULTS.withRuns(RETENTION)
-            .withSweepInterval(Duration.ofHours(1)).withBatchPause(Duration.ZERO).withDatabaseShare(1);
+    static final RetentionPolicy POLICY = RetentionPolicy.DEFAULTS
+            .withRuns(RETENTION)
+            .withSweepInterval(Duration.ofHours(1))
+            .withBatchPause(Duration.ZERO)
+            .withDatabaseShare(1);
 
     TestServer server;
     RunFixtures fx;
@@ -90,13 +92,19 @@ abstract class RetentionContractTest {
 
         assertThat(sweep.deleted()).isEqualTo(new Batch(3, 15, 0, false));
         for (Run r : old) {
-            assertThat(rows("SELECT count(*) FROM runs WHERE id = ?", r.id())).as("run %s", r.lifecycle()).isZero();
-            assertThat(rows("SELECT count(*) FROM results WHERE run_id = ?", r.id())).isZero();
+            assertThat(rows("SELECT count(*) FROM runs WHERE id = ?", r.id()))
+                    .as("run %s", r.lifecycle())
+                    .isZero();
+            assertThat(rows("SELECT count(*) FROM results WHERE run_id = ?", r.id()))
+                    .isZero();
             assertThat(api.get(RUNS + "/" + r.id()).status()).isEqualTo(404);
         }
         for (Run r : young) {
-            assertThat(rows("SELECT count(*) FROM runs WHERE id = ?", r.id())).as("run %s", r.lifecycle()).isOne();
-            assertThat(rows("SELECT count(*) FROM results WHERE run_id = ?", r.id())).isEqualTo(5);
+            assertThat(rows("SELECT count(*) FROM runs WHERE id = ?", r.id()))
+                    .as("run %s", r.lifecycle())
+                    .isOne();
+            assertThat(rows("SELECT count(*) FROM results WHERE run_id = ?", r.id()))
+                    .isEqualTo(5);
         }
     }
 
@@ -121,9 +129,12 @@ abstract class RetentionContractTest {
         assertThat(rows("SELECT count(*) FROM runs WHERE id = ?", expired.id())).isZero();
         for (Run r : active) {
             assertThat(rows("SELECT count(*) FROM runs WHERE id = ?", r.id()))
-                    .as("run %s", r.lifecycle().status()).isOne();
-            assertThat(rows("SELECT count(*) FROM results WHERE run_id = ?", r.id())).isEqualTo(5);
-            assertThat(api.get(RUNS + "/" + r.id()).lifecycleStatus()).isEqualTo(r.lifecycle().status().wire());
+                    .as("run %s", r.lifecycle().status())
+                    .isOne();
+            assertThat(rows("SELECT count(*) FROM results WHERE run_id = ?", r.id()))
+                    .isEqualTo(5);
+            assertThat(api.get(RUNS + "/" + r.id()).lifecycleStatus())
+                    .isEqualTo(r.lifecycle().status().wire());
         }
     }
 
@@ -158,12 +169,17 @@ abstract class RetentionContractTest {
         claimedAgo(liveKey, RunService.IDEMPOTENCY_RETENTION.minusHours(1));
         List<Batch> batches = new ArrayList<>();
 
-        RetentionSweeper.Sweep sweep = sweeper(POLICY.withRuns(null), (b, took) -> batches.add(b)).sweepOnce();
+        RetentionSweeper.Sweep sweep =
+                sweeper(POLICY.withRuns(null), (b, took) -> batches.add(b)).sweepOnce();
 
         assertThat(sweep.deleted()).isEqualTo(new Batch(0, 0, 1, false));
-        assertThat(rows("SELECT count(*) FROM idempotency_keys WHERE idem_key = ?", expiredKey)).isZero();
-        assertThat(rows("SELECT count(*) FROM idempotency_keys WHERE idem_key = ?", liveKey)).isOne();
-        assertThat(rows("SELECT count(*) FROM runs WHERE id = ?", oldRun.id())).as("runs are kept forever").isOne();
+        assertThat(rows("SELECT count(*) FROM idempotency_keys WHERE idem_key = ?", expiredKey))
+                .isZero();
+        assertThat(rows("SELECT count(*) FROM idempotency_keys WHERE idem_key = ?", liveKey))
+                .isOne();
+        assertThat(rows("SELECT count(*) FROM runs WHERE id = ?", oldRun.id()))
+                .as("runs are kept forever")
+                .isOne();
         Http.Answer replay = createWithKey(liveKey);
         assertThat(replay.status()).isEqualTo(200);
         assertThat(replay.body()).isEqualTo(first.body());
@@ -180,7 +196,9 @@ abstract class RetentionContractTest {
 
         server.server().retention().sweepOnce();
 
-        assertThat(rows("SELECT count(*) FROM runs WHERE id = ?", runId)).as("named by a live key").isOne();
+        assertThat(rows("SELECT count(*) FROM runs WHERE id = ?", runId))
+                .as("named by a live key")
+                .isOne();
         assertThat(createWithKey(key).body()).isEqualTo(first.body());
 
         claimedAgo(key, RunService.IDEMPOTENCY_RETENTION.plusHours(1));
@@ -206,10 +224,13 @@ abstract class RetentionContractTest {
 
         assertThat(sweep.deleted()).isEqualTo(new Batch(2, 10, 1, false));
         assertThat(metric("exprun_retention_runs_deleted_total") - runsBefore).isEqualTo(2.0);
-        assertThat(metric("exprun_retention_results_deleted_total") - resultsBefore).isEqualTo(10.0);
-        assertThat(metric("exprun_retention_idempotency_keys_deleted_total") - keysBefore).isEqualTo(1.0);
+        assertThat(metric("exprun_retention_results_deleted_total") - resultsBefore)
+                .isEqualTo(10.0);
+        assertThat(metric("exprun_retention_idempotency_keys_deleted_total") - keysBefore)
+                .isEqualTo(1.0);
         assertThat(metric("exprun_retention_batch_seconds_count") - batchesBefore)
-                .as("one timed transaction for the keys, one for the runs").isEqualTo(2.0);
+                .as("one timed transaction for the keys, one for the runs")
+                .isEqualTo(2.0);
         assertThat(metric("exprun_retention_batch_seconds_max")).isPositive();
     }
 
@@ -217,13 +238,15 @@ abstract class RetentionContractTest {
 
     /** Another sweeper over this server's database (as another instance would have), with its own settings. */
     RetentionSweeper sweeper(RetentionPolicy policy, RetentionSweeper.BatchListener batches) {
-        return new RetentionSweeper(new JdbiRetention(server.server().database().sql()), policy,
-                Clock.systemUTC(), batches);
+        return new RetentionSweeper(
+                new JdbiRetention(server.server().database().sql()), policy, Clock.systemUTC(), batches);
     }
 
     Http.Answer createWithKey(String key) {
-        Http.Answer a = api.send(api.builder(RUNS).header("Content-Type", "application/json")
-                .header("Idempotency-Key", key).POST(HttpRequest.BodyPublishers.ofString("{\"experiment_id\":\"exp_demo\"}")));
+        Http.Answer a = api.send(api.builder(RUNS)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"experiment_id\":\"exp_demo\"}")));
         assertThat(a.status()).as(a.body()).isEqualTo(200);
         return a;
     }
@@ -231,13 +254,18 @@ abstract class RetentionContractTest {
     /** The run, as if it had completed {@code age} ago (and had been created a minute before that). */
     Run completedAgo(Run run, Duration age) throws SQLException {
         assertThat(run.lifecycle().status().isTerminal()).isTrue();
-        update("UPDATE runs SET created_at = ?, started_at = ?, completed_at = ? WHERE id = ?",
-                ago(age.plusMinutes(1)), ago(age.plusMinutes(1)), ago(age), run.id());
+        update(
+                "UPDATE runs SET created_at = ?, started_at = ?, completed_at = ? WHERE id = ?",
+                ago(age.plusMinutes(1)),
+                ago(age.plusMinutes(1)),
+                ago(age),
+                run.id());
         return run;
     }
 
     void claimedAgo(String key, Duration age) throws SQLException {
-        assertThat(update("UPDATE idempotency_keys SET created_at = ? WHERE idem_key = ?", ago(age), key)).isOne();
+        assertThat(update("UPDATE idempotency_keys SET created_at = ? WHERE idem_key = ?", ago(age), key))
+                .isOne();
     }
 
     static long ago(Duration age) {
@@ -245,7 +273,8 @@ abstract class RetentionContractTest {
     }
 
     int update(String sql, Object... args) throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             return ps.executeUpdate();
         }
@@ -253,7 +282,8 @@ abstract class RetentionContractTest {
 
     /** What a {@code SELECT count(*)} counts. */
     long rows(String sql, Object... args) throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -274,7 +304,8 @@ abstract class RetentionContractTest {
 
     double metric(String name) {
         Http.Answer scrape = api.as(null).get("/metrics");
-        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(scrape.body());
+        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*\\})? ([0-9.eE+-]+)$")
+                .matcher(scrape.body());
         assertThat(m.find()).as("%s in /metrics", name).isTrue();
         return Double.parseDouble(m.group(1));
     }

@@ -1,5 +1,9 @@
 package io.exprun.server.work;
 
+import static io.exprun.server.testing.RunFixtures.TENANT_A;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
@@ -7,8 +11,6 @@ import io.exprun.server.domain.port.RetentionStore.Batch;
 import io.exprun.server.store.JdbiRetention;
 import io.exprun.server.testing.Postgres;
 import io.exprun.server.testing.TestServer;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,10 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
-import static io.exprun.server.testing.RunFixtures.TENANT_A;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The contract on PostgreSQL, plus what only a shared database has: several instances sweeping it, one at a time.
@@ -49,7 +48,8 @@ class RetentionOnPostgresTest extends RetentionContractTest {
 
             assertThat(skipped.skipped()).isTrue();
             assertThat(skipped.deleted().runs()).isZero();
-            assertThat(rows("SELECT count(*) FROM runs WHERE id = ?", expired.id())).isOne();
+            assertThat(rows("SELECT count(*) FROM runs WHERE id = ?", expired.id()))
+                    .isOne();
             other.commit(); // releases a transaction-scoped advisory lock
         }
 
@@ -64,12 +64,12 @@ class RetentionOnPostgresTest extends RetentionContractTest {
         Run expired = completedAgo(fx.runIn(TENANT_A, LifecycleStatus.COMPLETED), RETENTION.plusDays(1));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (TestServer second = TestServer.start(freshConfigOnSameDatabase());
-             Connection blocker = db.getConnection()) {
+                Connection blocker = db.getConnection()) {
             // hold one of the expired run's results, so the first sweeper's batch waits inside its transaction,
             // the sweep lock held
             blocker.setAutoCommit(false);
-            try (PreparedStatement ps = blocker.prepareStatement(
-                    "SELECT id FROM results WHERE run_id = ? LIMIT 1 FOR UPDATE")) {
+            try (PreparedStatement ps =
+                    blocker.prepareStatement("SELECT id FROM results WHERE run_id = ? LIMIT 1 FOR UPDATE")) {
                 ps.setString(1, expired.id());
                 ps.executeQuery().close();
             }
@@ -103,9 +103,13 @@ class RetentionOnPostgresTest extends RetentionContractTest {
         }
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (TestServer second = TestServer.start(freshConfigOnSameDatabase())) {
-            List<RetentionSweeper> sweepers = List.of(sweeper(POLICY.withBatchSize(2), (b, took) -> { }),
-                    new RetentionSweeper(new JdbiRetention(second.server().database().sql()), POLICY.withBatchSize(2), java.time.Clock.systemUTC(),
-                            (b, took) -> { }));
+            List<RetentionSweeper> sweepers = List.of(
+                    sweeper(POLICY.withBatchSize(2), (b, took) -> {}),
+                    new RetentionSweeper(
+                            new JdbiRetention(second.server().database().sql()),
+                            POLICY.withBatchSize(2),
+                            java.time.Clock.systemUTC(),
+                            (b, took) -> {}));
             CountDownLatch go = new CountDownLatch(1);
             List<Future<Batch>> deleted = new ArrayList<>();
             for (RetentionSweeper s : sweepers) {
@@ -115,8 +119,11 @@ class RetentionOnPostgresTest extends RetentionContractTest {
                     // sweep until a sweep that was not skipped finds nothing left
                     while (true) {
                         RetentionSweeper.Sweep sweep = s.sweepOnce();
-                        total = total.plus(new Batch(sweep.deleted().runs(), sweep.deleted().results(),
-                                sweep.deleted().idempotencyKeys(), false));
+                        total = total.plus(new Batch(
+                                sweep.deleted().runs(),
+                                sweep.deleted().results(),
+                                sweep.deleted().idempotencyKeys(),
+                                false));
                         if (!sweep.skipped() && sweep.deleted().runs() == 0) {
                             return total;
                         }
@@ -138,7 +145,9 @@ class RetentionOnPostgresTest extends RetentionContractTest {
     }
 
     private ServerConfig freshConfigOnSameDatabase() {
-        return TestServer.embeddedConfig(0).withDb(pg.url(), pg.user(), pg.password()).withRetention(POLICY);
+        return TestServer.embeddedConfig(0)
+                .withDb(pg.url(), pg.user(), pg.password())
+                .withRetention(POLICY);
     }
 
     private static boolean tryLock(Connection c) throws java.sql.SQLException {
@@ -153,9 +162,10 @@ class RetentionOnPostgresTest extends RetentionContractTest {
 
     /** The sweep lock is granted to a backend that is itself waiting for a lock (the blocked result row). */
     private boolean sweepLockHeldAndWaiting() {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT count(*) FROM pg_locks a JOIN pg_locks w ON w.pid = a.pid AND NOT w.granted "
-                        + "WHERE a.locktype = 'advisory' AND a.granted AND a.classid = ? AND a.objid = ?")) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT count(*) FROM pg_locks a JOIN pg_locks w ON w.pid = a.pid AND NOT w.granted "
+                                + "WHERE a.locktype = 'advisory' AND a.granted AND a.classid = ? AND a.objid = ?")) {
             ps.setLong(1, JdbiRetention.SWEEP_LOCK >>> 32);
             ps.setLong(2, JdbiRetention.SWEEP_LOCK & 0xFFFFFFFFL);
             try (ResultSet rs = ps.executeQuery()) {

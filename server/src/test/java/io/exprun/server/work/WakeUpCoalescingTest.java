@@ -1,14 +1,13 @@
 package io.exprun.server.work;
 
-import io.exprun.server.domain.port.WorkerStore;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.exprun.server.domain.port.WorkerStore;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /** A burst of creates wakes a sleeping worker once, not once per create (which made idle workers spin after a burst). */
 class WakeUpCoalescingTest {
@@ -18,8 +17,8 @@ class WakeUpCoalescingTest {
         CountDownLatch busy = new CountDownLatch(1);
         CountDownLatch inStore = new CountDownLatch(1);
         // the worker's first store call holds it there, so no wake-up gets taken while we nudge
-        WorkerStore store = (WorkerStore) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[]{WorkerStore.class}, (proxy, method, args) -> {
+        WorkerStore store = (WorkerStore) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {WorkerStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("enqueuePending")) {
                         inStore.countDown();
                         busy.await();

@@ -1,14 +1,14 @@
 package io.exprun.server.work;
 
+import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-
-import static io.exprun.server.testing.RunFixtures.KEY_A;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Two instances on one database: leases the workers keep themselves (an executor that never polls is neither taken
@@ -48,7 +47,8 @@ class WorkersAcrossInstancesTest {
         public Outcome execute(Run run, Result result, BooleanSupplier stillWanted) throws InterruptedException {
             calls.computeIfAbsent(result.id(), id -> new AtomicInteger()).incrementAndGet();
             new CountDownLatch(1).await(blockMillis, TimeUnit.MILLISECONDS); // busy elsewhere, deaf to stillWanted
-            return new Outcome.Completed("{\"document_id\":\"" + result.document().id() + "\"}");
+            return new Outcome.Completed(
+                    "{\"document_id\":\"" + result.document().id() + "\"}");
         }
     }
 
@@ -77,31 +77,45 @@ class WorkersAcrossInstancesTest {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgres"})
     void an_executor_that_ignores_stillWanted_for_three_leases_is_neither_run_twice_nor_left_stuck(String kind) {
-        // 1 s, not less: a lease is kept by a heartbeat thread, and a loaded machine that stalls it longer than the lease
+        // 1 s, not less: a lease is kept by a heartbeat thread, and a loaded machine that stalls it longer than the
+        // lease
         // hands the document to the other instance (a run twice that is the machine's, not the code's: seen at 300 ms)
         Duration lease = Duration.ofSeconds(1);
         // not embedded: the second instance must not take back the first one's runs at its start
         ServerConfig a = TestServer.config(kind, 2).withLease(lease).withDbEmbedded(false);
         StubbornExecutor executor = new StubbornExecutor(3 * lease.toMillis());
         try (TestServer one = TestServer.start(a, executor, List.of());
-             TestServer two = TestServer.start(sameDatabase(a, 2), executor, List.of())) {
+                TestServer two = TestServer.start(sameDatabase(a, 2), executor, List.of())) {
             Http api = new Http(one.baseUri(), KEY_A);
             List<String> runs = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                runs.add(api.postJson(RUNS, "{\"experiment_id\":\"exp_demo\"}").json().get("id").asText());
+                runs.add(api.postJson(RUNS, "{\"experiment_id\":\"exp_demo\"}")
+                        .json()
+                        .get("id")
+                        .asText());
             }
             Http other = new Http(two.baseUri(), KEY_A);
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                    assertThat(runs).allSatisfy(id ->
-                            assertThat(other.get(RUNS + "/" + id).lifecycleStatus()).isEqualTo("completed")));
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertThat(runs)
+                            .allSatisfy(
+                                    id -> assertThat(other.get(RUNS + "/" + id).lifecycleStatus())
+                                            .isEqualTo("completed")));
 
-            assertThat(executor.calls).as("every document of every run ran once").hasSize(15);
+            assertThat(executor.calls)
+                    .as("every document of every run ran once")
+                    .hasSize(15);
             assertThat(executor.calls.values()).extracting(AtomicInteger::get).containsOnly(1);
             for (String id : runs) {
-                assertThat(api.get("/v1/workflows/experiments/results?run_id=" + id).json().get("data"))
-                        .allSatisfy(r -> assertThat(r.get("attempt").asInt()).as("never taken over").isZero());
+                assertThat(api.get("/v1/workflows/experiments/results?run_id=" + id)
+                                .json()
+                                .get("data"))
+                        .allSatisfy(r -> assertThat(r.get("attempt").asInt())
+                                .as("never taken over")
+                                .isZero());
             }
-            System.out.printf("%s: stubborn executor (3 × %d ms lease per document): %d documents, each run once%n",
+            System.out.printf(
+                    "%s: stubborn executor (3 × %d ms lease per document): %d documents, each run once%n",
                     kind, lease.toMillis(), executor.calls.size());
         }
     }
@@ -112,24 +126,33 @@ class WorkersAcrossInstancesTest {
         ServerConfig a = TestServer.config("postgres", 0);
         WatchfulExecutor executor = new WatchfulExecutor();
         try (TestServer front = TestServer.start(a, executor, List.of());
-             TestServer back = TestServer.start(sameDatabase(a, 1), executor, List.of())) {
+                TestServer back = TestServer.start(sameDatabase(a, 1), executor, List.of())) {
             Http api = new Http(front.baseUri(), KEY_A);
             long[] millis = new long[trials];
             for (int i = 0; i < trials; i++) {
-                String id = api.postJson(RUNS, "{\"experiment_id\":\"exp_demo\"}").json().get("id").asText();
-                assertThat(executor.started.poll(10, TimeUnit.SECONDS)).as("trial %d started on the back", i).isEqualTo(id);
+                String id = api.postJson(RUNS, "{\"experiment_id\":\"exp_demo\"}")
+                        .json()
+                        .get("id")
+                        .asText();
+                assertThat(executor.started.poll(10, TimeUnit.SECONDS))
+                        .as("trial %d started on the back", i)
+                        .isEqualTo(id);
                 long sent = System.nanoTime();
                 assertThat(api.post(RUNS + "/" + id + "/cancel").status()).isEqualTo(200);
                 Long seen = executor.sawUnwantedAt.poll(10, TimeUnit.SECONDS);
-                assertThat(seen).as("trial %d: the executor on the other instance saw the cancel", i).isNotNull();
+                assertThat(seen)
+                        .as("trial %d: the executor on the other instance saw the cancel", i)
+                        .isNotNull();
                 millis[i] = TimeUnit.NANOSECONDS.toMillis(seen - sent);
             }
             java.util.Arrays.sort(millis);
             long p50 = millis[trials / 2];
             long p99 = millis[(int) Math.ceil(trials * 0.99) - 1];
             long max = millis[trials - 1];
-            System.out.printf("cross-instance cancel propagation (PostgreSQL, %d trials, cancel sent on A → executor "
-                    + "on B sees stillWanted=false): p50 %d ms, p99 %d ms, max %d ms%n", trials, p50, p99, max);
+            System.out.printf(
+                    "cross-instance cancel propagation (PostgreSQL, %d trials, cancel sent on A → executor "
+                            + "on B sees stillWanted=false): p50 %d ms, p99 %d ms, max %d ms%n",
+                    trials, p50, p99, max);
             // how fast is printed, not asserted: a loaded machine stretches it, and timing is the benchmarks' job
             assertThat(executor.calls.values()).extracting(AtomicInteger::get).containsOnly(1);
         }
@@ -143,8 +166,11 @@ class WorkersAcrossInstancesTest {
         TestServer first = TestServer.start(a, leaving, List.of());
         String id;
         try (TestServer second = TestServer.start(sameDatabase(a, 0), staying, List.of())) {
-            id = new Http(second.baseUri(), KEY_A).postJson(RUNS, "{\"experiment_id\":\"exp_demo\"}").json()
-                    .get("id").asText();
+            id = new Http(second.baseUri(), KEY_A)
+                    .postJson(RUNS, "{\"experiment_id\":\"exp_demo\"}")
+                    .json()
+                    .get("id")
+                    .asText();
             assertThat(leaving.started.poll(10, TimeUnit.SECONDS)).isEqualTo(id);
         }
         try (TestServer taker = TestServer.start(sameDatabase(a, 1).withDbEmbedded(false), staying, List.of())) {
@@ -152,11 +178,17 @@ class WorkersAcrossInstancesTest {
             first.close();
             String resumed = staying.started.poll(10, TimeUnit.SECONDS);
             long afterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopping);
-            System.out.printf("graceful stop: run resumed by the other instance %d ms after close (lease 30 s)%n", afterMs);
+            System.out.printf(
+                    "graceful stop: run resumed by the other instance %d ms after close (lease 30 s)%n", afterMs);
             assertThat(resumed).isEqualTo(id);
-            assertThat(afterMs).as("resumed long before the 30 s lease could expire").isLessThan(5_000);
-            assertThat(new Http(taker.baseUri(), KEY_A).get("/v1/workflows/experiments/results?run_id=" + id).json()
-                    .get("data")).anySatisfy(r -> assertThat(r.get("attempt").asInt()).isEqualTo(1));
+            assertThat(afterMs)
+                    .as("resumed long before the 30 s lease could expire")
+                    .isLessThan(5_000);
+            assertThat(new Http(taker.baseUri(), KEY_A)
+                            .get("/v1/workflows/experiments/results?run_id=" + id)
+                            .json()
+                            .get("data"))
+                    .anySatisfy(r -> assertThat(r.get("attempt").asInt()).isEqualTo(1));
         }
     }
 }

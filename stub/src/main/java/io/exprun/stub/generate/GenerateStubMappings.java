@@ -1,20 +1,5 @@
 package io.exprun.stub.generate;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.exprun.stub.Scenario;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 import static io.exprun.stub.generate.SpecExamples.CANCEL;
 import static io.exprun.stub.generate.SpecExamples.QUERY_RUN_ID;
 import static io.exprun.stub.generate.SpecExamples.RESULT;
@@ -23,6 +8,20 @@ import static io.exprun.stub.generate.SpecExamples.RESULT_ID;
 import static io.exprun.stub.generate.SpecExamples.RUN;
 import static io.exprun.stub.generate.SpecExamples.RUNS;
 import static io.exprun.stub.generate.SpecExamples.RUN_ID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.exprun.stub.Scenario;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Build step (exec-maven-plugin, process-classes): reads openapi/experiment-runs.yaml and writes, under
@@ -40,8 +39,13 @@ public final class GenerateStubMappings {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final String STARTED = "Started";
     /** Every operation of the contract, as [method, path template]. */
-    private static final List<String[]> OPERATIONS = List.of(new String[]{"GET", RUNS}, new String[]{"POST", RUNS},
-            new String[]{"GET", RUN}, new String[]{"POST", CANCEL}, new String[]{"GET", RESULTS}, new String[]{"GET", RESULT});
+    private static final List<String[]> OPERATIONS = List.of(
+            new String[] {"GET", RUNS},
+            new String[] {"POST", RUNS},
+            new String[] {"GET", RUN},
+            new String[] {"POST", CANCEL},
+            new String[] {"GET", RESULTS},
+            new String[] {"GET", RESULT});
 
     private final SpecExamples examples;
 
@@ -50,16 +54,22 @@ public final class GenerateStubMappings {
     }
 
     public static void main(String[] args) throws IOException {
-        JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(Path.of(args[0]).toFile());
+        JsonNode spec =
+                new ObjectMapper(new YAMLFactory()).readTree(Path.of(args[0]).toFile());
         Path out = Path.of(args[1]);
         Files.createDirectories(out.resolve("scenarios"));
         GenerateStubMappings generator = new GenerateStubMappings(spec);
         for (Scenario scenario : Scenario.values()) {
             ObjectNode file = F.objectNode();
             file.set("mappings", generator.mappings(scenario));
-            JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("scenarios/" + scenario.name() + ".json").toFile(), file);
+            JSON.writerWithDefaultPrettyPrinter()
+                    .writeValue(
+                            out.resolve("scenarios/" + scenario.name() + ".json")
+                                    .toFile(),
+                            file);
         }
-        JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("request-rules.json").toFile(), RequestRules.from(spec));
+        JSON.writerWithDefaultPrettyPrinter()
+                .writeValue(out.resolve("request-rules.json").toFile(), RequestRules.from(spec));
     }
 
     ArrayNode mappings(Scenario scenario) {
@@ -93,8 +103,14 @@ public final class GenerateStubMappings {
                 m.add(answer("GET", RUN, 404, examples.runNotFound(RUN_ID)));
                 m.add(answer("POST", CANCEL, 404, examples.runNotFound(RUN_ID)));
                 m.add(answer("GET", RESULTS, 200, examples.emptyList(RESULTS)));
-                m.add(answer("GET", RESULT, 404, examples.notFound("result_not_found", "Result " + RESULT_ID + " not found",
-                        F.objectNode().put("result_id", RESULT_ID))));
+                m.add(answer(
+                        "GET",
+                        RESULT,
+                        404,
+                        examples.notFound(
+                                "result_not_found",
+                                "Result " + RESULT_ID + " not found",
+                                F.objectNode().put("result_id", RESULT_ID))));
             }
             case EXPERIMENT_NOT_FOUND -> {
                 String experiment = "{{jsonPath request.body '$.experiment_id'}}";
@@ -105,15 +121,24 @@ public final class GenerateStubMappings {
                         m.add((ObjectNode) mapping);
                     }
                 }
-                m.add(answer("POST", RUNS, 404, examples.notFound("experiment_not_found",
-                        "Experiment " + experiment + " not found", F.objectNode().put("experiment_id", experiment))));
+                m.add(answer(
+                        "POST",
+                        RUNS,
+                        404,
+                        examples.notFound(
+                                "experiment_not_found",
+                                "Experiment " + experiment + " not found",
+                                F.objectNode().put("experiment_id", experiment))));
             }
-            case UNAUTHORIZED -> OPERATIONS.forEach(op -> m.add(with(answer(op[0], op[1], 401, examples.unauthorized()),
-                    Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\""))));
-            case VALIDATION_FAILED -> OPERATIONS.forEach(op -> m.add(answer(op[0], op[1], 422,
-                    examples.response("ValidationFailed"))));
-            case RATE_LIMITED -> OPERATIONS.forEach(op -> m.add(with(answer(op[0], op[1], 429, examples.rateLimited()),
-                    Map.of("Retry-After", "1"))));
+            case UNAUTHORIZED ->
+                OPERATIONS.forEach(op -> m.add(with(
+                        answer(op[0], op[1], 401, examples.unauthorized()),
+                        Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\""))));
+            case VALIDATION_FAILED ->
+                OPERATIONS.forEach(op -> m.add(answer(op[0], op[1], 422, examples.response("ValidationFailed"))));
+            case RATE_LIMITED ->
+                OPERATIONS.forEach(op ->
+                        m.add(with(answer(op[0], op[1], 429, examples.rateLimited()), Map.of("Retry-After", "1"))));
         }
         ArrayNode out = F.arrayNode();
         m.forEach(out::add);
@@ -126,12 +151,14 @@ public final class GenerateStubMappings {
      */
     private List<ObjectNode> world(String status, String state, String afterGet) {
         List<ObjectNode> m = new ArrayList<>();
-        m.add(inState(answer("GET", RUNS, 200, examples.runList(List.of(examples.run(status, "exprun_2")))), state, null));
+        m.add(inState(
+                answer("GET", RUNS, 200, examples.runList(List.of(examples.run(status, "exprun_2")))), state, null));
         m.add(inState(answer("POST", RUNS, 200, examples.ok(RUNS, "post")), state, null));
         m.add(inState(answer("GET", RUN, 200, examples.run(status, RUN_ID)), state, afterGet));
-        m.add(SpecExamples.cancellable(status)
-                ? inState(answer("POST", CANCEL, 200, examples.cancelled(RUN_ID)), state, "cancelled")
-                : inState(answer("POST", CANCEL, 404, examples.notCancellable(status, RUN_ID)), state, null));
+        m.add(
+                SpecExamples.cancellable(status)
+                        ? inState(answer("POST", CANCEL, 200, examples.cancelled(RUN_ID)), state, "cancelled")
+                        : inState(answer("POST", CANCEL, 404, examples.notCancellable(status, RUN_ID)), state, null));
         m.add(inState(answer("GET", RESULTS, 200, examples.results(status, QUERY_RUN_ID)), state, null));
         m.add(inState(answer("GET", RESULT, 200, examples.result(RESULT_ID)), state, null));
         return m;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.Iterator;
 import java.util.Map;
 
@@ -18,8 +17,7 @@ final class RequestRules {
 
     private static final String COMPONENTS_REF = "#/components/schemas/";
 
-    private RequestRules() {
-    }
+    private RequestRules() {}
 
     static ObjectNode from(JsonNode spec) {
         JsonNodeFactory f = JsonNodeFactory.instance;
@@ -30,13 +28,17 @@ final class RequestRules {
             Map.Entry<String, JsonNode> path = paths.next();
             for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext(); ) {
                 Map.Entry<String, JsonNode> op = ops.next();
-                ObjectNode rule = operations.addObject().put("method", op.getKey().toUpperCase(java.util.Locale.ROOT))
+                ObjectNode rule = operations
+                        .addObject()
+                        .put("method", op.getKey().toUpperCase(java.util.Locale.ROOT))
                         .put("path", path.getKey());
                 ArrayNode query = rule.putArray("query");
                 ArrayNode pathParams = rule.putArray("pathParams");
                 for (JsonNode p : op.getValue().path("parameters")) {
                     if (p.path("in").asText().equals("query")) {
-                        query.addObject().put("name", p.path("name").asText()).put("required", p.path("required").asBoolean())
+                        query.addObject()
+                                .put("name", p.path("name").asText())
+                                .put("required", p.path("required").asBoolean())
                                 .set("schema", rewriteRefs(p.path("schema").deepCopy()));
                     } else if (p.path("in").asText().equals("path")) {
                         pathParams.add(p.path("name").asText());
@@ -44,8 +46,12 @@ final class RequestRules {
                 }
                 JsonNode body = op.getValue().path("requestBody");
                 if (!body.isMissingNode()) {
-                    rule.putObject("body").put("required", body.path("required").asBoolean())
-                            .set("schema", rewriteRefs(body.at("/content/application~1json/schema").deepCopy()));
+                    rule.putObject("body")
+                            .put("required", body.path("required").asBoolean())
+                            .set(
+                                    "schema",
+                                    rewriteRefs(body.at("/content/application~1json/schema")
+                                            .deepCopy()));
                 }
             }
         }

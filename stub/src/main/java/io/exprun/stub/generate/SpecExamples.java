@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.List;
 
 /**
@@ -23,6 +22,7 @@ final class SpecExamples {
 
     /** Echo the id the caller asked for (WireMock response templating). */
     static final String RUN_ID = "{{request.path.run_id}}";
+
     static final String RESULT_ID = "{{request.path.result_id}}";
     static final String QUERY_RUN_ID = "{{request.query.run_id}}";
 
@@ -35,8 +35,14 @@ final class SpecExamples {
 
     /** The example of an operation's 200 answer. */
     JsonNode ok(String path, String method) {
-        JsonNode example = spec.path("paths").path(path).path(method).path("responses").path("200")
-                .path("content").path("application/json").path("example");
+        JsonNode example = spec.path("paths")
+                .path(path)
+                .path(method)
+                .path("responses")
+                .path("200")
+                .path("content")
+                .path("application/json")
+                .path("example");
         if (example.isMissingNode()) {
             throw new IllegalStateException(method + " " + path + " has no 200 example: the stub is built from them");
         }
@@ -45,8 +51,13 @@ final class SpecExamples {
 
     /** The example of a shared response ({@code Unauthorized}, {@code NotFound}, {@code ValidationFailed}). */
     JsonNode response(String name) {
-        return spec.path("components").path("responses").path(name).path("content").path("application/json")
-                .path("example").deepCopy();
+        return spec.path("components")
+                .path("responses")
+                .path(name)
+                .path("content")
+                .path("application/json")
+                .path("example")
+                .deepCopy();
     }
 
     static boolean cancellable(String status) {
@@ -66,7 +77,8 @@ final class SpecExamples {
         ObjectNode run = (ObjectNode) ok(RUN, "get");
         run.put("id", id);
         run.set("lifecycle", runLifecycle(status));
-        ObjectNode timing = status.equals("cancelled") ? (ObjectNode) ok(CANCEL, "post").path("timing").deepCopy()
+        ObjectNode timing = status.equals("cancelled")
+                ? (ObjectNode) ok(CANCEL, "post").path("timing").deepCopy()
                 : (ObjectNode) run.path("timing");
         if (!List.of("completed", "error", "cancelled").contains(status)) {
             timing.putNull("completed_at").putNull("duration_ms");
@@ -76,12 +88,14 @@ final class SpecExamples {
         }
         run.set("timing", timing);
         int total = run.path("total_document_count").asInt();
-        run.put("completed_document_count", switch (status) {
-            case "pending", "queued" -> 0;
-            case "completed" -> total;
-            case "error" -> total - 1;
-            default -> 2;
-        });
+        run.put(
+                "completed_document_count",
+                switch (status) {
+                    case "pending", "queued" -> 0;
+                    case "completed" -> total;
+                    case "error" -> total - 1;
+                    default -> 2;
+                });
         run.put("error_count", status.equals("error") ? 1 : 0);
         return run;
     }
@@ -113,16 +127,28 @@ final class SpecExamples {
         ArrayNode data = F.arrayNode();
         for (int i = 0; i < statuses.size(); i++) {
             ObjectNode result = template.deepCopy();
-            result.put("id", "expres_" + (i + 1)).put("experiment_run_id", runId).put("document_id", "doc_" + (i + 1));
+            result.put("id", "expres_" + (i + 1))
+                    .put("experiment_run_id", runId)
+                    .put("document_id", "doc_" + (i + 1));
             String s = statuses.get(i);
-            result.set("lifecycle", s.equals("error") || s.equals("cancelled") ? runLifecycle(s) : F.objectNode().put("status", s));
+            result.set(
+                    "lifecycle",
+                    s.equals("error") || s.equals("cancelled")
+                            ? runLifecycle(s)
+                            : F.objectNode().put("status", s));
             ObjectNode timing = (ObjectNode) result.path("timing");
             switch (s) {
-                case "pending" -> timing.putNull("started_at").putNull("completed_at").putNull("duration_ms");
-                case "running" -> timing.put("started_at", "2026-05-18T10:00:03Z").putNull("completed_at").putNull("duration_ms");
-                case "completed", "error" -> timing.put("started_at", "2026-05-18T10:00:01Z")
-                        .put("completed_at", "2026-05-18T10:00:03Z").put("duration_ms", 2000);
-                default -> { } // cancelled before it started: the results example as it is
+                case "pending" ->
+                    timing.putNull("started_at").putNull("completed_at").putNull("duration_ms");
+                case "running" ->
+                    timing.put("started_at", "2026-05-18T10:00:03Z")
+                            .putNull("completed_at")
+                            .putNull("duration_ms");
+                case "completed", "error" ->
+                    timing.put("started_at", "2026-05-18T10:00:01Z")
+                            .put("completed_at", "2026-05-18T10:00:03Z")
+                            .put("duration_ms", 2000);
+                default -> {} // cancelled before it started: the results example as it is
             }
             data.add(result);
         }
@@ -145,16 +171,22 @@ final class SpecExamples {
     /** The NotFound example's envelope with this case's code, message and details. */
     ObjectNode notFound(String code, String message, ObjectNode details) {
         ObjectNode body = (ObjectNode) response("NotFound");
-        ((ObjectNode) body.path("detail")).put("code", code).put("message", message).set("details", details);
+        ((ObjectNode) body.path("detail"))
+                .put("code", code)
+                .put("message", message)
+                .set("details", details);
         return body;
     }
 
     ObjectNode runNotFound(String id) {
-        return notFound("run_not_found", "Run " + id + " not found", F.objectNode().put("run_id", id));
+        return notFound(
+                "run_not_found", "Run " + id + " not found", F.objectNode().put("run_id", id));
     }
 
     ObjectNode notCancellable(String status, String id) {
-        return notFound("run_not_cancellable", "Run " + id + " is " + status + " and can no longer be cancelled",
+        return notFound(
+                "run_not_cancellable",
+                "Run " + id + " is " + status + " and can no longer be cancelled",
                 F.objectNode().put("run_id", id).put("status", status));
     }
 
@@ -167,7 +199,9 @@ final class SpecExamples {
     /** 429 is not in the contract; its body uses the contract's error envelope. */
     ObjectNode rateLimited() {
         ObjectNode body = (ObjectNode) response("Unauthorized");
-        ((ObjectNode) body.path("detail")).put("code", "rate_limited").put("message", "Too many requests: retry after 1 s");
+        ((ObjectNode) body.path("detail"))
+                .put("code", "rate_limited")
+                .put("message", "Too many requests: retry after 1 s");
         return body;
     }
 }

@@ -9,8 +9,7 @@ import java.time.Instant;
 public interface IdempotencyKeys {
 
     /** What a key was first used for. */
-    record Claim(String fingerprint, String runId) {
-    }
+    record Claim(String fingerprint, String runId) {}
 
     /**
      * Claims {@code key} for {@code runId} unless a claim younger than {@code notBefore} exists; returns the claim

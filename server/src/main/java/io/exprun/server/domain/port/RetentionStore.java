@@ -17,7 +17,10 @@ public interface RetentionStore {
         public static final Batch SKIPPED = new Batch(0, 0, 0, true);
 
         public Batch plus(Batch other) {
-            return new Batch(runs + other.runs, results + other.results, idempotencyKeys + other.idempotencyKeys,
+            return new Batch(
+                    runs + other.runs,
+                    results + other.results,
+                    idempotencyKeys + other.idempotencyKeys,
                     skipped || other.skipped);
         }
     }

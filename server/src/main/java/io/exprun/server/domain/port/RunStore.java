@@ -6,7 +6,6 @@ import io.exprun.server.domain.PageRequest;
 import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
 import io.exprun.server.domain.RunQuery;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -4,7 +4,6 @@ import io.exprun.server.domain.ErrorInfo;
 import io.exprun.server.domain.Lifecycle;
 import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +26,6 @@ public interface WorkerStore {
      * @return the claimed run, or empty when nothing is claimable now
      */
     Optional<Run> claimNext(String owner, Duration lease);
-
 
     /** Extends the lease; false when the run is no longer running under {@code owner} (cancelled, or taken over). */
     boolean renewLease(String runId, String owner, Duration lease);
