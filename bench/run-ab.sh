@@ -4,7 +4,9 @@
 # sitting weighs on both alike. For a change that must not make cancel or get slower (BENCHMARKS.md says which).
 #
 #   BENCH_A_JAR=/tmp/before/exprun-server.jar BENCH_B_JAR=server/target/exprun-server.jar bench/run-ab.sh
-#   BENCH_SECONDS=3 BENCH_WARMUP_SECONDS=3 BENCH_DATABASES=sqlite bench/run-ab.sh        # smoke run
+#   BENCH_SECONDS=3 BENCH_CANCEL_SECONDS=2 BENCH_CREATE_SECONDS=20 BENCH_WARMUP_SECONDS=3 BENCH_DATABASES=sqlite \
+#     bench/run-ab.sh                                                                    # smoke run
+# A cancel point with errors ran out of runs (its 404s are cheap and flatter the rate): create for longer.
 #
 # Each turn starts its server afresh (its own process, EXPRUN_WORKERS=0, an empty database), creates runs through the
 # API (wrk + bench/lua/create.lua), warms up with gets, then measures get and cancel (wrk + bench/lua/runs.lua: one
@@ -17,6 +19,8 @@ ROOT=$(pwd)
 A_JAR=${BENCH_A_JAR:?the baseline server jar}
 B_JAR=${BENCH_B_JAR:-$ROOT/server/target/exprun-server.jar}
 POINT=${BENCH_SECONDS:-10}
+CANCEL_POINT=${BENCH_CANCEL_SECONDS:-5}   # cancels consume runs: ~4,000/s on SQLite, each created beforehand
+CREATE=${BENCH_CREATE_SECONDS:-80}       # creating runs takes a durable commit each: ~250/s on SQLite here
 WARM=${BENCH_WARMUP_SECONDS:-15}
 DATABASES=${BENCH_DATABASES:-sqlite postgresql}
 ORDER=${BENCH_ORDER:-A B B A}
@@ -69,12 +73,12 @@ for db in $DATABASES; do
     wait_http "http://127.0.0.1:$port/healthz" || { log "server of turn $turn did not start"; exit 1; }
     # runs for the cancel point (it must not run out: a cancel of a cancelled run is a 404, counted as an error),
     # created through the API and not measured
-    wrk -t2 -c16 -d"$((POINT * 4 + 10))"s -s "$ROOT/bench/lua/create.lua" "http://127.0.0.1:$port" -- "$KEY" "$dir/ids" >/dev/null
+    wrk -t2 -c16 -d"${CREATE}"s -s "$ROOT/bench/lua/create.lua" "http://127.0.0.1:$port" -- "$KEY" "$dir/ids" >/dev/null
     cat "$dir"/ids.* >"$dir/ids.txt"
     log "turn $turn ($db, $build): $(wc -l <"$dir/ids.txt") runs created"
     wrk_point "$port" get "$dir/ids.txt" "$WARM" >/dev/null
     printf '%s\t%s\t%s\t%s\t%s\n' "$db" get "$build" "$turn" "$(wrk_point "$port" get "$dir/ids.txt" "$POINT")" | tee -a "$RESULTS"
-    printf '%s\t%s\t%s\t%s\t%s\n' "$db" cancel "$build" "$turn" "$(wrk_point "$port" cancel "$dir/ids.txt" "$POINT")" | tee -a "$RESULTS"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$db" cancel "$build" "$turn" "$(wrk_point "$port" cancel "$dir/ids.txt" "$CANCEL_POINT")" | tee -a "$RESULTS"
     kill "$pid"; wait "$pid" 2>/dev/null || true
   done
 done
