@@ -8,6 +8,7 @@ import io.exprun.server.api.EmptyErrorBodies;
 import io.exprun.server.api.ExceptionMappers;
 import io.exprun.server.api.ExperimentResultsResource;
 import io.exprun.server.api.ExperimentRunsResource;
+import io.exprun.server.api.ExperimentsResource;
 import io.exprun.server.api.LocalDateParamConverter;
 import io.exprun.server.api.ModelMapper;
 import io.exprun.server.api.UnstorableTextFilter;
@@ -18,6 +19,7 @@ import io.exprun.server.config.CatalogLoader;
 import io.exprun.server.config.DaemonThreads;
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.domain.ExperimentCatalog;
+import io.exprun.server.domain.ExperimentService;
 import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.domain.RunService;
 import io.exprun.server.http.CodecErrorBodies;
@@ -26,12 +28,14 @@ import io.exprun.server.http.JsonErrorPages;
 import io.exprun.server.http.WholeBodyFilter;
 import io.exprun.server.ops.DocsResource;
 import io.exprun.server.ops.HealthResource;
+import io.exprun.server.ops.LogEscaping;
 import io.exprun.server.ops.Metrics;
 import io.exprun.server.ops.RequestIds;
 import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.spec.SpecDocument;
 import io.exprun.server.spec.SpecOperations;
 import io.exprun.server.store.Database;
+import io.exprun.server.store.JdbiExperimentStore;
 import io.exprun.server.store.JdbiIdempotencyKeys;
 import io.exprun.server.store.JdbiRetention;
 import io.exprun.server.store.JdbiRunStore;
@@ -128,13 +132,18 @@ public final class ExprunServer implements AutoCloseable {
                     config.retention(),
                     Clock.systemUTC(),
                     metrics::retentionDeleted);
-            this.runService =
-                    new RunService(store, new JdbiIdempotencyKeys(database.sql()), catalog, clock, workers::nudge);
+            JdbiExperimentStore experimentStore = new JdbiExperimentStore(database.sql(), json);
+            seedCatalog(experimentStore, catalog, config.apiKeys().values());
+            this.runService = new RunService(
+                    store, JdbiIdempotencyKeys.ofRuns(database.sql()), experimentStore, clock, workers::nudge);
+            ExperimentService experiments = new ExperimentService(
+                    experimentStore, store, JdbiIdempotencyKeys.ofExperiments(database.sql()), clock);
             ModelMapper mapper = new ModelMapper(json);
 
             ResourceConfig app = new ResourceConfig()
                     .register(new ExperimentRunsResource(runService, canceller, mapper))
                     .register(new ExperimentResultsResource(runService, mapper))
+                    .register(new ExperimentsResource(experiments, json))
                     .register(JacksonFeature.withoutExceptionMappers())
                     .register(JsonMapper.class)
                     .register(LocalDateParamConverter.class)
@@ -212,6 +221,17 @@ public final class ExprunServer implements AutoCloseable {
 
     public URI baseUri() {
         return baseUri;
+    }
+
+    /** Each tenant with a key gets the catalog's experiments, once (the demo's seed data). */
+    private static void seedCatalog(
+            JdbiExperimentStore experiments, ExperimentCatalog catalog, java.util.Collection<String> tenants) {
+        for (String tenant : new java.util.TreeSet<>(tenants)) {
+            int added = experiments.seed(tenant, catalog.all());
+            if (added > 0) {
+                log.info("gave tenant {} the catalog's {} experiment(s)", LogEscaping.escape(tenant), added);
+            }
+        }
     }
 
     /** The runs' store, the API's side. */

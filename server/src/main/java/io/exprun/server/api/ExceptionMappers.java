@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.exprun.server.domain.IdempotencyKeyReusedException;
+import io.exprun.server.domain.ExperimentHasActiveRun;
+import io.exprun.server.domain.ExperimentService;
 import io.exprun.server.domain.RefusedAsNotFound;
 import io.exprun.server.error.ErrorResponses;
 import io.exprun.server.error.ValidationProblem;
@@ -38,6 +40,8 @@ public final class ExceptionMappers {
                 new NotFound(),
                 new IdempotencyKeyReused(),
                 new Validation(),
+                new ActiveRun(),
+                new DocumentsRefused(),
                 new Json(),
                 new Web(),
                 new StoreUnavailable(),
@@ -49,6 +53,23 @@ public final class ExceptionMappers {
         @Override
         public Response toResponse(RefusedAsNotFound e) {
             return ErrorResponses.envelope(404, e.code(), e.getMessage(), e.details());
+        }
+    }
+
+    /** An experiment whose run is still active cannot be deleted: 409, naming the run to cancel first. */
+    public static final class ActiveRun implements ExceptionMapper<ExperimentHasActiveRun> {
+        @Override
+        public Response toResponse(ExperimentHasActiveRun e) {
+            return ErrorResponses.envelope(409, e.code(), e.getMessage(), e.details());
+        }
+    }
+
+    /** An experiment without documents, or with too many: the caller's mistake, named at {@code documents}. */
+    public static final class DocumentsRefused implements ExceptionMapper<ExperimentService.DocumentsRefused> {
+        @Override
+        public Response toResponse(ExperimentService.DocumentsRefused e) {
+            return ErrorResponses.validation(
+                    List.of(ErrorResponses.error(List.of("body", "documents"), e.getMessage(), "value_error", null)));
         }
     }
 

@@ -11,10 +11,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
-/** Reads the experiments catalog (JSON) from a file, or the bundled demo catalog when none is given. */
+/**
+ * Reads the experiments catalog (JSON) from a file, or the bundled demo catalog when none is given: start-up seed data,
+ * copied into each tenant's experiments once (see {@code ExperimentStore.seed}). {@code name} is optional (default:
+ * the block's name).
+ */
 public final class CatalogLoader {
 
     public static final String DEMO_CATALOG = "/catalog/demo-catalog.json";
@@ -49,6 +54,7 @@ public final class CatalogLoader {
                             .map(NConsensusEnum::value)
                             .toList());
         }
+        Instant loaded = Instant.now();
         return new Experiment(
                 e.id(),
                 e.workflowId(),
@@ -57,9 +63,14 @@ public final class CatalogLoader {
                 e.blockName(),
                 e.blockType(),
                 e.nConsensus(),
+                e.name() != null ? e.name() : e.blockName(),
                 e.documents().stream()
                         .map(d -> new Experiment.Document(d.id(), d.filename(), d.mimeType()))
-                        .toList());
+                        .toList(),
+                null,
+                loaded,
+                loaded,
+                null);
     }
 
     record CatalogFile(@JsonProperty("experiments") List<ExperimentEntry> experiments) {}
@@ -72,6 +83,7 @@ public final class CatalogLoader {
             @JsonProperty("block_name") String blockName,
             @JsonProperty("block_type") String blockType,
             @JsonProperty("n_consensus") int nConsensus,
+            @JsonProperty("name") String name,
             @JsonProperty("documents") List<DocumentEntry> documents) {}
 
     record DocumentEntry(

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The experiments runs can be created for, by id. Loaded once at start-up. */
+/** The start-up catalog of experiments, by id: seed data each tenant is given once (the demo). */
 public final class ExperimentCatalog {
 
     private final Map<String, Experiment> byId = new LinkedHashMap<>();
@@ -23,5 +23,10 @@ public final class ExperimentCatalog {
 
     public Optional<Experiment> find(String id) {
         return Optional.ofNullable(byId.get(id));
+    }
+
+    /** Every experiment of the catalog, in its order: what each tenant is given at start-up. */
+    public List<Experiment> all() {
+        return List.copyOf(byId.values());
     }
 }

@@ -1,5 +1,6 @@
 package io.exprun.server.domain;
 
+import io.exprun.server.domain.port.ExperimentStore;
 import io.exprun.server.domain.port.IdempotencyKeys;
 import io.exprun.server.domain.port.RunStore;
 import java.time.Clock;
@@ -21,19 +22,19 @@ public final class RunService {
 
     private final RunStore store;
     private final IdempotencyKeys idempotencyKeys;
-    private final ExperimentCatalog catalog;
+    private final ExperimentStore experiments;
     private final Clock clock;
     private final Runnable workAvailable;
 
     public RunService(
             RunStore store,
             IdempotencyKeys idempotencyKeys,
-            ExperimentCatalog catalog,
+            ExperimentStore experiments,
             Clock clock,
             Runnable workAvailable) {
         this.store = store;
         this.idempotencyKeys = idempotencyKeys;
-        this.catalog = catalog;
+        this.experiments = experiments;
         this.clock = clock;
         this.workAvailable = workAvailable;
     }
@@ -44,8 +45,9 @@ public final class RunService {
      * @throws RefusedAsNotFound {@code experiment_not_found} for an unknown experiment or a workflow mismatch
      */
     public Run create(String tenant, String experimentId, String workflowId, String triggerType) {
-        Run run = newRun(tenant, experimentId, workflowId, triggerType, newId("exprun_"));
-        store.insertRun(run, resultsOf(run));
+        Experiment experiment = experimentOf(tenant, experimentId, workflowId);
+        Run run = newRun(tenant, experiment, triggerType, newId("exprun_"));
+        store.insertRun(run, resultsOf(run, experiment));
         workAvailable.run();
         return run;
     }
@@ -61,33 +63,39 @@ public final class RunService {
      */
     public Run createOnce(
             String tenant, String key, String fingerprint, String experimentId, String workflowId, String triggerType) {
-        Run mine = newRun(tenant, experimentId, workflowId, triggerType, newId("exprun_"));
+        Experiment experiment = experimentOf(tenant, experimentId, workflowId);
+        Run mine = newRun(tenant, experiment, triggerType, newId("exprun_"));
         Instant now = clock.instant();
         IdempotencyKeys.Claim claim =
                 idempotencyKeys.claim(tenant, key, fingerprint, mine.id(), now, now.minus(IDEMPOTENCY_RETENTION));
         if (!claim.fingerprint().equals(fingerprint)) {
             throw new IdempotencyKeyReusedException();
         }
-        Run claimed = claim.runId().equals(mine.id())
+        Run claimed = claim.createdId().equals(mine.id())
                 ? mine
-                : newRun(tenant, experimentId, workflowId, triggerType, claim.runId());
+                : newRun(tenant, experiment, triggerType, claim.createdId());
         Optional<Run> existing = store.findRun(tenant, claimed.id());
         if (existing.isPresent()) {
             return existing.get().asCreated();
         }
-        if (!store.insertRunIfAbsent(claimed, resultsOf(claimed))) {
+        if (!store.insertRunIfAbsent(claimed, resultsOf(claimed, experiment))) {
             return store.findRun(tenant, claimed.id()).orElseThrow().asCreated();
         }
         workAvailable.run();
         return claimed;
     }
 
-    private Run newRun(String tenant, String experimentId, String workflowId, String triggerType, String runId) {
+    /** The tenant's experiment, which must be of {@code workflowId} when that is given. */
+    private Experiment experimentOf(String tenant, String experimentId, String workflowId) {
         Experiment experiment =
-                catalog.find(experimentId).orElseThrow(() -> RefusedAsNotFound.experiment(experimentId));
+                experiments.find(tenant, experimentId).orElseThrow(() -> RefusedAsNotFound.experiment(experimentId));
         if (workflowId != null && !workflowId.equals(experiment.workflowId())) {
             throw RefusedAsNotFound.workflowMismatch(experimentId, workflowId);
         }
+        return experiment;
+    }
+
+    private Run newRun(String tenant, Experiment experiment, String triggerType, String runId) {
         Instant now = clock.instant();
         return new Run(
                 runId,
@@ -121,8 +129,7 @@ public final class RunService {
     }
 
     /** One pending result per document of the run's experiment. */
-    private List<Result> resultsOf(Run run) {
-        Experiment experiment = catalog.find(run.experimentId()).orElseThrow();
+    private List<Result> resultsOf(Run run, Experiment experiment) {
         List<Result> results = new ArrayList<>(experiment.documents().size());
         for (Experiment.Document doc : experiment.documents()) {
             results.add(new Result(

@@ -44,9 +44,16 @@ public final class JdbiRetention implements RetentionStore {
             + " AND NOT EXISTS (SELECT 1 FROM results r WHERE r.run_id = runs.id)";
 
     /** The oldest expired claims; the outer condition spares a key claimed again since the select. */
-    static final String DELETE_KEYS = "DELETE FROM idempotency_keys WHERE created_at < ? AND (tenant, idem_key) IN"
-            + " (SELECT o.tenant, o.idem_key FROM idempotency_keys o WHERE o.created_at < ?"
-            + " ORDER BY o.created_at, o.tenant, o.idem_key LIMIT ?)";
+    static final String DELETE_KEYS = deleteKeys("idempotency_keys");
+
+    /** The same for the keys of experiment creates (V7). */
+    static final String DELETE_EXPERIMENT_KEYS = deleteKeys("experiment_idempotency_keys");
+
+    private static String deleteKeys(String table) {
+        return "DELETE FROM " + table + " WHERE created_at < ? AND (tenant, idem_key) IN"
+                + " (SELECT o.tenant, o.idem_key FROM " + table + " o WHERE o.created_at < ?"
+                + " ORDER BY o.created_at, o.tenant, o.idem_key LIMIT ?)";
+    }
 
     private final SqlRunner sql;
 
@@ -85,13 +92,13 @@ public final class JdbiRetention implements RetentionStore {
             return new Batch(
                     0,
                     0,
-                    h.createUpdate(DELETE_KEYS)
-                            .bind(0, before)
-                            .bind(1, before)
-                            .bind(2, limit)
-                            .execute(),
+                    deleteKeys(h, DELETE_KEYS, before, limit) + deleteKeys(h, DELETE_EXPERIMENT_KEYS, before, limit),
                     false);
         });
+    }
+
+    private static int deleteKeys(Handle h, String statement, long before, int limit) {
+        return h.createUpdate(statement).bind(0, before).bind(1, before).bind(2, limit).execute();
     }
 
     /** True when this transaction may sweep: always on SQLite, on PostgreSQL when no other instance's batch is under way. */

@@ -8,6 +8,7 @@ import static io.exprun.server.store.Rows.RUN_COLUMNS;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Page;
+import io.exprun.server.domain.RefusedAsNotFound;
 import io.exprun.server.domain.PageRequest;
 import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
@@ -70,9 +71,18 @@ public final class JdbiRunStore implements RunStore {
         }
     }
 
+    /**
+     * The run and its results, while its experiment is held (see {@link JdbiExperimentStore#holdExperiment}): a run is
+     * never created for an experiment being deleted.
+     *
+     * @throws RefusedAsNotFound {@code experiment_not_found} when the experiment is gone (deleted meanwhile)
+     */
     @Override
     public void insertRun(Run run, List<Result> results) {
         sql.write(h -> {
+            if (!JdbiExperimentStore.holdExperiment(h, sql.dialect(), run.tenant(), run.experimentId())) {
+                throw RefusedAsNotFound.experiment(run.experimentId());
+            }
             h.createUpdate("INSERT INTO runs (" + RUN_COLUMNS + ") VALUES (:id, :tenant, :experimentId, :workflowId, "
                             + ":workflowVersionId, :blockId, :blockType, :nConsensus, :triggerType, :status, "
                             + ":errorMessage, :errorDetails, :cancelReason, :createdAt, :startedAt, :completedAt, "

@@ -71,4 +71,12 @@ class RunsApiOnPostgresTest {
             return RunsApiOnPostgresTest.freshConfig(workers);
         }
     }
+
+    @Nested
+    class Experiments extends ExperimentsContractTest {
+        @Override
+        ServerConfig freshConfig(int workers) {
+            return RunsApiOnPostgresTest.freshConfig(workers);
+        }
+    }
 }

@@ -66,4 +66,12 @@ class RunsApiOnSqliteTest {
             return RunsApiOnSqliteTest.freshConfig(workers);
         }
     }
+
+    @Nested
+    class Experiments extends ExperimentsContractTest {
+        @Override
+        ServerConfig freshConfig(int workers) {
+            return RunsApiOnSqliteTest.freshConfig(workers);
+        }
+    }
 }
