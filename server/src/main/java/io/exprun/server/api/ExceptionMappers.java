@@ -64,12 +64,12 @@ public final class ExceptionMappers {
         }
     }
 
-    /** An experiment without documents, or with too many: the caller's mistake, named at {@code documents}. */
+    /** Too many documents, or a run of an experiment without any: the caller's mistake, named at its field. */
     public static final class DocumentsRefused implements ExceptionMapper<ExperimentService.DocumentsRefused> {
         @Override
         public Response toResponse(ExperimentService.DocumentsRefused e) {
             return ErrorResponses.validation(
-                    List.of(ErrorResponses.error(List.of("body", "documents"), e.getMessage(), "value_error", null)));
+                    List.of(ErrorResponses.error(List.of("body", e.field()), e.getMessage(), "value_error", null)));
         }
     }
 

@@ -13,8 +13,9 @@ import java.util.Set;
 
 /**
  * A tenant's experiments: create (once per Idempotency-Key), read, list, change, delete. The rules of what an
- * experiment is made of live here: its settings' defaults, where its documents come from, and that it has at least one
- * and at most {@link #MAX_DOCUMENTS}.
+ * experiment is made of live here: its settings' defaults, where its documents come from, and that it has at most
+ * {@link #MAX_DOCUMENTS}. An experiment may have none yet (a draft, as in Retab): a run of it is refused until it has
+ * some ({@link RunService}).
  */
 public final class ExperimentService {
 
@@ -36,10 +37,18 @@ public final class ExperimentService {
         this.clock = clock;
     }
 
-    /** The documents an experiment must have are missing, or too many: the caller's mistake, answered 422. */
+    /** An experiment's documents are too many, or a run is asked of one that has none: the caller's mistake, 422. */
     public static final class DocumentsRefused extends IllegalArgumentException {
-        DocumentsRefused(String message) {
+        private final String field;
+
+        DocumentsRefused(String field, String message) {
             super(message);
+            this.field = field;
+        }
+
+        /** The request field the refusal is about: {@code documents}, or {@code experiment_id} for a run. */
+        public String field() {
+            return field;
         }
     }
 
@@ -124,10 +133,6 @@ public final class ExperimentService {
                 : source == null
                         ? new Experiment.Documents(List.of(), null)
                         : new Experiment.Documents(source.documents(), source.documentsAsGiven());
-        if (documents.documents().isEmpty()) {
-            throw new DocumentsRefused("an experiment needs at least one document: give documents or "
-                    + "document_captures, or a source_experiment_id that has some");
-        }
         Instant now = clock.instant();
         return new Experiment(
                 id,
@@ -168,7 +173,7 @@ public final class ExperimentService {
             } while (after != null && all.size() <= MAX_DOCUMENTS);
         }
         if (all.size() > MAX_DOCUMENTS) {
-            throw new DocumentsRefused("an experiment has at most " + MAX_DOCUMENTS + " documents");
+            throw new DocumentsRefused("documents", "an experiment has at most " + MAX_DOCUMENTS + " documents");
         }
         boolean asGiven = explicit != null && nullToEmpty(capturedRuns).isEmpty();
         return new Experiment.Documents(all, asGiven ? explicit.asGiven() : null);

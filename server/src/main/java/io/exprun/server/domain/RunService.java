@@ -91,6 +91,13 @@ public final class RunService {
         if (workflowId != null && !workflowId.equals(experiment.workflowId())) {
             throw RefusedAsNotFound.workflowMismatch(experimentId, workflowId);
         }
+        if (experiment.documents().isEmpty()) {
+            throw new ExperimentService.DocumentsRefused(
+                    "experiment_id",
+                    "experiment " + experimentId
+                            + " has no documents yet: give it some (PATCH /v1/workflows/experiments/" + experimentId
+                            + ")");
+        }
         return experiment;
     }
 

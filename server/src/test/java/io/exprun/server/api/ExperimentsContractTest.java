@@ -101,8 +101,22 @@ abstract class ExperimentsContractTest extends RunsApiContract {
     }
 
     @Test
-    void an_experiment_needs_a_document_and_each_document_a_file() {
-        Http.Answer none = api.postJson(EXPERIMENTS, "{\"workflow_id\":\"wf_1\"}");
+    void an_experiment_without_documents_is_a_draft_whose_runs_are_refused_until_it_has_some() {
+        JsonNode draft = create("{\"workflow_id\":\"wf_draft\"}");
+        String run = "{\"experiment_id\":\"" + draft.get("id").asText() + "\"}";
+
+        Http.Answer refused = api.postJson(RUNS, run);
+        send("PATCH", EXPERIMENTS + "/" + draft.get("id").asText(), "{\"documents\":" + documents("d1") + "}");
+
+        assertThat(draft.get("document_count").asInt()).isZero();
+        assertThat(draft.get("name").asText()).isEqualTo("Experiment of wf_draft");
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.json().at("/detail/0/loc").toString()).isEqualTo("[\"body\",\"experiment_id\"]");
+        assertThat(api.postJson(RUNS, run).status()).isEqualTo(200);
+    }
+
+    @Test
+    void each_document_needs_a_file_and_the_spec_decides_the_rest() {
         Http.Answer noFile = api.postJson(
                 EXPERIMENTS,
                 "{\"workflow_id\":\"wf_1\",\"documents\":[{\"handle_inputs\":"
@@ -114,8 +128,6 @@ abstract class ExperimentsContractTest extends RunsApiContract {
                 EXPERIMENTS,
                 body("wf_1", "d1").replace("{\"workflow_id\"", "{\"block_type\":\"nope\",\"workflow_id\""));
 
-        assertThat(none.status()).isEqualTo(422);
-        assertThat(none.json().at("/detail/0/loc").toString()).isEqualTo("[\"body\",\"documents\"]");
         assertThat(noFile.status()).isEqualTo(422);
         assertThat(noFile.json().at("/detail/0/loc").toString())
                 .isEqualTo("[\"body\",\"documents\",0,\"handle_inputs\"]");

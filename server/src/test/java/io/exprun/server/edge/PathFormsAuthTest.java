@@ -97,7 +97,7 @@ class PathFormsAuthTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> every_operation_in_every_path_form_without_a_valid_key_is_401_or_404() {
+    Stream<DynamicTest> every_operation_in_every_path_form_without_a_valid_key_is_401_or_answered_as_with_one() {
         List<DynamicTest> tests = new ArrayList<>();
         for (SpecModel.Op op : spec.operations()) {
             String query = op.in("query").stream()
@@ -128,9 +128,11 @@ class PathFormsAuthTest {
 
         Http.Answer answer = send(op, target, badAuth, "exp_demo");
 
+        // a spelling no operation takes is answered as it is with a key: 404, or 405 where it names a resource that
+        // has other methods (e.g. POST …/experiments/RUNS names the experiment "RUNS"); the key changes nothing
         assertThat(answer.status())
                 .as("routed=%s, body %s", routed, answer.body())
-                .isEqualTo(routed ? 401 : 404);
+                .isEqualTo(routed ? 401 : probe.status());
         if (routed) {
             assertThat(answer.headers().firstValue("WWW-Authenticate"))
                     .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));

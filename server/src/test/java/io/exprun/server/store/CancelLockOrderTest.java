@@ -83,6 +83,13 @@ class CancelLockOrderTest {
         });
     }
 
+    /** Runs are created of an experiment of their tenant's (the store holds it while it inserts a run). */
+    @org.junit.jupiter.api.BeforeEach
+    void giveTheTenantTheCatalog() {
+        new JdbiExperimentStore(database.sql(), JsonMapper.shared())
+                .seed("t", io.exprun.server.config.CatalogLoader.load(null, JsonMapper.shared()).all());
+    }
+
     private String runningRun(String id) {
         runs.insertRun(
                 new Run(
