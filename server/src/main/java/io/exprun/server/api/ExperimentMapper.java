@@ -17,9 +17,9 @@ import io.exprun.server.generated.model.HandleDocument;
 import io.exprun.server.generated.model.HandlePayload;
 import io.exprun.server.generated.model.ListMetadata;
 import io.exprun.server.generated.model.UpdateExperimentRequest;
+import io.exprun.server.generated.model.ValidationError;
 import io.exprun.server.generated.model.WorkflowExperiment;
 import io.exprun.server.generated.model.WorkflowExperimentList;
-import io.exprun.server.generated.model.ValidationError;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +67,7 @@ final class ExperimentMapper {
                 r.getWorkflowId(),
                 r.getBlockId(),
                 r.getBlockType() == null ? null : r.getBlockType().toString(),
-                r.getnConsensus(),
+                r.getnConsensus() == null ? null : r.getnConsensus().value(),
                 r.getName(),
                 documents(r.getDocuments()),
                 captured(r.getDocumentCaptures()),
@@ -76,7 +76,10 @@ final class ExperimentMapper {
 
     ExperimentChanges changes(UpdateExperimentRequest r) {
         return new ExperimentChanges(
-                r.getName(), documents(r.getDocuments()), captured(r.getDocumentCaptures()), r.getnConsensus());
+                r.getName(),
+                documents(r.getDocuments()),
+                captured(r.getDocumentCaptures()),
+                r.getnConsensus() == null ? null : r.getnConsensus().value());
     }
 
     /** The documents as given, each known by its file; a document without a file is a 422 naming it. */

@@ -34,8 +34,8 @@ public final class ExperimentsResource implements ExperimentsApi {
         if (idempotencyKey == null) {
             return mapper.experiment(experiments.create(tenant(), mapper.newExperiment(request)));
         }
-        return mapper.experiment(experiments.createOnce(
-                tenant(), idempotencyKey, fingerprint(request), mapper.newExperiment(request)));
+        return mapper.experiment(
+                experiments.createOnce(tenant(), idempotencyKey, fingerprint(request), mapper.newExperiment(request)));
     }
 
     @Override

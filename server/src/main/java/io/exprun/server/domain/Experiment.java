@@ -37,8 +37,20 @@ public record Experiment(
 
     /** This experiment with its newest run named. */
     public Experiment withLastRunId(String runId) {
-        return new Experiment(id, workflowId, workflowVersionId, blockId, blockName, blockType, nConsensus, name,
-                documents, documentsAsGiven, createdAt, updatedAt, runId);
+        return new Experiment(
+                id,
+                workflowId,
+                workflowVersionId,
+                blockId,
+                blockName,
+                blockType,
+                nConsensus,
+                name,
+                documents,
+                documentsAsGiven,
+                createdAt,
+                updatedAt,
+                runId);
     }
 
     /** This experiment with other settings, as an update leaves it at {@code now}. */

@@ -8,8 +8,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A tenant's experiments: create (once per Idempotency-Key), read, list, change, delete. The rules of what an
@@ -29,8 +29,7 @@ public final class ExperimentService {
     private final IdempotencyKeys idempotencyKeys;
     private final Clock clock;
 
-    public ExperimentService(
-            ExperimentStore experiments, RunStore runs, IdempotencyKeys idempotencyKeys, Clock clock) {
+    public ExperimentService(ExperimentStore experiments, RunStore runs, IdempotencyKeys idempotencyKeys, Clock clock) {
         this.experiments = experiments;
         this.runs = runs;
         this.idempotencyKeys = idempotencyKeys;
@@ -88,7 +87,8 @@ public final class ExperimentService {
     public Experiment update(String tenant, String experimentId, ExperimentChanges changes) {
         Experiment current = get(tenant, experimentId);
         ExperimentChanges resolved = changes;
-        if (changes.documents() != null || !nullToEmpty(changes.capturedFromRuns()).isEmpty()) {
+        if (changes.documents() != null
+                || !nullToEmpty(changes.capturedFromRuns()).isEmpty()) {
             resolved = new ExperimentChanges(
                     changes.name(),
                     documentsOf(tenant, changes.documents(), changes.capturedFromRuns()),
@@ -117,7 +117,8 @@ public final class ExperimentService {
         Experiment source = r.sourceExperimentId() == null ? null : get(tenant, r.sourceExperimentId());
         String blockType = firstOf(r.blockType(), source == null ? null : source.blockType(), DEFAULT_BLOCK_TYPE);
         String blockId = firstOf(r.blockId(), source == null ? null : source.blockId(), "blk_" + blockType);
-        boolean ownDocuments = r.documents() != null || !nullToEmpty(r.capturedFromRuns()).isEmpty();
+        boolean ownDocuments =
+                r.documents() != null || !nullToEmpty(r.capturedFromRuns()).isEmpty();
         Experiment.Documents documents = ownDocuments
                 ? documentsOf(tenant, r.documents(), r.capturedFromRuns())
                 : source == null
@@ -137,9 +138,7 @@ public final class ExperimentService {
                 blockId,
                 source != null && blockId.equals(source.blockId()) ? source.blockName() : blockId,
                 blockType,
-                r.nConsensus() != null
-                        ? r.nConsensus()
-                        : source != null ? source.nConsensus() : DEFAULT_N_CONSENSUS,
+                r.nConsensus() != null ? r.nConsensus() : source != null ? source.nConsensus() : DEFAULT_N_CONSENSUS,
                 firstOf(r.name(), source == null ? null : source.name(), "Experiment of " + r.workflowId()),
                 documents.documents(),
                 documents.asGiven(),
@@ -176,8 +175,19 @@ public final class ExperimentService {
     }
 
     private static Experiment withId(Experiment e, String id) {
-        return new Experiment(id, e.workflowId(), e.workflowVersionId(), e.blockId(), e.blockName(), e.blockType(),
-                e.nConsensus(), e.name(), e.documents(), e.documentsAsGiven(), e.createdAt(), e.updatedAt(),
+        return new Experiment(
+                id,
+                e.workflowId(),
+                e.workflowVersionId(),
+                e.blockId(),
+                e.blockName(),
+                e.blockType(),
+                e.nConsensus(),
+                e.name(),
+                e.documents(),
+                e.documentsAsGiven(),
+                e.createdAt(),
+                e.updatedAt(),
                 e.lastRunId());
     }
 

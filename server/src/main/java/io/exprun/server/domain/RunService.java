@@ -71,9 +71,8 @@ public final class RunService {
         if (!claim.fingerprint().equals(fingerprint)) {
             throw new IdempotencyKeyReusedException();
         }
-        Run claimed = claim.createdId().equals(mine.id())
-                ? mine
-                : newRun(tenant, experiment, triggerType, claim.createdId());
+        Run claimed =
+                claim.createdId().equals(mine.id()) ? mine : newRun(tenant, experiment, triggerType, claim.createdId());
         Optional<Run> existing = store.findRun(tenant, claimed.id());
         if (existing.isPresent()) {
             return existing.get().asCreated();

@@ -119,12 +119,12 @@ public final class JdbiExperimentStore implements ExperimentStore {
 
     @Override
     public Optional<Experiment> find(String tenant, String experimentId) {
-        return sql.read(h -> h.createQuery(
-                        "SELECT " + COLUMNS + " FROM experiments e WHERE e.tenant = :tenant AND e.id = :id")
-                .bind("tenant", tenant)
-                .bind("id", experimentId)
-                .map((rs, ctx) -> experiment(rs))
-                .findOne());
+        return sql.read(
+                h -> h.createQuery("SELECT " + COLUMNS + " FROM experiments e WHERE e.tenant = :tenant AND e.id = :id")
+                        .bind("tenant", tenant)
+                        .bind("id", experimentId)
+                        .map((rs, ctx) -> experiment(rs))
+                        .findOne());
     }
 
     @Override
@@ -158,13 +158,22 @@ public final class JdbiExperimentStore implements ExperimentStore {
             }
             if (cursorId != null) {
                 String past = descending ? "<" : ">";
-                where.append(" AND e.created_at ").append(past).append("= ? AND (e.created_at ").append(past)
-                        .append(" ? OR e.id ").append(past).append(" ?)");
+                where.append(" AND e.created_at ")
+                        .append(past)
+                        .append("= ? AND (e.created_at ")
+                        .append(past)
+                        .append(" ? OR e.id ")
+                        .append(past)
+                        .append(" ?)");
                 args.add(createdAt.get());
                 args.add(createdAt.get());
                 args.add(cursorId);
             }
-            order.append(", e.created_at").append(dir).append(", e.id").append(dir).append(" LIMIT ?");
+            order.append(", e.created_at")
+                    .append(dir)
+                    .append(", e.id")
+                    .append(dir)
+                    .append(" LIMIT ?");
             args.add(p.limit() + 1);
             ListSql.Statement statement =
                     new ListSql.Statement("SELECT " + COLUMNS + " FROM experiments e" + where + order, args);

@@ -98,7 +98,11 @@ public final class JdbiRetention implements RetentionStore {
     }
 
     private static int deleteKeys(Handle h, String statement, long before, int limit) {
-        return h.createUpdate(statement).bind(0, before).bind(1, before).bind(2, limit).execute();
+        return h.createUpdate(statement)
+                .bind(0, before)
+                .bind(1, before)
+                .bind(2, limit)
+                .execute();
     }
 
     /** True when this transaction may sweep: always on SQLite, on PostgreSQL when no other instance's batch is under way. */

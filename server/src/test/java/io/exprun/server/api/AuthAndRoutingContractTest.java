@@ -55,7 +55,7 @@ abstract class AuthAndRoutingContractTest extends RunsApiContract {
 
     @Test
     void an_unknown_path_returns_404_and_a_wrong_method_405_in_the_error_envelope() {
-        Http.Answer unknown = api.get("/v1/workflows/experiments/nothing-here");
+        Http.Answer unknown = api.get("/v1/workflows/nothing-here");
         Http.Answer wrongMethod = api.send(api.builder(RUNS + "/exprun_1").DELETE());
 
         assertThat(unknown.status()).isEqualTo(404);

@@ -40,8 +40,7 @@ abstract class ExperimentsContractTest extends RunsApiContract {
     }
 
     static String body(String workflowId, String... documentIds) {
-        return "{\"workflow_id\":\"" + workflowId + "\",\"name\":\"May\",\"documents\":" + documents(documentIds)
-                + "}";
+        return "{\"workflow_id\":\"" + workflowId + "\",\"name\":\"May\",\"documents\":" + documents(documentIds) + "}";
     }
 
     JsonNode create(String json) {
@@ -83,26 +82,37 @@ abstract class ExperimentsContractTest extends RunsApiContract {
                                 .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}")))
                         .status())
                 .isEqualTo(404);
-        assertThat(other.send(other.builder(EXPERIMENTS + "/" + id).DELETE()).status()).isEqualTo(404);
-        assertThat(other.get(EXPERIMENTS + "?workflow_id=wf_tenancy").json().get("data")).isEmpty();
+        assertThat(other.send(other.builder(EXPERIMENTS + "/" + id).DELETE()).status())
+                .isEqualTo(404);
+        assertThat(other.get(EXPERIMENTS + "?workflow_id=wf_tenancy").json().get("data"))
+                .isEmpty();
         assertThat(other.postJson(RUNS, "{\"experiment_id\":\"" + id + "\"}").errorCode())
                 .isEqualTo("experiment_not_found");
     }
 
     @Test
     void each_tenant_has_the_catalogs_experiments_of_its_own() {
-        assertThat(api.get(EXPERIMENTS + "/exp_demo").json().get("document_count").asInt()).isEqualTo(5);
+        assertThat(api.get(EXPERIMENTS + "/exp_demo")
+                        .json()
+                        .get("document_count")
+                        .asInt())
+                .isEqualTo(5);
         assertThat(api.as(KEY_B).get(EXPERIMENTS + "/exp_demo").status()).isEqualTo(200);
     }
 
     @Test
     void an_experiment_needs_a_document_and_each_document_a_file() {
         Http.Answer none = api.postJson(EXPERIMENTS, "{\"workflow_id\":\"wf_1\"}");
-        Http.Answer noFile = api.postJson(EXPERIMENTS, "{\"workflow_id\":\"wf_1\",\"documents\":[{\"handle_inputs\":"
-                + "{\"data\":{\"type\":\"json\",\"data\":1}}}]}");
-        Http.Answer badConsensus = api.postJson(EXPERIMENTS, body("wf_1", "d1").replace("{\"workflow_id\"",
-                "{\"n_consensus\":4,\"workflow_id\""));
+        Http.Answer noFile = api.postJson(
+                EXPERIMENTS,
+                "{\"workflow_id\":\"wf_1\",\"documents\":[{\"handle_inputs\":"
+                        + "{\"data\":{\"type\":\"json\",\"data\":1}}}]}");
+        Http.Answer badConsensus = api.postJson(
+                EXPERIMENTS, body("wf_1", "d1").replace("{\"workflow_id\"", "{\"n_consensus\":4,\"workflow_id\""));
         Http.Answer noWorkflow = api.postJson(EXPERIMENTS, "{\"name\":\"x\"}");
+        Http.Answer badBlockType = api.postJson(
+                EXPERIMENTS,
+                body("wf_1", "d1").replace("{\"workflow_id\"", "{\"block_type\":\"nope\",\"workflow_id\""));
 
         assertThat(none.status()).isEqualTo(422);
         assertThat(none.json().at("/detail/0/loc").toString()).isEqualTo("[\"body\",\"documents\"]");
@@ -111,19 +121,26 @@ abstract class ExperimentsContractTest extends RunsApiContract {
                 .isEqualTo("[\"body\",\"documents\",0,\"handle_inputs\"]");
         assertThat(badConsensus.status()).isEqualTo(422);
         assertThat(noWorkflow.status()).isEqualTo(422);
+        assertThat(badBlockType.status()).isEqualTo(422);
     }
 
     @Test
     void a_source_experiment_and_captured_runs_give_their_documents() {
         JsonNode copy = create("{\"workflow_id\":\"wf_demo\",\"source_experiment_id\":\"exp_demo\",\"name\":\"Copy\"}");
-        String run = api.postJson(RUNS, "{\"experiment_id\":\"exp_classify\"}").json().get("id").asText();
-        JsonNode captured = create("{\"workflow_id\":\"wf_triage\",\"document_captures\":[{\"run_id\":\"" + run + "\"}]}");
+        String run = api.postJson(RUNS, "{\"experiment_id\":\"exp_classify\"}")
+                .json()
+                .get("id")
+                .asText();
+        JsonNode captured =
+                create("{\"workflow_id\":\"wf_triage\",\"document_captures\":[{\"run_id\":\"" + run + "\"}]}");
 
         assertThat(copy.get("document_count").asInt()).isEqualTo(5);
         assertThat(copy.get("block_id").asText()).isEqualTo("blk_extract");
         assertThat(copy.get("name").asText()).isEqualTo("Copy");
         assertThat(captured.get("document_count").asInt()).isEqualTo(3);
-        assertThat(captured.at("/documents/0/handle_inputs/document/document/id").asText()).isEqualTo("doc_10");
+        assertThat(captured.at("/documents/0/handle_inputs/document/document/id")
+                        .asText())
+                .isEqualTo("doc_10");
         assertThat(api.postJson(EXPERIMENTS, "{\"workflow_id\":\"w\",\"source_experiment_id\":\"exp_nope\"}")
                         .errorCode())
                 .isEqualTo("experiment_not_found");
@@ -162,30 +179,40 @@ abstract class ExperimentsContractTest extends RunsApiContract {
         assertThat(updated.json().get("workflow_id").asText()).isEqualTo("wf_upd");
         assertThat(updated.json().get("created_at")).isEqualTo(created.get("created_at"));
         assertThat(api.get(EXPERIMENTS + "/" + id).json()).isEqualTo(updated.json());
-        assertThat(send("PATCH", EXPERIMENTS + "/exp_missing", "{\"name\":\"x\"}").errorCode())
+        assertThat(send("PATCH", EXPERIMENTS + "/exp_missing", "{\"name\":\"x\"}")
+                        .errorCode())
                 .isEqualTo("experiment_not_found");
     }
 
     @Test
     void deleting_an_experiment_with_an_active_run_is_409_naming_it_and_204_once_it_is_cancelled() {
         String id = create(body("wf_del", "d1")).get("id").asText();
-        String run = api.postJson(RUNS, "{\"experiment_id\":\"" + id + "\"}").json().get("id").asText();
+        String run = api.postJson(RUNS, "{\"experiment_id\":\"" + id + "\"}")
+                .json()
+                .get("id")
+                .asText();
 
         Http.Answer refused = api.send(api.builder(EXPERIMENTS + "/" + id).DELETE());
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.errorCode()).isEqualTo("experiment_has_active_run");
         assertThat(refused.json().at("/detail/details/run_id").asText()).isEqualTo(run);
         assertThat(refused.json().at("/detail/details/status").asText()).isEqualTo("pending");
-        assertThat(api.get(EXPERIMENTS + "/" + id).status()).as("a refused delete deletes nothing").isEqualTo(200);
+        assertThat(api.get(EXPERIMENTS + "/" + id).status())
+                .as("a refused delete deletes nothing")
+                .isEqualTo(200);
 
         assertThat(api.post(RUNS + "/" + run + "/cancel").status()).isEqualTo(200);
-        assertThat(api.send(api.builder(EXPERIMENTS + "/" + id).DELETE()).status()).isEqualTo(204);
+        assertThat(api.send(api.builder(EXPERIMENTS + "/" + id).DELETE()).status())
+                .isEqualTo(204);
 
         assertThat(api.get(EXPERIMENTS + "/" + id).errorCode()).isEqualTo("experiment_not_found");
-        assertThat(api.get(RUNS + "/" + run).status()).as("its finished run stays").isEqualTo(200);
+        assertThat(api.get(RUNS + "/" + run).status())
+                .as("its finished run stays")
+                .isEqualTo(200);
         assertThat(api.postJson(RUNS, "{\"experiment_id\":\"" + id + "\"}").errorCode())
                 .isEqualTo("experiment_not_found");
-        assertThat(api.send(api.builder(EXPERIMENTS + "/" + id).DELETE()).status()).isEqualTo(404);
+        assertThat(api.send(api.builder(EXPERIMENTS + "/" + id).DELETE()).status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -201,13 +228,19 @@ abstract class ExperimentsContractTest extends RunsApiContract {
                             + (after == null ? "" : "&after=" + after))
                     .json();
             page.get("data").forEach(e -> oldestFirst.add(e.get("id").asText()));
-            after = page.at("/list_metadata/after").isNull() ? null : page.at("/list_metadata/after").asText();
+            after = page.at("/list_metadata/after").isNull()
+                    ? null
+                    : page.at("/list_metadata/after").asText();
         } while (after != null);
 
         assertThat(oldestFirst).isEqualTo(made);
-        JsonNode newest = api.get(EXPERIMENTS + "?workflow_id=wf_list&block_id=blk_extract&limit=1").json();
+        JsonNode newest = api.get(EXPERIMENTS + "?workflow_id=wf_list&block_id=blk_extract&limit=1")
+                .json();
         assertThat(newest.at("/data/0/id").asText()).isEqualTo(made.get(4));
-        assertThat(api.get(EXPERIMENTS + "?workflow_id=wf_list&block_id=blk_other").json().get("data")).isEmpty();
+        assertThat(api.get(EXPERIMENTS + "?workflow_id=wf_list&block_id=blk_other")
+                        .json()
+                        .get("data"))
+                .isEmpty();
         assertThat(api.get(EXPERIMENTS + "?before=a&after=b").status()).isEqualTo(422);
     }
 
@@ -239,7 +272,8 @@ abstract class ExperimentsContractTest extends RunsApiContract {
         pool.shutdown();
 
         assertThat(ids).hasSize(1);
-        assertThat(api.get(EXPERIMENTS + "?workflow_id=" + workflow).json().get("data")).hasSize(1);
+        assertThat(api.get(EXPERIMENTS + "?workflow_id=" + workflow).json().get("data"))
+                .hasSize(1);
         Http.Answer otherBody = api.send(api.builder(EXPERIMENTS)
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", key)
