@@ -268,7 +268,7 @@ final class ExperimentsCommand implements Runnable, ApiCommand.Group {
             return null;
         }
         E value = fromValue.apply(n);
-        if (value == null) {
+        if (value == null || !value.toString().equals(n.toString())) { // null, or the generator's unknown value
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "Invalid value for option '--n-consensus': " + n + " is not 3, 5 or 7");
         }
