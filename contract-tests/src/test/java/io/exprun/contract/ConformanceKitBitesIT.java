@@ -109,6 +109,34 @@ class ConformanceKitBitesIT {
     }
 
     @Test
+    void a_server_answering_404_to_a_delete_while_a_run_is_active_fails_that_check() throws Exception {
+        KitRun kit = kitBehind(FaultyProxy.Fault.DELETE_WHILE_ACTIVE_404);
+
+        assertThat(kit.exit()).isEqualTo(1);
+        assertThat(kit.cases("failed"))
+                .singleElement()
+                .asString()
+                .startsWith("[experiments] delete_experiment while its run is active → 409 experiment_has_active_run")
+                .contains("→ 404 ", "experiment_not_found");
+    }
+
+    @Test
+    void a_server_ignoring_the_idempotency_key_fails_the_repeated_create() throws Exception {
+        KitRun kit = kitBehind(FaultyProxy.Fault.IDEMPOTENCY_KEY_DROPPED);
+
+        assertThat(kit.exit()).isEqualTo(1);
+        assertThat(kit.cases("failed"))
+                .singleElement()
+                .asString()
+                .startsWith("[experiments] create_experiment again with the same Idempotency-Key and body → the same")
+                .contains("the repeat created another experiment");
+        // the second experiment is the kit's too: deleted at the end
+        assertThat(kit.report().at("/side_effects/created_experiments").size()).isEqualTo(2);
+        assertThat(kit.report().at("/side_effects/experiments_deleted_at_end").asInt())
+                .isEqualTo(1);
+    }
+
+    @Test
     void a_server_showing_an_experiment_to_another_tenant_fails_the_tenancy_check() throws Exception {
         KitRun kit = kitBehind(FaultyProxy.Fault.EXPERIMENT_TENANT_LEAK);
 

@@ -40,6 +40,10 @@ public final class FaultyProxy implements AutoCloseable {
          * experiment_has_active_run.
          */
         DELETE_WHILE_ACTIVE_204,
+        /** Answers that delete with 404 experiment_not_found instead (and deletes nothing). */
+        DELETE_WHILE_ACTIVE_404,
+        /** Drops the Idempotency-Key header: every create is a new one. */
+        IDEMPOTENCY_KEY_DROPPED,
         /** Lets the other tenant read the main tenant's experiments by id. */
         EXPERIMENT_TENANT_LEAK,
         // breaking changes a next version of the server could make (the compatibility matrix's negative controls)
@@ -90,7 +94,9 @@ public final class FaultyProxy implements AutoCloseable {
                             ? ""
                             : "?" + exchange.getRequestURI().getRawQuery());
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
-            String idempotencyKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+            String idempotencyKey = fault == Fault.IDEMPOTENCY_KEY_DROPPED
+                    ? null
+                    : exchange.getRequestHeaders().getFirst("Idempotency-Key");
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String method = exchange.getRequestMethod();
             Answer answer = fault == Fault.NEW_REQUIRED_REQUEST_FIELD
@@ -190,6 +196,19 @@ public final class FaultyProxy implements AutoCloseable {
                 return "DELETE".equals(method) && a.status() == 409 && a.body().contains("experiment_has_active_run")
                         ? new Answer(204, null, null, null, "")
                         : a;
+            }
+            case DELETE_WHILE_ACTIVE_404 -> {
+                if ("DELETE".equals(method) && a.status() == 409 && a.body().contains("experiment_has_active_run")) {
+                    String id = target.substring(target.lastIndexOf('/') + 1);
+                    return new Answer(
+                            404,
+                            "application/json",
+                            null,
+                            null,
+                            "{\"detail\":{\"code\":\"experiment_not_found\",\"message\":\"Experiment " + id
+                                    + " not found\",\"details\":{\"experiment_id\":\"" + id + "\"}}}");
+                }
+                return a;
             }
             case EXPERIMENT_TENANT_LEAK -> {
                 boolean otherTenant = auth != null && !auth.endsWith(" " + mainKey);
