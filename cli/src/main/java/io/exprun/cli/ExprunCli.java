@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code exprun runs list|get|create|cancel|results}: the experiment-runs API for people, as tables, or for scripts
+ * {@code exprun runs list|get|create|cancel|results} and {@code exprun experiments list|get|create|update|delete}:
+ * the experiment-runs API for people, as tables, or for scripts
  * with {@code --json}, which prints the API's answer exactly as the server sent it. The exit status says what kind of
  * failure happened (see {@link Exit}); {@link Failures} prints it.
  */
@@ -19,12 +20,12 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         scope = CommandLine.ScopeType.INHERIT,
         versionProvider = ExprunCli.Version.class,
-        description = "Create, inspect and cancel experiment runs.",
-        subcommands = RunsCommand.class,
+        description = "Manage experiments; create, inspect and cancel their runs.",
+        subcommands = {RunsCommand.class, ExperimentsCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:done",
-            "1:the API said no (an HTTP error status: 401, 404, 422, 429, 5xx, ...)",
+            "1:the API said no (an HTTP error status: 401, 404, 409, 422, 429, 5xx, ...)",
             "2:bad usage (unknown option, invalid value, a --url that is not http(s)://host[:port])",
             "3:could not connect (no answer from --url: refused, unreachable, timed out)",
             "4:unexpected failure inside exprun (please report it)"
@@ -94,7 +95,8 @@ public final class ExprunCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: try 'exprun runs list'");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "Missing command: try 'exprun runs list' or 'exprun experiments list'");
     }
 
     public static void main(String[] args) {

@@ -3,6 +3,7 @@ package io.exprun.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.exprun.cli.ExprunCli.Exit;
+import io.exprun.client.ExprunConflictException;
 import io.exprun.client.ExprunConnectionException;
 import io.exprun.client.ExprunException;
 import io.exprun.client.ExprunValidationException;
@@ -62,6 +63,9 @@ final class Failures {
                         .forEach(f -> err.println(
                                 "  " + f.loc().stream().map(String::valueOf).collect(Collectors.joining(".")) + ": "
                                         + f.msg()));
+            }
+            if (api instanceof ExprunConflictException c && c.hasActiveRun()) {
+                c.runId().ifPresent(run -> err.println("  cancel it first: exprun runs cancel " + run));
             }
             fallback = JSON.createObjectNode()
                     .put("error", "api")

@@ -2,7 +2,10 @@ package io.exprun.cli;
 
 import io.exprun.client.RunLifecycle;
 import io.exprun.client.generated.model.ExperimentRun;
+import io.exprun.client.generated.model.ExplicitExperimentDocument;
+import io.exprun.client.generated.model.HandlePayload;
 import io.exprun.client.generated.model.Timing;
+import io.exprun.client.generated.model.WorkflowExperiment;
 import java.io.PrintWriter;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -55,6 +58,42 @@ final class Output {
             out.printf("%-11s %s%n", row[0], row[1]);
         }
         out.flush();
+    }
+
+    static void experiment(PrintWriter out, WorkflowExperiment e) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"id", e.getId()});
+        rows.add(new String[] {"name", e.getName()});
+        rows.add(new String[] {"workflow", e.getWorkflowId()});
+        rows.add(new String[] {"block", e.getBlockId() + " (" + e.getBlockType() + ")"});
+        rows.add(new String[] {"consensus", String.valueOf(e.getnConsensus())});
+        rows.add(new String[] {"documents", e.getDocumentCount() + documentIds(e.getDocuments())});
+        rows.add(new String[] {"last run", e.getLastRunId() == null ? "-" : e.getLastRunId()});
+        rows.add(new String[] {"created", time(e.getCreatedAt())});
+        rows.add(new String[] {"updated", time(e.getUpdatedAt())});
+        for (String[] row : rows) {
+            out.printf("%-11s %s%n", row[0], row[1]);
+        }
+        out.flush();
+    }
+
+    /** {@code ": doc_1, doc_2, … (+3)"}: the ids of the documents' files, the first five. */
+    private static String documentIds(List<ExplicitExperimentDocument> documents) {
+        if (documents == null || documents.isEmpty()) {
+            return "";
+        }
+        List<String> ids = new ArrayList<>();
+        for (ExplicitExperimentDocument d : documents.subList(0, Math.min(5, documents.size()))) {
+            String id = d.getHandleInputs() == null
+                    ? null
+                    : d.getHandleInputs().values().stream()
+                            .filter(p -> p.getType() == HandlePayload.TypeEnum.FILE && p.getDocument() != null)
+                            .map(p -> p.getDocument().getId())
+                            .findFirst()
+                            .orElse(null);
+            ids.add(id == null ? "?" : id);
+        }
+        return ": " + String.join(", ", ids) + (documents.size() > 5 ? ", … (+" + (documents.size() - 5) + ")" : "");
     }
 
     static void table(PrintWriter out, List<String[]> rows) {

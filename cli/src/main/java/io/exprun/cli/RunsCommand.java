@@ -12,10 +12,8 @@ import io.exprun.client.generated.model.ExperimentResultList;
 import io.exprun.client.generated.model.ExperimentRun;
 import io.exprun.client.generated.model.ExperimentRunList;
 import io.exprun.client.generated.model.LifecycleStatus;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,7 +34,7 @@ import picocli.CommandLine.Parameters;
             RunsCommand.Cancel.class,
             RunsCommand.Results.class
         })
-final class RunsCommand implements Runnable {
+final class RunsCommand implements Runnable, ApiCommand.Group {
 
     @CommandLine.ParentCommand
     ExprunCli root;
@@ -45,13 +43,18 @@ final class RunsCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     @Override
+    public ExprunCli root() {
+        return root;
+    }
+
+    @Override
     public void run() {
         throw new CommandLine.ParameterException(
                 spec.commandLine(), "Missing command: one of list, get, create, cancel, results");
     }
 
     @Command(name = "list", description = "One page of runs, newest first.")
-    static final class ListRuns extends Sub {
+    static final class ListRuns extends ApiCommand {
         @Option(
                 names = "--status",
                 paramLabel = "STATUS",
@@ -100,7 +103,7 @@ final class RunsCommand implements Runnable {
     }
 
     @Command(name = "get", description = "Show one run.")
-    static final class Get extends Sub {
+    static final class Get extends ApiCommand {
         @Parameters(paramLabel = "RUN_ID")
         String runId;
 
@@ -116,7 +119,7 @@ final class RunsCommand implements Runnable {
     }
 
     @Command(name = "create", description = "Start a run of an experiment.")
-    static final class Create extends Sub {
+    static final class Create extends ApiCommand {
         @Parameters(paramLabel = "EXPERIMENT_ID")
         String experimentId;
 
@@ -141,7 +144,7 @@ final class RunsCommand implements Runnable {
     }
 
     @Command(name = "cancel", description = "Cancel a pending, queued or running run and its unfinished results.")
-    static final class Cancel extends Sub {
+    static final class Cancel extends ApiCommand {
         @Parameters(paramLabel = "RUN_ID")
         String runId;
 
@@ -183,7 +186,7 @@ final class RunsCommand implements Runnable {
     }
 
     @Command(name = "results", description = "One page of a run's per-document results, in document order.")
-    static final class Results extends Sub {
+    static final class Results extends ApiCommand {
         @Parameters(paramLabel = "RUN_ID")
         String runId;
 
@@ -233,51 +236,6 @@ final class RunsCommand implements Runnable {
                     .filter(s -> s != LifecycleStatus.UNKNOWN_DEFAULT_OPEN_API)
                     .map(LifecycleStatus::getValue)
                     .iterator();
-        }
-    }
-
-    /** What every runs command shares: the root options and output. */
-    abstract static class Sub implements Callable<Integer> {
-        @CommandLine.ParentCommand
-        RunsCommand runs;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        ExprunCli root() {
-            return runs.root;
-        }
-
-        boolean json() {
-            return root().json;
-        }
-
-        PrintWriter out() {
-            return spec.commandLine().getOut();
-        }
-
-        /**
-         * The body of the answer just received, byte for byte. Only if the last exchange is not the successful
-         * {@code method} call (the cancel case above) is {@code otherwise} written with the client's mapper.
-         */
-        int printAnswer(String method, Object otherwise) throws Exception {
-            var last = root().wire()
-                    .last()
-                    .filter(x -> x.method().equals(method) && x.status() / 100 == 2 && x.body().length > 0);
-            if (last.isPresent()) {
-                Output.raw(out(), last.get().bodyText());
-            } else {
-                Output.raw(out(), root().client().apiClient().getObjectMapper().writeValueAsString(otherwise));
-            }
-            return ExprunCli.Exit.OK;
-        }
-
-        void moreHint(String cursor) {
-            if (cursor != null) {
-                PrintWriter err = spec.commandLine().getErr();
-                err.println("more: add --after " + cursor);
-                err.flush();
-            }
         }
     }
 }

@@ -5,9 +5,9 @@ import java.util.Optional;
 
 /**
  * An exprun API call that failed. Subclasses say how: {@link ExprunUnauthorizedException} (401),
- * {@link ExprunNotFoundException} (404), {@link ExprunValidationException} (422), {@link ExprunRateLimitedException}
- * (429), {@link ExprunServerException} (5xx), {@link ExprunConnectionException} (no answer). Other statuses
- * (403, 409, …) are this class itself.
+ * {@link ExprunNotFoundException} (404), {@link ExprunConflictException} (409), {@link ExprunValidationException}
+ * (422), {@link ExprunRateLimitedException} (429), {@link ExprunServerException} (5xx),
+ * {@link ExprunConnectionException} (no answer). Other statuses (403, …) are this class itself.
  */
 public class ExprunException extends RuntimeException {
 

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
             "",
             "Exit status: 0 every check passed, 1 a check failed, 2 misconfigured or target unreachable.",
             "Writes (unless --read-only): creates up to --max-runs runs of the experiment and cancels every one "
-                    + "still active at the end."
+                    + "still active at the end; creates experiments (duplicates of it) and deletes them."
         })
 public final class ConformanceCommand implements Callable<Integer> {
 
@@ -62,12 +62,14 @@ public final class ConformanceCommand implements Callable<Integer> {
     @Option(
             names = "--experiment-id",
             paramLabel = "ID",
-            description = "The experiment to create runs of (default: the experiment of the newest existing run).")
+            description = "The experiment to create runs of, and to duplicate for the experiments checks (default: "
+                    + "the experiment of the newest existing run).")
     String experimentId;
 
     @Option(
             names = "--read-only",
-            description = "Only checks that need no writes: auth, bad queries, paging, existing runs and results.")
+            description = "Only checks that need no writes: auth, bad queries, paging, existing runs, results and "
+                    + "experiments.")
     boolean readOnly;
 
     @Option(
@@ -183,7 +185,8 @@ public final class ConformanceCommand implements Callable<Integer> {
                 source,
                 readOnly
                         ? "read-only: no writes are made"
-                        : "WRITES: creates up to " + maxRuns + " run(s) and cancels those still active at the end");
+                        : "WRITES: creates up to " + maxRuns + " run(s) and cancels those still active at the end, "
+                                + "and experiments, deleted at the end");
         Session session = null;
         try {
             Target.Key main = new Target.Key("the key", key);

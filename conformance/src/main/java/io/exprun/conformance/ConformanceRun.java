@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * One conformance run against a reachable target, in this order: auth, spec-derived bad input, the cancel state
- * machine with tenant isolation (read-only: tenant isolation on an existing run instead), existing data, paging; then every answer of every exchange judged
- * against the spec (one check per operation × status), then the clean-up of the runs it created.
+ * machine with tenant isolation (read-only: tenant isolation on an existing run instead), existing data, the
+ * experiments resource (read-only: reads only), paging; then the clean-up of the runs and experiments it created,
+ * then every answer of every exchange judged against the spec (one check per operation × status).
  */
 final class ConformanceRun {
 
@@ -20,6 +21,8 @@ final class ConformanceRun {
     static Report execute(Session s, String specSource, PrintStream out, Double minCoverage) {
         List<String> created;
         int cancelledAtEnd;
+        List<String> createdExperiments;
+        int deletedAtEnd;
         try {
             AuthChecks.run(s);
             NegativeChecks.run(s);
@@ -37,10 +40,13 @@ final class ConformanceRun {
                 withResults = LifecycleChecks.run(s);
                 ExistingDataChecks.run(s);
             }
+            ExperimentChecks.run(s);
             PagingChecks.run(s, withResults);
         } finally {
             cancelledAtEnd = s.readOnly ? 0 : s.cleanUp();
             created = s.createdRuns();
+            deletedAtEnd = s.readOnly ? 0 : s.deleteExperiments();
+            createdExperiments = s.createdExperiments();
         }
         List<Target.Exchange> exchanges = s.target.exchanges();
         List<SpecJudge.Judgement> judgements =
@@ -62,7 +68,9 @@ final class ConformanceRun {
                 s.cases.results(),
                 coverage,
                 created,
-                cancelledAtEnd);
+                cancelledAtEnd,
+                createdExperiments,
+                deletedAtEnd);
     }
 
     /** --min-coverage: one check, failed below the threshold, naming every operation × status × variant not seen. */

@@ -73,6 +73,11 @@ final class ConsoleReport {
                     r.experimentId(),
                     r.createdRuns().isEmpty() ? "" : " " + r.createdRuns(),
                     r.cancelledAtEnd());
+            out.printf(
+                    "Side effects: created %d experiment(s)%s; deleted %d still there at the end%n",
+                    r.createdExperiments().size(),
+                    r.createdExperiments().isEmpty() ? "" : " " + r.createdExperiments(),
+                    r.deletedAtEnd());
         }
         out.println(
                 r.exitCode() == 0

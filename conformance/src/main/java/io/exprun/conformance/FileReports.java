@@ -114,6 +114,8 @@ final class FileReports {
         ObjectNode effects = root.putObject("side_effects");
         r.createdRuns().forEach(effects.putArray("created_runs")::add);
         effects.put("cancelled_at_end", r.cancelledAtEnd());
+        r.createdExperiments().forEach(effects.putArray("created_experiments")::add);
+        effects.put("experiments_deleted_at_end", r.deletedAtEnd());
         json.writeValue(file.toFile(), root);
     }
 

@@ -20,12 +20,17 @@ final class Links {
      * or empty when the spec declares no such link.
      */
     static Optional<String> follow(SpecConformance spec, String from, String to, JsonNode answer) {
+        return follow(spec, from, 200, to, answer);
+    }
+
+    /** As {@link #follow(SpecConformance, String, String, JsonNode)}, from {@code from}'s answer with {@code status}. */
+    static Optional<String> follow(SpecConformance spec, String from, int status, String to, JsonNode answer) {
         Optional<SpecConformance.Operation> source = operation(spec, from);
         Optional<SpecConformance.Operation> target = operation(spec, to);
         if (source.isEmpty() || target.isEmpty()) {
             return Optional.empty();
         }
-        for (JsonNode named : spec.response(source.get(), 200).path("links")) {
+        for (JsonNode named : spec.response(source.get(), status).path("links")) {
             JsonNode link = named.has("$ref")
                     ? spec.spec().at(named.get("$ref").asText().substring(1))
                     : named;

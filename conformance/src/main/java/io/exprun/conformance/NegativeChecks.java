@@ -13,8 +13,9 @@ import java.util.Map;
  * Bad input derived from the spec: for every constraint of a query parameter (type, minimum, maximum, enum, format,
  * required) and of a JSON request body (required, type, minLength), one request that violates exactly that
  * constraint, which must be answered 422 with an {@code HTTPValidationError} naming a problem; plus malformed JSON.
- * Query checks never write; body checks are left out with {@code --read-only}, and count against {@code --max-runs}
- * (a server that ignored the constraint could create a run, which the clean-up then cancels).
+ * Query checks never write; body checks are left out with {@code --read-only}; those of a create count against
+ * {@code --max-runs} (a server that ignored the constraint could create a run, which the clean-up then cancels) or
+ * are remembered for the clean-up (an experiment, deleted at the end).
  */
 final class NegativeChecks {
 
@@ -130,13 +131,17 @@ final class NegativeChecks {
                         valid.deepCopy().put(p.getKey(), "").toString());
             }
         });
-        boolean createsRuns = op.node().path("responses").has("200")
+        // a POST to a collection may create something on a server that ignored the constraint: a run counts against
+        // --max-runs, an experiment is deleted at the end; both are remembered for the clean-up
+        boolean creates = op.node().path("responses").has("200")
                 && "POST".equals(op.method())
                 && !op.template().contains("{");
         bad.forEach((what, body) ->
                 s.cases.run("negative", op.operationId() + ": body " + what + " → 422 HTTPValidationError", () -> {
-                    if (createsRuns) {
+                    if (creates && op.template().equals(Target.RUNS)) {
                         expect422(s.mayCreate(body, "a bad " + op.operationId() + " body"));
+                    } else if (creates && op.template().equals(Target.EXPERIMENTS)) {
+                        expect422(s.mayCreateExperiment(body, null, "a bad " + op.operationId() + " body"));
                     } else if (s.readOnly) {
                         throw Cases.skip("--read-only: a request body is a write");
                     } else {

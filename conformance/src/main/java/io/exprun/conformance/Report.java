@@ -15,7 +15,9 @@ record Report(
         List<CaseResult> cases,
         Coverage coverage,
         List<String> createdRuns,
-        int cancelledAtEnd) {
+        int cancelledAtEnd,
+        List<String> createdExperiments,
+        int deletedAtEnd) {
 
     /** 0 every check passed (skips allowed), 1 at least one failed. */
     int exitCode() {

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What every check shares: the target, the spec judge, the recorded cases, the keys, the mode, and the runs this
- * conformance run created (bounded by {@code --max-runs}, and cancelled at the end if still active).
+ * What every check shares: the target, the spec judge, the recorded cases, the keys, the mode, the runs this
+ * conformance run created (bounded by {@code --max-runs}, and cancelled at the end if still active) and the
+ * experiments it created (deleted at the end if still there, after those runs were cancelled).
  */
 final class Session {
 
@@ -26,6 +27,7 @@ final class Session {
     final String experimentId;
     private final int maxRuns;
     private final Set<String> created = new LinkedHashSet<>();
+    private final Set<String> createdExperiments = new LinkedHashSet<>();
     private int reserved;
 
     Session(
@@ -84,6 +86,50 @@ final class Session {
 
     List<String> createdRuns() {
         return new ArrayList<>(created);
+    }
+
+    /**
+     * Sends a request that may create an experiment (a POST to the experiments collection with a valid key), never
+     * with {@code --read-only}; remembers any experiment it did create, for the clean-up.
+     */
+    Target.Exchange mayCreateExperiment(String body, String idempotencyKey, String why) {
+        if (readOnly) {
+            throw Cases.skip("--read-only: " + why + " needs a write");
+        }
+        Target.Exchange e = target.send(
+                "POST",
+                Target.EXPERIMENTS,
+                body,
+                main,
+                idempotencyKey == null ? java.util.Map.of() : java.util.Map.of("Idempotency-Key", idempotencyKey));
+        String id = e.json().path("id").asText("");
+        if (e.status() / 100 == 2 && !id.isEmpty()) {
+            createdExperiments.add(id);
+        }
+        return e;
+    }
+
+    List<String> createdExperiments() {
+        return new ArrayList<>(createdExperiments);
+    }
+
+    /** Deletes every experiment this session created that is still there (after {@link #cleanUp}); how many. */
+    int deleteExperiments() {
+        int deleted = 0;
+        for (String id : createdExperiments) {
+            try {
+                Target.Exchange now = target.get(Target.EXPERIMENTS + "/" + enc(id), main);
+                if (now.status() == 200
+                        && target.send("DELETE", Target.EXPERIMENTS + "/" + enc(id), null, main)
+                                        .status()
+                                == 204) {
+                    deleted++;
+                }
+            } catch (Target.Unreachable e) {
+                // reported by the summary: the experiment may still be there
+            }
+        }
+        return deleted;
     }
 
     /** Cancels every run this session created that is still active; returns how many it cancelled. */

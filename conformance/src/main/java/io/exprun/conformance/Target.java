@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The deployment under test, over the JDK's HttpClient (HTTP/1.1). Every exchange is kept, so that each answer is
@@ -21,6 +22,7 @@ final class Target {
 
     static final String RUNS = "/v1/workflows/experiments/runs";
     static final String RESULTS = "/v1/workflows/experiments/results";
+    static final String EXPERIMENTS = "/v1/workflows/experiments";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One request and the answer to it. {@code keyLabel} says which key was sent ("main", "other", "none", …). */
@@ -96,12 +98,18 @@ final class Target {
         static final Key NONE = new Key("no key", null);
     }
 
-    synchronized Exchange send(String method, String path, String jsonBody, Key key) {
+    Exchange send(String method, String path, String jsonBody, Key key) {
+        return send(method, path, jsonBody, key, Map.of());
+    }
+
+    /** With request headers of the operation's own ({@code Idempotency-Key}). */
+    synchronized Exchange send(String method, String path, String jsonBody, Key key, Map<String, String> headers) {
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
         if (key.value() != null) {
             request.header("Authorization", "Bearer " + key.value());
         }
+        headers.forEach(request::header);
         if (jsonBody != null) {
             request.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(jsonBody));

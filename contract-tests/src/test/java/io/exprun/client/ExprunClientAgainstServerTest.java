@@ -1,14 +1,19 @@
 package io.exprun.client;
 
 import static io.exprun.server.testing.RunFixtures.KEY_A;
+import static io.exprun.server.testing.RunFixtures.KEY_B;
 import static io.exprun.server.testing.RunFixtures.TENANT_A;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.exprun.client.generated.model.CancelledWorkflowExperimentRun;
+import io.exprun.client.generated.model.CreateExperimentRequest;
+import io.exprun.client.generated.model.CreateExperimentRunRequest;
 import io.exprun.client.generated.model.ExperimentResult;
 import io.exprun.client.generated.model.ExperimentRun;
 import io.exprun.client.generated.model.LifecycleStatus;
+import io.exprun.client.generated.model.UpdateExperimentRequest;
+import io.exprun.client.generated.model.WorkflowExperiment;
 import io.exprun.server.domain.Run;
 import io.exprun.server.testing.TestServer;
 import java.time.Duration;
@@ -194,6 +199,83 @@ class ExprunClientAgainstServerTest {
                 .map(ExperimentRun::getId)
                 .collect(Collectors.toSet());
         assertThat(mine).doesNotContain(theirs.id());
+    }
+
+    @Test
+    void an_experiment_goes_through_create_get_list_update_a_run_a_refused_delete_and_a_delete() {
+        // no workers on this server: the run stays pending, so the first delete meets it active
+        WorkflowExperiment created = client.createExperiment(new CreateExperimentRequest()
+                .workflowId("wf_client_test")
+                .name("client test")
+                .sourceExperimentId("exp_demo"));
+        String id = created.getId();
+        assertThat(created.getDocumentCount()).isEqualTo(5);
+
+        assertThat(client.getExperiment(id).getName()).isEqualTo("client test");
+        assertThat(client.experiments(ExperimentQuery.all()
+                                .workflowId("wf_client_test")
+                                .pageSize(1))
+                        .map(WorkflowExperiment::getId))
+                .containsExactly(id);
+        assertThat(client.experiments(ExperimentQuery.all().pageSize(1)).map(WorkflowExperiment::getId))
+                .contains(id, "exp_demo", "exp_classify");
+        WorkflowExperiment renamed = client.updateExperiment(id, new UpdateExperimentRequest().name("renamed"));
+        assertThat(renamed.getName()).isEqualTo("renamed");
+        assertThat(client.getExperiment(id).getName()).isEqualTo("renamed");
+
+        ExperimentRun run = client.createRun(new CreateExperimentRunRequest().experimentId(id));
+        ExprunConflictException conflict = (ExprunConflictException) catchException(() -> client.deleteExperiment(id));
+        assertThat(conflict.status()).isEqualTo(409);
+        assertThat(conflict.hasActiveRun()).isTrue();
+        assertThat(conflict.runId()).hasValue(run.getId());
+        assertThat(conflict.runStatus()).hasValue("pending");
+        assertThat(client.getExperiment(id).getLastRunId()).isEqualTo(run.getId());
+
+        client.cancel(run.getId());
+        client.deleteExperiment(id);
+
+        ExprunNotFoundException gone = catchNotFound(() -> client.getExperiment(id));
+        assertThat(gone.code()).hasValue("experiment_not_found");
+        assertThat(RunLifecycle.of(client.getRun(run.getId()).getLifecycle()).kind())
+                .as("a deleted experiment's runs stay")
+                .isEqualTo(RunLifecycle.Kind.CANCELLED);
+        assertThat(catchNotFound(() -> client.deleteExperiment(id)).code()).hasValue("experiment_not_found");
+    }
+
+    @Test
+    void creating_an_experiment_twice_with_one_key_gives_one_experiment() {
+        CreateExperimentRequest request =
+                new CreateExperimentRequest().workflowId("wf_idem").sourceExperimentId("exp_demo");
+        String key = "client-test-" + System.nanoTime();
+
+        WorkflowExperiment first = client.createExperiment(request, key);
+        WorkflowExperiment again = client.createExperiment(request, key);
+
+        assertThat(again.getId()).isEqualTo(first.getId());
+        assertThat(client.experiments(ExperimentQuery.all().workflowId("wf_idem")))
+                .hasSize(1);
+    }
+
+    @Test
+    void experiments_of_another_tenant_are_not_found() {
+        ExprunClient other = ExprunClient.builder()
+                .baseUrl(server.baseUri().toString())
+                .apiKey(KEY_B)
+                .build();
+        WorkflowExperiment mine = client.createExperiment(
+                new CreateExperimentRequest().workflowId("wf_tenancy").sourceExperimentId("exp_demo"));
+
+        assertThat(catchNotFound(() -> other.getExperiment(mine.getId())).code())
+                .hasValue("experiment_not_found");
+        assertThat(catchNotFound(() -> other.updateExperiment(mine.getId(), new UpdateExperimentRequest().name("x")))
+                        .code())
+                .hasValue("experiment_not_found");
+        assertThat(catchNotFound(() -> other.deleteExperiment(mine.getId())).code())
+                .hasValue("experiment_not_found");
+        assertThat(other.experiments(ExperimentQuery.all().pageSize(100)).map(WorkflowExperiment::getId))
+                .doesNotContain(mine.getId())
+                .contains("exp_demo"); // its own copy of the catalog's
+        assertThat(client.getExperiment(mine.getId()).getName()).isEqualTo(mine.getName());
     }
 
     private static List<String> reversed(List<String> ids) {

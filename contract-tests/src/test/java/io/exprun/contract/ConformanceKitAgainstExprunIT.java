@@ -84,9 +84,12 @@ class ConformanceKitAgainstExprunIT {
 
             assertThat(kit.exit()).as(kit.console()).isZero();
             assertThat(kit.console().lines().findFirst().orElseThrow()).contains("read-only: no writes are made");
-            assertThat(kit.passedIn("auth")).isEqualTo(12);
-            assertThat(kit.passedIn("tenancy")).isEqualTo(4);
+            assertThat(kit.passedIn("auth")).isEqualTo(22); // 11 operations × (no key, a wrong key)
+            assertThat(kit.passedIn("tenancy")).isEqualTo(4); // of a run; an experiment's need writes
+            assertThat(kit.passedIn("experiments")).isEqualTo(2);
             assertThat(kit.report().at("/side_effects/created_runs").size()).isZero();
+            assertThat(kit.report().at("/side_effects/created_experiments").size())
+                    .isZero();
             assertThat(runsOfTenantA(server)).isEqualTo(before);
         }
     }
@@ -154,13 +157,19 @@ class ConformanceKitAgainstExprunIT {
                 .anySatisfy(c -> assertThat(c).contains("'completed'"));
         assertThat(kit.cases("passed"))
                 .anySatisfy(c -> assertThat(c).startsWith("[lifecycle] WorkflowExperimentResultLifecycle 'error'"));
-        for (String category :
-                new String[] {"auth", "negative", "cancel", "tenancy", "paging", "data", "schema", "lifecycle"}) {
+        for (String category : new String[] {
+            "auth", "negative", "cancel", "tenancy", "experiments", "paging", "data", "schema", "lifecycle"
+        }) {
             assertThat(kit.passedIn(category)).as(category).isPositive();
         }
         assertThat(kit.passedIn("cancel")).isEqualTo(11);
-        assertThat(kit.passedIn("tenancy")).isEqualTo(5);
+        assertThat(kit.passedIn("tenancy")).isEqualTo(9); // 5 of a run, 4 of an experiment
+        assertThat(kit.passedIn("experiments")).isEqualTo(13);
         assertThat(kit.report().at("/side_effects/created_runs").size()).isBetween(1, 3);
+        // the one experiment it made was deleted by the checks themselves: nothing left to delete at the end
+        assertThat(kit.report().at("/side_effects/created_experiments").size()).isEqualTo(1);
+        assertThat(kit.report().at("/side_effects/experiments_deleted_at_end").asInt())
+                .isZero();
         assertThat(Files.readString(kit.junitXml()))
                 .contains("<testsuites")
                 .contains("failures=\"0\"")

@@ -96,6 +96,59 @@ class ConformanceKitBitesIT {
     }
 
     @Test
+    void a_server_answering_204_to_a_delete_while_a_run_is_active_fails_that_check() throws Exception {
+        KitRun kit = kitBehind(FaultyProxy.Fault.DELETE_WHILE_ACTIVE_204);
+
+        assertThat(kit.exit()).isEqualTo(1);
+        assertThat(kit.cases("failed"))
+                .singleElement()
+                .asString()
+                .startsWith("[experiments] delete_experiment while its run is active → 409 experiment_has_active_run")
+                .contains("expected 409 experiment_has_active_run, got DELETE")
+                .containsPattern("the run exprun_\\w+ reads (pending|queued|running)");
+    }
+
+    @Test
+    void a_server_answering_404_to_a_delete_while_a_run_is_active_fails_that_check() throws Exception {
+        KitRun kit = kitBehind(FaultyProxy.Fault.DELETE_WHILE_ACTIVE_404);
+
+        assertThat(kit.exit()).isEqualTo(1);
+        assertThat(kit.cases("failed"))
+                .singleElement()
+                .asString()
+                .startsWith("[experiments] delete_experiment while its run is active → 409 experiment_has_active_run")
+                .contains("→ 404 ", "experiment_not_found");
+    }
+
+    @Test
+    void a_server_ignoring_the_idempotency_key_fails_the_repeated_create() throws Exception {
+        KitRun kit = kitBehind(FaultyProxy.Fault.IDEMPOTENCY_KEY_DROPPED);
+
+        assertThat(kit.exit()).isEqualTo(1);
+        assertThat(kit.cases("failed"))
+                .singleElement()
+                .asString()
+                .startsWith("[experiments] create_experiment again with the same Idempotency-Key and body → the same")
+                .contains("the repeat created another experiment");
+        // the second experiment is the kit's too: deleted at the end
+        assertThat(kit.report().at("/side_effects/created_experiments").size()).isEqualTo(2);
+        assertThat(kit.report().at("/side_effects/experiments_deleted_at_end").asInt())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void a_server_showing_an_experiment_to_another_tenant_fails_the_tenancy_check() throws Exception {
+        KitRun kit = kitBehind(FaultyProxy.Fault.EXPERIMENT_TENANT_LEAK);
+
+        assertThat(kit.exit()).isEqualTo(1);
+        assertThat(kit.cases("failed"))
+                .singleElement()
+                .asString()
+                .startsWith("[tenancy] other tenant: get_experiment of the experiment → 404 experiment_not_found")
+                .contains("the other tenant can see the experiment");
+    }
+
+    @Test
     void a_server_answering_500_to_bad_input_fails_the_negative_checks_and_the_schema() throws Exception {
         KitRun kit = kitBehind(FaultyProxy.Fault.SERVER_ERROR_ON_BAD_INPUT);
 

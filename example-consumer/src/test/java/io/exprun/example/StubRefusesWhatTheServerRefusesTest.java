@@ -68,7 +68,12 @@ class StubRefusesWhatTheServerRefusesTest {
                 "POST   | /runs                                  | KEY        | {\"experiment_id\":\"\"}",
                 "POST   | /runs                                  | KEY        | {\"experiment_id\":null}",
                 "POST   | /runs                                  | KEY        | {\"experiment_id\":",
-                "GET    | /nowhere                               | KEY        | -",
+                "GET    | /runs/exprun_1/nowhere                 | KEY        | -",
+                "GET    | ?limit=101                             | KEY        | -",
+                "GET    | ?order=up                              | KEY        | -",
+                "PATCH  | /exp_demo                              | KEY        | {\"name\":\"\"}",
+                "GET    | /exp_demo                              | wrong      | -",
+                "PUT    | /exp_demo                              | KEY        | {}",
                 "DELETE | /runs                                  | KEY        | -",
                 "PUT    | /runs/exprun_1/cancel                  | KEY        | -",
             })

@@ -2,7 +2,8 @@ package io.exprun.stub;
 
 /**
  * What the stub answers, one world at a time. Every answer is built at build time from the examples in
- * openapi/experiment-runs.yaml (see {@code GenerateStubMappings}); any run or result id is accepted and echoed back.
+ * openapi/experiment-runs.yaml (see {@code GenerateStubMappings}); any run, result or experiment id is accepted and
+ * echoed back. The experiments operations answer their spec examples in every scenario not about experiments.
  * In every scenario, requests the contract forbids are refused as the real server refuses them (401 without a valid
  * bearer key, 422 for invalid parameters or bodies, 404 for unknown paths, 405 for wrong methods).
  */
@@ -25,8 +26,17 @@ public enum Scenario {
     RUN_PROGRESSES_TO_COMPLETED,
     /** No run exists: get and cancel answer 404 {@code run_not_found}, lists are empty, results 404. */
     RUN_NOT_FOUND,
-    /** Creating a run answers 404 {@code experiment_not_found}. */
+    /**
+     * No experiment exists: creating a run, and getting, updating or deleting an experiment, answer 404
+     * {@code experiment_not_found}; the experiments list is empty (creating an experiment answers its example).
+     */
     EXPERIMENT_NOT_FOUND,
+    /**
+     * Deleting an experiment answers 409 {@code experiment_has_active_run} naming run {@code exprun_2}, which is
+     * {@code running}; once a run is cancelled, the delete answers 204, and the experiment is gone (404
+     * {@code experiment_not_found}) afterwards.
+     */
+    EXPERIMENT_HAS_ACTIVE_RUN,
     /** Every request is refused 401 with {@code WWW-Authenticate: Bearer error="invalid_token"} (a revoked key). */
     UNAUTHORIZED,
     /** Every request is refused 422 with the spec's validation-error example. */

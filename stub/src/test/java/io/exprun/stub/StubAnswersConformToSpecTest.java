@@ -63,7 +63,9 @@ class StubAnswersConformToSpecTest {
                 reads();
             }
             send("POST", V1 + "/runs/exprun_7/cancel", null, stub.apiKey());
+            send("POST", V1 + "/runs/exprun_7/cancel", null, stub.apiKey());
             reads();
+            reads(); // EXPERIMENT_HAS_ACTIVE_RUN: the first deleted the experiment; now everything once more
             send("POST", V1 + "/runs/exprun_7/cancel", null, stub.apiKey());
             stub.wireMock().getAllServeEvents().stream()
                     .filter(e -> e.getStubMapping() != null && e.getWasMatched())
@@ -95,8 +97,19 @@ class StubAnswersConformToSpecTest {
         assertThat(send("POST", V1 + "/runs", null, key).statusCode()).isEqualTo(422);
         assertThat(send("GET", V1 + "/runs/%22%3Cscript%3E", null, key).statusCode())
                 .isEqualTo(404);
-        assertThat(send("GET", V1 + "/nothing-here", null, key).statusCode()).isEqualTo(404);
+        // (V1 + "/nothing-here" is an experiment's path since 0.2.0: the stub answers it, any id echoed)
+        assertThat(send("GET", V1 + "/runs/exprun_1/nothing-here", null, key).statusCode())
+                .isEqualTo(404);
         assertThat(send("DELETE", V1 + "/runs", null, key).statusCode()).isEqualTo(405);
+        assertThat(send("GET", V1 + "?limit=0&order=up", null, key).statusCode())
+                .isEqualTo(422);
+        assertThat(send("POST", V1, "{\"name\":\"no workflow\"}", key).statusCode())
+                .isEqualTo(422);
+        assertThat(send("PATCH", V1 + "/exp_1", "{\"n_consensus\":4}", key).statusCode())
+                .isEqualTo(422);
+        assertThat(send("GET", V1 + "/%22%3Cscript%3E", null, key).statusCode()).isEqualTo(404);
+        assertThat(send("PUT", V1 + "/exp_1", "{}", key).statusCode()).isEqualTo(405);
+        assertThat(send("DELETE", V1 + "/exp_1", null, null).statusCode()).isEqualTo(401);
 
         assertThat(violations).isEmpty();
     }
@@ -126,6 +139,62 @@ class StubAnswersConformToSpecTest {
     }
 
     @Test
+    void an_experiment_with_an_active_run_is_refused_until_the_run_is_cancelled_then_deleted_then_gone()
+            throws Exception {
+        stub.scenario(Scenario.EXPERIMENT_HAS_ACTIVE_RUN);
+        String key = stub.apiKey();
+
+        HttpResponse<String> refused = send("DELETE", V1 + "/exp_7", null, key);
+        JsonNode detail = JSON.readTree(refused.body()).path("detail");
+        String run = detail.at("/details/run_id").asText();
+        HttpResponse<String> running = send("GET", V1 + "/runs/" + run, null, key);
+        HttpResponse<String> cancelled = send("POST", V1 + "/runs/" + run + "/cancel", null, key);
+        HttpResponse<String> deleted = send("DELETE", V1 + "/exp_7", null, key);
+        HttpResponse<String> gone = send("GET", V1 + "/exp_7", null, key);
+
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(detail.path("code").asText()).isEqualTo("experiment_has_active_run");
+        assertThat(detail.at("/details/experiment_id").asText()).isEqualTo("exp_7");
+        assertThat(detail.at("/details/status").asText()).isEqualTo("running");
+        assertThat(JSON.readTree(running.body()).at("/lifecycle/status").asText())
+                .isEqualTo("running");
+        assertThat(cancelled.statusCode()).isEqualTo(200);
+        assertThat(deleted.statusCode()).isEqualTo(204);
+        assertThat(deleted.body()).isEmpty();
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(gone.body()).at("/detail/code").asText()).isEqualTo("experiment_not_found");
+        assertThat(violations).isEmpty();
+    }
+
+    @Test
+    void experiments_answer_their_examples_with_the_id_asked_for_and_are_missing_in_experiment_not_found()
+            throws Exception {
+        stub.scenario(Scenario.RUN_RUNNING);
+        String key = stub.apiKey();
+
+        JsonNode got = JSON.readTree(send("GET", V1 + "/exp_42", null, key).body());
+        HttpResponse<String> deleted = send("DELETE", V1 + "/exp_42", null, key);
+        JsonNode runs = JSON.readTree(send("GET", V1 + "/runs", null, key).body());
+        stub.scenario(Scenario.EXPERIMENT_NOT_FOUND);
+        HttpResponse<String> missing = send("PATCH", V1 + "/exp_42", "{\"name\":\"x\"}", key);
+        JsonNode none = JSON.readTree(send("GET", V1, null, key).body());
+
+        assertThat(got.path("id").asText()).isEqualTo("exp_42");
+        assertThat(got.path("workflow_id").asText()).isEqualTo("wf_demo");
+        assertThat(deleted.statusCode()).isEqualTo(204);
+        assertThat(runs.path("data").path(0).has("lifecycle"))
+                .as("GET …/runs is the runs list, not the experiment 'runs'")
+                .isTrue();
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(missing.body())
+                        .at("/detail/details/experiment_id")
+                        .asText())
+                .isEqualTo("exp_42");
+        assertThat(none.path("data")).isEmpty();
+        assertThat(violations).isEmpty();
+    }
+
+    @Test
     void negative_control_an_answer_that_drifted_from_the_spec_is_caught() throws Exception {
         stub.scenario(Scenario.RUN_RUNNING);
         stub.wireMock()
@@ -139,15 +208,31 @@ class StubAnswersConformToSpecTest {
         violations.clear();
     }
 
-    /** Every read operation once; the get of the run last, because in RUN_PROGRESSES_TO_COMPLETED it moves the run on. */
+    /**
+     * Every operation but cancel once: the get of the run after the others, because in RUN_PROGRESSES_TO_COMPLETED it
+     * moves the run on; then the delete of the experiment, which in EXPERIMENT_HAS_ACTIVE_RUN deletes it once its run
+     * was cancelled, and what can be asked of an experiment after that.
+     */
     private void reads() throws Exception {
         String key = stub.apiKey();
         send("GET", V1 + "/runs?limit=5&order=asc&status=running", null, key);
         send("POST", V1 + "/runs", "{\"experiment_id\":\"exp_demo\"}", key);
         send("GET", V1 + "/results?run_id=exprun_7", null, key);
         send("GET", V1 + "/results/expres_1", null, key);
+        send("GET", V1 + "?workflow_id=wf_demo&limit=5", null, key);
+        send("POST", V1, EXPERIMENT, key);
+        send("GET", V1 + "/exp_7", null, key);
+        send("PATCH", V1 + "/exp_7", "{\"name\":\"renamed\"}", key);
         send("GET", V1 + "/runs/exprun_7", null, key);
+        send("DELETE", V1 + "/exp_7", null, key);
+        send("GET", V1 + "/exp_7", null, key);
+        send("PATCH", V1 + "/exp_7", "{\"name\":\"renamed\"}", key);
+        send("DELETE", V1 + "/exp_7", null, key);
+        send("GET", V1, null, key);
     }
+
+    private static final String EXPERIMENT = "{\"workflow_id\":\"wf_demo\",\"documents\":[{\"handle_inputs\":"
+            + "{\"document\":{\"type\":\"file\",\"document\":{\"id\":\"doc_1\"}}}}]}";
 
     /** Sends one request and checks the answer against the spec (answers outside it: the contract's error envelope). */
     private HttpResponse<String> send(String method, String path, String body, String key)

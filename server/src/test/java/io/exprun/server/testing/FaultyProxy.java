@@ -35,6 +35,17 @@ public final class FaultyProxy implements AutoCloseable {
         TENANT_LEAK,
         /** Answers 500 where exprun answers 422 to bad input. */
         SERVER_ERROR_ON_BAD_INPUT,
+        /**
+         * Answers a delete of an experiment whose run is still active with 204 (and deletes nothing), instead of 409
+         * experiment_has_active_run.
+         */
+        DELETE_WHILE_ACTIVE_204,
+        /** Answers that delete with 404 experiment_not_found instead (and deletes nothing). */
+        DELETE_WHILE_ACTIVE_404,
+        /** Drops the Idempotency-Key header: every create is a new one. */
+        IDEMPOTENCY_KEY_DROPPED,
+        /** Lets the other tenant read the main tenant's experiments by id. */
+        EXPERIMENT_TENANT_LEAK,
         // breaking changes a next version of the server could make (the compatibility matrix's negative controls)
         /**
          * Renames a response field that the spec requires and clients read: {@code timing} becomes {@code timings}.
@@ -83,6 +94,9 @@ public final class FaultyProxy implements AutoCloseable {
                             ? ""
                             : "?" + exchange.getRequestURI().getRawQuery());
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            String idempotencyKey = fault == Fault.IDEMPOTENCY_KEY_DROPPED
+                    ? null
+                    : exchange.getRequestHeaders().getFirst("Idempotency-Key");
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String method = exchange.getRequestMethod();
             Answer answer = fault == Fault.NEW_REQUIRED_REQUEST_FIELD
@@ -96,7 +110,7 @@ public final class FaultyProxy implements AutoCloseable {
                             null,
                             "{\"detail\":[{\"loc\":[\"body\",\"priority\"],"
                                     + "\"msg\":\"Field required\",\"type\":\"missing\"}]}")
-                    : forward(method, target, auth, body);
+                    : forward(method, target, auth, body, idempotencyKey);
             answer = breakIt(method, target, auth, answer);
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
             if (answer.contentType() != null) {
@@ -178,6 +192,34 @@ public final class FaultyProxy implements AutoCloseable {
                         a.retryAfter(),
                         a.body().replace("\"run_not_found\"", "\"not_found\""));
             }
+            case DELETE_WHILE_ACTIVE_204 -> {
+                return "DELETE".equals(method) && a.status() == 409 && a.body().contains("experiment_has_active_run")
+                        ? new Answer(204, null, null, null, "")
+                        : a;
+            }
+            case DELETE_WHILE_ACTIVE_404 -> {
+                if ("DELETE".equals(method) && a.status() == 409 && a.body().contains("experiment_has_active_run")) {
+                    String id = target.substring(target.lastIndexOf('/') + 1);
+                    return new Answer(
+                            404,
+                            "application/json",
+                            null,
+                            null,
+                            "{\"detail\":{\"code\":\"experiment_not_found\",\"message\":\"Experiment " + id
+                                    + " not found\",\"details\":{\"experiment_id\":\"" + id + "\"}}}");
+                }
+                return a;
+            }
+            case EXPERIMENT_TENANT_LEAK -> {
+                boolean otherTenant = auth != null && !auth.endsWith(" " + mainKey);
+                if (otherTenant
+                        && "GET".equals(method)
+                        && a.status() == 404
+                        && target.matches("/v1/workflows/experiments/(?!runs|results)[^/?]+")) {
+                    return forward(method, target, "Bearer " + mainKey, "");
+                }
+                return a;
+            }
             case SERVER_ERROR_ON_BAD_INPUT -> {
                 return a.status() == 422
                         ? new Answer(500, "application/json", null, null, "{\"detail\":\"Internal Server Error\"}")
@@ -190,10 +232,18 @@ public final class FaultyProxy implements AutoCloseable {
     }
 
     private Answer forward(String method, String target, String auth, String body) throws IOException {
+        return forward(method, target, auth, body, null);
+    }
+
+    private Answer forward(String method, String target, String auth, String body, String idempotencyKey)
+            throws IOException {
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(URI.create(upstream + target)).timeout(Duration.ofSeconds(20));
         if (auth != null) {
             request.header("Authorization", auth);
+        }
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
         }
         if (!body.isEmpty()) {
             request.header("Content-Type", "application/json");

@@ -1,6 +1,9 @@
 package io.exprun.stub.generate;
 
 import static io.exprun.stub.generate.SpecExamples.CANCEL;
+import static io.exprun.stub.generate.SpecExamples.EXPERIMENT;
+import static io.exprun.stub.generate.SpecExamples.EXPERIMENTS;
+import static io.exprun.stub.generate.SpecExamples.EXPERIMENT_ID;
 import static io.exprun.stub.generate.SpecExamples.QUERY_RUN_ID;
 import static io.exprun.stub.generate.SpecExamples.RESULT;
 import static io.exprun.stub.generate.SpecExamples.RESULTS;
@@ -32,6 +35,12 @@ import java.util.Map;
  * <p>A {@code RUN_<status>} scenario is a small state machine (WireMock scenario {@code exprun}): in state
  * {@code Started} every operation answers as for a run in that status; a cancel of a cancellable run moves it to state
  * {@code cancelled}, where reads see the cancelled run and a second cancel is {@code run_not_cancellable}.
+ *
+ * <p>The experiments operations (contract 0.2.0) answer their examples in every scenario about runs (in any state:
+ * their mappings name none), any experiment id echoed; {@code EXPERIMENT_NOT_FOUND} and
+ * {@code EXPERIMENT_HAS_ACTIVE_RUN} are theirs. Their by-id mappings ({@code /v1/workflows/experiments/{id}}) have a
+ * lower priority than the literal paths beside them ({@code …/runs}, {@code …/results}), which the template would
+ * match too.
  */
 public final class GenerateStubMappings {
 
@@ -45,7 +54,18 @@ public final class GenerateStubMappings {
             new String[] {"GET", RUN},
             new String[] {"POST", CANCEL},
             new String[] {"GET", RESULTS},
-            new String[] {"GET", RESULT});
+            new String[] {"GET", RESULT},
+            new String[] {"GET", EXPERIMENTS},
+            new String[] {"POST", EXPERIMENTS},
+            new String[] {"GET", EXPERIMENT},
+            new String[] {"PATCH", EXPERIMENT},
+            new String[] {"DELETE", EXPERIMENT});
+    /** WireMock's priority (1 is the highest; unset is 5) of the by-id experiment mappings: below the literal paths. */
+    private static final int BY_ID_PRIORITY = 9;
+    /** The WireMock scenario states of EXPERIMENT_HAS_ACTIVE_RUN after the cancel and after the delete. */
+    private static final String CANCELLED = "cancelled";
+
+    private static final String DELETED = "deleted";
 
     private final SpecExamples examples;
 
@@ -82,6 +102,7 @@ public final class GenerateStubMappings {
                 m.add(answer("POST", CANCEL, 200, examples.ok(CANCEL, "post")));
                 m.add(answer("GET", RESULTS, 200, examples.ok(RESULTS, "get")));
                 m.add(answer("GET", RESULT, 200, examples.ok(RESULT, "get")));
+                m.addAll(experiments());
             }
             case RUN_PENDING, RUN_QUEUED, RUN_RUNNING, RUN_COMPLETED, RUN_ERROR, RUN_CANCELLED -> {
                 String status = scenario.runStatus();
@@ -89,6 +110,7 @@ public final class GenerateStubMappings {
                 if (SpecExamples.cancellable(status)) {
                     m.addAll(world("cancelled", "cancelled", null));
                 }
+                m.addAll(experiments());
             }
             case RUN_PROGRESSES_TO_COMPLETED -> {
                 m.addAll(world("pending", STARTED, "queued"));
@@ -96,6 +118,7 @@ public final class GenerateStubMappings {
                 m.addAll(world("running", "running", "completed"));
                 m.addAll(world("completed", "completed", null));
                 m.addAll(world("cancelled", "cancelled", null));
+                m.addAll(experiments());
             }
             case RUN_NOT_FOUND -> {
                 m.add(answer("GET", RUNS, 200, examples.emptyList(RUNS)));
@@ -111,16 +134,20 @@ public final class GenerateStubMappings {
                                 "result_not_found",
                                 "Result " + RESULT_ID + " not found",
                                 F.objectNode().put("result_id", RESULT_ID))));
+                m.addAll(experiments());
             }
             case EXPERIMENT_NOT_FOUND -> {
                 String experiment = "{{jsonPath request.body '$.experiment_id'}}";
                 for (JsonNode mapping : mappings(Scenario.EXAMPLES)) {
-                    boolean create = mapping.at("/request/method").asText().equals("POST")
-                            && mapping.at("/request/urlPath").asText().equals(RUNS);
-                    if (!create) {
+                    String path = mapping.at("/request/urlPath").asText();
+                    boolean create = mapping.at("/request/method").asText().equals("POST") && path.equals(RUNS);
+                    boolean experiments = path.equals(EXPERIMENTS)
+                            || mapping.at("/request/urlPathTemplate").asText().equals(EXPERIMENT);
+                    if (!create && !experiments) {
                         m.add((ObjectNode) mapping);
                     }
                 }
+                m.addAll(noExperiments(null));
                 m.add(answer(
                         "POST",
                         RUNS,
@@ -129,6 +156,27 @@ public final class GenerateStubMappings {
                                 "experiment_not_found",
                                 "Experiment " + experiment + " not found",
                                 F.objectNode().put("experiment_id", experiment))));
+            }
+            case EXPERIMENT_HAS_ACTIVE_RUN -> {
+                // its run is running until cancelled; the experiment can be deleted only then, and is gone after
+                m.addAll(world("running", STARTED, null));
+                m.addAll(world("cancelled", CANCELLED, null));
+                m.addAll(world("cancelled", DELETED, null));
+                m.add(inState(answer("GET", EXPERIMENTS, 200, examples.ok(EXPERIMENTS, "get")), STARTED, null));
+                m.add(inState(answer("GET", EXPERIMENTS, 200, examples.ok(EXPERIMENTS, "get")), CANCELLED, null));
+                m.add(inState(answer("POST", EXPERIMENTS, 200, examples.ok(EXPERIMENTS, "post")), STARTED, null));
+                m.add(inState(answer("POST", EXPERIMENTS, 200, examples.ok(EXPERIMENTS, "post")), CANCELLED, null));
+                for (String state : List.of(STARTED, CANCELLED)) {
+                    m.add(inState(answer("GET", EXPERIMENT, 200, examples.experiment(EXPERIMENT_ID)), state, null));
+                    m.add(inState(
+                            answer("PATCH", EXPERIMENT, 200, examples.updatedExperiment(EXPERIMENT_ID)), state, null));
+                }
+                m.add(inState(
+                        answer("DELETE", EXPERIMENT, 409, examples.experimentHasActiveRun(EXPERIMENT_ID)),
+                        STARTED,
+                        null));
+                m.add(inState(noContent("DELETE", EXPERIMENT), CANCELLED, DELETED));
+                m.addAll(noExperiments(DELETED));
             }
             case UNAUTHORIZED ->
                 OPERATIONS.forEach(op -> m.add(with(
@@ -164,6 +212,39 @@ public final class GenerateStubMappings {
         return m;
     }
 
+    /** The experiments operations answering their examples, in any scenario state; any experiment id is echoed. */
+    private List<ObjectNode> experiments() {
+        return List.of(
+                answer("GET", EXPERIMENTS, 200, examples.ok(EXPERIMENTS, "get")),
+                answer("POST", EXPERIMENTS, 200, examples.ok(EXPERIMENTS, "post")),
+                answer("GET", EXPERIMENT, 200, examples.experiment(EXPERIMENT_ID)),
+                answer("PATCH", EXPERIMENT, 200, examples.updatedExperiment(EXPERIMENT_ID)),
+                noContent("DELETE", EXPERIMENT));
+    }
+
+    /**
+     * No experiment exists (in scenario state {@code state}, or any when null): the list is empty, get, update and
+     * delete answer 404 {@code experiment_not_found}; creating one answers the create example.
+     */
+    private List<ObjectNode> noExperiments(String state) {
+        List<ObjectNode> m = new ArrayList<>();
+        m.add(answer("GET", EXPERIMENTS, 200, examples.emptyList(EXPERIMENTS)));
+        m.add(answer("POST", EXPERIMENTS, 200, examples.ok(EXPERIMENTS, "post")));
+        for (String method : List.of("GET", "PATCH", "DELETE")) {
+            m.add(answer(method, EXPERIMENT, 404, examples.experimentNotFound(EXPERIMENT_ID)));
+        }
+        return state == null ? m : m.stream().map(x -> inState(x, state, null)).toList();
+    }
+
+    /** {@code method path} answers 204 without a body (and so without a Content-Type). */
+    private static ObjectNode noContent(String method, String path) {
+        ObjectNode mapping = F.objectNode();
+        ObjectNode request = mapping.putObject("request").put("method", method);
+        request.put(path.contains("{") ? "urlPathTemplate" : "urlPath", path);
+        mapping.putObject("response").put("status", 204);
+        return byIdBelowLiterals(mapping, path);
+    }
+
     /** One WireMock mapping: {@code method path} answers {@code status} with a JSON body (templated when it echoes ids). */
     private static ObjectNode answer(String method, String path, int status, JsonNode body) {
         ObjectNode mapping = F.objectNode();
@@ -176,7 +257,12 @@ public final class GenerateStubMappings {
         if (text.contains("{{")) {
             response.putArray("transformers").add("response-template");
         }
-        return mapping;
+        return byIdBelowLiterals(mapping, path);
+    }
+
+    /** A by-id experiment mapping matches .../runs and .../results too: it gets a lower priority than theirs. */
+    private static ObjectNode byIdBelowLiterals(ObjectNode mapping, String path) {
+        return path.equals(EXPERIMENT) ? mapping.put("priority", BY_ID_PRIORITY) : mapping;
     }
 
     private static ObjectNode with(ObjectNode mapping, Map<String, String> headers) {

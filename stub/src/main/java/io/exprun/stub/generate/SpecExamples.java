@@ -19,12 +19,15 @@ final class SpecExamples {
     static final String CANCEL = RUN + "/cancel";
     static final String RESULTS = "/v1/workflows/experiments/results";
     static final String RESULT = RESULTS + "/{result_id}";
+    static final String EXPERIMENTS = "/v1/workflows/experiments";
+    static final String EXPERIMENT = EXPERIMENTS + "/{experiment_id}";
 
     /** Echo the id the caller asked for (WireMock response templating). */
     static final String RUN_ID = "{{request.path.run_id}}";
 
     static final String RESULT_ID = "{{request.path.result_id}}";
     static final String QUERY_RUN_ID = "{{request.query.run_id}}";
+    static final String EXPERIMENT_ID = "{{request.path.experiment_id}}";
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private final JsonNode spec;
@@ -175,6 +178,42 @@ final class SpecExamples {
                 .put("code", code)
                 .put("message", message)
                 .set("details", details);
+        return body;
+    }
+
+    /** The get-experiment example with {@code id}. */
+    ObjectNode experiment(String id) {
+        ObjectNode experiment = (ObjectNode) ok(EXPERIMENT, "get");
+        experiment.put("id", id);
+        return experiment;
+    }
+
+    /** The update example (the experiment as it now is) with {@code id}. */
+    ObjectNode updatedExperiment(String id) {
+        ObjectNode experiment = (ObjectNode) ok(EXPERIMENT, "patch");
+        experiment.put("id", id);
+        return experiment;
+    }
+
+    /** The ExperimentNotFound example for {@code id}. */
+    ObjectNode experimentNotFound(String id) {
+        ObjectNode body = (ObjectNode) response("ExperimentNotFound");
+        ((ObjectNode) body.path("detail"))
+                .put("message", "Experiment " + id + " not found")
+                .set("details", F.objectNode().put("experiment_id", id));
+        return body;
+    }
+
+    /** The ExperimentHasActiveRun example for {@code id}, naming the example's run. */
+    ObjectNode experimentHasActiveRun(String id) {
+        ObjectNode body = (ObjectNode) response("ExperimentHasActiveRun");
+        ObjectNode detail = (ObjectNode) body.path("detail");
+        String run = detail.at("/details/run_id").asText();
+        detail.put(
+                "message",
+                "Experiment " + id + " has run " + run + " still running: cancel it first (POST " + RUNS + "/" + run
+                        + "/cancel)");
+        ((ObjectNode) detail.path("details")).put("experiment_id", id);
         return body;
     }
 
