@@ -120,7 +120,7 @@ final class ExperimentsCommand implements Runnable, ApiCommand.Group {
     @Command(
             name = "create",
             description = "Create an experiment: its documents come from --document, --capture-run and --source "
-                    + "(at least one document in all).")
+                    + "(none makes a draft, whose runs are refused until it has some).")
     static final class Create extends ApiCommand {
         @Option(names = "--workflow-id", required = true, paramLabel = "WORKFLOW_ID", description = "The workflow")
         String workflowId;
