@@ -87,7 +87,10 @@ class CancelLockOrderTest {
     @org.junit.jupiter.api.BeforeEach
     void giveTheTenantTheCatalog() {
         new JdbiExperimentStore(database.sql(), JsonMapper.shared())
-                .seed("t", io.exprun.server.config.CatalogLoader.load(null, JsonMapper.shared()).all());
+                .seed(
+                        "t",
+                        io.exprun.server.config.CatalogLoader.load(null, JsonMapper.shared())
+                                .all());
     }
 
     private String runningRun(String id) {
