@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.exprun.server.domain.ExperimentHasActiveRun;
 import io.exprun.server.domain.ExperimentService;
 import io.exprun.server.domain.IdempotencyKeyReusedException;
@@ -19,6 +21,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.glassfish.jersey.server.ParamException;
@@ -116,6 +119,17 @@ public final class ExceptionMappers {
                 // required"
                 boolean missing = e instanceof MismatchedInputException
                         && String.valueOf(e.getOriginalMessage()).startsWith("Missing required");
+                Class<?> target = e instanceof ValueInstantiationException v
+                        ? v.getType().getRawClass()
+                        : e instanceof InvalidFormatException f ? f.getTargetType() : null;
+                if (!missing && target != null && target.isEnum()) {
+                    // a value the spec's enum does not list (the generated enum's creator refused it)
+                    return ErrorResponses.validation(List.of(ErrorResponses.error(
+                            loc,
+                            "Input should be one of " + Arrays.toString(target.getEnumConstants()),
+                            "enum",
+                            e instanceof InvalidFormatException f ? f.getValue() : null)));
+                }
                 return ErrorResponses.validation(List.of(
                         missing
                                 ? ErrorResponses.error(loc, "Field required", "missing", null)

@@ -1,18 +1,15 @@
 package io.exprun.server.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.exprun.server.auth.BearerAuthFilter;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.domain.RunQuery;
 import io.exprun.server.domain.RunService;
-import io.exprun.server.domain.Sha256;
 import io.exprun.server.generated.api.ExperimentRunsApi;
 import io.exprun.server.generated.model.CancelWorkflowExperimentRunResponse;
 import io.exprun.server.generated.model.CreateExperimentRunRequest;
 import io.exprun.server.generated.model.ExperimentRun;
 import io.exprun.server.generated.model.ExperimentRunList;
-import io.exprun.server.spec.JsonMapper;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.SecurityContext;
 import java.time.LocalDate;
@@ -52,18 +49,10 @@ public final class ExperimentRunsResource implements ExperimentRunsApi {
         return mapper.run(runs.createOnce(
                 tenant(),
                 idempotencyKey,
-                fingerprint(request),
+                RequestFingerprint.of(request),
                 request.getExperimentId(),
                 request.getWorkflowId(),
                 "api"));
-    }
-
-    private static String fingerprint(CreateExperimentRunRequest request) {
-        try {
-            return Sha256.hex(JsonMapper.shared().writeValueAsBytes(request));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -1,16 +1,13 @@
 package io.exprun.server.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.exprun.server.auth.BearerAuthFilter;
 import io.exprun.server.domain.ExperimentQuery;
 import io.exprun.server.domain.ExperimentService;
-import io.exprun.server.domain.Sha256;
 import io.exprun.server.generated.api.ExperimentsApi;
 import io.exprun.server.generated.model.CreateExperimentRequest;
 import io.exprun.server.generated.model.UpdateExperimentRequest;
 import io.exprun.server.generated.model.WorkflowExperiment;
 import io.exprun.server.generated.model.WorkflowExperimentList;
-import io.exprun.server.spec.JsonMapper;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.SecurityContext;
 
@@ -34,8 +31,8 @@ public final class ExperimentsResource implements ExperimentsApi {
         if (idempotencyKey == null) {
             return mapper.experiment(experiments.create(tenant(), mapper.newExperiment(request)));
         }
-        return mapper.experiment(
-                experiments.createOnce(tenant(), idempotencyKey, fingerprint(request), mapper.newExperiment(request)));
+        return mapper.experiment(experiments.createOnce(
+                tenant(), idempotencyKey, RequestFingerprint.of(request), mapper.newExperiment(request)));
     }
 
     @Override
@@ -58,14 +55,6 @@ public final class ExperimentsResource implements ExperimentsApi {
     @Override
     public void deleteExperiment(String experimentId) {
         experiments.delete(tenant(), experimentId);
-    }
-
-    private static String fingerprint(CreateExperimentRequest request) {
-        try {
-            return Sha256.hex(JsonMapper.shared().writeValueAsBytes(request));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private String tenant() {

@@ -132,6 +132,8 @@ abstract class ExperimentsContractTest extends RunsApiContract {
         assertThat(noFile.json().at("/detail/0/loc").toString())
                 .isEqualTo("[\"body\",\"documents\",0,\"handle_inputs\"]");
         assertThat(badConsensus.status()).isEqualTo(422);
+        assertThat(badConsensus.json().at("/detail/0/type").asText()).isEqualTo("enum");
+        assertThat(badConsensus.json().at("/detail/0/msg").asText()).isEqualTo("Input should be one of [3, 5, 7]");
         assertThat(noWorkflow.status()).isEqualTo(422);
         assertThat(badBlockType.status()).isEqualTo(422);
     }
