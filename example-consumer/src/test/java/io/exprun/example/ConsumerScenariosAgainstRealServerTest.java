@@ -25,7 +25,10 @@ class ConsumerScenariosAgainstRealServerTest extends ConsumerScenarios {
     @BeforeAll
     void start() {
         still = TestServer.startEmbedded(0);
-        live = TestServer.start(TestServer.embeddedConfig(1).withSimulation(100, 0));
+        // 300 ms a document, 1.5 s a run: the scenario's first get must come before the run completes, also through a
+        // proxy on a loaded machine (at 100 ms a run completed before it, once, beside a CPU hog); its 500 polls of at
+        // least 10 ms each leave 5 s for the run to complete, more as load slows the polls
+        live = TestServer.start(TestServer.embeddedConfig(1).withSimulation(300, 0));
     }
 
     @AfterAll
