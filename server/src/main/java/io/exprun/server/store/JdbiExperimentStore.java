@@ -16,7 +16,6 @@ import io.exprun.server.domain.port.ExperimentStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -138,45 +137,7 @@ public final class JdbiExperimentStore implements ExperimentStore {
             if (cursorId != null && createdAt.isEmpty()) {
                 return new Page<>(List.of(), null, null); // an unknown cursor points nowhere
             }
-            // keyset paging as for runs (ListSql): the first filter given drives its index, the other is residual
-            boolean descending = ListSql.scansDescending(p);
-            String dir = descending ? " DESC" : " ASC";
-            List<Object> args = new ArrayList<>(List.of(tenant));
-            StringBuilder where = new StringBuilder(" WHERE e.tenant = ?");
-            StringBuilder order = new StringBuilder(" ORDER BY e.tenant").append(dir);
-            if (q.workflowId() != null) {
-                where.append(" AND e.workflow_id = ?");
-                order.append(", e.workflow_id").append(dir);
-                args.add(q.workflowId());
-            }
-            if (q.blockId() != null) {
-                where.append(q.workflowId() == null ? " AND e.block_id = ?" : " AND COALESCE(e.block_id, '') = ?");
-                if (q.workflowId() == null) {
-                    order.append(", e.block_id").append(dir);
-                }
-                args.add(q.blockId());
-            }
-            if (cursorId != null) {
-                String past = descending ? "<" : ">";
-                where.append(" AND e.created_at ")
-                        .append(past)
-                        .append("= ? AND (e.created_at ")
-                        .append(past)
-                        .append(" ? OR e.id ")
-                        .append(past)
-                        .append(" ?)");
-                args.add(createdAt.get());
-                args.add(createdAt.get());
-                args.add(cursorId);
-            }
-            order.append(", e.created_at")
-                    .append(dir)
-                    .append(", e.id")
-                    .append(dir)
-                    .append(" LIMIT ?");
-            args.add(p.limit() + 1);
-            ListSql.Statement statement =
-                    new ListSql.Statement("SELECT " + COLUMNS + " FROM experiments e" + where + order, args);
+            ListSql.Statement statement = ListSql.experiments(COLUMNS, tenant, q, createdAt.orElse(null));
             return KeysetPage.read(h, statement, p, (rs, ctx) -> experiment(rs), Experiment::id);
         });
     }

@@ -1,5 +1,6 @@
 package io.exprun.server.store;
 
+import io.exprun.server.domain.ExperimentQuery;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.PageRequest;
 import io.exprun.server.domain.RunQuery;
@@ -9,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The SQL of the two lists, rendered without running it, so that {@code ListPlansContractTest} can EXPLAIN exactly
- * what {@link JdbiRunStore} executes.
+ * The SQL of the lists (runs, results, experiments), rendered without running it, so that {@code ListPlansContractTest}
+ * can EXPLAIN exactly what the adapters execute.
  *
  * <p>Every statement reads one page from an index in the order asked for (migration V5 says which index serves which
  * shape) and stops after {@code limit + 1} rows; the limit is in the SQL so that the planner knows it. The text is
@@ -152,24 +153,69 @@ final class ListSql {
         }
         PageRequest p = q.page();
         String cursorId = p.after() != null ? p.after() : p.before();
-        if (cursorId != null) {
-            // (created_at, id) past the cursor, spelled so that every engine reads it as a range of created_at
-            // (its first inequality) and checks the rest only on rows with the cursor's own creation time
-            String past = descending ? "<" : ">";
-            sql.append(" AND created_at ")
-                    .append(past)
-                    .append("= ? AND (created_at ")
-                    .append(past)
-                    .append(" ? OR id ")
-                    .append(past)
-                    .append(" ?)");
-            args.add(cursorCreatedAt);
-            args.add(cursorCreatedAt);
-            args.add(cursorId);
-        }
+        pastCursor(sql, args, "", cursorId, cursorCreatedAt, descending);
         order.append(", created_at").append(dir).append(", id").append(dir);
         args.add(p.limit() + 1);
         return sql.append(order).append(" LIMIT ?").toString();
+    }
+
+    /**
+     * (created_at, id) past the cursor, spelled so that every engine reads it as a range of created_at (its first
+     * inequality) and checks the rest only on rows with the cursor's own creation time. Nothing without a cursor.
+     */
+    private static void pastCursor(
+            StringBuilder sql, List<Object> args, String alias, String cursorId, Long cursorCreatedAt, boolean desc) {
+        if (cursorId == null) {
+            return;
+        }
+        String past = desc ? "<" : ">";
+        sql.append(" AND ")
+                .append(alias)
+                .append("created_at ")
+                .append(past)
+                .append("= ? AND (")
+                .append(alias)
+                .append("created_at ")
+                .append(past)
+                .append(" ? OR ")
+                .append(alias)
+                .append("id ")
+                .append(past)
+                .append(" ?)");
+        args.add(cursorCreatedAt);
+        args.add(cursorCreatedAt);
+        args.add(cursorId);
+    }
+
+    /**
+     * A page of a tenant's experiments (migration V7's indexes), as for runs: the first filter given drives its index,
+     * the other is a residual condition; {@code columns} is the select list over the alias {@code e}.
+     *
+     * @param cursorCreatedAt the creation time of the experiment named by the page's cursor; null without a cursor
+     */
+    static Statement experiments(String columns, String tenant, ExperimentQuery q, Long cursorCreatedAt) {
+        PageRequest p = q.page();
+        boolean descending = scansDescending(p);
+        String dir = descending ? " DESC" : " ASC";
+        List<Object> args = new ArrayList<>(List.of(tenant));
+        StringBuilder sql = new StringBuilder("SELECT " + columns + " FROM experiments e WHERE e.tenant = ?");
+        StringBuilder order = new StringBuilder(" ORDER BY e.tenant").append(dir);
+        if (q.workflowId() != null) {
+            sql.append(" AND e.workflow_id = ?");
+            order.append(", e.workflow_id").append(dir);
+            args.add(q.workflowId());
+        }
+        if (q.blockId() != null) {
+            sql.append(q.workflowId() == null ? " AND e.block_id = ?" : " AND COALESCE(e.block_id, '') = ?");
+            if (q.workflowId() == null) {
+                order.append(", e.block_id").append(dir);
+            }
+            args.add(q.blockId());
+        }
+        pastCursor(sql, args, "e.", KeysetPage.cursorId(p), cursorCreatedAt, descending);
+        order.append(", e.created_at").append(dir).append(", e.id").append(dir).append(" LIMIT ?");
+        args.add(p.limit() + 1);
+        return new Statement(sql.append(order).toString(), args);
     }
 
     /** The equality filters given, the one preferred to drive a read first: the most selective kind first. */
