@@ -24,6 +24,9 @@ import picocli.CommandLine.Parameters;
  * command, {@code --json} prints the answer's bytes as the server sent them, otherwise a table made from the same
  * answer. A delete is answered 204 without a body; with {@code --json} it prints {@code {"id":…,"deleted":true}}, made
  * by the CLI, so that stdout still carries JSON.
+ *
+ * <p>Over 250 lines on purpose: picocli wants the five subcommands as classes, and most of the lines are their option
+ * declarations, which read best beside the one call each makes.
  */
 @Command(
         name = "experiments",

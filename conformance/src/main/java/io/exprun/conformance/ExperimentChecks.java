@@ -18,6 +18,9 @@ import java.util.UUID;
  * {@code experiment_not_found}. With {@code --other-tenant-key}, while the experiment exists: the other tenant's get,
  * list, update and delete see nothing and change nothing. With {@code --read-only}: the list and get of existing
  * experiments (see {@link #readOnly} for why tenant isolation is not judged then).
+ *
+ * <p>Over 250 lines on purpose: the checks are one sequence on one experiment (each step needs the state the previous
+ * one left), and splitting them would pass that state between classes.
  */
 final class ExperimentChecks {
 
