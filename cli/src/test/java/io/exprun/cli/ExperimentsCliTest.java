@@ -233,7 +233,7 @@ class ExperimentsCliTest {
         CliRun noWorkflow = exprun("experiments", "create", "--document", "doc_1");
         CliRun badType = exprun("experiments", "create", "--workflow-id", "wf", "--block-type", "sideways");
         CliRun emptyDocument = exprun("experiments", "create", "--workflow-id", "wf", "--document", ":a.pdf");
-        CliRun noDocuments = exprun("experiments", "create", "--workflow-id", "wf");
+        CliRun unknownSource = exprun("experiments", "create", "--workflow-id", "wf", "--source", "exp_missing");
         CliRun badConsensus =
                 exprun("experiments", "create", "--workflow-id", "wf", "--document", "d", "--n-consensus", "4");
         CliRun noCommand = exprun("experiments");
@@ -244,8 +244,8 @@ class ExperimentsCliTest {
         assertThat(badType.err().lines()).hasSize(1).first().asString().contains("sideways");
         assertThat(emptyDocument.exit()).isEqualTo(2);
         assertThat(emptyDocument.err()).contains("names no document");
-        assertThat(noDocuments.exit()).isEqualTo(1);
-        assertThat(noDocuments.err()).startsWith("exprun: 422");
+        assertThat(unknownSource.exit()).as("a 404 from the server").isEqualTo(1);
+        assertThat(unknownSource.err()).startsWith("exprun: 404");
         assertThat(badConsensus.exit()).isEqualTo(2);
         assertThat(badConsensus.err()).contains("--n-consensus", "4 is not 3, 5 or 7");
         assertThat(noCommand.exit()).isEqualTo(2);
