@@ -53,7 +53,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * interaction, each with its own provider state; every lifecycle variant of a run and of a result, and a status the
  * client does not know, appear. Pacts go to target/pacts; {@code ProviderVerificationIT} replays them against the real
  * server. (The generated API stays reachable through {@code ExprunClient.runsApi()}; it is not what these pin.)
- * Long on purpose: one pact file, so one class, holding each interaction next to the test that drives it.
+ * Long on purpose: each interaction next to the test that drives it. The experiments' interactions are
+ * {@link ExperimentsConsumerPactTest}'s, merged into the same pact file.
  */
 @ExtendWith(PactConsumerTestExt.class)
 @PactTestFor(providerName = "exprun-server")

@@ -5,12 +5,22 @@ import static io.exprun.server.testing.RunFixtures.TENANT_A;
 import au.com.dius.pact.provider.junit5.HttpTestTarget;
 import au.com.dius.pact.provider.junit5.PactVerificationContext;
 import au.com.dius.pact.provider.junitsupport.State;
+import io.exprun.server.domain.Experiment;
+import io.exprun.server.domain.ExperimentQuery;
+import io.exprun.server.domain.ExperimentService;
 import io.exprun.server.domain.LifecycleStatus;
+import io.exprun.server.domain.NewExperiment;
 import io.exprun.server.domain.PageRequest;
 import io.exprun.server.domain.Run;
+import io.exprun.server.spec.JsonMapper;
+import io.exprun.server.store.JdbiExperimentStore;
+import io.exprun.server.store.JdbiIdempotencyKeys;
 import io.exprun.server.testing.RunFixtures;
 import io.exprun.server.testing.TestServer;
 import io.exprun.server.work.SimulatedBlockExecutor;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -19,18 +29,31 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * One method per provider state, each setting its state up through the real service and store (RunFixtures) of a
- * real server on H2, and returning the ids it created for the pact's provider-state expressions ({@code ${runId}}).
- * Shared by the provider verifications (folder, broker) and their negative control, with the server's lifecycle.
+ * real server on H2, and returning the ids it created for the pact's provider-state expressions ({@code ${runId}},
+ * {@code ${experimentId}}). Shared by the provider verifications (folder, broker) and their negative control, with the
+ * server's lifecycle. States add to one server's database for a whole verification: none assumes it is alone.
  */
 public abstract class ProviderStates {
 
     protected static final ResponseRecorder RECORDER = new ResponseRecorder();
     protected static TestServer server;
 
+    /** The experiments' service and store over the server's own database, built as the server builds its own. */
+    private static JdbiExperimentStore experimentStore;
+
+    private static ExperimentService experiments;
+
     /** Starts the server under verification once per test class: no workers, so states stay as set up. */
     @BeforeAll
     static void startServer() {
         server = TestServer.start(TestServer.embeddedConfig(0), new SimulatedBlockExecutor(10, 0), List.of(RECORDER));
+        var sql = server.server().database().sql();
+        experimentStore = new JdbiExperimentStore(sql, JsonMapper.shared());
+        experiments = new ExperimentService(
+                experimentStore,
+                server.server().store(),
+                JdbiIdempotencyKeys.ofExperiments(sql),
+                Clock.tick(Clock.systemUTC(), Duration.ofMillis(1)));
     }
 
     @AfterAll
@@ -120,5 +143,64 @@ public abstract class ProviderStates {
     @State("no experiment exp_unknown exists")
     public void noUnknownExperiment() {
         // the demo catalog has no such experiment: nothing to set up
+    }
+
+    // ---- experiments (contract 0.2.0): the pact's example ids (exp_pact, exp_busy) stand for the ids made here ----
+
+    /**
+     * An experiment of tenant A, made through the experiments' service: the consumer's document ({@code doc_1},
+     * invoice-001.pdf, a PDF file input) and any {@code moreDocuments}.
+     */
+    private static Experiment experiment(String workflowId, String name, String... moreDocuments) {
+        List<Experiment.Document> documents = new ArrayList<>();
+        documents.add(new Experiment.Document("doc_1", "invoice-001.pdf", "application/pdf"));
+        for (String id : moreDocuments) {
+            documents.add(new Experiment.Document(id, id + ".pdf", "application/pdf"));
+        }
+        return experiments.create(
+                TENANT_A,
+                new NewExperiment(
+                        workflowId, null, null, null, name, new Experiment.Documents(documents, null), null, null));
+    }
+
+    @State("an experiment exp_pact exists")
+    public Map<String, Object> anExperiment() {
+        return Map.of("experimentId", experiment("wf_pact", "Invoices, May").id());
+    }
+
+    /**
+     * Two (or more: earlier states add theirs) experiments of wf_pact, so a page of one has another after it;
+     * {@code newestId} is the first of their listing (newest first), the cursor a first page of one ends with.
+     */
+    @State("two experiments of wf_pact exist")
+    public Map<String, Object> twoExperiments() {
+        experiment("wf_pact", "Invoices, April");
+        experiment("wf_pact", "Invoices, May");
+        Experiment newest = experiments
+                .list(TENANT_A, new ExperimentQuery("wf_pact", null, new PageRequest(null, null, 1, true)))
+                .items()
+                .get(0);
+        return Map.of("newestId", newest.id());
+    }
+
+    @State("no experiment exp_missing exists")
+    public void noMissingExperiment() {
+        if (experimentStore.find(TENANT_A, "exp_missing").isPresent()) {
+            throw new IllegalStateException("exp_missing must not exist");
+        }
+    }
+
+    /**
+     * Its run is made running as "a running run exists" makes one: claimed, one result done, the next in flight (so
+     * the experiment has a second and a third document).
+     */
+    @State("experiment exp_busy has a running run")
+    public Map<String, Object> aBusyExperiment() {
+        Experiment busy = experiment("wf_busy", "Invoices, busy", "doc_2", "doc_3");
+        Run run = fixtures().running(TENANT_A, busy.id(), 1, true);
+        if (run.status() != LifecycleStatus.RUNNING) {
+            throw new IllegalStateException("the run of " + busy.id() + " is " + run.status() + ", not running");
+        }
+        return Map.of("experimentId", busy.id(), "runId", run.id());
     }
 }

@@ -82,7 +82,12 @@ public final class RunFixtures {
 
     /** Running, with {@code completedResults} results done and (optionally) the next one running. */
     public Run running(String tenant, int completedResults, boolean oneInFlight) {
-        Run run = queued(tenant);
+        return running(tenant, EXPERIMENT, completedResults, oneInFlight);
+    }
+
+    /** As {@link #running(String, int, boolean)}, a run of {@code experimentId} (which must have documents). */
+    public Run running(String tenant, String experimentId, int completedResults, boolean oneInFlight) {
+        Run run = queued(tenant, experimentId);
         workers.claim(run.id(), OWNER, LEASE).orElseThrow();
         for (int i = 0; i < completedResults; i++) {
             Result r = workers.startNextResult(run.id(), OWNER, LEASE).orElseThrow();
@@ -149,7 +154,11 @@ public final class RunFixtures {
     }
 
     private Run queued(String tenant) {
-        Run run = service.create(tenant, EXPERIMENT, null, "api");
+        return queued(tenant, EXPERIMENT);
+    }
+
+    private Run queued(String tenant, String experimentId) {
+        Run run = service.create(tenant, experimentId, null, "api");
         workers.enqueue(run.id());
         return reload(run);
     }
