@@ -145,11 +145,8 @@ public final class JdbiRunStore implements RunStore {
 
     @Override
     public Optional<Run> findRun(String tenant, String runId) {
-        return sql.read(h -> h.createQuery("SELECT " + RUN_COLUMNS + " FROM runs WHERE id = :id AND tenant = :tenant")
-                .bind("id", runId)
-                .bind("tenant", tenant)
-                .map(rows.run)
-                .findOne());
+        return sql.read(h -> SqlRunner.findOne(
+                h, "SELECT " + RUN_COLUMNS + " FROM runs WHERE id = ? AND tenant = ?", rows.run, runId, tenant));
     }
 
     @Override
@@ -167,11 +164,8 @@ public final class JdbiRunStore implements RunStore {
 
     @Override
     public Optional<Result> findResult(String tenant, String resultId) {
-        return sql.read(h -> h.createQuery(RESULT_SELECT + " WHERE r.id = :id AND r.tenant = :tenant")
-                .bind("id", resultId)
-                .bind("tenant", tenant)
-                .map(rows.result)
-                .findOne());
+        return sql.read(h -> SqlRunner.findOne(
+                h, RESULT_SELECT + " WHERE r.id = ? AND r.tenant = ?", rows.result, resultId, tenant));
     }
 
     @Override
@@ -220,20 +214,18 @@ public final class JdbiRunStore implements RunStore {
      * {@link Rows#RESULT_SELECT}.
      */
     private Optional<Run> cancelIn(Handle h, CancelRequest r) {
-        int cancelled = h.createUpdate("UPDATE runs SET status = 'cancelled', cancel_reason = :reason, completed_at = "
-                        + DB_NOW + ", lease_owner = NULL, lease_expires_at = NULL "
-                        + "WHERE id = :id AND tenant = :tenant AND status IN " + ACTIVE)
-                .bind("reason", r.reason())
-                .bind("id", r.runId())
-                .bind("tenant", r.tenant())
-                .execute();
+        int cancelled = SqlRunner.update(
+                h,
+                "UPDATE runs SET status = 'cancelled', cancel_reason = ?, completed_at = " + DB_NOW
+                        + ", lease_owner = NULL, lease_expires_at = NULL "
+                        + "WHERE id = ? AND tenant = ? AND status IN " + ACTIVE,
+                r.reason(),
+                r.runId(),
+                r.tenant());
         if (cancelled == 0) {
             return Optional.empty();
         }
-        return h.createQuery("SELECT " + RUN_COLUMNS + " FROM runs WHERE id = :id")
-                .bind("id", r.runId())
-                .map(rows.run)
-                .findOne();
+        return SqlRunner.findOne(h, "SELECT " + RUN_COLUMNS + " FROM runs WHERE id = ?", rows.run, r.runId());
     }
 
     /**

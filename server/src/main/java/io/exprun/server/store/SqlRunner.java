@@ -1,14 +1,20 @@
 package io.exprun.server.store;
 
 import io.exprun.server.config.Dialect;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.ColonPrefixSqlParser;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.TemplateEngine;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * The one way from a store adapter to the database: Jdbi over the pool, with the database in use decided once
@@ -28,7 +34,11 @@ public final class SqlRunner {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.jdbi = Jdbi.create(dataSource);
-        jdbi.getConfig(SqlStatements.class).setTemplateEngine(TemplateEngine.NOP);
+        CaffeineSqlCaches caches = new CaffeineSqlCaches();
+        jdbi.getConfig(SqlStatements.class)
+                .setTemplateEngine(TemplateEngine.NOP)
+                .setTemplateCache(caches)
+                .setSqlParser(new ColonPrefixSqlParser(caches));
     }
 
     public Dialect dialect() {
@@ -47,6 +57,39 @@ public final class SqlRunner {
      */
     public <T> T write(HandleCallback<T, RuntimeException> work) {
         return run(work, true);
+    }
+
+    /**
+     * One row by a prepared statement with text parameters, on the handle's own connection: the hot paths (a get by id,
+     * the row a cancel just wrote) without Jdbi's statement machinery (argument binding by type, statement context,
+     * result iterator), which made a get ~10% slower at 32 connections (BENCHMARKS.md, "The store on Jdbi"). Inside
+     * {@link #read} or {@link #write}, so its failures are judged as any statement's.
+     */
+    static <T> Optional<T> findOne(Handle h, String sql, RowMapper<T> mapper, String... parameters) {
+        try (PreparedStatement statement = h.getConnection().prepareStatement(sql)) {
+            bind(statement, parameters);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? Optional.of(mapper.map(rows, null)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException(e, null);
+        }
+    }
+
+    /** An insert, update or delete with text parameters (null allowed), as {@link #findOne}: the rows it changed. */
+    static int update(Handle h, String sql, String... parameters) {
+        try (PreparedStatement statement = h.getConnection().prepareStatement(sql)) {
+            bind(statement, parameters);
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException(e, null);
+        }
+    }
+
+    private static void bind(PreparedStatement statement, String[] parameters) throws SQLException {
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setString(i + 1, parameters[i]);
+        }
     }
 
     private <T> T run(HandleCallback<T, RuntimeException> work, boolean inTransaction) {
