@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The compatibility matrix, released consumers against the current provider: the pacts the consumers of the latest
  * release published (kept as released under released/pacts, RELEASING.md), replayed against today's server. Pact's
- * "verify what is deployed": a server change that breaks a deployed 0.1.0 client fails here, whatever the YAML gate
+ * "verify what is deployed": a server change that breaks a deployed client of that release fails here, whatever the YAML gate
  * says. {@link ReleasedPactsNegativeControlIT} shows it fails for breaking server changes.
  */
 @Provider("exprun-server")
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ReleasedPactsVerificationIT extends ProviderStates {
 
     /** The latest release's pacts, relative to this module ({@link ReleasedPactsNegativeControlIT} keeps it so). */
-    static final String RELEASED_PACTS = "../released/pacts/0.1.0";
+    static final String RELEASED_PACTS = "../released/pacts/0.2.0";
 
     @TestTemplate
     @ExtendWith(PactVerificationInvocationContextProvider.class)
