@@ -29,6 +29,9 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * results, reads with keyset paging ({@link ListSql}, {@link KeysetPage}), and cancel. Results are read through the
  * view {@code results_view} (migration V4), which owns the derived-cancel rule. Lock order is always run row first,
  * then result rows, as in {@link JdbiWorkerStore}: cancel and the workers never deadlock on each other.
+ *
+ * <p>Over 250 lines because it is the whole of one port: create, the reads and cancel share the row mappers, and
+ * a run's insert and its cancel share the lock order stated here.
  */
 public final class JdbiRunStore implements RunStore {
 
