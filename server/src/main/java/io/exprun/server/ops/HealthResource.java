@@ -37,6 +37,11 @@ public final class HealthResource {
      * Ready to serve the API: the database answered the last background probe (at most a quarter second old, see
      * {@link io.exprun.server.store.DatabaseHealth}). 503 otherwise, with the reason, so load balancers stop sending
      * traffic. Never waits for the database itself.
+     * <p>
+     * {@code writes} says whether the storage takes writes ({@code failing}, with since when and why, from the first
+     * write refused by a full disk or a read-only file system until the next one that commits). It does not make the
+     * answer 503: reads are still served, a full disk is not fixed by routing elsewhere, and it is the next write that
+     * finds out when space is back, so traffic must keep coming.
      */
     @GET
     @Path("readyz")
@@ -48,6 +53,12 @@ public final class HealthResource {
         body.put("since", db.since().toString());
         if (!db.up()) {
             body.put("reason", db.reason());
+        }
+        DatabaseHealth.Writes writes = database.writes();
+        body.put("writes", writes.failing() ? "failing" : "ok");
+        if (writes.failing()) {
+            body.put("writes_failing_since", writes.since().toString());
+            body.put("writes_reason", writes.reason());
         }
         return Response.status(db.up() ? 200 : 503).entity(body).build();
     }

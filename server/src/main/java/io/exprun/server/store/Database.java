@@ -132,6 +132,11 @@ public final class Database implements AutoCloseable {
         return health.state();
     }
 
+    /** Whether writes are failing for want of storage, as the last writes found. */
+    public DatabaseHealth.Writes writes() {
+        return health.writes();
+    }
+
     @Override
     public void close() {
         health.close();

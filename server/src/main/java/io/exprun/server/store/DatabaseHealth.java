@@ -25,11 +25,19 @@ import org.slf4j.LoggerFactory;
  * it wait out the connection timeout when the database refuses connections, and a new connection per probe would
  * cost the database a backend four times a second. Only while that connection is broken does it connect again.
  * Transitions are logged once each (down with the reason, up again), not per failed request.
+ * <p>
+ * Writes have a state of their own: the database may answer and still refuse to store (a full disk, a read-only file
+ * system). Writes are failing from the first write refused for that reason until the next write that commits; each
+ * transition is logged once. No probe tries writes: a probe's small write can fit where a run's does not, and its
+ * success would make the state flap.
  */
 public final class DatabaseHealth implements AutoCloseable {
 
     /** {@code up}, since when, and (when down) why, in one line. */
     public record State(boolean up, Instant since, String reason) {}
+
+    /** Whether writes commit, since when, and (when failing) why. */
+    public record Writes(boolean failing, Instant since, String reason) {}
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseHealth.class);
 
@@ -38,6 +46,7 @@ public final class DatabaseHealth implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService prober;
     private volatile State state;
+    private volatile Writes writes;
     private Connection probe; // only touched by the prober thread
 
     DatabaseHealth(String url, String user, String password, Clock clock, Duration interval) {
@@ -54,12 +63,40 @@ public final class DatabaseHealth implements AutoCloseable {
         }
         this.clock = clock;
         this.state = new State(true, clock.instant(), null);
+        this.writes = new Writes(false, clock.instant(), null);
         this.prober = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("exprun-db-probe"));
         prober.scheduleWithFixedDelay(this::probe, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public State state() {
         return state;
+    }
+
+    public Writes writes() {
+        return writes;
+    }
+
+    /** A write was refused because the storage cannot take it (see {@link StoreException#cannotWrite()}). */
+    synchronized void writeFailed(SQLException e) {
+        if (!writes.failing()) {
+            String reason = oneLine(e.getMessage());
+            log.warn("database writes are failing, answering 503 to writes until one succeeds: {}", reason);
+            writes = new Writes(true, clock.instant(), reason);
+        }
+    }
+
+    /** A write committed: called after every one, so it costs a volatile read unless writes were failing. */
+    void wrote() {
+        if (writes.failing()) {
+            synchronized (this) {
+                if (writes.failing()) {
+                    log.info(
+                            "database writes succeed again after {}",
+                            Duration.between(writes.since(), clock.instant()));
+                    writes = new Writes(false, clock.instant(), null);
+                }
+            }
+        }
     }
 
     void probe() {
@@ -99,12 +136,16 @@ public final class DatabaseHealth implements AutoCloseable {
     }
 
     private void down(String reason) {
-        String oneLine = reason == null ? "unknown" : reason.replaceAll("\\s+", " ");
+        String oneLine = oneLine(reason);
         State now = state;
         if (now.up()) {
             log.warn("database is down, answering 503 until it is back: {}", oneLine);
         }
         state = new State(false, now.up() ? clock.instant() : now.since(), oneLine);
+    }
+
+    private static String oneLine(String reason) {
+        return reason == null ? "unknown" : reason.replaceAll("\\s+", " ");
     }
 
     /** The server is closing the pool: nothing is served from it any more. */

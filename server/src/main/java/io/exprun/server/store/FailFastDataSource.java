@@ -36,6 +36,16 @@ final class FailFastDataSource implements DataSource {
         }
     }
 
+    /** A write was refused by the storage (full, read-only): readiness says writes are failing. */
+    void writeFailed(SQLException e) {
+        health.writeFailed(e);
+    }
+
+    /** A write committed: readiness says writes succeed, if it said otherwise. */
+    void wrote() {
+        health.wrote();
+    }
+
     @Override
     public Connection getConnection() throws SQLException {
         DatabaseHealth.State s = health.state();

@@ -148,8 +148,7 @@ public final class JdbiRunStore implements RunStore {
 
     @Override
     public Optional<Run> findRun(String tenant, String runId) {
-        return sql.read(h -> SqlRunner.findOne(
-                h, "SELECT " + RUN_COLUMNS + " FROM runs WHERE id = ? AND tenant = ?", rows.run, runId, tenant));
+        return sql.findOne("SELECT " + RUN_COLUMNS + " FROM runs WHERE id = ? AND tenant = ?", rows.run, runId, tenant);
     }
 
     @Override
@@ -167,8 +166,7 @@ public final class JdbiRunStore implements RunStore {
 
     @Override
     public Optional<Result> findResult(String tenant, String resultId) {
-        return sql.read(h -> SqlRunner.findOne(
-                h, RESULT_SELECT + " WHERE r.id = ? AND r.tenant = ?", rows.result, resultId, tenant));
+        return sql.findOne(RESULT_SELECT + " WHERE r.id = ? AND r.tenant = ?", rows.result, resultId, tenant);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.exprun.server.store;
 
 import io.exprun.server.config.Dialect;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,10 +30,13 @@ public final class SqlRunner {
     private final Jdbi jdbi;
     private final DataSource dataSource;
     private final Dialect dialect;
+    /** Told of lost connections and of the storage refusing or taking writes; null when not on exprun's pool. */
+    private final FailFastDataSource health;
 
     public SqlRunner(DataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;
         this.dialect = dialect;
+        this.health = failFast(dataSource);
         this.jdbi = Jdbi.create(dataSource);
         CaffeineSqlCaches caches = new CaffeineSqlCaches();
         jdbi.getConfig(SqlStatements.class)
@@ -60,10 +64,44 @@ public final class SqlRunner {
     }
 
     /**
-     * One row by a prepared statement with text parameters, on the handle's own connection: the hot paths (a get by id,
-     * the row a cancel just wrote) without Jdbi's statement machinery (argument binding by type, statement context,
-     * result iterator), which made a get ~10% slower at 32 connections (BENCHMARKS.md, "The store on Jdbi"). Inside
-     * {@link #read} or {@link #write}, so its failures are judged as any statement's.
+     * One row by a prepared statement with text parameters, on a pooled connection of its own and without a Jdbi
+     * handle: the hot reads (a run or a result by id). Opening a handle copies Jdbi's configuration and probes the
+     * connection, and its statement machinery binds by type and builds a statement context; together they made a get
+     * ~10-17% slower at 32 connections (BENCHMARKS.md, "The store on Jdbi"). Failures are judged as in {@link #read}.
+     */
+    public <T> Optional<T> findOne(String sql, RowMapper<T> mapper, String... parameters) {
+        Connection connection;
+        try {
+            connection = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw StoreException.unavailable(e);
+        }
+        StoreException failed = null;
+        try {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                bind(statement, parameters);
+                try (ResultSet rows = statement.executeQuery()) {
+                    return rows.next() ? Optional.of(mapper.map(rows, null)) : Optional.empty();
+                }
+            } catch (SQLException e) {
+                failed = failure(e, connection); // before the close, as in run()
+                throw failed;
+            }
+        } finally {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                if (failed == null) {
+                    throw new StoreException(e);
+                }
+                failed.addSuppressed(e);
+            }
+        }
+    }
+
+    /**
+     * One row as {@link #findOne(String, RowMapper, String...)}, inside {@link #read} or {@link #write} on the handle's
+     * connection (the row a cancel just wrote, in the cancel's transaction).
      */
     static <T> Optional<T> findOne(Handle h, String sql, RowMapper<T> mapper, String... parameters) {
         try (PreparedStatement statement = h.getConnection().prepareStatement(sql)) {
@@ -96,7 +134,14 @@ public final class SqlRunner {
         Handle handle = open();
         RuntimeException failed = null;
         try {
-            return inTransaction ? handle.inTransaction(work) : work.withHandle(handle);
+            if (!inTransaction) {
+                return work.withHandle(handle);
+            }
+            T result = handle.inTransaction(work);
+            if (health != null) {
+                health.wrote();
+            }
+            return result;
         } catch (JdbiException e) {
             failed = failure(e, handle); // before the close: the connection is probed while it is still this handle's
             throw failed;
@@ -137,24 +182,41 @@ public final class SqlRunner {
      * see {@link FailFastDataSource#connectionLost}), not the SQL.
      */
     private StoreException failure(JdbiException e, Handle handle) {
-        SQLException cause = sqlCause(e);
+        return failure(sqlCause(e), handle.getConnection());
+    }
+
+    private StoreException failure(SQLException cause, Connection connection) {
+        StoreException failure = judge(cause, connection);
+        if (health != null && failure.cannotWrite()) {
+            health.writeFailed(cause);
+        }
+        return failure;
+    }
+
+    private StoreException judge(SQLException cause, Connection connection) {
         boolean lost;
         try {
-            lost = handle.getConnection().isClosed() || !handle.getConnection().isValid(1);
+            lost = connection.isClosed() || !connection.isValid(1);
         } catch (SQLException probe) {
             lost = true;
         }
         if (!lost) {
             return new StoreException(cause);
         }
-        try {
-            if (dataSource.isWrapperFor(FailFastDataSource.class)) {
-                dataSource.unwrap(FailFastDataSource.class).connectionLost(cause);
-            }
-        } catch (SQLException ignored) {
-            // not our pool: nothing to tell
+        if (health != null) {
+            health.connectionLost(cause);
         }
         return StoreException.unavailable(cause);
+    }
+
+    private static FailFastDataSource failFast(DataSource dataSource) {
+        try {
+            return dataSource.isWrapperFor(FailFastDataSource.class)
+                    ? dataSource.unwrap(FailFastDataSource.class)
+                    : null;
+        } catch (SQLException e) {
+            return null; // not exprun's pool: nothing to tell
+        }
     }
 
     /** The driver's exception under Jdbi's; Jdbi's own when there is none (then it is never transient). */

@@ -21,6 +21,15 @@ public final class StoreException extends RuntimeException {
      */
     private static final Set<String> TRANSIENT_CLASSES = Set.of("08", "40", "53", "57", "58");
 
+    /**
+     * Storage that cannot take a write: SQLite's SQLITE_READONLY, SQLITE_IOERR and SQLITE_FULL (and the commit SQLite
+     * answers after rolling back by itself), PostgreSQL's 53100 disk_full, 25006 read_only_sql_transaction and
+     * 58030 io_error. Readiness reports these as "writes failing" ({@link DatabaseHealth}).
+     */
+    private static final Set<Integer> SQLITE_CANNOT_WRITE = Set.of(8, 10, 13);
+
+    private static final Set<String> POSTGRES_CANNOT_WRITE = Set.of("53100", "25006", "58030");
+
     private static final Set<Integer> SQLITE_UNAVAILABLE = Set.of(
             5, // SQLITE_BUSY: the writer's lock was not had within the busy timeout
             6, // SQLITE_LOCKED
@@ -44,7 +53,7 @@ public final class StoreException extends RuntimeException {
     private final boolean unavailable;
 
     public StoreException(SQLException cause) {
-        this(cause, isTransient(cause));
+        this(cause, isTransient(cause) || cannotWrite(cause));
     }
 
     private StoreException(SQLException cause, boolean unavailable) {
@@ -59,6 +68,26 @@ public final class StoreException extends RuntimeException {
 
     public boolean unavailable() {
         return unavailable;
+    }
+
+    /** The storage refused to take a write (full, read-only, failing I/O): not the statement's fault. */
+    public boolean cannotWrite() {
+        return getCause() instanceof SQLException s && cannotWrite(s);
+    }
+
+    private static boolean cannotWrite(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            if (s instanceof SQLiteException lite
+                    ? SQLITE_CANNOT_WRITE.contains(lite.getResultCode().code & 0xff)
+                            || String.valueOf(lite.getMessage()).contains(SQLITE_ROLLED_BACK_ITSELF)
+                    : s.getSQLState() != null && POSTGRES_CANNOT_WRITE.contains(s.getSQLState())) {
+                return true;
+            }
+            if (s.getNextException() == s) {
+                break;
+            }
+        }
+        return false;
     }
 
     /** The statement broke a unique or primary key (SQLSTATE 23505 on PostgreSQL, an extended result code on SQLite). */

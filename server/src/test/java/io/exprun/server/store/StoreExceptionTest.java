@@ -99,4 +99,38 @@ class StoreExceptionTest {
             assertThat(status(from(c, "SELECT 1/0"))).isEqualTo(500);
         }
     }
+
+    @Test
+    void storage_that_refuses_writes_is_recognised_on_both_databases_and_a_broken_statement_is_not() throws Exception {
+        Path file = Files.createTempDirectory("store-exception-").resolve("x.db");
+        try (Connection c = sqlite(file, 0)) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t (id VARCHAR(8) PRIMARY KEY)");
+            }
+            assertThat(from(c, "INSERT INTO t VALUES (NULL, 1)").cannotWrite()).isFalse();
+        }
+        try (Connection readOnly = DriverManager.getConnection("jdbc:sqlite:file:" + file + "?mode=ro")) {
+            StoreException refused = from(readOnly, "INSERT INTO t VALUES ('a')");
+            assertThat(refused.cannotWrite())
+                    .as("SQLITE_READONLY: %s", refused.getMessage())
+                    .isTrue();
+            assertThat(status(refused)).isEqualTo(503);
+        }
+        Postgres.Db db = Postgres.freshDatabase();
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t (id VARCHAR(8) PRIMARY KEY)");
+                s.execute("INSERT INTO t VALUES ('a')");
+            }
+            assertThat(from(c, "INSERT INTO t VALUES ('a')").cannotWrite()).isFalse();
+            try (Statement s = c.createStatement()) {
+                s.execute("SET default_transaction_read_only = on");
+            }
+            StoreException refused = from(c, "INSERT INTO t VALUES ('b')");
+            assertThat(refused.cannotWrite())
+                    .as("25006: %s", refused.getMessage())
+                    .isTrue();
+            assertThat(status(refused)).isEqualTo(503);
+        }
+    }
 }

@@ -141,6 +141,11 @@ public final class ServerProcess implements AutoCloseable {
         return baseUri;
     }
 
+    /** The server's process id (the JVM's: a launcher that {@code exec}s it keeps its pid). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Every line the process has printed so far (stdout and stderr). */
     public List<String> output() {
         synchronized (output) {
