@@ -11,6 +11,7 @@ import io.exprun.server.api.ExperimentRunsResource;
 import io.exprun.server.api.ExperimentsResource;
 import io.exprun.server.api.LocalDateParamConverter;
 import io.exprun.server.api.ModelMapper;
+import io.exprun.server.api.RepeatedQueryParameters;
 import io.exprun.server.api.UnstorableTextFilter;
 import io.exprun.server.auth.ApiKeys;
 import io.exprun.server.auth.BearerAuthFilter;
@@ -152,6 +153,7 @@ public final class ExprunServer implements AutoCloseable {
                     .register(new ContentEncodingFilter())
                     .register(new ClientLeft())
                     .register(new UnstorableTextFilter())
+                    .register(new RepeatedQueryParameters())
                     .register(new EmptyErrorBodies())
                     .register(new RequestIds())
                     .register(new HealthResource(database))
