@@ -107,9 +107,20 @@ public final class ServerProcess implements AutoCloseable {
                     "server-process-output");
             reader.setDaemon(true);
             reader.start();
-            URI uri = listening.get(60, TimeUnit.SECONDS);
-            ServerProcess server = new ServerProcess(p, uri, lines);
-            return server;
+            // generous: a start takes ~5 s here, and over a minute at a load average of 20 (a fresh-clone CI beside
+            // other
+            // builds); only a server that never starts waits this out
+            URI uri;
+            try {
+                uri = listening.get(180, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                p.destroyForcibly();
+                synchronized (lines) {
+                    throw new IllegalStateException(
+                            "server process not listening after 180 s; it printed: " + lines, e);
+                }
+            }
+            return new ServerProcess(p, uri, lines);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
