@@ -156,4 +156,22 @@ class ServerConfigFromEnvTest {
                 .retention()
                 .runRetention();
     }
+
+    @Test
+    void the_connection_cap_is_derived_unless_set_and_off_disables_it() {
+        assertThat(ServerConfig.fromEnv(Map.of()).limits().maxConnections())
+                .isEqualTo(Limits.CONNECTIONS_FROM_DESCRIPTORS);
+        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_MAX_CONNECTIONS", "500"))
+                        .limits()
+                        .maxConnections())
+                .isEqualTo(500);
+        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_MAX_CONNECTIONS", "OFF"))
+                        .limits()
+                        .maxConnections())
+                .isEqualTo(Limits.NO_CONNECTION_CAP);
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_MAX_CONNECTIONS", "0")))
+                .hasMessageStartingWith("EXPRUN_MAX_CONNECTIONS='0' is invalid (must be at least 1)");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_MAX_CONNECTIONS", "-1")))
+                .hasMessageStartingWith("EXPRUN_MAX_CONNECTIONS='-1' is invalid (must be at least 1)");
+    }
 }
