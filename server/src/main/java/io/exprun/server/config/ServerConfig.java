@@ -169,6 +169,12 @@ public record ServerConfig(
                 c,
                 (v, x) -> x.withLimits(x.limits().withMaxConnections(connectionCap(v))),
                 "a number of connections >= 1, or off (unset: derived from the file-descriptor limit)");
+        c = setting(
+                env,
+                "EXPRUN_STATEMENT_TIMEOUT_MS",
+                c,
+                (v, x) -> x.withLimits(x.limits().withStatementTimeout(Duration.ofMillis(Long.parseLong(v)))),
+                "milliseconds >= 1000");
         return c;
     }
 

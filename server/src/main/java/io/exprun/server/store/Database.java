@@ -23,14 +23,19 @@ public final class Database implements AutoCloseable {
     private final SqlRunner sql;
 
     private Database(
-            HikariDataSource pool, DatabaseHealth health, boolean embedded, Dialect dialect, SqliteFileLock fileLock) {
+            HikariDataSource pool,
+            DatabaseHealth health,
+            boolean embedded,
+            Dialect dialect,
+            SqliteFileLock fileLock,
+            java.time.Duration statementTimeout) {
         this.pool = pool;
         this.health = health;
         this.failFast = new FailFastDataSource(pool, health);
         this.embedded = embedded;
         this.dialect = dialect;
         this.fileLock = fileLock;
-        this.sql = new SqlRunner(failFast, dialect);
+        this.sql = new SqlRunner(failFast, dialect, statementTimeout);
     }
 
     /** @param embedded only this process uses the database (see {@code ServerConfig.isEmbeddedDb}) */
@@ -95,7 +100,8 @@ public final class Database implements AutoCloseable {
                 new DatabaseHealth(jdbcUrl, user, password, Clock.systemUTC(), limits.dbProbeInterval()),
                 embedded,
                 dialect,
-                fileLock);
+                fileLock,
+                limits.statementTimeout());
     }
 
     /** Where the schema's migrations are: the common ones, and those that must differ per database. */

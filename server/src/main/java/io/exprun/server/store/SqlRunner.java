@@ -4,6 +4,7 @@ import io.exprun.server.config.Dialect;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
@@ -29,16 +30,33 @@ public final class SqlRunner {
     private final Jdbi jdbi;
     private final DataSource dataSource;
     private final Dialect dialect;
+    private final Duration statementTimeout;
 
-    public SqlRunner(DataSource dataSource, Dialect dialect) {
+    /**
+     * @param statementTimeout how long one call ({@link #read} or {@link #write}) may run (EXPRUN_STATEMENT_TIMEOUT_MS).
+     *     PostgreSQL stops each statement after it (JDBC's query timeout: the driver cancels the statement on the
+     *     server, SQLSTATE 57014); SQLite stops the call once it has passed ({@link StatementDeadline}, read by the
+     *     handlers of {@link SqliteDataSource}: SQLITE_INTERRUPT while running, SQLITE_BUSY while waiting for the
+     *     write lock). Either way the store is unavailable for now: 503 + Retry-After to an API caller.
+     */
+    public SqlRunner(DataSource dataSource, Dialect dialect, Duration statementTimeout) {
         this.dataSource = dataSource;
         this.dialect = dialect;
+        this.statementTimeout = statementTimeout;
         this.jdbi = Jdbi.create(dataSource);
         CaffeineSqlCaches caches = new CaffeineSqlCaches();
         jdbi.getConfig(SqlStatements.class)
                 .setTemplateEngine(TemplateEngine.NOP)
                 .setTemplateCache(caches)
                 .setSqlParser(new ColonPrefixSqlParser(caches));
+        if (dialect == Dialect.POSTGRESQL) {
+            // not on SQLite: sqlite-jdbc's query timeout only sets the busy timeout, replacing the busy handler
+            jdbi.getConfig(SqlStatements.class).setQueryTimeout(wholeSeconds(statementTimeout));
+        }
+    }
+
+    private static int wholeSeconds(Duration d) {
+        return (int) Math.max(1, (d.toMillis() + 999) / 1000);
     }
 
     public Dialect dialect() {
@@ -67,6 +85,7 @@ public final class SqlRunner {
      */
     static <T> Optional<T> findOne(Handle h, String sql, RowMapper<T> mapper, String... parameters) {
         try (PreparedStatement statement = h.getConnection().prepareStatement(sql)) {
+            timeOut(h, statement);
             bind(statement, parameters);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() ? Optional.of(mapper.map(rows, null)) : Optional.empty();
@@ -79,10 +98,19 @@ public final class SqlRunner {
     /** An insert, update or delete with text parameters (null allowed), as {@link #findOne}: the rows it changed. */
     static int update(Handle h, String sql, String... parameters) {
         try (PreparedStatement statement = h.getConnection().prepareStatement(sql)) {
+            timeOut(h, statement);
             bind(statement, parameters);
             return statement.executeUpdate();
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException(e, null);
+        }
+    }
+
+    /** The query timeout Jdbi gives its own statements (PostgreSQL only, see the constructor), on a plain one. */
+    private static void timeOut(Handle h, PreparedStatement statement) throws SQLException {
+        Integer seconds = h.getConfig(SqlStatements.class).getQueryTimeout();
+        if (seconds != null) {
+            statement.setQueryTimeout(seconds);
         }
     }
 
@@ -93,6 +121,15 @@ public final class SqlRunner {
     }
 
     private <T> T run(HandleCallback<T, RuntimeException> work, boolean inTransaction) {
+        Long outer = StatementDeadline.enter(statementTimeout);
+        try {
+            return runOnHandle(work, inTransaction);
+        } finally {
+            StatementDeadline.leave(outer);
+        }
+    }
+
+    private <T> T runOnHandle(HandleCallback<T, RuntimeException> work, boolean inTransaction) {
         Handle handle = open();
         RuntimeException failed = null;
         try {

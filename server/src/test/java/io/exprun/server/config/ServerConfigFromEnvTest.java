@@ -174,4 +174,16 @@ class ServerConfigFromEnvTest {
         assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_MAX_CONNECTIONS", "-1")))
                 .hasMessageStartingWith("EXPRUN_MAX_CONNECTIONS='-1' is invalid (must be at least 1)");
     }
+
+    @Test
+    void the_statement_timeout_defaults_to_30_seconds_and_is_at_least_one_second() {
+        assertThat(ServerConfig.fromEnv(Map.of()).limits().statementTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_STATEMENT_TIMEOUT_MS", "5000"))
+                        .limits()
+                        .statementTimeout())
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_STATEMENT_TIMEOUT_MS", "999")))
+                .hasMessage("EXPRUN_STATEMENT_TIMEOUT_MS='999' is invalid (the statement timeout must be at least"
+                        + " 1000 ms): expected milliseconds >= 1000");
+    }
 }
