@@ -17,13 +17,16 @@ import io.exprun.server.auth.ApiKeys;
 import io.exprun.server.auth.BearerAuthFilter;
 import io.exprun.server.auth.KeyRequiredFeature;
 import io.exprun.server.config.CatalogLoader;
+import io.exprun.server.config.ConnectionCap;
 import io.exprun.server.config.DaemonThreads;
+import io.exprun.server.config.Limits;
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.domain.ExperimentCatalog;
 import io.exprun.server.domain.ExperimentService;
 import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.domain.RunService;
 import io.exprun.server.http.CodecErrorBodies;
+import io.exprun.server.http.ConnectionCapFilter;
 import io.exprun.server.http.EdgeHandler;
 import io.exprun.server.http.JsonErrorPages;
 import io.exprun.server.http.WholeBodyFilter;
@@ -96,6 +99,7 @@ public final class ExprunServer implements AutoCloseable {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
             SLF4JBridgeHandler.install();
         }
+        int connectionCap = ConnectionCap.of(config); // before the pool opens: counts what start-up holds open
         ObjectMapper json = JsonMapper.shared();
         ExperimentCatalog catalog = CatalogLoader.load(config.catalog(), json);
         this.instanceId = ManagementFactory.getRuntimeMXBean().getName() + "-"
@@ -189,6 +193,11 @@ public final class ExprunServer implements AutoCloseable {
                             metrics::answeredAtTheDoor));
             http.getServerConfiguration().setDefaultErrorPageGenerator(new JsonErrorPages());
             for (var listener : http.getListeners()) {
+                if (connectionCap != Limits.NO_CONNECTION_CAP) {
+                    ConnectionCapFilter capped = ConnectionCapFilter.of(connectionCap, metrics::closedForRoom);
+                    metrics.connections(capped::open, connectionCap);
+                    listener.registerAddOn(capped.addOn());
+                }
                 listener.registerAddOn(new CodecErrorBodies());
                 listener.registerAddOn(WholeBodyFilter.addOn(config.limits().bodyTimeout(), timers));
                 // Grizzly's own workers parse requests and run the front door, which never blocks: a few suffice.

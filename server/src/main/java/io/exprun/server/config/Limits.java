@@ -10,11 +10,31 @@ import java.time.Duration;
  * @param httpQueue        requests that may wait for an API thread before new ones get 429 (EXPRUN_HTTP_QUEUE, ≥ 0)
  * @param bodyTimeout      how long a request body may take to arrive before 408 (EXPRUN_BODY_TIMEOUT_MS, ≥ 100)
  * @param dbProbeInterval  how often the database's health is probed in the background (readiness, breaker)
+ * @param maxConnections   open client connections at most (EXPRUN_MAX_CONNECTIONS): a number ≥ 1,
+ *                         {@link #CONNECTIONS_FROM_DESCRIPTORS} (derived at start-up, see {@link ConnectionCap}) or
+ *                         {@link #NO_CONNECTION_CAP}
+ * @param statementTimeout how long one database call (a query, or a transaction's statements) may run before it is
+ *                         stopped, a request's answered 503 (EXPRUN_STATEMENT_TIMEOUT_MS, ≥ 1000: JDBC counts whole
+ *                         seconds)
  */
-public record Limits(Duration dbConnectTimeout, int httpQueue, Duration bodyTimeout, Duration dbProbeInterval) {
+public record Limits(
+        Duration dbConnectTimeout,
+        int httpQueue,
+        Duration bodyTimeout,
+        Duration dbProbeInterval,
+        int maxConnections,
+        Duration statementTimeout) {
 
-    public static final Limits DEFAULTS =
-            new Limits(Duration.ofSeconds(1), 256, Duration.ofSeconds(10), Duration.ofMillis(250));
+    public static final int CONNECTIONS_FROM_DESCRIPTORS = 0;
+    public static final int NO_CONNECTION_CAP = -1;
+
+    public static final Limits DEFAULTS = new Limits(
+            Duration.ofSeconds(1),
+            256,
+            Duration.ofSeconds(10),
+            Duration.ofMillis(250),
+            CONNECTIONS_FROM_DESCRIPTORS,
+            Duration.ofSeconds(30));
 
     public Limits {
         if (dbConnectTimeout.toMillis() < 250) {
@@ -27,17 +47,31 @@ public record Limits(Duration dbConnectTimeout, int httpQueue, Duration bodyTime
         if (bodyTimeout.toMillis() < 100) {
             throw new IllegalArgumentException("the body timeout must be at least 100 ms");
         }
+        if (maxConnections < NO_CONNECTION_CAP) {
+            throw new IllegalArgumentException("the connection cap must be >= 1");
+        }
+        if (statementTimeout.toMillis() < 1000) {
+            throw new IllegalArgumentException("the statement timeout must be at least 1000 ms");
+        }
     }
 
     public Limits withDbConnectTimeout(Duration d) {
-        return new Limits(d, httpQueue, bodyTimeout, dbProbeInterval);
+        return new Limits(d, httpQueue, bodyTimeout, dbProbeInterval, maxConnections, statementTimeout);
     }
 
     public Limits withHttpQueue(int n) {
-        return new Limits(dbConnectTimeout, n, bodyTimeout, dbProbeInterval);
+        return new Limits(dbConnectTimeout, n, bodyTimeout, dbProbeInterval, maxConnections, statementTimeout);
     }
 
     public Limits withBodyTimeout(Duration d) {
-        return new Limits(dbConnectTimeout, httpQueue, d, dbProbeInterval);
+        return new Limits(dbConnectTimeout, httpQueue, d, dbProbeInterval, maxConnections, statementTimeout);
+    }
+
+    public Limits withMaxConnections(int n) {
+        return new Limits(dbConnectTimeout, httpQueue, bodyTimeout, dbProbeInterval, n, statementTimeout);
+    }
+
+    public Limits withStatementTimeout(Duration d) {
+        return new Limits(dbConnectTimeout, httpQueue, bodyTimeout, dbProbeInterval, maxConnections, d);
     }
 }

@@ -163,7 +163,23 @@ public record ServerConfig(
                 c,
                 (v, x) -> x.withLimits(x.limits().withBodyTimeout(Duration.ofMillis(Long.parseLong(v)))),
                 "milliseconds >= 100");
+        c = setting(
+                env,
+                "EXPRUN_MAX_CONNECTIONS",
+                c,
+                (v, x) -> x.withLimits(x.limits().withMaxConnections(connectionCap(v))),
+                "a number of connections >= 1, or off (unset: derived from the file-descriptor limit)");
+        c = setting(
+                env,
+                "EXPRUN_STATEMENT_TIMEOUT_MS",
+                c,
+                (v, x) -> x.withLimits(x.limits().withStatementTimeout(Duration.ofMillis(Long.parseLong(v)))),
+                "milliseconds >= 1000");
         return c;
+    }
+
+    private static int connectionCap(String v) {
+        return "off".equalsIgnoreCase(v) ? Limits.NO_CONNECTION_CAP : atLeastOne(Integer.parseInt(v));
     }
 
     private interface Setting {

@@ -174,6 +174,30 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
         return inBudget.compareTo(Duration.ofSeconds(1)) > 0 ? inBudget : Duration.ofSeconds(1);
     }
 
+    /**
+     * Open client connections ({@code exprun_connections_open}), their cap ({@code exprun_connections_max}) and the
+     * connections closed to stay under it ({@code exprun_connections_closed_for_room_total}, by {@code closed}: the
+     * {@code new} one, or an older {@code silent} one that had sent nothing).
+     */
+    public void connections(java.util.function.IntSupplier open, int cap) {
+        Gauge.builder("exprun.connections.open", open::getAsInt)
+                .description("Client connections open now")
+                .register(registry);
+        Gauge.builder("exprun.connections.max", () -> cap)
+                .description("The cap on open client connections (EXPRUN_MAX_CONNECTIONS)")
+                .register(registry);
+    }
+
+    /** Counts a connection closed to stay under the cap on open connections. */
+    public void closedForRoom(boolean silentOne) {
+        Counter.builder("exprun.connections.closed.for.room")
+                .description("Client connections closed to stay under EXPRUN_MAX_CONNECTIONS: the new one, or an older"
+                        + " one that had sent nothing")
+                .tag("closed", silentOne ? "silent" : "new")
+                .register(registry)
+                .increment();
+    }
+
     /** Queue length, active threads and completed tasks of the pool that runs API requests. */
     public void monitor(ExecutorService pool, String name) {
         new ExecutorServiceMetrics(pool, name, List.of()).bindTo(registry);

@@ -23,14 +23,19 @@ public final class Database implements AutoCloseable {
     private final SqlRunner sql;
 
     private Database(
-            HikariDataSource pool, DatabaseHealth health, boolean embedded, Dialect dialect, SqliteFileLock fileLock) {
+            HikariDataSource pool,
+            DatabaseHealth health,
+            boolean embedded,
+            Dialect dialect,
+            SqliteFileLock fileLock,
+            java.time.Duration statementTimeout) {
         this.pool = pool;
         this.health = health;
         this.failFast = new FailFastDataSource(pool, health);
         this.embedded = embedded;
         this.dialect = dialect;
         this.fileLock = fileLock;
-        this.sql = new SqlRunner(failFast, dialect);
+        this.sql = new SqlRunner(failFast, dialect, statementTimeout);
     }
 
     /** @param embedded only this process uses the database (see {@code ServerConfig.isEmbeddedDb}) */
@@ -58,6 +63,10 @@ public final class Database implements AutoCloseable {
             // READ COMMITTED (the default today, but a server-side default can change). SQLite has one isolation:
             // serializable, with one writer at a time.
             config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+            // EXPRUN_STATEMENT_TIMEOUT_MS, kept by the server for every statement of the pool's sessions: no timer
+            // per statement in the driver (JDBC's query timeout schedules and cancels one on a shared timer each time)
+            config.setConnectionInitSql(
+                    "SET statement_timeout = " + limits.statementTimeout().toMillis());
         }
         if (user != null) {
             config.setUsername(user);
@@ -75,9 +84,10 @@ public final class Database implements AutoCloseable {
             ds = new HikariDataSource(config);
             try {
                 // common migrations, plus the few that must differ per database (the clock function)
-                Flyway.configure()
-                        .dataSource(ds)
-                        .locations(migrations(dialect))
+                var flyway = Flyway.configure().locations(migrations(dialect));
+                // PostgreSQL: a connection of its own, without the pool's statement_timeout (a migration of months of
+                // data may take longer than any API statement should; a session setting would leak into the pool)
+                (dialect == Dialect.POSTGRESQL ? flyway.dataSource(jdbcUrl, user, password) : flyway.dataSource(ds))
                         .load()
                         .migrate();
             } catch (RuntimeException e) {
@@ -95,7 +105,8 @@ public final class Database implements AutoCloseable {
                 new DatabaseHealth(jdbcUrl, user, password, Clock.systemUTC(), limits.dbProbeInterval()),
                 embedded,
                 dialect,
-                fileLock);
+                fileLock,
+                limits.statementTimeout());
     }
 
     /** Where the schema's migrations are: the common ones, and those that must differ per database. */

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
@@ -33,10 +34,20 @@ public final class SqlRunner {
     /** Told of lost connections and of the storage refusing or taking writes; null when not on exprun's pool. */
     private final FailFastDataSource health;
 
-    public SqlRunner(DataSource dataSource, Dialect dialect) {
+    private final Duration statementTimeout;
+
+    /**
+     * @param statementTimeout how long one call ({@link #read}, {@link #write}, {@link #findOne}) may run
+     *     (EXPRUN_STATEMENT_TIMEOUT_MS). PostgreSQL stops each statement after it (the sessions' statement_timeout,
+     *     set by {@link Database}: SQLSTATE 57014); SQLite stops the call once it has passed ({@link StatementDeadline}, read by the
+     *     handlers of {@link SqliteDataSource}: SQLITE_INTERRUPT while running, SQLITE_BUSY while waiting for the
+     *     write lock). Either way the store is unavailable for now: 503 + Retry-After to an API caller.
+     */
+    public SqlRunner(DataSource dataSource, Dialect dialect, Duration statementTimeout) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.health = failFast(dataSource);
+        this.statementTimeout = statementTimeout;
         this.jdbi = Jdbi.create(dataSource);
         CaffeineSqlCaches caches = new CaffeineSqlCaches();
         jdbi.getConfig(SqlStatements.class)
@@ -70,6 +81,15 @@ public final class SqlRunner {
      * ~10-17% slower at 32 connections (BENCHMARKS.md, "The store on Jdbi"). Failures are judged as in {@link #read}.
      */
     public <T> Optional<T> findOne(String sql, RowMapper<T> mapper, String... parameters) {
+        Long outer = StatementDeadline.enter(statementTimeout);
+        try {
+            return findOneOnItsOwn(sql, mapper, parameters);
+        } finally {
+            StatementDeadline.leave(outer);
+        }
+    }
+
+    private <T> Optional<T> findOneOnItsOwn(String sql, RowMapper<T> mapper, String... parameters) {
         Connection connection;
         try {
             connection = dataSource.getConnection();
@@ -131,6 +151,15 @@ public final class SqlRunner {
     }
 
     private <T> T run(HandleCallback<T, RuntimeException> work, boolean inTransaction) {
+        Long outer = StatementDeadline.enter(statementTimeout);
+        try {
+            return runOnHandle(work, inTransaction);
+        } finally {
+            StatementDeadline.leave(outer);
+        }
+    }
+
+    private <T> T runOnHandle(HandleCallback<T, RuntimeException> work, boolean inTransaction) {
         Handle handle = open();
         RuntimeException failed = null;
         try {

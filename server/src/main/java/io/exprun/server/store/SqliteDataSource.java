@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.sqlite.BusyHandler;
 import org.sqlite.Function;
+import org.sqlite.ProgressHandler;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
@@ -33,6 +34,8 @@ final class SqliteDataSource extends SQLiteDataSource {
 
     static final int BUSY_TIMEOUT_MS = 10_000;
     static final long BUSY_POLL_NANOS = 100_000;
+    /** How often (in virtual-machine steps, each well under a microsecond) a statement checks its deadline. */
+    static final int PROGRESS_STEPS = 10_000;
     /** sqlite3_value_type's code for NULL. */
     private static final int SQLITE_NULL = 5;
 
@@ -94,6 +97,7 @@ final class SqliteDataSource extends SQLiteDataSource {
                     2,
                     Function.FLAG_DETERMINISTIC);
             BusyHandler.setHandler(c, new ShortWaits());
+            ProgressHandler.setHandler(c, PROGRESS_STEPS, new StopsAtTheDeadline());
             return c;
         } catch (SQLException | RuntimeException e) {
             c.close();
@@ -102,7 +106,8 @@ final class SqliteDataSource extends SQLiteDataSource {
     }
 
     /**
-     * Waits for SQLite's write lock in short polls, up to {@link #BUSY_TIMEOUT_MS}, then lets the statement fail with
+     * Waits for SQLite's write lock in short polls, up to {@link #BUSY_TIMEOUT_MS} or the call's deadline
+     * ({@link StatementDeadline}), then lets the statement fail with
      * SQLITE_BUSY (a 503 to the caller). Called by SQLite on the thread that is using the connection.
      */
     private static final class ShortWaits extends BusyHandler {
@@ -111,6 +116,9 @@ final class SqliteDataSource extends SQLiteDataSource {
         @Override
         protected int callback(int triesSoFar) {
             long now = System.nanoTime();
+            if (StatementDeadline.passed()) {
+                return 0;
+            }
             if (triesSoFar == 0) {
                 waitingSince = now;
             } else if (now - waitingSince > TimeUnit.MILLISECONDS.toNanos(BUSY_TIMEOUT_MS)) {
@@ -118,6 +126,17 @@ final class SqliteDataSource extends SQLiteDataSource {
             }
             LockSupport.parkNanos(BUSY_POLL_NANOS);
             return 1;
+        }
+    }
+
+    /**
+     * Interrupts a statement (SQLITE_INTERRUPT) once its call's deadline has passed. SQLite asks every
+     * {@link #PROGRESS_STEPS} virtual-machine steps, on the thread running the statement.
+     */
+    private static final class StopsAtTheDeadline extends ProgressHandler {
+        @Override
+        protected int progress() {
+            return StatementDeadline.passed() ? 1 : 0;
         }
     }
 }

@@ -34,7 +34,9 @@ public final class StoreException extends RuntimeException {
             5, // SQLITE_BUSY: the writer's lock was not had within the busy timeout
             6, // SQLITE_LOCKED
             7, // SQLITE_NOMEM
-            8, // SQLITE_READONLY: the file or its directory became read-only
+            8, // SQLITE_READONLY
+            9, // SQLITE_INTERRUPT: stopped by its deadline (EXPRUN_STATEMENT_TIMEOUT_MS, see StatementDeadline): the
+            // file or its directory became read-only
             10, // SQLITE_IOERR
             13, // SQLITE_FULL: the disk is full (the transaction is rolled back, the database stays intact)
             14); // SQLITE_CANTOPEN

@@ -156,4 +156,34 @@ class ServerConfigFromEnvTest {
                 .retention()
                 .runRetention();
     }
+
+    @Test
+    void the_connection_cap_is_derived_unless_set_and_off_disables_it() {
+        assertThat(ServerConfig.fromEnv(Map.of()).limits().maxConnections())
+                .isEqualTo(Limits.CONNECTIONS_FROM_DESCRIPTORS);
+        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_MAX_CONNECTIONS", "500"))
+                        .limits()
+                        .maxConnections())
+                .isEqualTo(500);
+        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_MAX_CONNECTIONS", "OFF"))
+                        .limits()
+                        .maxConnections())
+                .isEqualTo(Limits.NO_CONNECTION_CAP);
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_MAX_CONNECTIONS", "0")))
+                .hasMessageStartingWith("EXPRUN_MAX_CONNECTIONS='0' is invalid (must be at least 1)");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_MAX_CONNECTIONS", "-1")))
+                .hasMessageStartingWith("EXPRUN_MAX_CONNECTIONS='-1' is invalid (must be at least 1)");
+    }
+
+    @Test
+    void the_statement_timeout_defaults_to_30_seconds_and_is_at_least_one_second() {
+        assertThat(ServerConfig.fromEnv(Map.of()).limits().statementTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_STATEMENT_TIMEOUT_MS", "5000"))
+                        .limits()
+                        .statementTimeout())
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_STATEMENT_TIMEOUT_MS", "999")))
+                .hasMessage("EXPRUN_STATEMENT_TIMEOUT_MS='999' is invalid (the statement timeout must be at least"
+                        + " 1000 ms): expected milliseconds >= 1000");
+    }
 }

@@ -32,7 +32,12 @@ class CancelLockOrderTest {
             TestServer.embeddedConfig(0).dbUrl(), null, null, 4, io.exprun.server.config.Limits.DEFAULTS, true);
     private final List<String> cancelUpdates = Collections.synchronizedList(new ArrayList<>());
     private final JdbiRunStore store = new JdbiRunStore(
-            new SqlRunner(recording(database.dataSource()), database.dialect()), JsonMapper.shared(), true);
+            new SqlRunner(
+                    recording(database.dataSource()),
+                    database.dialect(),
+                    io.exprun.server.config.Limits.DEFAULTS.statementTimeout()),
+            JsonMapper.shared(),
+            true);
     private final JdbiRunStore runs = new JdbiRunStore(database.sql(), JsonMapper.shared(), true);
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
