@@ -15,6 +15,7 @@ import io.exprun.server.api.UnstorableTextFilter;
 import io.exprun.server.auth.ApiKeys;
 import io.exprun.server.auth.BearerAuthFilter;
 import io.exprun.server.auth.KeyRequiredFeature;
+import io.exprun.server.auth.TenantShares;
 import io.exprun.server.config.CatalogLoader;
 import io.exprun.server.config.DaemonThreads;
 import io.exprun.server.config.ServerConfig;
@@ -139,6 +140,7 @@ public final class ExprunServer implements AutoCloseable {
             ExperimentService experiments = new ExperimentService(
                     experimentStore, store, JdbiIdempotencyKeys.ofExperiments(database.sql()), clock);
             ModelMapper mapper = new ModelMapper(json);
+            TenantShares shares = tenantShares(config, metrics);
 
             ResourceConfig app = new ResourceConfig()
                     .register(new ExperimentRunsResource(runService, canceller, mapper))
@@ -147,7 +149,8 @@ public final class ExprunServer implements AutoCloseable {
                     .register(JacksonFeature.withoutExceptionMappers())
                     .register(JsonMapper.class)
                     .register(LocalDateParamConverter.class)
-                    .register(new KeyRequiredFeature(spec, new BearerAuthFilter(new ApiKeys(config.apiKeys()))))
+                    .register(new KeyRequiredFeature(spec, new BearerAuthFilter(new ApiKeys(config.apiKeys())), shares))
+                    .register(shares.releaser())
                     .register(new ConstraintViolations(json))
                     .register(new ContentEncodingFilter())
                     .register(new ClientLeft())
@@ -221,6 +224,23 @@ public final class ExprunServer implements AutoCloseable {
 
     public URI baseUri() {
         return baseUri;
+    }
+
+    /** Fair shares between the configured tenants, counted in the metrics per tenant and bound. */
+    private static TenantShares tenantShares(ServerConfig config, Metrics metrics) {
+        java.util.Map<String, java.util.function.ToIntFunction<String>> inProgress = new java.util.LinkedHashMap<>();
+        TenantShares.Bound[] bounds = TenantShares.Bound.values();
+        TenantShares[] shares = new TenantShares[1]; // the gauges read the shares, which count into the meters
+        for (TenantShares.Bound bound : bounds) {
+            inProgress.put(bound.label(), tenant -> shares[0].inProgress(tenant, bound));
+        }
+        var meters = metrics.tenantShares(config.apiKeys().values(), inProgress);
+        shares[0] = new TenantShares(
+                config.apiKeys().values(),
+                config.tenantMaxConcurrent(),
+                config.tenantMaxLists(),
+                (tenant, bound) -> meters.refused(tenant, bound.label()));
+        return shares[0];
     }
 
     /** Each tenant with a key gets the catalog's experiments, once (the demo's seed data). */

@@ -10,11 +10,22 @@ import java.time.Duration;
  * @param httpQueue        requests that may wait for an API thread before new ones get 429 (EXPRUN_HTTP_QUEUE, ≥ 0)
  * @param bodyTimeout      how long a request body may take to arrive before 408 (EXPRUN_BODY_TIMEOUT_MS, ≥ 100)
  * @param dbProbeInterval  how often the database's health is probed in the background (readiness, breaker)
+ * @param tenantMaxConcurrent requests one tenant may have in progress before its next gets 429
+ *                         (EXPRUN_TENANT_MAX_CONCURRENT, ≥ 1); {@code null}: the default of
+ *                         {@link ServerConfig#tenantMaxConcurrent()}
+ * @param tenantMaxLists   of those, lists (EXPRUN_TENANT_MAX_LISTS, ≥ 1, at most the former); {@code null}: the default
+ *                         of {@link ServerConfig#tenantMaxLists()}
  */
-public record Limits(Duration dbConnectTimeout, int httpQueue, Duration bodyTimeout, Duration dbProbeInterval) {
+public record Limits(
+        Duration dbConnectTimeout,
+        int httpQueue,
+        Duration bodyTimeout,
+        Duration dbProbeInterval,
+        Integer tenantMaxConcurrent,
+        Integer tenantMaxLists) {
 
     public static final Limits DEFAULTS =
-            new Limits(Duration.ofSeconds(1), 256, Duration.ofSeconds(10), Duration.ofMillis(250));
+            new Limits(Duration.ofSeconds(1), 256, Duration.ofSeconds(10), Duration.ofMillis(250), null, null);
 
     public Limits {
         if (dbConnectTimeout.toMillis() < 250) {
@@ -27,17 +38,31 @@ public record Limits(Duration dbConnectTimeout, int httpQueue, Duration bodyTime
         if (bodyTimeout.toMillis() < 100) {
             throw new IllegalArgumentException("the body timeout must be at least 100 ms");
         }
+        if (tenantMaxConcurrent != null && tenantMaxConcurrent < 1) {
+            throw new IllegalArgumentException("a tenant must be allowed at least 1 request");
+        }
+        if (tenantMaxLists != null && tenantMaxLists < 1) {
+            throw new IllegalArgumentException("a tenant must be allowed at least 1 list");
+        }
     }
 
     public Limits withDbConnectTimeout(Duration d) {
-        return new Limits(d, httpQueue, bodyTimeout, dbProbeInterval);
+        return new Limits(d, httpQueue, bodyTimeout, dbProbeInterval, tenantMaxConcurrent, tenantMaxLists);
     }
 
     public Limits withHttpQueue(int n) {
-        return new Limits(dbConnectTimeout, n, bodyTimeout, dbProbeInterval);
+        return new Limits(dbConnectTimeout, n, bodyTimeout, dbProbeInterval, tenantMaxConcurrent, tenantMaxLists);
     }
 
     public Limits withBodyTimeout(Duration d) {
-        return new Limits(dbConnectTimeout, httpQueue, d, dbProbeInterval);
+        return new Limits(dbConnectTimeout, httpQueue, d, dbProbeInterval, tenantMaxConcurrent, tenantMaxLists);
+    }
+
+    public Limits withTenantMaxConcurrent(Integer n) {
+        return new Limits(dbConnectTimeout, httpQueue, bodyTimeout, dbProbeInterval, n, tenantMaxLists);
+    }
+
+    public Limits withTenantMaxLists(Integer n) {
+        return new Limits(dbConnectTimeout, httpQueue, bodyTimeout, dbProbeInterval, tenantMaxConcurrent, n);
     }
 }

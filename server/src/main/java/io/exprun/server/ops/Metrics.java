@@ -174,6 +174,13 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
         return inBudget.compareTo(Duration.ofSeconds(1)) > 0 ? inBudget : Duration.ofSeconds(1);
     }
 
+    /** Fair shares' meters, per configured tenant and bound ({@link TenantShareMeters}). */
+    public TenantShareMeters tenantShares(
+            java.util.Collection<String> tenants,
+            Map<String, java.util.function.ToIntFunction<String>> inProgressByBound) {
+        return new TenantShareMeters(registry, tenants, inProgressByBound);
+    }
+
     /** Queue length, active threads and completed tasks of the pool that runs API requests. */
     public void monitor(ExecutorService pool, String name) {
         new ExecutorServiceMetrics(pool, name, List.of()).bindTo(registry);
