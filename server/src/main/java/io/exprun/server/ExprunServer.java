@@ -228,19 +228,19 @@ public final class ExprunServer implements AutoCloseable {
 
     /** Fair shares between the configured tenants, counted in the metrics per tenant and bound. */
     private static TenantShares tenantShares(ServerConfig config, Metrics metrics) {
-        java.util.Map<String, java.util.function.ToIntFunction<String>> inProgress = new java.util.LinkedHashMap<>();
-        TenantShares.Bound[] bounds = TenantShares.Bound.values();
-        TenantShares[] shares = new TenantShares[1]; // the gauges read the shares, which count into the meters
-        for (TenantShares.Bound bound : bounds) {
-            inProgress.put(bound.label(), tenant -> shares[0].inProgress(tenant, bound));
-        }
-        var meters = metrics.tenantShares(config.apiKeys().values(), inProgress);
-        shares[0] = new TenantShares(
+        List<String> bounds = java.util.Arrays.stream(TenantShares.Bound.values())
+                .map(TenantShares.Bound::label)
+                .toList();
+        var meters = metrics.tenantShares(config.apiKeys().values(), bounds);
+        TenantShares shares = new TenantShares(
                 config.apiKeys().values(),
                 config.tenantMaxConcurrent(),
                 config.tenantMaxLists(),
                 (tenant, bound) -> meters.refused(tenant, bound.label()));
-        return shares[0];
+        for (TenantShares.Bound bound : TenantShares.Bound.values()) {
+            meters.inProgress(bound.label(), tenant -> shares.inProgress(tenant, bound));
+        }
+        return shares;
     }
 
     /** Each tenant with a key gets the catalog's experiments, once (the demo's seed data). */

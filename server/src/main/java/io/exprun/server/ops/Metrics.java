@@ -175,10 +175,8 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
     }
 
     /** Fair shares' meters, per configured tenant and bound ({@link TenantShareMeters}). */
-    public TenantShareMeters tenantShares(
-            java.util.Collection<String> tenants,
-            Map<String, java.util.function.ToIntFunction<String>> inProgressByBound) {
-        return new TenantShareMeters(registry, tenants, inProgressByBound);
+    public TenantShareMeters tenantShares(java.util.Collection<String> tenants, java.util.Collection<String> bounds) {
+        return new TenantShareMeters(registry, tenants, bounds);
     }
 
     /** Queue length, active threads and completed tasks of the pool that runs API requests. */

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.ToIntFunction;
@@ -17,13 +18,16 @@ import java.util.function.ToIntFunction;
  */
 public final class TenantShareMeters {
 
+    private final MeterRegistry registry;
+    private final List<String> tenants;
     private final Map<String, Counter> refused;
 
-    TenantShareMeters(
-            MeterRegistry registry, Collection<String> tenants, Map<String, ToIntFunction<String>> inProgressByBound) {
+    TenantShareMeters(MeterRegistry registry, Collection<String> tenants, Collection<String> bounds) {
+        this.registry = registry;
+        this.tenants = List.copyOf(new TreeSet<>(tenants));
         Map<String, Counter> counters = new HashMap<>();
-        for (String tenant : new TreeSet<>(tenants)) {
-            inProgressByBound.forEach((bound, inProgress) -> {
+        for (String tenant : this.tenants) {
+            for (String bound : bounds) {
                 counters.put(
                         key(tenant, bound),
                         Counter.builder("exprun.tenant.requests.refused")
@@ -31,14 +35,20 @@ public final class TenantShareMeters {
                                 .tag("bound", bound)
                                 .description("Requests refused with 429 because their tenant was at this bound")
                                 .register(registry));
-                Gauge.builder("exprun.tenant.requests.in.progress", () -> inProgress.applyAsInt(tenant))
-                        .tag("tenant", tenant)
-                        .tag("bound", bound)
-                        .description("Fair-share permits of this bound the tenant's requests hold")
-                        .register(registry);
-            });
+            }
         }
         this.refused = Map.copyOf(counters);
+    }
+
+    /** Shows, per configured tenant, the permits of {@code bound} its requests hold, as {@code inProgress} says. */
+    public void inProgress(String bound, ToIntFunction<String> inProgress) {
+        for (String tenant : tenants) {
+            Gauge.builder("exprun.tenant.requests.in.progress", () -> inProgress.applyAsInt(tenant))
+                    .tag("tenant", tenant)
+                    .tag("bound", bound)
+                    .description("Fair-share permits of this bound the tenant's requests hold")
+                    .register(registry);
+        }
     }
 
     private static String key(String tenant, String bound) {
