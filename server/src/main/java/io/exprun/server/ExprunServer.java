@@ -16,6 +16,7 @@ import io.exprun.server.api.UnstorableTextFilter;
 import io.exprun.server.auth.ApiKeys;
 import io.exprun.server.auth.BearerAuthFilter;
 import io.exprun.server.auth.KeyRequiredFeature;
+import io.exprun.server.auth.TenantShares;
 import io.exprun.server.config.CatalogLoader;
 import io.exprun.server.config.ConnectionCap;
 import io.exprun.server.config.DaemonThreads;
@@ -144,6 +145,7 @@ public final class ExprunServer implements AutoCloseable {
             ExperimentService experiments = new ExperimentService(
                     experimentStore, store, JdbiIdempotencyKeys.ofExperiments(database.sql()), clock);
             ModelMapper mapper = new ModelMapper(json);
+            TenantShares shares = tenantShares(config, metrics);
 
             ResourceConfig app = new ResourceConfig()
                     .register(new ExperimentRunsResource(runService, canceller, mapper))
@@ -152,7 +154,8 @@ public final class ExprunServer implements AutoCloseable {
                     .register(JacksonFeature.withoutExceptionMappers())
                     .register(JsonMapper.class)
                     .register(LocalDateParamConverter.class)
-                    .register(new KeyRequiredFeature(spec, new BearerAuthFilter(new ApiKeys(config.apiKeys()))))
+                    .register(new KeyRequiredFeature(spec, new BearerAuthFilter(new ApiKeys(config.apiKeys())), shares))
+                    .register(shares.releaser())
                     .register(new ConstraintViolations(json))
                     .register(new ContentEncodingFilter())
                     .register(new ClientLeft())
@@ -232,6 +235,23 @@ public final class ExprunServer implements AutoCloseable {
 
     public URI baseUri() {
         return baseUri;
+    }
+
+    /** Fair shares between the configured tenants, counted in the metrics per tenant and bound. */
+    private static TenantShares tenantShares(ServerConfig config, Metrics metrics) {
+        List<String> bounds = java.util.Arrays.stream(TenantShares.Bound.values())
+                .map(TenantShares.Bound::label)
+                .toList();
+        var meters = metrics.tenantShares(config.apiKeys().values(), bounds);
+        TenantShares shares = new TenantShares(
+                config.apiKeys().values(),
+                config.tenantMaxConcurrent(),
+                config.tenantMaxLists(),
+                (tenant, bound) -> meters.refused(tenant, bound.label()));
+        for (TenantShares.Bound bound : TenantShares.Bound.values()) {
+            meters.inProgress(bound.label(), tenant -> shares.inProgress(tenant, bound));
+        }
+        return shares;
     }
 
     /** Each tenant with a key gets the catalog's experiments, once (the demo's seed data). */

@@ -1,25 +1,30 @@
 package io.exprun.server.auth;
 
 import io.exprun.server.spec.SpecOperations;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.DynamicFeature;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.FeatureContext;
+import java.util.Optional;
 
 /**
  * Deny by default, decided by what Jersey matched rather than by the path text: after matching, every resource
  * method gets the {@link BearerAuthFilter} unless it is a spec operation whose {@code security} asks for no
  * credential or its class is a {@link PublicEndpoint}. So a path in any spelling Jersey accepts (matrix parameters,
  * {@code //}, dot segments, encoded letters) meets the same check as the canonical one, and an operation added to the
- * spec is protected without touching this class. The filter runs before the body is read or validated.
+ * spec is protected without touching this class. The filter runs before the body is read or validated. Right after
+ * it, the tenant's fair share ({@link TenantShares}) is taken, a list's when the spec says the operation answers a page.
  */
 public final class KeyRequiredFeature implements DynamicFeature {
 
     private final SpecOperations spec;
     private final BearerAuthFilter filter;
+    private final TenantShares shares;
 
-    public KeyRequiredFeature(SpecOperations spec, BearerAuthFilter filter) {
+    public KeyRequiredFeature(SpecOperations spec, BearerAuthFilter filter, TenantShares shares) {
         this.spec = spec;
         this.filter = filter;
+        this.shares = shares;
     }
 
     @Override
@@ -28,13 +33,15 @@ public final class KeyRequiredFeature implements DynamicFeature {
         if (type != null && type.isAnnotationPresent(PublicEndpoint.class)) {
             return;
         }
-        boolean open = type != null
-                && resource.getResourceMethod() != null
-                && spec.servedBy(type, resource.getResourceMethod())
-                        .map(op -> !op.requiresKey())
-                        .orElse(false);
-        if (!open) {
-            context.register(filter);
+        Optional<SpecOperations.Operation> operation = type == null || resource.getResourceMethod() == null
+                ? Optional.empty()
+                : spec.servedBy(type, resource.getResourceMethod());
+        if (operation.map(op -> !op.requiresKey()).orElse(false)) {
+            return;
         }
+        context.register(filter);
+        context.register(
+                shares.gate(operation.map(SpecOperations.Operation::answersPage).orElse(false)),
+                Priorities.AUTHENTICATION + 1);
     }
 }

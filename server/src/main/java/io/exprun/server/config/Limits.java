@@ -14,8 +14,12 @@ import java.time.Duration;
  *                         {@link #CONNECTIONS_FROM_DESCRIPTORS} (derived at start-up, see {@link ConnectionCap}) or
  *                         {@link #NO_CONNECTION_CAP}
  * @param statementTimeout how long one database call (a query, or a transaction's statements) may run before it is
- *                         stopped, a request's answered 503 (EXPRUN_STATEMENT_TIMEOUT_MS, ≥ 1000: JDBC counts whole
- *                         seconds)
+ *                         stopped, a request's answered 503 (EXPRUN_STATEMENT_TIMEOUT_MS, ≥ 1000)
+ * @param tenantMaxConcurrent requests one tenant may have in progress before its next gets 429
+ *                         (EXPRUN_TENANT_MAX_CONCURRENT, ≥ 1); {@code null}: the default of
+ *                         {@link ServerConfig#tenantMaxConcurrent()}
+ * @param tenantMaxLists   of those, lists (EXPRUN_TENANT_MAX_LISTS, ≥ 1, at most the former); {@code null}: the default
+ *                         of {@link ServerConfig#tenantMaxLists()}
  */
 public record Limits(
         Duration dbConnectTimeout,
@@ -23,7 +27,9 @@ public record Limits(
         Duration bodyTimeout,
         Duration dbProbeInterval,
         int maxConnections,
-        Duration statementTimeout) {
+        Duration statementTimeout,
+        Integer tenantMaxConcurrent,
+        Integer tenantMaxLists) {
 
     public static final int CONNECTIONS_FROM_DESCRIPTORS = 0;
     public static final int NO_CONNECTION_CAP = -1;
@@ -34,7 +40,9 @@ public record Limits(
             Duration.ofSeconds(10),
             Duration.ofMillis(250),
             CONNECTIONS_FROM_DESCRIPTORS,
-            Duration.ofSeconds(30));
+            Duration.ofSeconds(30),
+            null,
+            null);
 
     public Limits {
         if (dbConnectTimeout.toMillis() < 250) {
@@ -53,25 +61,95 @@ public record Limits(
         if (statementTimeout.toMillis() < 1000) {
             throw new IllegalArgumentException("the statement timeout must be at least 1000 ms");
         }
+        if (tenantMaxConcurrent != null && tenantMaxConcurrent < 1) {
+            throw new IllegalArgumentException("a tenant must be allowed at least 1 request");
+        }
+        if (tenantMaxLists != null && tenantMaxLists < 1) {
+            throw new IllegalArgumentException("a tenant must be allowed at least 1 list");
+        }
     }
 
     public Limits withDbConnectTimeout(Duration d) {
-        return new Limits(d, httpQueue, bodyTimeout, dbProbeInterval, maxConnections, statementTimeout);
+        return new Limits(
+                d,
+                httpQueue,
+                bodyTimeout,
+                dbProbeInterval,
+                maxConnections,
+                statementTimeout,
+                tenantMaxConcurrent,
+                tenantMaxLists);
     }
 
     public Limits withHttpQueue(int n) {
-        return new Limits(dbConnectTimeout, n, bodyTimeout, dbProbeInterval, maxConnections, statementTimeout);
+        return new Limits(
+                dbConnectTimeout,
+                n,
+                bodyTimeout,
+                dbProbeInterval,
+                maxConnections,
+                statementTimeout,
+                tenantMaxConcurrent,
+                tenantMaxLists);
     }
 
     public Limits withBodyTimeout(Duration d) {
-        return new Limits(dbConnectTimeout, httpQueue, d, dbProbeInterval, maxConnections, statementTimeout);
+        return new Limits(
+                dbConnectTimeout,
+                httpQueue,
+                d,
+                dbProbeInterval,
+                maxConnections,
+                statementTimeout,
+                tenantMaxConcurrent,
+                tenantMaxLists);
     }
 
     public Limits withMaxConnections(int n) {
-        return new Limits(dbConnectTimeout, httpQueue, bodyTimeout, dbProbeInterval, n, statementTimeout);
+        return new Limits(
+                dbConnectTimeout,
+                httpQueue,
+                bodyTimeout,
+                dbProbeInterval,
+                n,
+                statementTimeout,
+                tenantMaxConcurrent,
+                tenantMaxLists);
     }
 
     public Limits withStatementTimeout(Duration d) {
-        return new Limits(dbConnectTimeout, httpQueue, bodyTimeout, dbProbeInterval, maxConnections, d);
+        return new Limits(
+                dbConnectTimeout,
+                httpQueue,
+                bodyTimeout,
+                dbProbeInterval,
+                maxConnections,
+                d,
+                tenantMaxConcurrent,
+                tenantMaxLists);
+    }
+
+    public Limits withTenantMaxConcurrent(Integer n) {
+        return new Limits(
+                dbConnectTimeout,
+                httpQueue,
+                bodyTimeout,
+                dbProbeInterval,
+                maxConnections,
+                statementTimeout,
+                n,
+                tenantMaxLists);
+    }
+
+    public Limits withTenantMaxLists(Integer n) {
+        return new Limits(
+                dbConnectTimeout,
+                httpQueue,
+                bodyTimeout,
+                dbProbeInterval,
+                maxConnections,
+                statementTimeout,
+                tenantMaxConcurrent,
+                n);
     }
 }

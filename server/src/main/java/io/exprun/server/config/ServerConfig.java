@@ -58,6 +58,43 @@ public record ServerConfig(
         if (!(simFailureRate >= 0 && simFailureRate <= 1)) {
             throw new IllegalArgumentException("the simulated failure rate must be between 0 and 1");
         }
+        int lists = limits.tenantMaxLists() == null ? 0 : limits.tenantMaxLists();
+        if (lists > tenantMaxConcurrent(limits, dbPoolSize)) {
+            throw new IllegalArgumentException("a list is a request too: it must not exceed "
+                    + "EXPRUN_TENANT_MAX_CONCURRENT (" + tenantMaxConcurrent(limits, dbPoolSize) + ")");
+        }
+    }
+
+    /**
+     * Fair shares: how many requests one tenant may have in progress at once (EXPRUN_TENANT_MAX_CONCURRENT). The default
+     * is half the API threads (one per database connection, EXPRUN_DB_POOL_SIZE: 8 of 16), so a tenant that saturates
+     * its share leaves the other half to everyone else, while a lone tenant can still use many threads. A value of at
+     * least the API threads lets one tenant take them all.
+     */
+    public int tenantMaxConcurrent() {
+        return tenantMaxConcurrent(limits, dbPoolSize);
+    }
+
+    private static int tenantMaxConcurrent(Limits limits, int apiThreads) {
+        return limits.tenantMaxConcurrent() != null ? limits.tenantMaxConcurrent() : Math.max(1, apiThreads / 2);
+    }
+
+    /**
+     * Fair shares: of a tenant's requests in progress, how many may be lists (EXPRUN_TENANT_MAX_LISTS). A page of up to
+     * 100 runs is CPU work (reading the rows, writing the JSON) where a get is a lookup, so the default is half the
+     * processors this JVM may use (at least 1, at most {@link #tenantMaxConcurrent()}): one tenant's lists can keep at
+     * most half the cores busy, and another tenant's requests find a free one.
+     */
+    public int tenantMaxLists() {
+        if (limits.tenantMaxLists() != null) {
+            return limits.tenantMaxLists();
+        }
+        return Math.min(tenantMaxConcurrent(), defaultTenantMaxLists());
+    }
+
+    /** Half the processors this JVM may use, at least 1. */
+    public static int defaultTenantMaxLists() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     public static ServerConfig defaults() {
@@ -83,7 +120,9 @@ public record ServerConfig(
     /**
      * EXPRUN_PORT, EXPRUN_BIND, EXPRUN_DB_URL/USER/PASSWORD/POOL_SIZE, EXPRUN_API_KEYS, EXPRUN_CATALOG, EXPRUN_WORKERS, …
      * EXPRUN_RETENTION (default 30 days: terminal runs and their results are deleted that long after they completed;
-     * {@code off} keeps them) and EXPRUN_RETENTION_SWEEP_MS (default 60000), see {@link RetentionPolicy}.
+     * {@code off} keeps them) and EXPRUN_RETENTION_SWEEP_MS (default 60000), see {@link RetentionPolicy};
+     * EXPRUN_TENANT_MAX_CONCURRENT and EXPRUN_TENANT_MAX_LISTS, see {@link #tenantMaxConcurrent()} and
+     * {@link #tenantMaxLists()}.
      *
      * @throws IllegalArgumentException naming the variable, its value and what it should be
      */
@@ -175,6 +214,22 @@ public record ServerConfig(
                 c,
                 (v, x) -> x.withLimits(x.limits().withStatementTimeout(Duration.ofMillis(Long.parseLong(v)))),
                 "milliseconds >= 1000");
+        // after EXPRUN_DB_POOL_SIZE, whose half is the default; the lists' bound is checked against this one
+        c = setting(
+                env,
+                "EXPRUN_TENANT_MAX_CONCURRENT",
+                c,
+                (v, x) -> x.withLimits(x.limits().withTenantMaxConcurrent(Integer.parseInt(v))),
+                "a number of requests >= 1 (unset: " + Math.max(1, c.dbPoolSize() / 2)
+                        + ", half of EXPRUN_DB_POOL_SIZE)");
+        c = setting(
+                env,
+                "EXPRUN_TENANT_MAX_LISTS",
+                c,
+                (v, x) -> x.withLimits(x.limits().withTenantMaxLists(Integer.parseInt(v))),
+                "a number of list requests from 1 to EXPRUN_TENANT_MAX_CONCURRENT (" + c.tenantMaxConcurrent()
+                        + "; unset: " + Math.min(c.tenantMaxConcurrent(), defaultTenantMaxLists())
+                        + ", half the processors)");
         return c;
     }
 

@@ -198,6 +198,11 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
                 .increment();
     }
 
+    /** Fair shares' meters, per configured tenant and bound ({@link TenantShareMeters}). */
+    public TenantShareMeters tenantShares(java.util.Collection<String> tenants, java.util.Collection<String> bounds) {
+        return new TenantShareMeters(registry, tenants, bounds);
+    }
+
     /** Queue length, active threads and completed tasks of the pool that runs API requests. */
     public void monitor(ExecutorService pool, String name) {
         new ExecutorServiceMetrics(pool, name, List.of()).bindTo(registry);

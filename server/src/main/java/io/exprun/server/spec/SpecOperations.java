@@ -20,8 +20,12 @@ import java.util.TreeSet;
  */
 public final class SpecOperations {
 
-    /** One operation: its operationId and whether its effective {@code security} asks for a credential. */
-    public record Operation(String id, boolean requiresKey) {}
+    /**
+     * One operation: its operationId, whether its effective {@code security} asks for a credential, and whether it
+     * answers a page of a collection (its 200 is a schema with {@code list_metadata}): the requests whose cost grows
+     * with the page, which fair shares bound apart from the rest.
+     */
+    public record Operation(String id, boolean requiresKey, boolean answersPage) {}
 
     private final Map<String, Operation> byMethodAndPath;
 
@@ -46,7 +50,10 @@ public final class SpecOperations {
                     JsonNode security = operation.has("security") ? operation.get("security") : rootSecurity;
                     ops.put(
                             key(op.getKey(), path.getKey()),
-                            new Operation(operation.get("operationId").asText(), requiresCredential(security)));
+                            new Operation(
+                                    operation.get("operationId").asText(),
+                                    requiresCredential(security),
+                                    answersPage(spec, operation)));
                 }));
         return new SpecOperations(Map.copyOf(ops));
     }
@@ -65,6 +72,16 @@ public final class SpecOperations {
             }
         }
         return true;
+    }
+
+    /** Whether the operation's 200 answer is a page: its schema (a local {@code $ref} followed) has {@code list_metadata}. */
+    private static boolean answersPage(JsonNode spec, JsonNode operation) {
+        JsonNode schema = operation.at("/responses/200/content/application~1json/schema");
+        String ref = schema.path("$ref").asText("");
+        if (ref.startsWith("#/")) {
+            schema = spec.at(ref.substring(1));
+        }
+        return schema.path("properties").has("list_metadata");
     }
 
     /** The spec operation a resource method serves, found through its JAX-RS annotations (on the generated interface). */

@@ -25,6 +25,41 @@ class ServerConfigFromEnvTest {
     }
 
     @Test
+    void a_tenant_may_hold_half_the_api_threads_and_its_lists_half_the_processors_unless_told_otherwise() {
+        int halfTheCores = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        assertThat(ServerConfig.fromEnv(Map.of()).tenantMaxConcurrent()).isEqualTo(8);
+        assertThat(ServerConfig.fromEnv(Map.of()).tenantMaxLists()).isEqualTo(Math.min(8, halfTheCores));
+        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_DB_POOL_SIZE", "5")).tenantMaxConcurrent())
+                .isEqualTo(2);
+        ServerConfig one = ServerConfig.fromEnv(Map.of("EXPRUN_DB_POOL_SIZE", "1"));
+        assertThat(one.tenantMaxConcurrent()).as("a one-thread server").isEqualTo(1);
+        assertThat(one.tenantMaxLists()).as("never more lists than requests").isEqualTo(1);
+        ServerConfig set =
+                ServerConfig.fromEnv(Map.of("EXPRUN_TENANT_MAX_CONCURRENT", " 3 ", "EXPRUN_TENANT_MAX_LISTS", "2"));
+        assertThat(set.tenantMaxConcurrent()).isEqualTo(3);
+        assertThat(set.tenantMaxLists()).isEqualTo(2);
+        // no upper bound: a value of at least the API threads lets one tenant take them all (a benchmark's baseline)
+        assertThat(ServerConfig.fromEnv(
+                                Map.of("EXPRUN_TENANT_MAX_CONCURRENT", "100000", "EXPRUN_TENANT_MAX_LISTS", "100000"))
+                        .tenantMaxLists())
+                .isEqualTo(100000);
+    }
+
+    @Test
+    void a_tenant_bound_below_one_or_more_lists_than_requests_is_refused_by_name() {
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_TENANT_MAX_CONCURRENT", "0")))
+                .hasMessage("EXPRUN_TENANT_MAX_CONCURRENT='0' is invalid (a tenant must be allowed at least 1 "
+                        + "request): expected a number of requests >= 1 (unset: 8, half of EXPRUN_DB_POOL_SIZE)");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_TENANT_MAX_LISTS", "many")))
+                .hasMessageStartingWith("EXPRUN_TENANT_MAX_LISTS='many' is invalid (not a number)");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(
+                        Map.of("EXPRUN_TENANT_MAX_CONCURRENT", "4", "EXPRUN_TENANT_MAX_LISTS", "5")))
+                .hasMessageStartingWith("EXPRUN_TENANT_MAX_LISTS='5' is invalid (a list is a request too: it must not "
+                        + "exceed EXPRUN_TENANT_MAX_CONCURRENT (4)): expected a number of list requests from 1 to "
+                        + "EXPRUN_TENANT_MAX_CONCURRENT (4;");
+    }
+
+    @Test
     void a_value_that_is_not_a_number_names_the_variable() {
         assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_WORKERS", "two")))
                 .hasMessage("EXPRUN_WORKERS='two' is invalid (not a number): expected a number >= 0");

@@ -194,6 +194,20 @@ class StartupFailuresTest {
     }
 
     @Test
+    void more_lists_than_requests_for_a_tenant_is_refused_in_two_lines_and_exits_2() {
+        Exited exited = ServerProcess.runUntilExit(
+                Map.of("EXPRUN_TENANT_MAX_CONCURRENT", "2", "EXPRUN_TENANT_MAX_LISTS", "3", "EXPRUN_API_KEYS", "k:t"),
+                work,
+                List.of());
+
+        assertTwoLinesNoTrace(exited, StartupFailure.EXIT_CONFIG);
+        assertThat(cause(exited))
+                .startsWith("exprun: cannot start: invalid configuration: EXPRUN_TENANT_MAX_LISTS='3' is invalid (a "
+                        + "list is a request too: it must not exceed EXPRUN_TENANT_MAX_CONCURRENT (2)): expected a "
+                        + "number of list requests from 1 to EXPRUN_TENANT_MAX_CONCURRENT (2;");
+    }
+
+    @Test
     void an_invalid_retention_is_refused_in_two_lines_and_exits_2() {
         Exited exited = ServerProcess.runUntilExit(
                 Map.of("EXPRUN_RETENTION", "a month", "EXPRUN_API_KEYS", "k:t"), work, List.of());

@@ -42,7 +42,9 @@ abstract class CancelConcurrencyContractTest {
 
     @BeforeAll
     void start() {
-        server = TestServer.start(freshConfig().withDbPoolSize(40));
+        // 32 concurrent cancels of one tenant: its fair share must admit them all
+        ServerConfig config = freshConfig().withDbPoolSize(40);
+        server = TestServer.start(config.withLimits(config.limits().withTenantMaxConcurrent(32)));
         api = new Http(server.baseUri(), KEY_A);
         fx = server.fixtures();
         store = server.server().store();

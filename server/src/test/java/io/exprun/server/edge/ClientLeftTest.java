@@ -41,7 +41,9 @@ class ClientLeftTest {
     void an_answer_whose_client_left_is_one_debug_line_and_no_error() throws Exception {
         ServerConfig config = TestServer.embeddedConfig(0)
                 .withDbPoolSize(1)
-                .withLimits(io.exprun.server.config.Limits.DEFAULTS.withHttpQueue(4));
+                // one tenant's cancel holds the one thread while its list queues: its share must admit both
+                .withLimits(
+                        io.exprun.server.config.Limits.DEFAULTS.withHttpQueue(4).withTenantMaxConcurrent(2));
         ListAppender<ILoggingEvent> jersey = listen(RESPONDER, Level.ALL);
         ListAppender<ILoggingEvent> left = listen(ClientLeft.class.getName(), Level.DEBUG);
         try (TestServer server = TestServer.start(config)) {

@@ -57,8 +57,13 @@ class DatabaseOutageOnPostgresTest {
             port = s.getLocalPort();
         }
         EmbeddedPostgres pg = start(data, port);
-        try (TestServer server = TestServer.start(
-                TestServer.embeddedConfig(0).withDb(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres"))) {
+        // CLIENTS concurrent clients of one tenant, lists among them, must meet the outage (503), not their fair share
+        // (429)
+        try (TestServer server = TestServer.start(TestServer.embeddedConfig(0)
+                .withDb(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres")
+                .withLimits(io.exprun.server.config.Limits.DEFAULTS
+                        .withTenantMaxConcurrent(CLIENTS)
+                        .withTenantMaxLists(CLIENTS)))) {
             Http api = new Http(server.baseUri(), KEY_A);
             Run before = server.fixtures().runIn(TENANT_A, LifecycleStatus.RUNNING);
             assertThat(api.get("/readyz").status()).isEqualTo(200);

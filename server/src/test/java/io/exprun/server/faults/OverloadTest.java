@@ -43,7 +43,10 @@ class OverloadTest {
     void requests_beyond_the_queue_get_an_immediate_429_and_accepted_ones_are_all_answered() throws Exception {
         ServerConfig config = TestServer.embeddedConfig(0)
                 .withDbPoolSize(THREADS)
-                .withLimits(io.exprun.server.config.Limits.DEFAULTS.withHttpQueue(QUEUE));
+                // one tenant fills threads and queue: its fair share must not refuse it first
+                .withLimits(io.exprun.server.config.Limits.DEFAULTS
+                        .withHttpQueue(QUEUE)
+                        .withTenantMaxConcurrent(THREADS + QUEUE));
         try (TestServer server = TestServer.start(config)) {
             Http api = new Http(server.baseUri(), KEY_A);
             Http anonymous = api.as(null);

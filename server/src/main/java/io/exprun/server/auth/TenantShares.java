@@ -1,0 +1,181 @@
+package io.exprun.server.auth;
+
+import io.exprun.server.error.ErrorResponses;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import org.glassfish.jersey.server.ContainerRequest;
+import org.glassfish.jersey.server.monitoring.ApplicationEvent;
+import org.glassfish.jersey.server.monitoring.ApplicationEventListener;
+import org.glassfish.jersey.server.monitoring.RequestEvent;
+import org.glassfish.jersey.server.monitoring.RequestEventListener;
+
+/**
+ * Fair shares between tenants: once its key is checked, a request holds one of its tenant's {@link Bound#REQUESTS}
+ * permits, and a request for a page of a collection (the spec says which: {@code SpecOperations.Operation#answersPage})
+ * one of its {@link Bound#LISTS} permits too, until Jersey reports the request finished, however it ends (answered,
+ * aborted by a later filter, failed, its client gone). A tenant with every permit of a bound in use is answered at once
+ * with 429 + {@code Retry-After} naming the bound, instead of queueing behind its own requests, so one tenant's burst
+ * cannot take every API thread, and its lists (CPU work that grows with the page) cannot take every core.
+ */
+public final class TenantShares {
+
+    private static final String HELD = "exprun.tenantShares.held";
+
+    /** The two bounds: their label in the metrics and the {@code detail.code} of the 429 that says one was hit. */
+    public enum Bound {
+        REQUESTS("requests", "tenant_over_limit"),
+        LISTS("lists", "tenant_lists_over_limit");
+
+        private final String label;
+        private final String code;
+
+        Bound(String label, String code) {
+            this.label = label;
+            this.code = code;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        public String code() {
+            return code;
+        }
+    }
+
+    /** Told of every request refused for a bound (a metric; must not block). */
+    @FunctionalInterface
+    public interface Refusals {
+        void refused(String tenant, Bound bound);
+    }
+
+    private record Share(Semaphore requests, Semaphore lists) {}
+
+    private final int maxRequests;
+    private final int maxLists;
+    private final Refusals refusals;
+    private final Map<String, Share> shares = new ConcurrentHashMap<>();
+
+    /**
+     * @param tenants     the configured tenants (their shares are made up front, so the gauges show them idle)
+     * @param maxRequests requests one tenant may have in progress at once
+     * @param maxLists    of those, lists (at most {@code maxRequests})
+     */
+    public TenantShares(Collection<String> tenants, int maxRequests, int maxLists, Refusals refusals) {
+        if (maxRequests < 1 || maxLists < 1 || maxLists > maxRequests) {
+            throw new IllegalArgumentException(
+                    "need 1 <= maxLists <= maxRequests, got " + maxLists + " and " + maxRequests);
+        }
+        this.maxRequests = maxRequests;
+        this.maxLists = maxLists;
+        this.refusals = refusals;
+        tenants.forEach(this::shareOf);
+    }
+
+    private Share shareOf(String tenant) {
+        return shares.computeIfAbsent(tenant, t -> new Share(new Semaphore(maxRequests), new Semaphore(maxLists)));
+    }
+
+    /**
+     * The filter for one operation; it must run right after {@link BearerAuthFilter}, which decides the tenant.
+     *
+     * @param list whether the operation answers a page, so it also takes a list permit
+     */
+    public ContainerRequestFilter gate(boolean list) {
+        return new Gate(list);
+    }
+
+    private final class Gate implements ContainerRequestFilter {
+        private final boolean list;
+
+        Gate(boolean list) {
+            this.list = list;
+        }
+
+        @Override
+        public void filter(ContainerRequestContext request) {
+            admit(request, list);
+        }
+    }
+
+    private void admit(ContainerRequestContext request, boolean list) {
+        if (request.getSecurityContext().getUserPrincipal() == null) {
+            return; // not authenticated: BearerAuthFilter has answered 401 already
+        }
+        String tenant = BearerAuthFilter.tenantOf(request.getSecurityContext());
+        Share share = shareOf(tenant);
+        // the list permit first: a list refused for its own bound must not hold a request permit meanwhile
+        if (list && !share.lists().tryAcquire()) {
+            refuse(request, tenant, Bound.LISTS);
+            return;
+        }
+        if (!share.requests().tryAcquire()) {
+            if (list) {
+                share.lists().release();
+            }
+            refuse(request, tenant, Bound.REQUESTS);
+            return;
+        }
+        request.setProperty(
+                HELD, list ? new Semaphore[] {share.requests(), share.lists()} : new Semaphore[] {share.requests()});
+    }
+
+    private void refuse(ContainerRequestContext request, String tenant, Bound bound) {
+        refusals.refused(tenant, bound);
+        String message = bound == Bound.LISTS
+                ? "This API key's tenant already has " + maxLists + " list requests in progress, the most one tenant"
+                        + " may have at once (a page costs more than other requests); other tenants are still served."
+                        + " Retry after a moment"
+                : "This API key's tenant already has " + maxRequests + " requests in progress, the most one tenant"
+                        + " may have at once; other tenants are still served. Retry after a moment";
+        int limit = bound == Bound.LISTS ? maxLists : maxRequests;
+        request.abortWith(Response.fromResponse(ErrorResponses.envelope(
+                        429, bound.code(), message, Map.of("bound", bound.label(), "limit", limit)))
+                .header(HttpHeaders.RETRY_AFTER, "1")
+                .build());
+    }
+
+    /** Permits of {@code bound} that {@code tenant}'s requests hold right now (0 when idle, so a leak shows). */
+    public int inProgress(String tenant, Bound bound) {
+        Share share = shares.get(tenant);
+        if (share == null) {
+            return 0;
+        }
+        return bound == Bound.LISTS
+                ? maxLists - share.lists().availablePermits()
+                : maxRequests - share.requests().availablePermits();
+    }
+
+    /** The Jersey listener that gives a request's permits back when it is finished; register it on the application. */
+    public ApplicationEventListener releaser() {
+        RequestEventListener onFinished = event -> {
+            if (event.getType() == RequestEvent.Type.FINISHED) {
+                release(event.getContainerRequest());
+            }
+        };
+        return new ApplicationEventListener() {
+            @Override
+            public void onEvent(ApplicationEvent event) {}
+
+            @Override
+            public RequestEventListener onRequest(RequestEvent requestEvent) {
+                return onFinished;
+            }
+        };
+    }
+
+    private static void release(ContainerRequest request) {
+        if (request != null && request.getProperty(HELD) instanceof Semaphore[] held) {
+            request.removeProperty(HELD); // once, even were FINISHED ever reported twice
+            for (Semaphore permit : held) {
+                permit.release();
+            }
+        }
+    }
+}
