@@ -12,6 +12,7 @@ import io.exprun.server.api.ExperimentsResource;
 import io.exprun.server.api.LocalDateParamConverter;
 import io.exprun.server.api.ModelMapper;
 import io.exprun.server.api.UnstorableTextFilter;
+import io.exprun.server.api.WholeBodiesForHttp10;
 import io.exprun.server.auth.ApiKeys;
 import io.exprun.server.auth.BearerAuthFilter;
 import io.exprun.server.auth.KeyRequiredFeature;
@@ -22,6 +23,7 @@ import io.exprun.server.domain.ExperimentCatalog;
 import io.exprun.server.domain.ExperimentService;
 import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.domain.RunService;
+import io.exprun.server.http.ChainAnswers;
 import io.exprun.server.http.CodecErrorBodies;
 import io.exprun.server.http.EdgeHandler;
 import io.exprun.server.http.JsonErrorPages;
@@ -150,6 +152,7 @@ public final class ExprunServer implements AutoCloseable {
                     .register(new KeyRequiredFeature(spec, new BearerAuthFilter(new ApiKeys(config.apiKeys()))))
                     .register(new ConstraintViolations(json))
                     .register(new ContentEncodingFilter())
+                    .register(new WholeBodiesForHttp10())
                     .register(new ClientLeft())
                     .register(new UnstorableTextFilter())
                     .register(new EmptyErrorBodies())
@@ -186,9 +189,10 @@ public final class ExprunServer implements AutoCloseable {
                             metrics::scrape,
                             metrics::answeredAtTheDoor));
             http.getServerConfiguration().setDefaultErrorPageGenerator(new JsonErrorPages());
+            ChainAnswers chainAnswers = new ChainAnswers(metrics::answeredAtTheDoor);
             for (var listener : http.getListeners()) {
-                listener.registerAddOn(new CodecErrorBodies());
-                listener.registerAddOn(WholeBodyFilter.addOn(config.limits().bodyTimeout(), timers));
+                listener.registerAddOn(new CodecErrorBodies(chainAnswers));
+                listener.registerAddOn(WholeBodyFilter.addOn(config.limits().bodyTimeout(), timers, chainAnswers));
                 // Grizzly's own workers parse requests and run the front door, which never blocks: a few suffice.
                 // Everything that may block (Jersey, the database) runs on apiPool.
                 int frontDoor = Math.max(2, Runtime.getRuntime().availableProcessors());
