@@ -92,7 +92,8 @@ final class FrontDoorCodec extends HttpServerFilter {
         if (super.onHttpHeaderParsed(header, buffer, ctx)) {
             if (request.getAttribute(REFUSAL) == null && hasBody(request)) {
                 // the only refusal of Grizzly's with a 400 already set: a body where the method defines none
-                request.setAttribute(REFUSAL, "A " + request.getMethod().getMethodString() + " request has no body");
+                request.setAttribute(
+                        REFUSAL, "A " + request.getMethod().getMethodString() + " request may not carry a body");
             }
             return true;
         }
