@@ -90,8 +90,8 @@ final class FrontDoorCodec extends HttpServerFilter {
             return true;
         }
         if (super.onHttpHeaderParsed(header, buffer, ctx)) {
-            if (request.getAttribute(REFUSAL) == null && hasBody(request)) {
-                // the only refusal of Grizzly's with a 400 already set: a body where the method defines none
+            if (request.getResponse().getStatus() == 400 && hasBody(request)) {
+                // the only refusal of Grizzly's with its 400 set here (the others get theirs as they are answered)
                 request.setAttribute(
                         REFUSAL, "A " + request.getMethod().getMethodString() + " request may not carry a body");
             }
