@@ -13,6 +13,7 @@ import io.exprun.server.api.LocalDateParamConverter;
 import io.exprun.server.api.ModelMapper;
 import io.exprun.server.api.RepeatedQueryParameters;
 import io.exprun.server.api.UnstorableTextFilter;
+import io.exprun.server.api.WholeBodiesForHttp10;
 import io.exprun.server.auth.ApiKeys;
 import io.exprun.server.auth.BearerAuthFilter;
 import io.exprun.server.auth.KeyRequiredFeature;
@@ -26,6 +27,7 @@ import io.exprun.server.domain.ExperimentCatalog;
 import io.exprun.server.domain.ExperimentService;
 import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.domain.RunService;
+import io.exprun.server.http.ChainAnswers;
 import io.exprun.server.http.CodecErrorBodies;
 import io.exprun.server.http.ConnectionCapFilter;
 import io.exprun.server.http.EdgeHandler;
@@ -158,6 +160,7 @@ public final class ExprunServer implements AutoCloseable {
                     .register(shares.releaser())
                     .register(new ConstraintViolations(json))
                     .register(new ContentEncodingFilter())
+                    .register(new WholeBodiesForHttp10())
                     .register(new ClientLeft())
                     .register(new UnstorableTextFilter())
                     .register(new RepeatedQueryParameters())
@@ -195,14 +198,15 @@ public final class ExprunServer implements AutoCloseable {
                             metrics::scrape,
                             metrics::answeredAtTheDoor));
             http.getServerConfiguration().setDefaultErrorPageGenerator(new JsonErrorPages());
+            ChainAnswers chainAnswers = new ChainAnswers(metrics::answeredAtTheDoor);
             for (var listener : http.getListeners()) {
                 if (connectionCap != Limits.NO_CONNECTION_CAP) {
                     ConnectionCapFilter capped = ConnectionCapFilter.of(connectionCap, metrics::closedForRoom);
                     metrics.connections(capped::open, connectionCap);
                     listener.registerAddOn(capped.addOn());
                 }
-                listener.registerAddOn(new CodecErrorBodies());
-                listener.registerAddOn(WholeBodyFilter.addOn(config.limits().bodyTimeout(), timers));
+                listener.registerAddOn(new CodecErrorBodies(chainAnswers));
+                listener.registerAddOn(WholeBodyFilter.addOn(config.limits().bodyTimeout(), timers, chainAnswers));
                 // Grizzly's own workers parse requests and run the front door, which never blocks: a few suffice.
                 // Everything that may block (Jersey, the database) runs on apiPool.
                 int frontDoor = Math.max(2, Runtime.getRuntime().availableProcessors());

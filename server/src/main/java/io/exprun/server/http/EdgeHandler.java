@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.glassfish.grizzly.http.Protocol;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.RequestExecutorProvider;
@@ -39,6 +40,9 @@ import org.slf4j.LoggerFactory;
 public final class EdgeHandler extends HttpHandler {
 
     private static final String AT_THE_DOOR = "exprun.atTheDoor";
+    /** Set on a request from an HTTP/1.0 client (seen by Jersey as a request property): its answer must not chunk. */
+    public static final String HTTP_1_0 = "exprun.http10";
+
     private static final Logger access = LoggerFactory.getLogger("exprun.access");
     private static final Pattern BROKEN_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
@@ -144,6 +148,9 @@ public final class EdgeHandler extends HttpHandler {
     public void service(Request request, Response response) throws Exception {
         Object door = request.getAttribute(AT_THE_DOOR);
         if (door == null) {
+            if (request.getProtocol() != Protocol.HTTP_1_1) {
+                request.setAttribute(HTTP_1_0, Boolean.TRUE);
+            }
             jersey.service(request, response);
             return;
         }

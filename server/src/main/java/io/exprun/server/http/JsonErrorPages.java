@@ -7,7 +7,7 @@ import org.glassfish.grizzly.http.server.Request;
 /**
  * What Grizzly answers by itself after a request was parsed but before Jersey sees it is written in the error
  * envelope rather than as Grizzly's HTML page, and never with a stack trace. (Requests its codec cannot even parse
- * are answered by {@link CodecErrorBodies}, with the same {@link #envelope}.)
+ * are answered by {@link FrontDoorCodec}, with the same {@link #envelope}.)
  */
 public final class JsonErrorPages implements ErrorPageGenerator {
 

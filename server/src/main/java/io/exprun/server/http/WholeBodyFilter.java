@@ -27,7 +27,8 @@ import org.glassfish.grizzly.memory.MemoryManager;
  * Holds a request back, in the filter chain right after the HTTP codec, until its whole body has arrived: the chunks
  * are appended to one another (Grizzly's stop-action remainder) and only the complete request travels on to the
  * handler, so no thread ever waits for a client's bytes. A body still incomplete when the body timeout passes is
- * answered 408 (and the connection closed); a body over the size limit, 413.
+ * answered 408 (and the connection closed); a body over the size limit, 413. Both are seen in the access log and the
+ * metrics ({@link ChainAnswers}).
  */
 public final class WholeBodyFilter extends BaseFilter {
 
@@ -35,17 +36,19 @@ public final class WholeBodyFilter extends BaseFilter {
 
     private final Duration timeout;
     private final ScheduledExecutorService timers;
+    private final ChainAnswers seen;
 
-    private WholeBodyFilter(Duration timeout, ScheduledExecutorService timers) {
+    private WholeBodyFilter(Duration timeout, ScheduledExecutorService timers, ChainAnswers seen) {
         this.timeout = timeout;
         this.timers = timers;
+        this.seen = seen;
     }
 
     /** Installs the filter right after the listener's HTTP codec. */
-    public static AddOn addOn(Duration timeout, ScheduledExecutorService timers) {
+    public static AddOn addOn(Duration timeout, ScheduledExecutorService timers, ChainAnswers seen) {
         return (NetworkListener listener, FilterChainBuilder builder) -> {
             int codec = builder.indexOfType(HttpServerFilter.class);
-            builder.add(codec + 1, new WholeBodyFilter(timeout, timers));
+            builder.add(codec + 1, new WholeBodyFilter(timeout, timers, seen));
         };
     }
 
@@ -54,6 +57,11 @@ public final class WholeBodyFilter extends BaseFilter {
         if (!(ctx.getMessage() instanceof HttpContent content)
                 || !(content.getHttpHeader() instanceof HttpRequestPacket request)) {
             return ctx.getInvokeAction();
+        }
+        if (HttpContent.isBroken(content)) {
+            // the codec could not read the body: it has answered already and closes the connection
+            request.removeAttribute(DEADLINE);
+            return ctx.getStopAction();
         }
         if (content.isLast()) {
             request.removeAttribute(DEADLINE); // complete: its deadline no longer applies
@@ -108,12 +116,15 @@ public final class WholeBodyFilter extends BaseFilter {
         return ctx.getStopAction();
     }
 
-    private static HttpContent answer(HttpRequestPacket request, int status, String code, String message) {
+    private HttpContent answer(HttpRequestPacket request, int status, String code, String message) {
+        long started = System.nanoTime();
         byte[] json = ErrorResponses.envelopeJson(code, message).getBytes(StandardCharsets.UTF_8);
         HttpResponsePacket response = request.getResponse();
+        String id = RequestIds.newId();
         response.setStatus(status);
         response.setContentType("application/json");
-        response.setHeader(RequestIds.HEADER, RequestIds.newId());
+        response.setHeader(RequestIds.HEADER, id);
+        seen.answered(request, status, System.nanoTime() - started, id, message);
         response.setHeader("Connection", "close");
         response.setContentLength(json.length);
         return HttpContent.builder(response)
