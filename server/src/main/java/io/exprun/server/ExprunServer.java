@@ -77,6 +77,9 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 /**
  * exprun wired together: database → store → domain → Jersey resources on Grizzly, plus the workers.
  * {@link Main} starts it from the environment; tests start it with a {@link ServerConfig} of their own.
+ *
+ * <p>Over 250 lines because it is the one place where everything is wired, in the order a request meets it; each
+ * piece it wires is built and explained in its own class.
  */
 public final class ExprunServer implements AutoCloseable {
 

@@ -10,6 +10,9 @@ import java.util.Objects;
 /**
  * Everything the server can be told, with the defaults of a developer's machine. Read from the environment by
  * {@link #fromEnv(Map)}; tests build it with the {@code with…} methods.
+ *
+ * <p>Over 250 lines because it is the one table of every {@code EXPRUN_*} setting: each entry is its name, its parser,
+ * what a valid value looks like (the "fix" line of a refused start) and its {@code with…} method, a few lines each.
  */
 public record ServerConfig(
         String bind,

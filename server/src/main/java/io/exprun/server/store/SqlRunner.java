@@ -25,6 +25,9 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  *
  * <p>Statements are plain SQL with {@code :named} or {@code ?} parameters; Jdbi's template engine is off, so a
  * {@code <} or {@code >} in a condition is never read as a template attribute.
+ *
+ * <p>A little over 250 lines because every way a statement reaches the database (a handle, a transaction, the hot
+ * reads on a bare connection) shares one judgement of failures and one deadline, which is the point of the class.
  */
 public final class SqlRunner {
 

@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * model). The same thread asks the database every {@value #WATCH_MS} ms, in one query, whether the runs executing
  * here are still theirs: a cancel accepted by any instance reaches the executor within about that time (measured in
  * CancelPropagationOnPostgresTest). A graceful stop hands its runs back to the queue at once.
+ *
+ * <p>A little over 250 lines: the claim loop, the heartbeat that keeps leases and the cancel watch share the table of
+ * claims held here, and splitting them would put that table behind an interface of its own.
  */
 public final class RunWorkers implements RunCanceller.CancellationListener, AutoCloseable {
 
