@@ -154,8 +154,13 @@ public final class TenantShares {
 
     /** The Jersey listener that gives a request's permits back when it is finished; register it on the application. */
     public ApplicationEventListener releaser() {
+        // Given back once the response filters are done, before the entity is written: a client that sends its next
+        // list as soon as it reads the answer must find the permit free (released on FINISHED only, a sequential
+        // client's second list could race the first's release and get a 429). FINISHED covers what never reaches
+        // the response filters; release() gives back once.
         RequestEventListener onFinished = event -> {
-            if (event.getType() == RequestEvent.Type.FINISHED) {
+            if (event.getType() == RequestEvent.Type.RESP_FILTERS_FINISHED
+                    || event.getType() == RequestEvent.Type.FINISHED) {
                 release(event.getContainerRequest());
             }
         };
