@@ -47,6 +47,7 @@ import io.exprun.server.store.JdbiIdempotencyKeys;
 import io.exprun.server.store.JdbiRetention;
 import io.exprun.server.store.JdbiRunStore;
 import io.exprun.server.store.JdbiWorkerStore;
+import io.exprun.server.store.StoredForms;
 import io.exprun.server.work.BlockExecutor;
 import io.exprun.server.work.BlockExecutors;
 import io.exprun.server.work.RetentionSweeper;
@@ -99,7 +100,8 @@ public final class ExprunServer implements AutoCloseable {
     private final URI baseUri;
     private final String instanceId;
 
-    private ExprunServer(ServerConfig config, BlockExecutor executor, List<Object> extraComponents) throws IOException {
+    private ExprunServer(ServerConfig config, BlockExecutor executor, List<Object> extraComponents, Clock wallClock)
+            throws IOException {
         if (!SLF4JBridgeHandler.isInstalled()) {
             // Jersey and Grizzly log through java.util.logging: route it to the same place as ours
             SLF4JBridgeHandler.removeHandlersForRootLogger();
@@ -107,6 +109,7 @@ public final class ExprunServer implements AutoCloseable {
         }
         int connectionCap = ConnectionCap.of(config); // before the pool opens: counts what start-up holds open
         ObjectMapper json = JsonMapper.shared();
+        StoredForms forms = StoredForms.forBodiesUpTo(json, JsonMapper.MAX_BODY_BYTES);
         ExperimentCatalog catalog = CatalogLoader.load(config.catalog(), json);
         this.instanceId = ManagementFactory.getRuntimeMXBean().getName() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
@@ -118,8 +121,10 @@ public final class ExprunServer implements AutoCloseable {
                 config.limits(),
                 config.isEmbeddedDb());
         try {
-            this.store = new JdbiRunStore(database.sql(), json, JdbiRunStore.groupCancelsByDefault());
-            this.workerStore = new JdbiWorkerStore(database.sql(), json);
+            // millisecond ticks: what the API returns right after a write equals what the store gives back later
+            Clock clock = Clock.tick(wallClock, java.time.Duration.ofMillis(1));
+            this.store = new JdbiRunStore(database.sql(), forms, JdbiRunStore.groupCancelsByDefault(), clock);
+            this.workerStore = new JdbiWorkerStore(database.sql(), forms, clock);
             if (database.isEmbedded()) {
                 // only this process uses the embedded database: whatever was in flight when it last died is ours to
                 // resume
@@ -128,8 +133,6 @@ public final class ExprunServer implements AutoCloseable {
                     log.info("re-queued {} run(s) interrupted by the previous shutdown", recovered);
                 }
             }
-            // millisecond ticks: what the API returns right after a write equals what the store gives back later
-            Clock clock = Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1));
             this.workers = new RunWorkers(workerStore, executor, config.lease(), instanceId);
             SpecDocument contract = SpecDocument.load();
             SpecOperations spec = SpecOperations.of(contract);
@@ -139,11 +142,8 @@ public final class ExprunServer implements AutoCloseable {
                 metrics.cancelled(runId);
             });
             this.retention = new RetentionSweeper(
-                    new JdbiRetention(database.sql()),
-                    config.retention(),
-                    Clock.systemUTC(),
-                    metrics::retentionDeleted);
-            JdbiExperimentStore experimentStore = new JdbiExperimentStore(database.sql(), json);
+                    new JdbiRetention(database.sql()), config.retention(), clock, metrics::retentionDeleted);
+            JdbiExperimentStore experimentStore = new JdbiExperimentStore(database.sql(), forms);
             seedCatalog(experimentStore, catalog, config.apiKeys().values());
             this.runService = new RunService(
                     store, JdbiIdempotencyKeys.ofRuns(database.sql()), experimentStore, clock, workers::nudge);
@@ -155,7 +155,7 @@ public final class ExprunServer implements AutoCloseable {
             ResourceConfig app = new ResourceConfig()
                     .register(new ExperimentRunsResource(runService, canceller, mapper))
                     .register(new ExperimentResultsResource(runService, mapper))
-                    .register(new ExperimentsResource(experiments, json))
+                    .register(new ExperimentsResource(experiments, forms))
                     .register(JacksonFeature.withoutExceptionMappers())
                     .register(JsonMapper.class)
                     .register(LocalDateParamConverter.class)
@@ -165,7 +165,7 @@ public final class ExprunServer implements AutoCloseable {
                     .register(new ContentEncodingFilter())
                     .register(new WholeBodiesForHttp10())
                     .register(new ClientLeft())
-                    .register(new UnstorableTextFilter())
+                    .register(new UnstorableTextFilter(json))
                     .register(new RepeatedQueryParameters())
                     .register(new EmptyErrorBodies())
                     .register(new RequestIds())
@@ -237,7 +237,18 @@ public final class ExprunServer implements AutoCloseable {
     /** @param extraComponents JAX-RS providers to add (tests use this to observe responses) */
     public static ExprunServer start(ServerConfig config, BlockExecutor executor, List<Object> extraComponents)
             throws IOException {
-        return new ExprunServer(config, executor, extraComponents);
+        return start(config, executor, extraComponents, Clock.systemUTC());
+    }
+
+    /**
+     * @param wallClock the clock of every time stamp (creations, transitions, retention's ages); never of a wait, a
+     *     lease or a pause, which are measured on the monotonic clock. Tests step it to show that no time runs
+     *     backwards.
+     */
+    public static ExprunServer start(
+            ServerConfig config, BlockExecutor executor, List<Object> extraComponents, Clock wallClock)
+            throws IOException {
+        return new ExprunServer(config, executor, extraComponents, wallClock);
     }
 
     public URI baseUri() {

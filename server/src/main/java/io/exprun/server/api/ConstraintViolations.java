@@ -1,5 +1,6 @@
 package io.exprun.server.api;
 
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import io.exprun.server.error.ErrorResponses;
@@ -101,11 +102,14 @@ public final class ConstraintViolations implements ExceptionMapper<ConstraintVio
         return ErrorResponses.error(loc, v.getMessage(), "value_error", input);
     }
 
-    /** ["query", "limit"], ["path", "run_id"], ["body"], ["body", "experiment_id"], ... */
+    /**
+     * ["query", "limit"], ["path", "run_id"], ["body"], ["body", "documents", 0, "handle_inputs", "d", "document",
+     * "id"], ...: where the value came from, then the wire names (as the JSON was sent) with list indexes and map keys.
+     */
     private List<Object> location(ConstraintViolation<?> v) {
         List<Object> loc = new ArrayList<>();
         String methodName = null;
-        Class<?> bean = null;
+        JavaType bean = null; // the wire type the next property node belongs to, while inside the body
         for (Path.Node node : v.getPropertyPath()) {
             if (node.getKind() == ElementKind.METHOD) {
                 methodName = node.getName();
@@ -120,25 +124,33 @@ public final class ConstraintViolations implements ExceptionMapper<ConstraintVio
                     loc.addAll(List.of("header", h.value()));
                 } else {
                     loc.add("body");
-                    bean = parameterType(v.getRootBeanClass(), methodName, index);
+                    Class<?> type = parameterType(v.getRootBeanClass(), methodName, index);
+                    bean = type == null ? null : json.constructType(type);
                 }
-            } else if (node.getKind() == ElementKind.PROPERTY) {
-                loc.add(bean == null ? node.getName() : wireName(bean, node.getName()));
-                bean = null; // nested beans: the Java name is the best we know
+            } else if (node.getKind() == ElementKind.PROPERTY || node.getKind() == ElementKind.CONTAINER_ELEMENT) {
+                if (node.isInIterable()) { // this node is inside an element of the previous node's list or map
+                    loc.add(node.getIndex() != null ? node.getIndex() : String.valueOf(node.getKey()));
+                    bean = bean == null ? null : bean.getContentType();
+                }
+                if (node.getKind() == ElementKind.PROPERTY) {
+                    BeanPropertyDefinition property = bean == null ? null : property(bean, node.getName());
+                    loc.add(property == null ? node.getName() : property.getName());
+                    bean = property == null ? null : property.getPrimaryType();
+                }
             }
         }
         return loc.isEmpty() ? List.of("body") : loc;
     }
 
-    private String wireName(Class<?> bean, String javaName) {
-        for (BeanPropertyDefinition p : json.getSerializationConfig()
-                .introspect(json.constructType(bean))
-                .findProperties()) {
+    /** The property of the wire type whose Java name is given: it knows its wire name and its type. */
+    private BeanPropertyDefinition property(JavaType bean, String javaName) {
+        for (BeanPropertyDefinition p :
+                json.getSerializationConfig().introspect(bean).findProperties()) {
             if (p.getInternalName().equals(javaName)) {
-                return p.getName();
+                return p;
             }
         }
-        return javaName;
+        return null;
     }
 
     private static Annotation parameterSource(Class<?> type, String methodName, int index) {

@@ -15,6 +15,7 @@ import io.exprun.server.error.ErrorResponses;
 import io.exprun.server.error.ValidationProblem;
 import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.store.StoreException;
+import io.exprun.server.store.StoredForms;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
@@ -45,6 +46,7 @@ public final class ExceptionMappers {
                 new Validation(),
                 new ActiveRun(),
                 new DocumentsRefused(),
+                new StoredFormTooLarge(),
                 new Json(),
                 new Web(),
                 new StoreUnavailable(),
@@ -73,6 +75,15 @@ public final class ExceptionMappers {
         public Response toResponse(ExperimentService.DocumentsRefused e) {
             return ErrorResponses.validation(
                     List.of(ErrorResponses.error(List.of("body", e.field()), e.getMessage(), "value_error", null)));
+        }
+    }
+
+    /** A body whose stored form would be over the stored-form limit: refused before anything is stored. */
+    public static final class StoredFormTooLarge implements ExceptionMapper<StoredForms.TooLarge> {
+        @Override
+        public Response toResponse(StoredForms.TooLarge e) {
+            return ErrorResponses.validation(List.of(ErrorResponses.error(
+                    List.of("body"), "Body cannot be stored: " + e.getMessage(), "too_long", null)));
         }
     }
 

@@ -1,8 +1,6 @@
 package io.exprun.server.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.exprun.server.domain.Experiment;
 import io.exprun.server.domain.ExperimentChanges;
 import io.exprun.server.domain.NewExperiment;
@@ -20,6 +18,7 @@ import io.exprun.server.generated.model.UpdateExperimentRequest;
 import io.exprun.server.generated.model.ValidationError;
 import io.exprun.server.generated.model.WorkflowExperiment;
 import io.exprun.server.generated.model.WorkflowExperimentList;
+import io.exprun.server.store.StoredForms;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,10 +34,10 @@ final class ExperimentMapper {
 
     private static final TypeReference<List<ExplicitExperimentDocument>> DOCUMENTS = new TypeReference<>() {};
 
-    private final ObjectMapper json;
+    private final StoredForms forms;
 
-    ExperimentMapper(ObjectMapper json) {
-        this.json = json;
+    ExperimentMapper(StoredForms forms) {
+        this.forms = forms;
     }
 
     WorkflowExperiment experiment(Experiment e) {
@@ -104,11 +103,7 @@ final class ExperimentMapper {
         if (!errors.isEmpty()) {
             throw new ValidationProblem(errors);
         }
-        try {
-            return new Experiment.Documents(documents, json.writeValueAsString(given));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return new Experiment.Documents(documents, forms.write(given));
     }
 
     private static HandleDocument fileOf(ExplicitExperimentDocument d) {
@@ -126,11 +121,7 @@ final class ExperimentMapper {
     }
 
     private List<ExplicitExperimentDocument> given(String asGiven) {
-        try {
-            return json.readValue(asGiven, DOCUMENTS);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored documents of an experiment are not valid JSON", e);
-        }
+        return forms.read(asGiven, DOCUMENTS);
     }
 
     private static List<ExplicitExperimentDocument> asFiles(List<Experiment.Document> documents) {

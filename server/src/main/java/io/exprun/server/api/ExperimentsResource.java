@@ -8,6 +8,7 @@ import io.exprun.server.generated.model.CreateExperimentRequest;
 import io.exprun.server.generated.model.UpdateExperimentRequest;
 import io.exprun.server.generated.model.WorkflowExperiment;
 import io.exprun.server.generated.model.WorkflowExperimentList;
+import io.exprun.server.store.StoredForms;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.SecurityContext;
 
@@ -20,9 +21,9 @@ public final class ExperimentsResource implements ExperimentsApi {
     @Context
     private SecurityContext security;
 
-    public ExperimentsResource(ExperimentService experiments, com.fasterxml.jackson.databind.ObjectMapper json) {
+    public ExperimentsResource(ExperimentService experiments, StoredForms forms) {
         this.experiments = experiments;
-        this.mapper = new ExperimentMapper(json);
+        this.mapper = new ExperimentMapper(forms);
     }
 
     /** With a key, the body's fingerprint (its canonical JSON, hashed) decides whether a repeat is a retry. */

@@ -53,7 +53,10 @@ public record Experiment(
                 runId);
     }
 
-    /** This experiment with other settings, as an update leaves it at {@code now}. */
+    /**
+     * This experiment with other settings, as an update leaves it at {@code now}; its update time never precedes the
+     * one it had (a wall clock may have stepped back since).
+     */
     public Experiment changedBy(ExperimentChanges changes, Instant now) {
         return new Experiment(
                 id,
@@ -67,7 +70,7 @@ public record Experiment(
                 changes.documents() != null ? changes.documents().documents() : documents,
                 changes.documents() != null ? changes.documents().asGiven() : documentsAsGiven,
                 createdAt,
-                now,
+                now.isBefore(updatedAt) ? updatedAt : now,
                 lastRunId);
     }
 

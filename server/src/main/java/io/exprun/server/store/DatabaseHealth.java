@@ -12,6 +12,8 @@ import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,14 +41,22 @@ public final class DatabaseHealth implements AutoCloseable {
     /** Whether writes commit, since when, and (when failing) why. */
     public record Writes(boolean failing, Instant since, String reason) {}
 
+    /**
+     * The writes' state with what decides its next transition: {@code ticket}, the number of writes started when it
+     * was recorded (only a write started after it may end it), and {@code sinceNanos}, on the monotonic clock.
+     */
+    private record WriteState(Writes view, long ticket, long sinceNanos) {}
+
     private static final Logger log = LoggerFactory.getLogger(DatabaseHealth.class);
 
     private final String url;
     private final Properties credentials;
     private final Clock clock;
     private final ScheduledExecutorService prober;
-    private volatile State state;
-    private volatile Writes writes;
+    private final AtomicReference<State> state;
+    private final AtomicLong sinceDownNanos = new AtomicLong();
+    private final AtomicLong writesStarted = new AtomicLong();
+    private final AtomicReference<WriteState> writes;
     private Connection probe; // only touched by the prober thread
 
     DatabaseHealth(String url, String user, String password, Clock clock, Duration interval) {
@@ -62,40 +72,55 @@ public final class DatabaseHealth implements AutoCloseable {
             credentials.setProperty("connectTimeout", "1"); // seconds: an unreachable host must not stall the probe
         }
         this.clock = clock;
-        this.state = new State(true, clock.instant(), null);
-        this.writes = new Writes(false, clock.instant(), null);
+        this.state = new AtomicReference<>(new State(true, clock.instant(), null));
+        this.writes =
+                new AtomicReference<>(new WriteState(new Writes(false, clock.instant(), null), 0, System.nanoTime()));
         this.prober = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("exprun-db-probe"));
         prober.scheduleWithFixedDelay(this::probe, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public State state() {
-        return state;
+        return state.get();
     }
 
     public Writes writes() {
-        return writes;
+        return writes.get().view();
+    }
+
+    /**
+     * A write (a transaction) starts: its ticket. Writes run concurrently and report in any order, so a write's
+     * outcome moves the state only when the write started after the state's last transition was recorded: a write
+     * that began before the disk filled and commits after the first refusal proves nothing about the space left.
+     * Each transition is then decided by one compare-and-set and logged once, by the thread that made it.
+     */
+    long writeStarts() {
+        return writesStarted.incrementAndGet();
     }
 
     /** A write was refused because the storage cannot take it (see {@link StoreException#cannotWrite()}). */
-    synchronized void writeFailed(SQLException e) {
-        if (!writes.failing()) {
-            String reason = oneLine(e.getMessage());
+    void writeFailed(long ticket, SQLException e) {
+        WriteState now = writes.get();
+        if (now.view().failing() || ticket <= now.ticket()) {
+            return;
+        }
+        String reason = oneLine(e.getMessage());
+        WriteState next =
+                new WriteState(new Writes(true, clock.instant(), reason), writesStarted.get(), System.nanoTime());
+        if (writes.compareAndSet(now, next)) {
             log.warn("database writes are failing, answering 503 to writes until one succeeds: {}", reason);
-            writes = new Writes(true, clock.instant(), reason);
         }
     }
 
     /** A write committed: called after every one, so it costs a volatile read unless writes were failing. */
-    void wrote() {
-        if (writes.failing()) {
-            synchronized (this) {
-                if (writes.failing()) {
-                    log.info(
-                            "database writes succeed again after {}",
-                            Duration.between(writes.since(), clock.instant()));
-                    writes = new Writes(false, clock.instant(), null);
-                }
-            }
+    void wrote(long ticket) {
+        WriteState now = writes.get();
+        if (!now.view().failing() || ticket <= now.ticket()) {
+            return;
+        }
+        WriteState next =
+                new WriteState(new Writes(false, clock.instant(), null), writesStarted.get(), System.nanoTime());
+        if (writes.compareAndSet(now, next)) {
+            log.info("database writes succeed again after {}", Duration.ofNanos(next.sinceNanos() - now.sinceNanos()));
         }
     }
 
@@ -109,9 +134,9 @@ public final class DatabaseHealth implements AutoCloseable {
                     return;
                 }
             }
-            if (!state.up()) {
-                log.info("database is back after {}", Duration.between(state.since(), clock.instant()));
-                state = new State(true, clock.instant(), null);
+            State now = state.get();
+            if (!now.up() && state.compareAndSet(now, new State(true, clock.instant(), null))) {
+                log.info("database is back after {}", Duration.ofNanos(System.nanoTime() - sinceDownNanos.get()));
             }
         } catch (SQLException | RuntimeException e) {
             closeProbe();
@@ -135,13 +160,20 @@ public final class DatabaseHealth implements AutoCloseable {
         down(e.getMessage());
     }
 
+    /** Up → down is one compare-and-set, logged by the thread that made it; while down, the reason is the latest. */
     private void down(String reason) {
         String oneLine = oneLine(reason);
-        State now = state;
-        if (now.up()) {
-            log.warn("database is down, answering 503 until it is back: {}", oneLine);
+        while (true) {
+            State now = state.get();
+            State next = new State(false, now.up() ? clock.instant() : now.since(), oneLine);
+            if (state.compareAndSet(now, next)) {
+                if (now.up()) {
+                    sinceDownNanos.set(System.nanoTime());
+                    log.warn("database is down, answering 503 until it is back: {}", oneLine);
+                }
+                return;
+            }
         }
-        state = new State(false, now.up() ? clock.instant() : now.since(), oneLine);
     }
 
     private static String oneLine(String reason) {
@@ -151,7 +183,7 @@ public final class DatabaseHealth implements AutoCloseable {
     /** The server is closing the pool: nothing is served from it any more. */
     @Override
     public void close() {
-        state = new State(false, clock.instant(), "the server is shutting down");
+        state.set(new State(false, clock.instant(), "the server is shutting down"));
         prober.shutdownNow();
         try {
             prober.awaitTermination(2, TimeUnit.SECONDS);

@@ -36,14 +36,19 @@ final class FailFastDataSource implements DataSource {
         }
     }
 
+    /** A write starts: its ticket for {@link #writeFailed} or {@link #wrote} (see {@link DatabaseHealth#writeStarts}). */
+    long writeStarts() {
+        return health.writeStarts();
+    }
+
     /** A write was refused by the storage (full, read-only): readiness says writes are failing. */
-    void writeFailed(SQLException e) {
-        health.writeFailed(e);
+    void writeFailed(long ticket, SQLException e) {
+        health.writeFailed(ticket, e);
     }
 
     /** A write committed: readiness says writes succeed, if it said otherwise. */
-    void wrote() {
-        health.wrote();
+    void wrote(long ticket) {
+        health.wrote(ticket);
     }
 
     @Override

@@ -3,9 +3,7 @@ package io.exprun.server.store;
 import static io.exprun.server.store.Rows.ACTIVE;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.exprun.server.config.Dialect;
 import io.exprun.server.domain.Experiment;
 import io.exprun.server.domain.ExperimentQuery;
@@ -37,11 +35,11 @@ public final class JdbiExperimentStore implements ExperimentStore {
     private static final TypeReference<List<StoredDocument>> DOCUMENTS = new TypeReference<>() {};
 
     private final SqlRunner sql;
-    private final ObjectMapper json;
+    private final StoredForms forms;
 
-    public JdbiExperimentStore(SqlRunner sql, ObjectMapper json) {
+    public JdbiExperimentStore(SqlRunner sql, StoredForms forms) {
         this.sql = sql;
-        this.json = json;
+        this.forms = forms;
     }
 
     /** A document as the {@code documents} column keeps it. */
@@ -222,22 +220,14 @@ public final class JdbiExperimentStore implements ExperimentStore {
     }
 
     private String toJson(List<Experiment.Document> documents) {
-        try {
-            return json.writeValueAsString(documents.stream()
-                    .map(d -> new StoredDocument(d.id(), d.filename(), d.mimeType()))
-                    .toList());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot store an experiment's documents", e);
-        }
+        return forms.write(documents.stream()
+                .map(d -> new StoredDocument(d.id(), d.filename(), d.mimeType()))
+                .toList());
     }
 
     private List<Experiment.Document> fromJson(String text) {
-        try {
-            return json.readValue(text, DOCUMENTS).stream()
-                    .map(d -> new Experiment.Document(d.id(), d.filename(), d.mimeType()))
-                    .toList();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored documents of an experiment are not valid JSON", e);
-        }
+        return forms.read(text, DOCUMENTS).stream()
+                .map(d -> new Experiment.Document(d.id(), d.filename(), d.mimeType()))
+                .toList();
     }
 }

@@ -1,11 +1,9 @@
 package io.exprun.server.store;
 
 import static io.exprun.server.store.Rows.ACTIVE;
-import static io.exprun.server.store.Rows.DB_NOW;
 import static io.exprun.server.store.Rows.RESULT_SELECT;
 import static io.exprun.server.store.Rows.RUN_COLUMNS;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Page;
 import io.exprun.server.domain.PageRequest;
@@ -14,6 +12,8 @@ import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
 import io.exprun.server.domain.RunQuery;
 import io.exprun.server.domain.port.RunStore;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -38,14 +38,24 @@ public final class JdbiRunStore implements RunStore {
     private final SqlRunner sql;
     private final Rows rows;
     private final boolean groupCancels;
+    private final Clock clock;
 
     /**
      * @param groupCancels whether concurrent cancels share transactions; see {@link #groupCancelsByDefault}
+     * @param clock        the wall clock a cancel is stamped with (ordered per run: {@link Rows#STAMP})
      */
-    public JdbiRunStore(SqlRunner sql, ObjectMapper json, boolean groupCancels) {
+    public JdbiRunStore(SqlRunner sql, StoredForms forms, boolean groupCancels, Clock clock) {
         this.sql = sql;
-        this.rows = new Rows(json);
+        this.rows = new Rows(forms);
         this.groupCancels = groupCancels;
+        this.clock = clock;
+    }
+
+    /** The latest of a new run's times: where its later transitions start from. */
+    private static Instant latest(Run run) {
+        return run.completedAt() != null
+                ? run.completedAt()
+                : run.startedAt() != null ? run.startedAt() : run.createdAt();
     }
 
     /**
@@ -86,11 +96,11 @@ public final class JdbiRunStore implements RunStore {
             if (!JdbiExperimentStore.holdExperiment(h, sql.dialect(), run.tenant(), run.experimentId())) {
                 throw RefusedAsNotFound.experiment(run.experimentId());
             }
-            h.createUpdate("INSERT INTO runs (" + RUN_COLUMNS + ") VALUES (:id, :tenant, :experimentId, :workflowId, "
-                            + ":workflowVersionId, :blockId, :blockType, :nConsensus, :triggerType, :status, "
-                            + ":errorMessage, :errorDetails, :cancelReason, :createdAt, :startedAt, :completedAt, "
-                            + ":blockExecutionFingerprint, :documentsFingerprint, :documentCount, "
-                            + ":completedDocumentCount, :errorCount)")
+            h.createUpdate("INSERT INTO runs (" + RUN_COLUMNS + ", last_transition_at) VALUES (:id, :tenant, "
+                            + ":experimentId, :workflowId, :workflowVersionId, :blockId, :blockType, :nConsensus, "
+                            + ":triggerType, :status, :errorMessage, :errorDetails, :cancelReason, :createdAt, "
+                            + ":startedAt, :completedAt, :blockExecutionFingerprint, :documentsFingerprint, "
+                            + ":documentCount, :completedDocumentCount, :errorCount, :lastTransitionAt)")
                     .bind("id", run.id())
                     .bind("tenant", run.tenant())
                     .bind("experimentId", run.experimentId())
@@ -112,6 +122,7 @@ public final class JdbiRunStore implements RunStore {
                     .bind("documentCount", run.documentCount())
                     .bind("completedDocumentCount", run.completedDocumentCount())
                     .bind("errorCount", run.errorCount())
+                    .bind("lastTransitionAt", Rows.millis(latest(run)))
                     .execute();
             insertResults(h, results);
             return null;
@@ -215,12 +226,15 @@ public final class JdbiRunStore implements RunStore {
      * {@link Rows#RESULT_SELECT}.
      */
     private Optional<Run> cancelIn(Handle h, CancelRequest r) {
+        long now = clock.millis();
         int cancelled = SqlRunner.update(
                 h,
-                "UPDATE runs SET status = 'cancelled', cancel_reason = ?, completed_at = " + DB_NOW
-                        + ", lease_owner = NULL, lease_expires_at = NULL "
-                        + "WHERE id = ? AND tenant = ? AND status IN " + ACTIVE,
+                "UPDATE runs SET status = 'cancelled', cancel_reason = ?, completed_at = GREATEST(?, "
+                        + "last_transition_at), last_transition_at = GREATEST(?, last_transition_at), "
+                        + "lease_owner = NULL, lease_beat = NULL WHERE id = ? AND tenant = ? AND status IN " + ACTIVE,
                 r.reason(),
+                now,
+                now,
                 r.runId(),
                 r.tenant());
         if (cancelled == 0) {

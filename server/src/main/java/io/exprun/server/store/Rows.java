@@ -1,7 +1,5 @@
 package io.exprun.server.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.exprun.server.domain.ErrorInfo;
 import io.exprun.server.domain.Experiment;
 import io.exprun.server.domain.Lifecycle;
@@ -37,10 +35,12 @@ final class Rows {
             + "r.cancel_reason, r.created_at, r.started_at, r.completed_at, r.attempt, r.output_json";
 
     /**
-     * The database's clock in epoch milliseconds, read when the statement touches the row (after any lock wait):
-     * every transition time and lease expiry uses it, so instances with skewed clocks agree (migration V2).
+     * The time a transition of a run (or of one of its results) stamps: the writer's clock ({@code :now}), but never
+     * earlier than the latest time the run already holds (migration V10). Evaluated after the run's row is locked, so
+     * a transition that waited for another's commit is stamped after it: a row's times follow its commit order
+     * whatever any clock does. Set {@code last_transition_at} to the same expression in the same statement.
      */
-    static final String DB_NOW = "exprun_now_ms()";
+    static final String STAMP = "GREATEST(:now, last_transition_at)";
 
     /**
      * Every read of results goes through the view {@code results_view} (migration V4), which states the
@@ -49,12 +49,12 @@ final class Rows {
      */
     static final String RESULT_SELECT = "SELECT " + RESULT_COLUMNS + " FROM results_view r";
 
-    private final ObjectMapper json;
+    private final StoredForms forms;
     final RowMapper<Run> run = this::run;
     final RowMapper<Result> result = this::result;
 
-    Rows(ObjectMapper json) {
-        this.json = json;
+    Rows(StoredForms forms) {
+        this.forms = forms;
     }
 
     private static String statusList(boolean terminal) {
@@ -118,22 +118,14 @@ final class Rows {
         if (details == null) {
             return null;
         }
-        try {
-            return json.writeValueAsString(details);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot store error details", e);
-        }
+        return forms.write(details);
     }
 
     ErrorInfo fromJson(String text) {
         if (text == null) {
             return null;
         }
-        try {
-            return json.readValue(text, ErrorInfo.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored error details are not valid JSON", e);
-        }
+        return forms.read(text, ErrorInfo.class);
     }
 
     /** Epoch milliseconds, null as null. */

@@ -39,6 +39,9 @@ public final class SqlRunner {
 
     private final Duration statementTimeout;
 
+    /** The ticket of a call that may not move the writes' state (the hot reads): older than any state. */
+    private static final long NOT_A_WRITE = 0;
+
     /**
      * @param statementTimeout how long one call ({@link #read}, {@link #write}, {@link #findOne}) may run
      *     (EXPRUN_STATEMENT_TIMEOUT_MS). PostgreSQL stops each statement after it (the sessions' statement_timeout,
@@ -107,7 +110,7 @@ public final class SqlRunner {
                     return rows.next() ? Optional.of(mapper.map(rows, null)) : Optional.empty();
                 }
             } catch (SQLException e) {
-                failed = failure(e, connection); // before the close, as in run()
+                failed = failure(e, connection, NOT_A_WRITE); // before the close, as in run()
                 throw failed;
             }
         } finally {
@@ -137,10 +140,19 @@ public final class SqlRunner {
         }
     }
 
-    /** An insert, update or delete with text parameters (null allowed), as {@link #findOne}: the rows it changed. */
-    static int update(Handle h, String sql, String... parameters) {
+    /**
+     * An insert, update or delete with text or integer parameters (null text allowed), as {@link #findOne}: the rows
+     * it changed.
+     */
+    static int update(Handle h, String sql, Object... parameters) {
         try (PreparedStatement statement = h.getConnection().prepareStatement(sql)) {
-            bind(statement, parameters);
+            for (int i = 0; i < parameters.length; i++) {
+                if (parameters[i] instanceof Long number) {
+                    statement.setLong(i + 1, number);
+                } else {
+                    statement.setString(i + 1, (String) parameters[i]);
+                }
+            }
             return statement.executeUpdate();
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException(e, null);
@@ -163,6 +175,7 @@ public final class SqlRunner {
     }
 
     private <T> T runOnHandle(HandleCallback<T, RuntimeException> work, boolean inTransaction) {
+        long ticket = health != null ? health.writeStarts() : NOT_A_WRITE;
         Handle handle = open();
         RuntimeException failed = null;
         try {
@@ -171,11 +184,12 @@ public final class SqlRunner {
             }
             T result = handle.inTransaction(work);
             if (health != null) {
-                health.wrote();
+                health.wrote(ticket);
             }
             return result;
         } catch (JdbiException e) {
-            failed = failure(e, handle); // before the close: the connection is probed while it is still this handle's
+            failed = failure(
+                    e, handle, ticket); // before the close: the connection is probed while it is still this handle's
             throw failed;
         } catch (RuntimeException e) {
             failed = e;
@@ -213,14 +227,14 @@ public final class SqlRunner {
      * A statement failed: if its connection died under it, the database is what failed (503, and the pool is told,
      * see {@link FailFastDataSource#connectionLost}), not the SQL.
      */
-    private StoreException failure(JdbiException e, Handle handle) {
-        return failure(sqlCause(e), handle.getConnection());
+    private StoreException failure(JdbiException e, Handle handle, long ticket) {
+        return failure(sqlCause(e), handle.getConnection(), ticket);
     }
 
-    private StoreException failure(SQLException cause, Connection connection) {
+    private StoreException failure(SQLException cause, Connection connection, long ticket) {
         StoreException failure = judge(cause, connection);
         if (health != null && failure.cannotWrite()) {
-            health.writeFailed(cause);
+            health.writeFailed(ticket, cause);
         }
         return failure;
     }

@@ -22,8 +22,8 @@ import org.sqlite.SQLiteDataSource;
  * for 2 ms by another (the retention sweeper, a worker) slept 30–60 ms, which set the p99 of creates and cancels
  * while a sweep ran (BENCHMARKS.md, "Retention");</li>
  * <li>foreign keys enforced, as PostgreSQL does;</li>
- * <li>the two functions the common SQL uses and SQLite lacks, registered on the connection: {@code exprun_now_ms()}
- * (the clock of every transition time, migration V2 on PostgreSQL) and two-argument {@code greatest}.</li>
+ * <li>the function the common SQL uses and SQLite lacks, registered on the connection: two-argument
+ * {@code greatest}, as PostgreSQL's.</li>
  * </ul>
  * The WAL is checkpointed back into the main file by SQLite itself every 1,000 pages (its default) and truncated to
  * {@link #WAL_LIMIT_BYTES} afterwards, so the files on disk follow the data (BENCHMARKS.md, "Embedded engine"). (A
@@ -65,17 +65,6 @@ final class SqliteDataSource extends SQLiteDataSource {
 
     private static SQLiteConnection withFunctions(SQLiteConnection c) throws SQLException {
         try {
-            Function.create(
-                    c,
-                    "exprun_now_ms",
-                    new Function() {
-                        @Override
-                        protected void xFunc() throws SQLException {
-                            result(System.currentTimeMillis());
-                        }
-                    },
-                    0,
-                    0);
             Function.create(
                     c,
                     "greatest",

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * N worker threads that move runs forward: pending → queued → running, one document at a time, to completed or
  * error. Any number of instances may run workers against one database: a run is executed by whoever holds its
  * lease, every write is conditional on the current status (so a cancel always wins cleanly), and a lease that is not
- * renewed (its instance died) makes the run claimable by another worker.
+ * renewed (its instance died) lets another worker take the run over: the heartbeat watches every running run's lease
+ * beat and judges on this instance's monotonic clock which stood still ({@link StaleLeases}).
  * <p>
  * The workers, not the executor, keep their leases: a heartbeat thread renews every lease held here every third of
  * the lease, however long a document takes and whether or not the executor polls {@code stillWanted} (db-scheduler's
@@ -54,6 +55,7 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
     /** What this instance's workers execute now, by run id. */
     private final Map<String, Execution> executing = new ConcurrentHashMap<>();
 
+    private final StaleLeases staleLeases;
     private final ScheduledExecutorService heartbeat =
             Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("exprun-worker-heartbeat"));
     private volatile boolean stopping;
@@ -75,6 +77,7 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
         this.executor = executor;
         this.lease = lease;
         this.instanceId = instanceId;
+        this.staleLeases = new StaleLeases(lease, System::nanoTime);
     }
 
     public void start(int count) {
@@ -87,6 +90,7 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
         if (count > 0) {
             long renewEvery = Math.max(1, lease.toMillis() / 3);
             heartbeat.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+            heartbeat.scheduleWithFixedDelay(this::watchLeases, 0, renewEvery, TimeUnit.MILLISECONDS);
             heartbeat.scheduleWithFixedDelay(this::watchForCancels, WATCH_MS, WATCH_MS, TimeUnit.MILLISECONDS);
         }
     }
@@ -136,7 +140,10 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
     /** @return true when a run was worked on */
     boolean workOnce(String owner) throws InterruptedException {
         store.enqueuePending(16);
-        Optional<Run> claimed = store.claimNext(owner, lease);
+        Optional<Run> claimed = store.claimNext(owner);
+        if (claimed.isEmpty()) {
+            claimed = staleLeases.next().flatMap(stale -> store.takeOver(stale, owner));
+        }
         if (claimed.isEmpty()) {
             return false;
         }
@@ -153,7 +160,7 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
     private void execute(Run run, Execution ex) throws InterruptedException {
         String owner = ex.owner;
         while (!stopping && ex.wanted) {
-            Optional<Result> next = store.startNextResult(run.id(), owner, lease);
+            Optional<Result> next = store.startNextResult(run.id(), owner);
             if (next.isEmpty()) {
                 break;
             }
@@ -218,12 +225,21 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
     private void renewLeases() {
         for (Execution e : List.copyOf(executing.values())) {
             try {
-                if (!store.renewLease(e.runId, e.owner, lease)) {
+                if (!store.renewLease(e.runId, e.owner)) {
                     e.wanted = false; // cancelled, or (after an outage longer than the lease) taken over
                 }
             } catch (RuntimeException failed) {
                 log.warn("could not renew the lease of run {}: {}", e.runId, failed.toString());
             }
+        }
+    }
+
+    /** Every running run's lease as the database shows it now, for {@link StaleLeases} to judge. */
+    private void watchLeases() {
+        try {
+            staleLeases.observe(store.runningLeases(), executing.keySet());
+        } catch (RuntimeException failed) {
+            log.debug("lease watch failed: {}", failed.toString()); // nothing is judged stale without seeing it
         }
     }
 

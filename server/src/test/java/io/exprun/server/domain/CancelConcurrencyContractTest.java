@@ -156,7 +156,7 @@ abstract class CancelConcurrencyContractTest {
                 .isFalse();
         assertThat(workers.finishRun(run.id(), OWNER, Lifecycle.of(LifecycleStatus.COMPLETED)))
                 .isFalse();
-        assertThat(workers.startNextResult(run.id(), OWNER, RunFixtures.LEASE)).isEmpty();
+        assertThat(workers.startNextResult(run.id(), OWNER)).isEmpty();
 
         Run after = store.findRun(TENANT_A, run.id()).orElseThrow();
         assertThat(after.status()).isEqualTo(LifecycleStatus.CANCELLED);

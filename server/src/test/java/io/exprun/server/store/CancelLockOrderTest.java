@@ -36,9 +36,14 @@ class CancelLockOrderTest {
                     recording(database.dataSource()),
                     database.dialect(),
                     io.exprun.server.config.Limits.DEFAULTS.statementTimeout()),
-            JsonMapper.shared(),
-            true);
-    private final JdbiRunStore runs = new JdbiRunStore(database.sql(), JsonMapper.shared(), true);
+            StoredForms.forBodiesUpTo(JsonMapper.shared(), JsonMapper.MAX_BODY_BYTES),
+            true,
+            java.time.Clock.systemUTC());
+    private final JdbiRunStore runs = new JdbiRunStore(
+            database.sql(),
+            StoredForms.forBodiesUpTo(JsonMapper.shared(), JsonMapper.MAX_BODY_BYTES),
+            true,
+            java.time.Clock.systemUTC());
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
     @AfterEach
@@ -91,7 +96,8 @@ class CancelLockOrderTest {
     /** Runs are created of an experiment of their tenant's (the store holds it while it inserts a run). */
     @org.junit.jupiter.api.BeforeEach
     void giveTheTenantTheCatalog() {
-        new JdbiExperimentStore(database.sql(), JsonMapper.shared())
+        new JdbiExperimentStore(
+                        database.sql(), StoredForms.forBodiesUpTo(JsonMapper.shared(), JsonMapper.MAX_BODY_BYTES))
                 .seed(
                         "t",
                         io.exprun.server.config.CatalogLoader.load(null, JsonMapper.shared())

@@ -216,7 +216,11 @@ abstract class ListPlansContractTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("pagedShapes")
     void paging_both_ways_returns_every_match_once_in_order(String shape, RunQuery filters, IntPredicate matches) {
-        JdbiRunStore reads = new JdbiRunStore(database.sql(), JsonMapper.shared(), false);
+        JdbiRunStore reads = new JdbiRunStore(
+                database.sql(),
+                StoredForms.forBodiesUpTo(JsonMapper.shared(), JsonMapper.MAX_BODY_BYTES),
+                false,
+                java.time.Clock.systemUTC());
         for (boolean newestFirst : new boolean[] {true, false}) {
             List<String> expected = IntStream.range(0, ListTestData.RUNS_OF_A)
                     .filter(matches)

@@ -54,7 +54,7 @@ class TransitionTimesRaceTest {
                 Future<?> worker = pool.submit(() -> {
                     go.await();
                     if (store.completeResult(run.id(), inFlight, OWNER, "{}")) {
-                        store.startNextResult(run.id(), OWNER, RunFixtures.LEASE)
+                        store.startNextResult(run.id(), OWNER)
                                 .ifPresent(next -> store.completeResult(run.id(), next.id(), OWNER, "{}"));
                         store.finishRun(run.id(), OWNER, Lifecycle.of(LifecycleStatus.COMPLETED));
                     }

@@ -3,16 +3,14 @@ package io.exprun.server.store;
 import static io.exprun.server.testing.RunFixtures.OWNER;
 import static io.exprun.server.testing.RunFixtures.TENANT_A;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.exprun.server.domain.ErrorInfo;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.PageRequest;
 import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
-import io.exprun.server.testing.RunFixtures;
+import io.exprun.server.domain.port.WorkerStore;
 import io.exprun.server.testing.TestServer;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,12 +30,10 @@ class WorkerStoreTest {
                     new ErrorInfo("timed out", null, "blk", "Extract", "timeout", Map.of("document_id", "d1"));
             ErrorInfo second = new ErrorInfo("bad pdf", null, "blk", "Extract", "corrupt", Map.of("document_id", "d2"));
 
-            Result r1 =
-                    store.startNextResult(run.id(), OWNER, RunFixtures.LEASE).orElseThrow();
+            Result r1 = store.startNextResult(run.id(), OWNER).orElseThrow();
             assertThat(store.failResult(run.id(), r1.id(), OWNER, "timed out", first))
                     .isTrue();
-            Result r2 =
-                    store.startNextResult(run.id(), OWNER, RunFixtures.LEASE).orElseThrow();
+            Result r2 = store.startNextResult(run.id(), OWNER).orElseThrow();
             assertThat(store.failResult(run.id(), r2.id(), OWNER, "bad pdf", second))
                     .isTrue();
 
@@ -53,7 +49,7 @@ class WorkerStoreTest {
             JdbiWorkerStore store = server.server().workerStore();
             Run run = server.fixtures().running(TENANT_A, 1, true); // held for an hour by OWNER
 
-            assertThat(store.claim(run.id(), "another", RunFixtures.LEASE))
+            assertThat(store.claim(run.id(), "another"))
                     .as("a live lease is not taken")
                     .isEmpty();
             assertThat(store.release(run.id(), "another"))
@@ -61,7 +57,7 @@ class WorkerStoreTest {
                     .isFalse();
             assertThat(store.release(run.id(), OWNER)).isTrue();
 
-            assertThat(store.claim(run.id(), "another", RunFixtures.LEASE)).isPresent();
+            assertThat(store.claim(run.id(), "another")).isPresent();
             List<Result> results = server.server()
                     .store()
                     .listResults(TENANT_A, run.id(), new PageRequest(null, null, 10, true))
@@ -78,21 +74,38 @@ class WorkerStoreTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgres"})
-    void a_lease_expires_on_the_databases_clock_and_only_then_is_taken_over(String kind) {
+    void a_run_is_taken_over_only_while_its_lease_is_exactly_as_seen_and_then_its_old_owner_has_lost_it(String kind) {
         try (TestServer server = TestServer.start(TestServer.config(kind, 0))) {
             JdbiWorkerStore store = server.server().workerStore();
-            Run run = server.fixtures().running(TENANT_A, 0, false);
-            assertThat(store.renewLease(run.id(), OWNER, Duration.ofMillis(300)))
-                    .isTrue();
-            assertThat(store.claim(run.id(), "another", RunFixtures.LEASE)).isEmpty();
+            Run run = server.fixtures().running(TENANT_A, 1, true);
+            WorkerStore.Lease seen = store.runningLeases().stream()
+                    .filter(l -> l.runId().equals(run.id()))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(seen.owner()).isEqualTo(OWNER);
 
-            await().atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(50))
-                    .until(() ->
-                            store.claim(run.id(), "another", RunFixtures.LEASE).isPresent());
-            assertThat(store.renewLease(run.id(), OWNER, RunFixtures.LEASE))
+            assertThat(store.renewLease(run.id(), OWNER)).as("its owner lives").isTrue();
+            assertThat(store.takeOver(seen, "another"))
+                    .as("a lease that moved since it was seen is not taken")
+                    .isEmpty();
+
+            WorkerStore.Lease now = store.runningLeases().stream()
+                    .filter(l -> l.runId().equals(run.id()))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(now.beat()).isGreaterThan(seen.beat());
+            assertThat(store.takeOver(now, "another")).isPresent();
+            assertThat(store.takeOver(now, "a third")).as("taken once").isEmpty();
+            assertThat(store.renewLease(run.id(), OWNER))
                     .as("the old owner lost it")
                     .isFalse();
+            assertThat(server.server()
+                            .store()
+                            .listResults(TENANT_A, run.id(), new PageRequest(null, null, 10, true))
+                            .items())
+                    .extracting(Result::attempt)
+                    .as("the document its old owner left running runs again, as a new attempt")
+                    .contains(1);
         }
     }
 

@@ -67,7 +67,7 @@ public final class RunFixtures {
 
     public Run errorRun(String tenant, String message, ErrorInfo details) {
         Run run = running(tenant, 0, false);
-        Result first = workers.startNextResult(run.id(), OWNER, LEASE).orElseThrow();
+        Result first = workers.startNextResult(run.id(), OWNER).orElseThrow();
         workers.failResult(run.id(), first.id(), OWNER, message, details);
         drain(run);
         finish(run, Lifecycle.error(message, details));
@@ -88,9 +88,9 @@ public final class RunFixtures {
     /** As {@link #running(String, int, boolean)}, a run of {@code experimentId} (which must have documents). */
     public Run running(String tenant, String experimentId, int completedResults, boolean oneInFlight) {
         Run run = queued(tenant, experimentId);
-        workers.claim(run.id(), OWNER, LEASE).orElseThrow();
+        workers.claim(run.id(), OWNER).orElseThrow();
         for (int i = 0; i < completedResults; i++) {
-            Result r = workers.startNextResult(run.id(), OWNER, LEASE).orElseThrow();
+            Result r = workers.startNextResult(run.id(), OWNER).orElseThrow();
             workers.completeResult(
                     run.id(),
                     r.id(),
@@ -98,7 +98,7 @@ public final class RunFixtures {
                     "{\"document_id\":\"" + r.document().id() + "\"}");
         }
         if (oneInFlight) {
-            workers.startNextResult(run.id(), OWNER, LEASE).orElseThrow();
+            workers.startNextResult(run.id(), OWNER).orElseThrow();
         }
         return reload(run);
     }
@@ -165,7 +165,7 @@ public final class RunFixtures {
 
     private void drain(Run run) {
         Optional<Result> next;
-        while ((next = workers.startNextResult(run.id(), OWNER, LEASE)).isPresent()) {
+        while ((next = workers.startNextResult(run.id(), OWNER)).isPresent()) {
             Result r = next.get();
             workers.completeResult(
                     run.id(),

@@ -4,37 +4,54 @@ import io.exprun.server.domain.ErrorInfo;
 import io.exprun.server.domain.Lifecycle;
 import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
-import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The port the workers move runs forward through. Tenant-free. A worker ({@code owner}) holds a run through a lease
- * that expires on the database's clock (so clock skew between instances changes nothing), and every write is
- * conditional on the run still running under that owner: a cancel, or another worker's takeover, always wins cleanly.
+ * that it renews by moving the run's lease beat; a lease is not a time on anyone's clock: whoever sees the beat stand
+ * still for a lease's length on its own monotonic clock may take the run over ({@link #takeOver}). Every write is
+ * conditional on the run still running under its owner: a cancel, or another worker's takeover, always wins cleanly.
  */
 public interface WorkerStore {
+
+    /** A running run's lease as last seen: its owner and the beat its renewals move. */
+    record Lease(String runId, String owner, long beat) {}
 
     /** Pending runs → queued, at most {@code limit}; how many moved. */
     int enqueuePending(int limit);
 
     /**
-     * Takes the oldest claimable run (queued, or running with an expired lease: its worker died) for {@code owner},
-     * with a lease of {@code lease}. Results left running by a previous owner go back to pending with attempt + 1.
+     * Takes the oldest queued run for {@code owner}: running, with a lease.
      *
      * @return the claimed run, or empty when nothing is claimable now
      */
-    Optional<Run> claimNext(String owner, Duration lease);
+    Optional<Run> claimNext(String owner);
 
-    /** Extends the lease; false when the run is no longer running under {@code owner} (cancelled, or taken over). */
-    boolean renewLease(String runId, String owner, Duration lease);
+    /** The lease of every running run, for a watcher that judges which of them stand still. */
+    List<Lease> runningLeases();
+
+    /**
+     * Takes a run over from an owner whose lease stood still (its worker died), only if the lease is still exactly as
+     * seen. Results it left running go back to pending with attempt + 1.
+     *
+     * @return the run, now {@code owner}'s; empty when the lease moved meanwhile (its owner lives, or another took it)
+     */
+    Optional<Run> takeOver(Lease stale, String owner);
+
+    /** Renews the lease; false when the run is no longer running under {@code owner} (cancelled, or taken over). */
+    boolean renewLease(String runId, String owner);
 
     /** Of these runs (run id → owner), the ids still running under their owner: one query for all of them. */
     Set<String> stillOwned(Map<String, String> owners);
 
-    /** Next pending result of a run owned by {@code owner} → running; empty when none is left (or the run stopped). */
-    Optional<Result> startNextResult(String runId, String owner, Duration lease);
+    /**
+     * Next pending result of a run owned by {@code owner} → running, renewing the lease; empty when none is left (or
+     * the run stopped).
+     */
+    Optional<Result> startNextResult(String runId, String owner);
 
     /** running → completed, only while the result is running and its run is running under {@code owner}. */
     boolean completeResult(String runId, String resultId, String owner, String outputJson);
@@ -56,7 +73,7 @@ public interface WorkerStore {
 
     /**
      * A graceful stop: the run goes back to the queue at once (its running result to pending, attempt + 1) so that
-     * another instance resumes it without waiting for the lease to expire.
+     * another instance resumes it without waiting for its lease to stand still.
      */
     boolean release(String runId, String owner);
 
