@@ -15,6 +15,8 @@ import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.ColonPrefixSqlParser;
 import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.StatementCustomizer;
 import org.jdbi.v3.core.statement.TemplateEngine;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
@@ -43,6 +45,13 @@ public final class SqlRunner {
     private static final long NOT_A_WRITE = 0;
 
     /**
+     * Rows changed so far by the statements run on this thread. Only a transaction that changed rows shows that the
+     * storage takes writes again: one that changed none (a retention sweep with nothing to delete) commits on a full
+     * disk too, having written nothing.
+     */
+    private static final ThreadLocal<long[]> CHANGED = ThreadLocal.withInitial(() -> new long[1]);
+
+    /**
      * @param statementTimeout how long one call ({@link #read}, {@link #write}, {@link #findOne}) may run
      *     (EXPRUN_STATEMENT_TIMEOUT_MS). PostgreSQL stops each statement after it (the sessions' statement_timeout,
      *     set by {@link Database}: SQLSTATE 57014); SQLite stops the call once it has passed ({@link StatementDeadline}, read by the
@@ -59,7 +68,14 @@ public final class SqlRunner {
         jdbi.getConfig(SqlStatements.class)
                 .setTemplateEngine(TemplateEngine.NOP)
                 .setTemplateCache(caches)
-                .setSqlParser(new ColonPrefixSqlParser(caches));
+                .setSqlParser(new ColonPrefixSqlParser(caches))
+                .addCustomizer(new StatementCustomizer() {
+                    @Override
+                    public void afterExecution(PreparedStatement statement, StatementContext context)
+                            throws SQLException {
+                        changed(statement.getUpdateCount());
+                    }
+                });
     }
 
     public Dialect dialect() {
@@ -153,10 +169,17 @@ public final class SqlRunner {
                     statement.setString(i + 1, (String) parameters[i]);
                 }
             }
-            return statement.executeUpdate();
+            return changed(statement.executeUpdate());
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException(e, null);
         }
+    }
+
+    private static int changed(int rows) {
+        if (rows > 0) {
+            CHANGED.get()[0] += rows;
+        }
+        return rows;
     }
 
     private static void bind(PreparedStatement statement, String[] parameters) throws SQLException {
@@ -176,6 +199,7 @@ public final class SqlRunner {
 
     private <T> T runOnHandle(HandleCallback<T, RuntimeException> work, boolean inTransaction) {
         long ticket = health != null ? health.writeStarts() : NOT_A_WRITE;
+        long changedBefore = CHANGED.get()[0];
         Handle handle = open();
         RuntimeException failed = null;
         try {
@@ -183,7 +207,7 @@ public final class SqlRunner {
                 return work.withHandle(handle);
             }
             T result = handle.inTransaction(work);
-            if (health != null) {
+            if (health != null && CHANGED.get()[0] > changedBefore) {
                 health.wrote(ticket);
             }
             return result;

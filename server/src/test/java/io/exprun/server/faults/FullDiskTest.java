@@ -12,6 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * itself on SQLITE_FULL and then reports the commit as "no transaction is active" (SQLITE_ERROR): that was read as a
  * broken statement, and 1,458 of 1,500 creates on a full 3 MB disk answered 500. A real small file system: a tmpfs in a
  * private mount namespace, with a filler file the test deletes (through {@code /proc/<pid>/root}, the server's view of
- * the mounts) to give the space back.
+ * the mounts) to give the space back. Writers meet the full disk, and the space coming back, together (released by a
+ * latch): each transition of readiness is still one, logged once (issue 31: two writers each logged it).
  */
 class FullDiskTest {
 
@@ -42,31 +50,41 @@ class FullDiskTest {
                 "-m",
                 "sh",
                 "-c",
-                "mount -t tmpfs -o size=3m tmpfs \"$0\" && head -c 262144 /dev/zero > \"$0/filler\" && cd \"$0\""
+                "mount -t tmpfs -o size=3m tmpfs \"$0\" && head -c 1048576 /dev/zero > \"$0/filler\" && cd \"$0\""
                         + " && exec \"$@\"",
                 work.toString());
         try (ServerProcess server = ServerProcess.startUnder(launcher, Map.of("EXPRUN_WORKERS", "0"), work)) {
             Http api = new Http(server.baseUri(), KEY_A);
             assertThat(writes(api)).as("readiness before the disk fills").isEqualTo("ok");
-            List<String> acknowledged = new ArrayList<>();
-            Map<Integer, Integer> statuses = new TreeMap<>();
-            Map<String, Integer> readinessWhileFull = new TreeMap<>();
-            int refusedInARow = 0;
-            for (int i = 0; i < 4000 && refusedInARow < 30; i++) {
-                Http.Answer a = api.postJson(RUNS, CREATE);
-                statuses.merge(a.status(), 1, Integer::sum);
-                if (a.status() == 200) {
-                    acknowledged.add(a.json().get("id").asText());
-                    refusedInARow = 0;
-                    continue;
+
+            // writers meet the full disk together: the transition to failing is one state change, logged once
+            Map<Integer, Integer> statuses = new ConcurrentSkipListMap<>();
+            List<String> acknowledged = new CopyOnWriteArrayList<>();
+            together(WRITERS, () -> {
+                int refusedInARow = 0;
+                for (int i = 0; i < 2000 && refusedInARow < 15; i++) {
+                    Http.Answer a = api.postJson(RUNS, CREATE);
+                    statuses.merge(a.status(), 1, Integer::sum);
+                    if (a.status() == 200) {
+                        acknowledged.add(a.json().get("id").asText());
+                        refusedInARow = 0;
+                    } else {
+                        refusedInARow++;
+                        assertThat(a.status())
+                                .as("a write the full disk refused: %s", a.body())
+                                .isEqualTo(503);
+                        assertThat(a.headers().firstValue("Retry-After")).isPresent();
+                        assertThat(a.errorCode()).isNotBlank();
+                    }
                 }
-                refusedInARow++;
-                assertThat(a.status())
-                        .as("a write the full disk refused: %s", a.body())
-                        .isEqualTo(503);
-                assertThat(a.headers().firstValue("Retry-After")).isPresent();
-                assertThat(a.errorCode()).isNotBlank();
-                // between refused writes: reads answer, and readiness says what happened
+                assertThat(refusedInARow).as("the disk filled up").isEqualTo(15);
+            });
+            assertThat(statuses).as("creates by status").containsOnlyKeys(200, 503);
+
+            // between refused writes: reads answer, and readiness says what happened
+            Map<String, Integer> readinessWhileFull = new TreeMap<>();
+            for (int i = 0; i < 10; i++) {
+                assertThat(api.postJson(RUNS, CREATE).status()).isEqualTo(503);
                 Http.Answer read = api.get(RUNS + "/" + acknowledged.get(acknowledged.size() - 1));
                 assertThat(read.status())
                         .as("a get on the full disk: %s", read.body())
@@ -77,8 +95,6 @@ class FullDiskTest {
                         .isEqualTo(200);
                 readinessWhileFull.merge(writes(api), 1, Integer::sum);
             }
-            assertThat(statuses).as("creates by status").containsOnlyKeys(200, 503);
-            assertThat(refusedInARow).as("the disk filled up").isEqualTo(30);
             assertThat(readinessWhileFull)
                     .as("readiness after each refused write: never back to ok while nothing was written")
                     .containsOnlyKeys("failing");
@@ -96,14 +112,21 @@ class FullDiskTest {
             Files.delete(Path.of("/proc/" + server.pid() + "/root")
                     .resolve(work.toString().substring(1))
                     .resolve("filler"));
-            Http.Answer afterSpace = api.postJson(RUNS, CREATE);
-            assertThat(afterSpace.status())
-                    .as("a create once space is back: %s", afterSpace.body())
-                    .isEqualTo(200);
+            // writers find the space back together: the transition to ok is one state change, logged once
+            List<String> afterSpace = new CopyOnWriteArrayList<>();
+            together(WRITERS, () -> {
+                for (int i = 0; i < 2; i++) {
+                    Http.Answer a = api.postJson(RUNS, CREATE);
+                    assertThat(a.status())
+                            .as("a create once space is back: %s", a.body())
+                            .isEqualTo(200);
+                    afterSpace.add(a.json().get("id").asText());
+                }
+            });
             assertThat(writes(api)).as("readiness once a write succeeded").isEqualTo("ok");
-            assertThat(api.get(RUNS + "/" + afterSpace.json().get("id").asText())
-                            .status())
-                    .isEqualTo(200);
+            for (String id : afterSpace) {
+                assertThat(api.get(RUNS + "/" + id).status()).isEqualTo(200);
+            }
 
             List<String> output = server.output();
             assertThat(output).noneMatch(line -> line.contains(" ERROR "));
@@ -114,6 +137,37 @@ class FullDiskTest {
             assertThat(output.stream().filter(line -> line.contains("writes succeed again")))
                     .as("one INFO when they succeed again")
                     .hasSize(1);
+        }
+    }
+
+    private static final int WRITERS = 4;
+
+    /** {@code writers} threads released at once by a latch, each running {@code work}; their failures are rethrown. */
+    private static void together(int writers, Runnable work) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                running.add(pool.submit(() -> {
+                    start.await();
+                    work.run();
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Error error) {
+                        throw error;
+                    }
+                    throw e;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -120,13 +120,29 @@ public final class Http {
         return b;
     }
 
+    /**
+     * Answers are read as a client reads them: the server's mapper without its body limit, which bounds what the
+     * server reads, not what it writes (an experiment's answer adds nulls to the documents it was given).
+     */
+    private static final com.fasterxml.jackson.databind.ObjectMapper ANSWERS = answers();
+
+    private static com.fasterxml.jackson.databind.ObjectMapper answers() {
+        var mapper = JsonMapper.shared().copy();
+        mapper.getFactory()
+                .setStreamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                        .maxDocumentLength(-1)
+                        .build());
+        return mapper;
+    }
+
     /** A response: status, raw body text, headers, and the body as JSON. */
     public record Answer(int status, String body, HttpHeaders headers) {
         public JsonNode json() {
             try {
-                return JsonMapper.shared().readTree(body);
+                return ANSWERS.readTree(body);
             } catch (IOException e) {
-                throw new AssertionError("not JSON (status " + status + "): " + body, e);
+                throw new AssertionError(
+                        "not JSON (status " + status + "): " + body.substring(0, Math.min(500, body.length())), e);
             }
         }
 

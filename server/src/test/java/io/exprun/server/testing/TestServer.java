@@ -67,8 +67,14 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(ServerConfig config, BlockExecutor executor, List<Object> extraComponents) {
+        return start(config, executor, extraComponents, java.time.Clock.systemUTC());
+    }
+
+    /** As {@link #start(ServerConfig, BlockExecutor, List)}, every time stamp taken from {@code wallClock}. */
+    public static TestServer start(
+            ServerConfig config, BlockExecutor executor, List<Object> extraComponents, java.time.Clock wallClock) {
         try {
-            return new TestServer(ExprunServer.start(config, executor, extraComponents));
+            return new TestServer(ExprunServer.start(config, executor, extraComponents, wallClock));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
