@@ -57,6 +57,9 @@ public final class JsonMapper implements ContextResolver<ObjectMapper> {
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         m.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        // free-form values (a document's provenance, a handle's data) are kept as given: a number read as a double
+        // would come back rounded (0.1000000000000000055511151231257827 as 0.1) or as "Infinity" (1e400)
+        m.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         // jaxrs-spec 7.25.0 puts @JsonValue on toString() of integer enums, which writes n_consensus as "3";
         // the contract says integer. This mixin moves @JsonValue to the enum's Integer value().
         m.addMixIn(ExperimentRun.NConsensusEnum.class, IntegerEnumValue.class);
