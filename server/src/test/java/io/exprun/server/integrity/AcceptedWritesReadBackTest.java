@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.testing.Http;
+import io.exprun.server.testing.NoErrorLogs;
 import io.exprun.server.testing.TestServer;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * on every list of that tenant's experiments answered 500. A write is answered or it is not made: here it is made,
  * and it reads back everywhere it should.
  */
+@ExtendWith(NoErrorLogs.class)
 class AcceptedWritesReadBackTest {
 
     private static final String EXPERIMENTS = "/v1/workflows/experiments";

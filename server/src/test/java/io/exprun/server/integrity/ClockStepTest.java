@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.server.testing.Http;
+import io.exprun.server.testing.NoErrorLogs;
 import io.exprun.server.testing.SteppableClock;
 import io.exprun.server.testing.TestServer;
 import io.exprun.server.work.SimulatedBlockExecutor;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,6 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ≤ completed, so no negative {@code duration_ms}), and no run is disturbed: no lease is judged on a wall clock, so
  * no document is taken over and run again (every attempt stays 0) and the runs finish.
  */
+@ExtendWith(NoErrorLogs.class)
 class ClockStepTest {
 
     private static final String RUNS = "/v1/workflows/experiments/runs";

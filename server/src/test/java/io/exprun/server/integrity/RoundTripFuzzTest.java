@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.exprun.server.generated.model.WorkflowExperiment;
 import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.testing.Http;
+import io.exprun.server.testing.NoErrorLogs;
 import io.exprun.server.testing.TestServer;
 import io.exprun.server.work.SimulatedBlockExecutor;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,6 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * changed (row counts, the experiment as it was). Never a 5xx. Seeded: the seed is in every failure's message;
  * {@code -Dexprun.roundtrip.seed=N} replays one, {@code -Dexprun.roundtrip.bodies=N} changes how many per resource.
  */
+@ExtendWith(NoErrorLogs.class)
 class RoundTripFuzzTest {
 
     static final long SEED = Long.getLong("exprun.roundtrip.seed", System.nanoTime());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.server.testing.Http;
+import io.exprun.server.testing.NoErrorLogs;
 import io.exprun.server.testing.TestServer;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * both databases, in the contract's shape, at the field's wire location, and nothing stored. Issue 31: PostgreSQL
  * answered 500 (and logged an ERROR) for seven of these while SQLite stored them.
  */
+@ExtendWith(NoErrorLogs.class)
 class UnstorableTextTest {
 
     private static final String EXPERIMENTS = "/v1/workflows/experiments";

@@ -4,18 +4,21 @@ import static io.exprun.server.testing.RunFixtures.KEY_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.exprun.server.testing.Http;
+import io.exprun.server.testing.NoErrorLogs;
 import io.exprun.server.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A 422's {@code loc} names the field as the client sent it: wire names, list indexes and map keys all the way down
  * (issue 31: a bad document was located at {@code ["body","documents",0,"handleInputs"]}, a Java name, and nested
  * items had no index).
  */
+@ExtendWith(NoErrorLogs.class)
 class ValidationLocationsTest {
 
     private static final String EXPERIMENTS = "/v1/workflows/experiments";

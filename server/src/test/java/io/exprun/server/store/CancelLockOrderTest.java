@@ -63,7 +63,7 @@ class CancelLockOrderTest {
                             String[] runId = new String[1];
                             return proxy(PreparedStatement.class, ps, (stmt, sm, sa) -> {
                                 if (sm.getName().equals("setString")
-                                        && (int) sa[0] == 2) { // … WHERE id = ? AND tenant = ?
+                                        && (int) sa[0] == 4) { // reason, time, time, then … WHERE id = ? AND tenant = ?
                                     runId[0] = (String) sa[1];
                                 }
                                 if (sm.getName().startsWith("execute")) {
