@@ -4,6 +4,7 @@ import static io.exprun.server.store.Rows.ACTIVE;
 import static io.exprun.server.store.Rows.DB_NOW;
 import static io.exprun.server.store.Rows.RESULT_SELECT;
 import static io.exprun.server.store.Rows.RUN_COLUMNS;
+import static io.exprun.server.store.Rows.TERMINAL;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.exprun.server.domain.LifecycleStatus;
@@ -16,11 +17,14 @@ import io.exprun.server.domain.RunQuery;
 import io.exprun.server.domain.port.RunStore;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -90,7 +94,7 @@ public final class JdbiRunStore implements RunStore {
                             + ":workflowVersionId, :blockId, :blockType, :nConsensus, :triggerType, :status, "
                             + ":errorMessage, :errorDetails, :cancelReason, :createdAt, :startedAt, :completedAt, "
                             + ":blockExecutionFingerprint, :documentsFingerprint, :documentCount, "
-                            + ":completedDocumentCount, :errorCount)")
+                            + ":completedDocumentCount, :errorCount, :version)")
                     .bind("id", run.id())
                     .bind("tenant", run.tenant())
                     .bind("experimentId", run.experimentId())
@@ -112,6 +116,7 @@ public final class JdbiRunStore implements RunStore {
                     .bind("documentCount", run.documentCount())
                     .bind("completedDocumentCount", run.completedDocumentCount())
                     .bind("errorCount", run.errorCount())
+                    .bind("version", run.version())
                     .execute();
             insertResults(h, results);
             return null;
@@ -186,6 +191,32 @@ public final class JdbiRunStore implements RunStore {
                     Result::id);
         });
     }
+
+    /** By primary key, in chunks of {@value #IDS_PER_QUERY} ids; a run no longer there counts as ended. */
+    @Override
+    public Set<String> endedAmong(Collection<String> runIds) {
+        if (runIds.isEmpty()) {
+            return Set.of();
+        }
+        List<String> ids = List.copyOf(runIds);
+        return sql.read(h -> {
+            Set<String> active = new HashSet<>();
+            for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY));
+                var query = h.createQuery("SELECT id FROM runs WHERE status NOT IN " + TERMINAL + " AND id IN ("
+                        + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")");
+                for (int i = 0; i < chunk.size(); i++) {
+                    query.bind(i, chunk.get(i));
+                }
+                query.mapTo(String.class).forEach(active::add);
+            }
+            Set<String> ended = new HashSet<>(ids);
+            ended.removeAll(active);
+            return ended;
+        });
+    }
+
+    private static final int IDS_PER_QUERY = 500;
 
     @Override
     public Map<LifecycleStatus, Long> countRunsByStatus() {

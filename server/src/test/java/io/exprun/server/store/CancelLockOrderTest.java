@@ -118,7 +118,8 @@ class CancelLockOrderTest {
                         "df",
                         0,
                         0,
-                        0),
+                        0,
+                        1),
                 List.of());
         return id;
     }
