@@ -164,4 +164,16 @@ class ConformanceKitBitesIT {
                         .contains("status not declared"));
         assertThat(kit.cases("failed")).allSatisfy(c -> assertThat(c).matches("(?s)\\[(negative|schema)].*"));
     }
+
+    @Test
+    void a_server_whose_etag_does_not_change_on_a_transition_fails_the_validator_checks() throws Exception {
+        KitRun kit = kitBehind(FaultyProxy.Fault.STALE_ETAG);
+
+        assertThat(kit.exit()).isEqualTo(1);
+        assertThat(kit.cases("failed"))
+                .anySatisfy(c -> assertThat(c)
+                        .startsWith("[validators] a transition (cancel) gives the run another ETag")
+                        .contains("an ETag that does not change on a transition"))
+                .allSatisfy(c -> assertThat(c).startsWith("[validators]"));
+    }
 }

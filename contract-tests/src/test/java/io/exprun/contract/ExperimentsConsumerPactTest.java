@@ -492,7 +492,7 @@ class ExperimentsConsumerPactTest {
     }
 
     /** The experiment of "an experiment exp_pact exists" (id injected), named {@code name}, without a run yet. */
-    private static DslPart experimentFromState(String name) {
+    static DslPart experimentFromState(String name) {
         return newJsonBody(e -> {
                     e.valueFromProviderState("id", "${experimentId}", EXAMPLE_EXPERIMENT);
                     experiment(e, "wf_pact", name);

@@ -81,6 +81,16 @@ public abstract class ProviderStates {
         return runId(fixtures().runIn(TENANT_A, LifecycleStatus.PENDING));
     }
 
+    @State("a running run exists, with its ETag")
+    public Map<String, Object> aRunningRunWithItsEtag() {
+        Run run = fixtures().runIn(TENANT_A, LifecycleStatus.RUNNING);
+        return Map.of(
+                "runId",
+                run.id(),
+                "etag",
+                io.exprun.server.api.EntityTags.of(run).toString());
+    }
+
     @State("a queued run exists")
     public Map<String, Object> aQueuedRun() {
         return runId(fixtures().runIn(TENANT_A, LifecycleStatus.QUEUED));
@@ -172,6 +182,18 @@ public abstract class ProviderStates {
      * Two (or more: earlier states add theirs) experiments of wf_pact, so a page of one has another after it;
      * {@code newestId} is the first of their listing (newest first), the cursor a first page of one ends with.
      */
+    /** Created (ETag "1", no run yet), then renamed once: its ETag is "2" now. */
+    @State("an experiment exp_pact exists, changed since its ETag \"1\"")
+    public Map<String, Object> anExperimentChangedSince() {
+        Experiment e = experiment("wf_pact", "Invoices, May");
+        experiments.update(
+                TENANT_A,
+                e.id(),
+                new io.exprun.server.domain.ExperimentChanges("renamed by someone else", null, null, null),
+                null);
+        return Map.of("experimentId", e.id());
+    }
+
     @State("two experiments of wf_pact exist")
     public Map<String, Object> twoExperiments() {
         experiment("wf_pact", "Invoices, April");

@@ -224,18 +224,26 @@ class StubAnswersConformToSpecTest {
         send("GET", V1 + "/exp_7", null, key);
         send("PATCH", V1 + "/exp_7", "{\"name\":\"renamed\"}", key);
         send("GET", V1 + "/runs/exprun_7", null, key);
+        // the validators (0.3.0): a run's ETag is its status's; a result's and an experiment's "1"
+        String anyRunEtag = "\"pending\", \"queued\", \"running\", \"completed\", \"error\", \"cancelled\"";
+        send("GET", V1 + "/runs/exprun_7", null, key, "If-None-Match", anyRunEtag);
+        send("GET", V1 + "/results/expres_1", null, key, "If-None-Match", "\"1\"");
+        send("GET", V1 + "/exp_7", null, key, "If-None-Match", "\"1\"");
+        send("PATCH", V1 + "/exp_7", "{\"name\":\"stale\"}", key, "If-Match", "\"0\"");
+        send("DELETE", V1 + "/exp_7", null, key, "If-Match", "\"0\"");
         send("DELETE", V1 + "/exp_7", null, key);
         send("GET", V1 + "/exp_7", null, key);
         send("PATCH", V1 + "/exp_7", "{\"name\":\"renamed\"}", key);
         send("DELETE", V1 + "/exp_7", null, key);
         send("GET", V1, null, key);
+        send("GET", V1 + "/runs/exprun_7?wait_for=terminal&timeout=1s", null, key); // ends a progressing run
     }
 
     private static final String EXPERIMENT = "{\"workflow_id\":\"wf_demo\",\"documents\":[{\"handle_inputs\":"
             + "{\"document\":{\"type\":\"file\",\"document\":{\"id\":\"doc_1\"}}}}]}";
 
     /** Sends one request and checks the answer against the spec (answers outside it: the contract's error envelope). */
-    private HttpResponse<String> send(String method, String path, String body, String key)
+    private HttpResponse<String> send(String method, String path, String body, String key, String... header)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stub.baseUrl() + path))
                 .method(
@@ -246,6 +254,9 @@ class StubAnswersConformToSpecTest {
         }
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
+        }
+        for (int i = 0; i + 1 < header.length; i += 2) {
+            request.header(header[i], header[i + 1]);
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         List<String> found = SPEC.violations(method, path, response.statusCode(), response.body());
@@ -263,7 +274,7 @@ class StubAnswersConformToSpecTest {
         return response;
     }
 
-    /** A mapping as "METHOD path @state", from the served stub. */
+    /** A mapping as "METHOD path [the headers and query parameters it requires] @state", from the served stub. */
     private static String key(StubMapping mapping) {
         try {
             return key(JSON.readTree(StubMapping.buildJsonStringFor(mapping)));
@@ -277,7 +288,10 @@ class StubAnswersConformToSpecTest {
         String path = request.has("urlPathTemplate")
                 ? request.path("urlPathTemplate").asText()
                 : request.path("urlPath").asText();
-        return request.path("method").asText() + " " + path + " @"
+        List<String> conditions = new ArrayList<>();
+        request.path("headers").fieldNames().forEachRemaining(conditions::add);
+        request.path("queryParameters").fieldNames().forEachRemaining(conditions::add);
+        return request.path("method").asText() + " " + path + (conditions.isEmpty() ? "" : " " + conditions) + " @"
                 + mapping.path("requiredScenarioState").asText("-");
     }
 

@@ -210,6 +210,9 @@ class SpecDerivedRequestsTest {
         if (!p.enumValues().isEmpty()) {
             return pick(r, p.enumValues());
         }
+        if (p.schema().has("pattern")) {
+            return pick(r, p.examples()); // a wait's timeout: short ones, as a valid wait on an active run lasts it
+        }
         if (p.isInteger()) {
             JsonNode s = p.schema();
             long min = s.path("minimum").asLong(Integer.MIN_VALUE);
@@ -270,6 +273,9 @@ class SpecDerivedRequestsTest {
                 List<String> bad = new ArrayList<>();
                 if (!p.enumValues().isEmpty()) {
                     bad.add("zz_" + p.enumValues().get(0));
+                }
+                if (p.schema().has("pattern")) {
+                    bad.add("zz_" + p.examples().get(0));
                 }
                 if (p.isInteger()) {
                     bad.add("not-a-number");

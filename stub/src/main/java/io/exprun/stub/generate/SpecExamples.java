@@ -217,6 +217,15 @@ final class SpecExamples {
         return body;
     }
 
+    /** The PreconditionFailed example for experiment {@code id}, whose ETag is {@code etag}. */
+    ObjectNode preconditionFailed(String id, String etag) {
+        ObjectNode body = (ObjectNode) response("PreconditionFailed");
+        ((ObjectNode) body.path("detail"))
+                .put("message", "Experiment " + id + " has changed since the ETag given in If-Match: read it again")
+                .set("details", F.objectNode().put("experiment_id", id).put("etag", etag));
+        return body;
+    }
+
     ObjectNode runNotFound(String id) {
         return notFound(
                 "run_not_found", "Run " + id + " not found", F.objectNode().put("run_id", id));
