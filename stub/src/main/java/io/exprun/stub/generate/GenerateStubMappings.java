@@ -259,7 +259,8 @@ public final class GenerateStubMappings {
         ((ObjectNode) mapping.path("request"))
                 .putObject("headers")
                 .putObject("If-Match")
-                .put("doesNotMatch", "^\\s*(\\*|.*" + java.util.regex.Pattern.quote(STEADY_ETAG) + ".*)\\s*$");
+                // present (an absent header never matches a pattern) and naming neither its ETag nor *
+                .put("matches", "^(?!\\s*(\\*|.*" + java.util.regex.Pattern.quote(STEADY_ETAG) + ".*)\\s*$).+$");
         return mapping.put("priority", BY_ID_PRIORITY - 1);
     }
 
