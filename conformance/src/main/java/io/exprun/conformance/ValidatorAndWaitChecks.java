@@ -24,6 +24,11 @@ final class ValidatorAndWaitChecks {
     /** How much later than its timeout a wait may answer, on a loaded network. */
     private static final long SLACK_MS = 3_000;
 
+    private static final String RUN_304 =
+            "get_experiment_run with If-None-Match: its ETag → 304, no body, the ETag repeated";
+    private static final String WAKE =
+            "a run that ends while waited on (timeout=20s; cancelled) → the wait answers it at once";
+
     private ValidatorAndWaitChecks() {}
 
     /** @param existingRun a run of the main tenant to read in {@code --read-only} (or null) */
@@ -42,11 +47,20 @@ final class ValidatorAndWaitChecks {
             need(run);
             tag[0] = strongEtag(s.target.get(Target.RUNS + "/" + run, s.main));
         });
-        s.cases.run(
-                VALIDATORS, "get_experiment_run with If-None-Match: its ETag → 304, no body, the ETag repeated", () -> {
-                    need(run, tag[0]);
-                    notModified(s, Target.RUNS + "/" + run, tag[0]);
-                });
+        s.cases.run(VALIDATORS, RUN_304, () -> {
+            need(run, tag[0]);
+            String path = Target.RUNS + "/" + run;
+            String etag = tag[0];
+            // a run that workers move on may change between the two reads: then read it again, a few times
+            for (int tries = 1; ; tries++) {
+                Target.Exchange e = s.target.send("GET", path, null, s.main, Map.of("If-None-Match", etag));
+                if (e.status() == 304 || tries == 5 || !(e.status() == 200 && !etag.equals(strongEtag(e)))) {
+                    notModified(etag, e);
+                    return;
+                }
+                etag = strongEtag(e);
+            }
+        });
         s.cases.run(VALIDATORS, "get_experiment_result → 200 with a strong ETag; If-None-Match with it → 304", () -> {
             need(run);
             JsonNode first = s.target
@@ -96,22 +110,23 @@ final class ValidatorAndWaitChecks {
                             ms >= 900, "answered after %d ms: before the wait's 1 s timeout, the run still active", ms);
                     Cases.expect(ms <= 1000 + SLACK_MS, "answered after %d ms: a 1 s wait held far past its bound", ms);
                 });
-        s.cases.run(
-                WAITS, "a run cancelled while waited on (timeout=20s) → the wait answers it cancelled at once", () -> {
-                    need(run);
-                    CompletableFuture<Target.Exchange> waiting = CompletableFuture.supplyAsync(
-                            () -> s.target.get(path + "?wait_for=terminal&timeout=20s", s.main));
-                    Thread.sleep(
-                            300); // time for the wait to reach the server; a cancel that comes first ends it at once
-                    // anyway
-                    Target.Exchange cancel = s.target.post(path + "/cancel", null, s.main);
-                    Cases.expect(cancel.status() == 200, "the cancel failed: %s", cancel);
-                    long cancelled = System.nanoTime();
-                    Target.Exchange e = waiting.get(s.target.timeout().toMillis() + SLACK_MS, TimeUnit.MILLISECONDS);
-                    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cancelled);
-                    Cases.expect("cancelled".equals(e.lifecycleStatus()), "the wait answered %s", e);
-                    Cases.expect(ms < SLACK_MS, "the wait answered %d ms after the cancel's answer", ms);
-                });
+        s.cases.run(WAITS, WAKE, () -> {
+            need(run);
+            CompletableFuture<Target.Exchange> waiting =
+                    CompletableFuture.supplyAsync(() -> s.target.get(path + "?wait_for=terminal&timeout=20s", s.main));
+            // time for the wait to reach the server; a cancel that comes first ends it at once anyway
+            Thread.sleep(300);
+            Target.Exchange cancel = s.target.post(path + "/cancel", null, s.main);
+            Cases.expect(
+                    cancel.status() == 200 || "run_not_cancellable".equals(cancel.errorCode()),
+                    "the cancel failed: %s",
+                    cancel);
+            long ended = System.nanoTime(); // cancelled now, or it had ended by itself (workers faster than us)
+            Target.Exchange e = waiting.get(s.target.timeout().toMillis() + SLACK_MS, TimeUnit.MILLISECONDS);
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ended);
+            Cases.expect(Session.TERMINAL.contains(e.lifecycleStatus()), "the wait answered %s", e);
+            Cases.expect(ms < SLACK_MS, "the wait answered %d ms after the run had ended", ms);
+        });
         s.cases.run(
                 VALIDATORS,
                 "a transition (cancel) gives the run another ETag: If-None-Match with the old → 200",
@@ -196,7 +211,10 @@ final class ValidatorAndWaitChecks {
     }
 
     private static void notModified(Session s, String path, String etag) {
-        Target.Exchange e = s.target.send("GET", path, null, s.main, Map.of("If-None-Match", etag));
+        notModified(etag, s.target.send("GET", path, null, s.main, Map.of("If-None-Match", etag)));
+    }
+
+    private static void notModified(String etag, Target.Exchange e) {
         Cases.expect(e.status() == 304, "If-None-Match with the ETag just read: %s", e);
         Cases.expect(e.body().isEmpty(), "a 304 with a body: %s", e);
         Cases.expect(
