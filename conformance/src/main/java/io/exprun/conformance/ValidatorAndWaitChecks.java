@@ -175,7 +175,7 @@ final class ValidatorAndWaitChecks {
             }
         });
         String name = "update_experiment and delete_experiment with a stale If-Match → 412 precondition_failed, "
-                + "nothing changed";
+                + "nothing changed; with the current one → 200, 204";
         s.cases.run(VALIDATORS, name, () -> {
             if (s.readOnly) {
                 throw Cases.skip("--read-only: it changes an experiment");
@@ -207,6 +207,9 @@ final class ValidatorAndWaitChecks {
             Target.Exchange current =
                     s.target.send("PATCH", path, "{\"name\":\"mine\"}", s.main, Map.of("If-Match", now));
             Cases.expect(current.status() == 200, "a change on the current If-Match: %s", current);
+            Target.Exchange deleted =
+                    s.target.send("DELETE", path, null, s.main, Map.of("If-Match", strongEtag(current)));
+            Cases.expect(deleted.status() == 204, "a delete on the current If-Match: %s", deleted);
         });
     }
 

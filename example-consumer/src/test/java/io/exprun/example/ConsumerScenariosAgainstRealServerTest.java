@@ -64,7 +64,7 @@ class ConsumerScenariosAgainstRealServerTest extends ConsumerScenarios {
     }
 
     @Override
-    StaleRead experimentChangedSinceRead() {
+    java.util.Map.Entry<String, String> experimentChangedSinceRead() {
         var experiments = client().workflows().experiments();
         String id = experiments
                 .create(new io.exprun.client.generated.model.CreateExperimentRequest()
@@ -76,7 +76,7 @@ class ConsumerScenariosAgainstRealServerTest extends ConsumerScenarios {
                 .etag()
                 .orElseThrow();
         experiments.update(id, new io.exprun.client.generated.model.UpdateExperimentRequest().name("someone else"));
-        return new StaleRead(id, read);
+        return java.util.Map.entry(id, read);
     }
 
     @Override

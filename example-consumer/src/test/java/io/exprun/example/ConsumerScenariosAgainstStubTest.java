@@ -52,9 +52,9 @@ class ConsumerScenariosAgainstStubTest extends ConsumerScenarios {
 
     /** The stub keeps no experiment: every one has the ETag "1", so any other is stale. */
     @Override
-    StaleRead experimentChangedSinceRead() {
+    java.util.Map.Entry<String, String> experimentChangedSinceRead() {
         stub.scenario(Scenario.EXAMPLES);
-        return new StaleRead("exp_7f3a", "\"0\"");
+        return java.util.Map.entry("exp_7f3a", "\"0\"");
     }
 
     @Override
