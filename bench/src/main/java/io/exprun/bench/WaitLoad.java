@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
  * {@code waits}: N clients wait on one run at once with the contract's wait ({@code wait_for=terminal}), each asking
  * again while its answer is not terminal (the time was up), as {@code ExperimentRuns.waitFor} does. Creates the run
  * (through {@code --create-via}, an instance whose workers execute it), then waits through {@code --base}. Prints, as
- * one tab-separated line and in words: the latency from the transition's commit (the run's {@code completed_at}, the
- * database's clock, the same machine's) to each client's answer (p50, p99, max), the requests per client (mean, max),
+ * one tab-separated line and in words: the latency from the transition (the run's {@code completed_at}, the database's
+ * clock, the same machine's: taken by the statement, so it includes the commit itself) to each client's answer (p50,
+ * p99, max, and the first: max − first is the fan-out of the answers alone), the requests per client (mean, max),
  * the server's live threads before the waits and while all of them wait ({@code jvm_threads_live_threads} of
  * {@code --base}'s /metrics), and how many waited at once.
  */
@@ -95,7 +96,7 @@ final class WaitLoad implements Callable<Integer> {
         }
         double meanRequests = (double) requests.get() / clients;
         System.out.printf(
-                "%d\t%d\t%d\t%d\t%.2f\t%d\t%.0f\t%.0f\t%.0f%n",
+                "%d\t%d\t%d\t%d\t%.2f\t%d\t%.0f\t%.0f\t%.0f\t%d%n",
                 clients,
                 latency.getValueAtPercentile(50),
                 latency.getValueAtPercentile(99),
@@ -104,12 +105,15 @@ final class WaitLoad implements Callable<Integer> {
                 maxRequests,
                 threadsBefore,
                 threadsDuring,
-                waiting);
+                waiting,
+                latency.getMinValue());
         System.err.printf(
-                "%d clients waited on %s: from its end (completed_at) to each answer p50 %d ms, p99 %d ms, max %d ms; "
-                        + "requests per client %.2f (max %d); server threads %.0f before, %.0f while %.0f waited%n",
+                "%d clients waited on %s: from its end (completed_at) to each answer first %d ms, p50 %d ms, p99 %d ms, "
+                        + "max %d ms; requests per client %.2f (max %d); server threads %.0f before, %.0f while %.0f "
+                        + "waited%n",
                 clients,
                 runId,
+                latency.getMinValue(),
                 latency.getValueAtPercentile(50),
                 latency.getValueAtPercentile(99),
                 latency.getMaxValue(),

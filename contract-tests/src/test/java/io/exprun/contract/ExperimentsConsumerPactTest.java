@@ -45,6 +45,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the ids the provider states create ({@code ${experimentId}}, {@code ${runId}}); other ids and every time are matched
  * by type or pattern.
  */
+@SuppressWarnings("removal") // it pins the flat methods of 0.2, kept as deprecated delegates until 0.4
 @ExtendWith(PactConsumerTestExt.class)
 @PactTestFor(providerName = "exprun-server")
 class ExperimentsConsumerPactTest {

@@ -137,9 +137,11 @@ public final class ExprunServer implements AutoCloseable {
             }
             // millisecond ticks: what the API returns right after a write equals what the store gives back later
             Clock clock = Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1));
-            // waits for runs to end: a timer for their timeouts and polls, two threads for the reads that answer them
+            // waits for runs to end: a timer for their timeouts and polls, a thread per core (at least 2) for the reads
+            // and the answers (a run's end answers all its waits at once: 200 answers to write)
             this.waitTimer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("exprun-wait-timer"));
-            this.waitReads = Executors.newFixedThreadPool(2, DaemonThreads.numbered("exprun-wait"));
+            this.waitReads = Executors.newFixedThreadPool(
+                    Math.max(2, Runtime.getRuntime().availableProcessors()), DaemonThreads.numbered("exprun-wait"));
             this.waits = new RunWaits(store, waitTimer, waitReads);
             this.workers = new RunWorkers(workerStore, executor, config.lease(), instanceId, waits::changed);
             SpecDocument contract = SpecDocument.load();
@@ -165,7 +167,7 @@ public final class ExprunServer implements AutoCloseable {
             this.shares = tenantShares(config, metrics);
 
             ResourceConfig app = new ResourceConfig()
-                    .register(new ExperimentRunsResource(runService, canceller, mapper, waits, shares))
+                    .register(new ExperimentRunsResource(runService, canceller, mapper, waits))
                     .register(new ExperimentResultsResource(runService, mapper))
                     .register(new ExperimentsResource(experiments, json))
                     .register(JacksonFeature.withoutExceptionMappers())

@@ -1,7 +1,6 @@
 package io.exprun.server.api;
 
 import io.exprun.server.auth.BearerAuthFilter;
-import io.exprun.server.auth.TenantShares;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
 import io.exprun.server.domain.RunCanceller;
@@ -15,7 +14,6 @@ import io.exprun.server.generated.model.ExperimentRun;
 import io.exprun.server.generated.model.ExperimentRunList;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.SecurityContext;
@@ -34,7 +32,6 @@ public final class ExperimentRunsResource implements ExperimentRunsApi {
     private final RunCanceller canceller;
     private final ModelMapper mapper;
     private final RunWaits waits;
-    private final TenantShares shares;
 
     @Context
     private SecurityContext security;
@@ -43,13 +40,11 @@ public final class ExperimentRunsResource implements ExperimentRunsApi {
     @Inject
     private Provider<ContainerRequest> requests;
 
-    public ExperimentRunsResource(
-            RunService runs, RunCanceller canceller, ModelMapper mapper, RunWaits waits, TenantShares shares) {
+    public ExperimentRunsResource(RunService runs, RunCanceller canceller, ModelMapper mapper, RunWaits waits) {
         this.runs = runs;
         this.canceller = canceller;
         this.mapper = mapper;
         this.waits = waits;
-        this.shares = shares;
     }
 
     /** Any body (none, empty, or {@code {}}) is accepted and ignored: the interface declares no entity parameter. */
@@ -79,8 +74,8 @@ public final class ExperimentRunsResource implements ExperimentRunsApi {
 
     /**
      * Answered at once, or, with {@code wait_for=terminal} and a run still active, when the run ends or the timeout
-     * (validated against the spec's pattern, its default the spec's) has passed, without holding this thread: the wait
-     * trades the request's fair-share permits for one of its tenant's waits ({@link TenantShares#startWaiting}).
+     * (validated against the spec's pattern, its default the spec's) has passed, without holding this thread (the
+     * request was admitted as one of its tenant's waits, not a request in progress: {@code TenantShares}).
      * {@code If-None-Match} is compared with the run as answered, so a wait that ends unchanged is a 304.
      */
     @Override
@@ -91,9 +86,6 @@ public final class ExperimentRunsResource implements ExperimentRunsApi {
         if (waitFor == null || now.status().isTerminal()) {
             return CompletableFuture.completedFuture(answer(now, ifNoneMatch, tag));
         }
-        shares.startWaiting(requests.get()).ifPresent(refused -> {
-            throw new WebApplicationException(refused);
-        });
         // completed by hand, not by thenApply: JAX-RS maps the exception the stage fails with, which must not arrive
         // wrapped in a CompletionException (a 304, a 404, a 503 would all become 500s)
         CompletableFuture<ExperimentRun> answered = new CompletableFuture<>();

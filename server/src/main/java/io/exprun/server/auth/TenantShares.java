@@ -1,13 +1,13 @@
 package io.exprun.server.auth;
 
 import io.exprun.server.error.ErrorResponses;
+import io.exprun.server.spec.SpecOperations;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.Collection;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import org.glassfish.jersey.server.ContainerRequest;
@@ -23,8 +23,8 @@ import org.glassfish.jersey.server.monitoring.RequestEventListener;
  * aborted by a later filter, failed, its client gone). A tenant with every permit of a bound in use is answered at once
  * with 429 + {@code Retry-After} naming the bound, instead of queueing behind its own requests, so one tenant's burst
  * cannot take every API thread, and its lists (CPU work that grows with the page) cannot take every core. A request
- * that goes on to wait for a run ({@link #startWaiting}) holds no thread while it waits: it trades those permits for
- * one of its tenant's {@link Bound#WAITS}, a bound of its own.
+ * that asks to wait for a run holds no thread while it waits: it takes one of its tenant's {@link Bound#WAITS}, a bound
+ * of its own, instead of a request permit.
  */
 public final class TenantShares {
 
@@ -96,22 +96,27 @@ public final class TenantShares {
     /**
      * The filter for one operation; it must run right after {@link BearerAuthFilter}, which decides the tenant.
      *
-     * @param list whether the operation answers a page, so it also takes a list permit
+     * @param operation the spec's operation served (null: none of the spec's): whether it answers a page (it also
+     *     takes a list permit) and whether a request of it asks to wait (it takes a wait permit instead)
      */
-    public ContainerRequestFilter gate(boolean list) {
-        return new Gate(list);
+    public ContainerRequestFilter gate(SpecOperations.Operation operation) {
+        return new Gate(operation);
     }
 
     private final class Gate implements ContainerRequestFilter {
-        private final boolean list;
+        private final SpecOperations.Operation operation;
 
-        Gate(boolean list) {
-            this.list = list;
+        Gate(SpecOperations.Operation operation) {
+            this.operation = operation;
         }
 
         @Override
         public void filter(ContainerRequestContext request) {
-            admit(request, list);
+            if (operation != null && operation.asksToWait(request.getUriInfo().getQueryParameters())) {
+                admitWait(request);
+            } else {
+                admit(request, operation != null && operation.answersPage());
+            }
         }
     }
 
@@ -138,26 +143,22 @@ public final class TenantShares {
     }
 
     /**
-     * The request, admitted by its gate, is about to wait for a run with its answer suspended: it gives back its
-     * permits (it holds no thread while it waits) and takes one of its tenant's waits instead, given back when it is
-     * answered, however that ends.
-     *
-     * @return the 429 to answer instead, when the tenant already has as many waits in progress as it may
+     * A request that asks to wait (the spec's {@code x-long-poll}) holds one of its tenant's waits, not a request
+     * permit: it holds a thread only while the run is read, and none while it waits, so a burst of waits (200 CI jobs
+     * on one run) is bounded by the waits, not refused by the requests in progress. Given back when it is answered,
+     * however that ends.
      */
-    public Optional<Response> startWaiting(ContainerRequestContext request) {
+    private void admitWait(ContainerRequestContext request) {
+        if (request.getSecurityContext().getUserPrincipal() == null) {
+            return; // not authenticated: BearerAuthFilter has answered 401 already
+        }
         String tenant = BearerAuthFilter.tenantOf(request.getSecurityContext());
         Share share = shareOf(tenant);
         if (!share.waits().tryAcquire()) {
-            return Optional.of(refuse(tenant, Bound.WAITS));
+            request.abortWith(refuse(tenant, Bound.WAITS));
+            return;
         }
-        Object held = request.getProperty(HELD);
         request.setProperty(HELD, new Semaphore[] {share.waits()});
-        if (held instanceof Semaphore[] permits) {
-            for (Semaphore permit : permits) {
-                permit.release();
-            }
-        }
-        return Optional.empty();
     }
 
     private Response refuse(String tenant, Bound bound) {

@@ -59,7 +59,8 @@ public final class RunWaits implements AutoCloseable {
 
     /**
      * @param timer runs the timeouts and the poll's schedule, never a read
-     * @param reads runs the reads of the store (a few threads: each read answers every wait of its run)
+     * @param reads runs the reads of the store and writes the answers (a few threads: a read serves every wait of its
+     *     run)
      */
     public RunWaits(RunStore store, ScheduledExecutorService timer, Executor reads) {
         this.store = store;
@@ -127,15 +128,21 @@ public final class RunWaits implements AutoCloseable {
         } while (run.asked.addAndGet(-covered) != 0);
     }
 
-    /** Answers every wait of the run, which is terminal (or gone); a wait that starts later watches it anew. */
+    /**
+     * Answers every wait of the run, which is terminal (or gone); a wait that starts later watches it anew. Each
+     * answer is written where its wait completes, so the answers are spread over the read threads rather than written
+     * one after the other by this one.
+     */
     private void end(Watched run, Optional<Run> now) {
         watched.remove(run.runId, run);
         for (CompletableFuture<Run> wait : List.copyOf(run.waits)) {
-            if (now.isPresent()) {
-                wait.complete(now.get());
-            } else {
-                wait.completeExceptionally(RefusedAsNotFound.run(run.runId));
-            }
+            reads.execute(() -> {
+                if (now.isPresent()) {
+                    wait.complete(now.get());
+                } else {
+                    wait.completeExceptionally(RefusedAsNotFound.run(run.runId));
+                }
+            });
         }
     }
 
