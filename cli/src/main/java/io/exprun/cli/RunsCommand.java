@@ -22,6 +22,9 @@ import picocli.CommandLine.Parameters;
  * {@code exprun runs …}. Each command makes its call through the client once; with {@code --json} it prints the
  * answer's bytes as the server sent them (lists included: the {@code {"data":[…],"list_metadata":{…}}} envelope, one
  * page, {@code --after} for the next), otherwise a table made from the same answer.
+ *
+ * <p>A little over 250 lines: picocli wants each subcommand as a class, and the options read best beside the one call
+ * each makes.
  */
 @Command(
         name = "runs",

@@ -26,6 +26,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Retries: exponential backoff with full jitter on connection failures and timeouts, 429, 502, 503 and 504,
  * honouring {@code Retry-After}; no retry starts, and no request waits, past the call's deadline. Which operations
  * may be retried, and what a retry that meets the earlier attempt's effect means, the resources say.
+ *
+ * <p>Over 250 lines because it is the one place every call goes through: its retries, its deadline and request
+ * timeout, and the translation of every failure, which must agree.
  */
 final class Transport {
 

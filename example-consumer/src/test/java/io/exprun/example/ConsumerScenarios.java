@@ -33,6 +33,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * ({@link ConsumerScenariosAgainstStubTest}, no server anywhere) and against the real server
  * ({@link ConsumerScenariosAgainstRealServerTest}). Subclasses only say how to get into each situation. Written
  * against the client as contract 0.3.0 shapes it ({@code client.workflows().experiments().runs()…}).
+ *
+ * <p>Over 250 lines because it is every scenario a consumer relies on, written once for the stub and the real server
+ * alike.
  */
 abstract class ConsumerScenarios {
 

@@ -29,6 +29,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * it, in every scenario state) is requested over HTTP, and each answer received is checked against the spec with the
  * project's {@link SpecConformance}; so are the refusals of requests the spec does not allow. A negative control
  * shows the checker catches an answer that drifted.
+ *
+ * <p>Over 250 lines because the requests that reach every mapping of every scenario, in every state, are one sequence.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StubAnswersConformToSpecTest {

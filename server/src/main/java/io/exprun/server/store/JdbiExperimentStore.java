@@ -28,6 +28,9 @@ import org.jdbi.v3.core.statement.Update;
  * experiment's newest run is read with it, from the runs' (tenant, experiment_id, created_at, id) index (V5). A
  * delete and a run's creation exclude each other through the experiment's row: see {@link #delete} and
  * {@link JdbiRunStore#insertRun}.
+ *
+ * <p>Over 250 lines because it is the whole of one port: the conditional update and delete share the row lock with a
+ * run's creation, stated here once.
  */
 public final class JdbiExperimentStore implements ExperimentStore {
 

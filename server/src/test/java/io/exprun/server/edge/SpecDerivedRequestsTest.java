@@ -40,6 +40,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>The requests come from a seeded {@link Random} ({@value #SEED} unless {@code -Dexprun.spec.seed=…} says
  * otherwise), so a failure names the request and reruns identically; a different seed explores other requests.
+ *
+ * <p>Over 250 lines because the valid requests and the one-constraint violations are both derived from the spec here,
+ * and must agree.
  */
 class SpecDerivedRequestsTest {
 

@@ -19,6 +19,8 @@ import java.time.Duration;
  * A deliberately wrong exprun for the conformance kit's negative controls: a JDK HTTP server on 127.0.0.1:0 that
  * forwards every request to a real exprun and breaks exactly one thing of the answers, so that everything else
  * stays right and the one check that should fail is the one that does. {@link Fault#NONE} is its positive control.
+ *
+ * <p>Over 250 lines because each fault is a few lines beside the others, and the forwarding they share is one.
  */
 public final class FaultyProxy implements AutoCloseable {
 

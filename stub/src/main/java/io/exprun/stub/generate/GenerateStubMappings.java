@@ -41,6 +41,9 @@ import java.util.Map;
  * {@code EXPERIMENT_HAS_ACTIVE_RUN} are theirs. Their by-id mappings ({@code /v1/workflows/experiments/{id}}) have a
  * lower priority than the literal paths beside them ({@code …/runs}, {@code …/results}), which the template would
  * match too.
+ *
+ * <p>Over 250 lines because every scenario's mappings are made here, side by side, so that what each scenario answers
+ * reads as one table.
  */
 public final class GenerateStubMappings {
 

@@ -11,6 +11,8 @@ import java.util.List;
  * with its lifecycle, timing and counts changed to fit that state (the {@code error} and {@code cancelled} lifecycles
  * themselves are the spec's examples), the results of such a run are the results example with matching lifecycles,
  * and error bodies are the spec's response examples with their code and message for the case.
+ *
+ * <p>A little over 250 lines: every body the stub answers is derived from the spec's examples here, in one place.
  */
 final class SpecExamples {
 
