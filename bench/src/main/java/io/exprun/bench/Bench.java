@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
  * The benchmark's JVM tools, each run in its own process by {@code bench/run-benchmark.sh} (the ceiling server, the
  * run-id collector, the open-loop load generator, the storage's own cancel limit) and
  * {@code bench/run-volume-benchmark.sh} (the volume fill and measurement), and the embedded engines' disk growth on
- * their own ({@code storage-growth}).
+ * their own ({@code storage-growth}), and clients waiting on a run ({@code waits}, {@code bench/run-waits.sh}).
  */
 @Command(
         name = "exprun-bench",
@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
             OpenLoopLoad.class,
             VolumeLoad.class,
             StorageGrowth.class,
-            StorageLimit.class
+            StorageLimit.class,
+            WaitLoad.class
         })
 public final class Bench {
 

@@ -61,7 +61,11 @@ final class StorageLimit implements Callable<Integer> {
         List<String> runIds = Files.readAllLines(ids);
         AtomicInteger next = new AtomicInteger();
         try (Database database = Database.open(url, user, null, threads, Limits.DEFAULTS, false)) {
-            JdbiRunStore store = new JdbiRunStore(database.sql(), JsonMapper.shared(), false);
+            JdbiRunStore store = new JdbiRunStore(
+                    database.sql(),
+                    io.exprun.server.store.StoredForms.forBodiesUpTo(JsonMapper.shared(), JsonMapper.MAX_BODY_BYTES),
+                    false,
+                    java.time.Clock.systemUTC());
             closedLoop(store, runIds, next, warmupSeconds);
             OpenLoopLoad.Outcome outcome = closedLoop(store, runIds, next, seconds);
             if (used != null) {

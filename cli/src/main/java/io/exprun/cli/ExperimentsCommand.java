@@ -77,8 +77,10 @@ final class ExperimentsCommand implements Runnable, ApiCommand.Group {
         @Override
         public Integer call() throws Exception {
             ExperimentQuery query = ExperimentQuery.all().workflowId(workflowId).blockId(blockId);
-            WorkflowExperimentList page =
-                    root().client().listExperiments(limit == null ? query : query.pageSize(limit), after);
+            WorkflowExperimentList page = root().client()
+                    .workflows()
+                    .experiments()
+                    .page(limit == null ? query : query.pageSize(limit), after);
             if (json()) {
                 return printAnswer("GET", page);
             }
@@ -111,7 +113,8 @@ final class ExperimentsCommand implements Runnable, ApiCommand.Group {
 
         @Override
         public Integer call() throws Exception {
-            WorkflowExperiment experiment = root().client().getExperiment(experimentId);
+            WorkflowExperiment experiment =
+                    root().client().workflows().experiments().get(experimentId);
             if (json()) {
                 return printAnswer("GET", experiment);
             }
@@ -182,8 +185,13 @@ final class ExperimentsCommand implements Runnable, ApiCommand.Group {
                     .documentCaptures(captures(captureRuns))
                     .sourceExperimentId(source);
             WorkflowExperiment created = idempotencyKey == null
-                    ? root().client().createExperiment(request)
-                    : root().client().createExperiment(request, idempotencyKey);
+                    ? root().client().workflows().experiments().create(request)
+                    : root().client()
+                            .workflows()
+                            .experiments()
+                            .create(
+                                    request,
+                                    io.exprun.client.RequestOptions.none().idempotencyKey(idempotencyKey));
             if (json()) {
                 return printAnswer("POST", created);
             }
@@ -219,7 +227,9 @@ final class ExperimentsCommand implements Runnable, ApiCommand.Group {
         @Override
         public Integer call() throws Exception {
             WorkflowExperiment changed = root().client()
-                    .updateExperiment(
+                    .workflows()
+                    .experiments()
+                    .update(
                             experimentId,
                             new UpdateExperimentRequest()
                                     .name(name)
@@ -245,7 +255,7 @@ final class ExperimentsCommand implements Runnable, ApiCommand.Group {
 
         @Override
         public Integer call() {
-            root().client().deleteExperiment(experimentId);
+            root().client().workflows().experiments().delete(experimentId);
             if (json()) {
                 // the API answers 204 without a body: this document is the CLI's own
                 Output.raw(

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code exprun runs list|get|create|cancel|results} and {@code exprun experiments list|get|create|update|delete}:
+ * {@code exprun runs list|get|create|cancel|results|wait}, {@code exprun experiments list|get|create|update|delete}
+ * and {@code exprun conformance} (the conformance kit):
  * the experiment-runs API for people, as tables, or for scripts
  * with {@code --json}, which prints the API's answer exactly as the server sent it. The exit status says what kind of
  * failure happened (see {@link Exit}); {@link Failures} prints it.
@@ -21,17 +22,21 @@ import picocli.CommandLine.Option;
         scope = CommandLine.ScopeType.INHERIT,
         versionProvider = ExprunCli.Version.class,
         description = "Manage experiments; create, inspect and cancel their runs.",
-        subcommands = {RunsCommand.class, ExperimentsCommand.class},
+        subcommands = {RunsCommand.class, ExperimentsCommand.class, KitCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:done",
             "1:the API said no (an HTTP error status: 401, 404, 409, 422, 429, 5xx, ...)",
             "2:bad usage (unknown option, invalid value, a --url that is not http(s)://host[:port])",
             "3:could not connect (no answer from --url: refused, unreachable, timed out)",
-            "4:unexpected failure inside exprun (please report it)"
+            "4:unexpected failure inside exprun (please report it)",
+            "5:runs wait, runs create --wait: the run ended in error",
+            "6:runs wait, runs create --wait: the run was cancelled",
+            "7:runs wait, runs create --wait: the run had not ended when --timeout passed"
         },
         footerHeading = "%n",
-        footer = "With --json, stdout carries JSON in every case: the API's answer on success, the API's error body "
+        footer = "exprun conformance exits as the kit does: 0 passed, 1 a check failed, 2 misconfigured or "
+                + "unreachable. With --json, stdout carries JSON in every case: the API's answer on success, the API's error body "
                 + "(or {\"error\":\"usage|connection|internal\",\"message\":...}) on failure; a one-line explanation "
                 + "goes to stderr.")
 public final class ExprunCli implements Runnable {
@@ -43,6 +48,12 @@ public final class ExprunCli implements Runnable {
         static final int USAGE = 2;
         static final int NO_CONNECTION = 3;
         static final int INTERNAL = 4;
+        /** {@code runs wait}, {@code runs create --wait}: the run ended in error. */
+        static final int RUN_FAILED = 5;
+        /** … the run was cancelled. */
+        static final int RUN_CANCELLED = 6;
+        /** … the run was still pending, queued or running when the timeout passed. */
+        static final int RUN_TIMED_OUT = 7;
 
         private Exit() {}
     }

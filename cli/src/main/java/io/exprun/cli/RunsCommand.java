@@ -3,7 +3,6 @@ package io.exprun.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.exprun.client.CancelledRun;
 import io.exprun.client.RunLifecycle;
 import io.exprun.client.RunQuery;
 import io.exprun.client.generated.model.CreateExperimentRunRequest;
@@ -23,6 +22,9 @@ import picocli.CommandLine.Parameters;
  * {@code exprun runs …}. Each command makes its call through the client once; with {@code --json} it prints the
  * answer's bytes as the server sent them (lists included: the {@code {"data":[…],"list_metadata":{…}}} envelope, one
  * page, {@code --after} for the next), otherwise a table made from the same answer.
+ *
+ * <p>A little over 250 lines: picocli wants each subcommand as a class, and the options read best beside the one call
+ * each makes.
  */
 @Command(
         name = "runs",
@@ -32,7 +34,8 @@ import picocli.CommandLine.Parameters;
             RunsCommand.Get.class,
             RunsCommand.Create.class,
             RunsCommand.Cancel.class,
-            RunsCommand.Results.class
+            RunsCommand.Results.class,
+            RunWaiting.Wait.class
         })
 final class RunsCommand implements Runnable, ApiCommand.Group {
 
@@ -50,7 +53,7 @@ final class RunsCommand implements Runnable, ApiCommand.Group {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "Missing command: one of list, get, create, cancel, results");
+                spec.commandLine(), "Missing command: one of list, get, create, cancel, results, wait");
     }
 
     @Command(name = "list", description = "One page of runs, newest first.")
@@ -77,7 +80,11 @@ final class RunsCommand implements Runnable, ApiCommand.Group {
         @Override
         public Integer call() throws Exception {
             RunQuery query = RunQuery.all().status(status).experimentId(experiment);
-            ExperimentRunList page = root().client().listRuns(limit == null ? query : query.pageSize(limit), after);
+            ExperimentRunList page = root().client()
+                    .workflows()
+                    .experiments()
+                    .runs()
+                    .page(limit == null ? query : query.pageSize(limit), after);
             if (json()) {
                 return printAnswer("GET", page);
             }
@@ -109,7 +116,7 @@ final class RunsCommand implements Runnable, ApiCommand.Group {
 
         @Override
         public Integer call() throws Exception {
-            ExperimentRun run = root().client().getRun(runId);
+            ExperimentRun run = root().client().workflows().experiments().runs().get(runId);
             if (json()) {
                 return printAnswer("GET", run);
             }
@@ -118,8 +125,14 @@ final class RunsCommand implements Runnable, ApiCommand.Group {
         }
     }
 
-    @Command(name = "create", description = "Start a run of an experiment.")
+    @Command(name = "create", description = "Start a run of an experiment (and with --wait, wait for it to end).")
     static final class Create extends ApiCommand {
+        @Option(names = "--wait", description = "Then wait for the run to end, with the exit status of runs wait")
+        boolean waitForEnd;
+
+        @picocli.CommandLine.Mixin
+        RunWaiting.Timeout waiting;
+
         @Parameters(paramLabel = "EXPERIMENT_ID")
         String experimentId;
 
@@ -132,9 +145,15 @@ final class RunsCommand implements Runnable, ApiCommand.Group {
         @Override
         public Integer call() throws Exception {
             ExperimentRun run = root().client()
-                    .createRun(new CreateExperimentRunRequest()
+                    .workflows()
+                    .experiments()
+                    .runs()
+                    .create(new CreateExperimentRunRequest()
                             .experimentId(experimentId)
                             .workflowId(workflow));
+            if (waitForEnd) {
+                return RunWaiting.waitAndReport(this, run.getId(), waiting.timeout);
+            }
             if (json()) {
                 return printAnswer("POST", run);
             }
@@ -150,7 +169,7 @@ final class RunsCommand implements Runnable, ApiCommand.Group {
 
         @Override
         public Integer call() throws Exception {
-            CancelledRun cancelled = root().client().cancel(runId);
+            var cancelled = root().client().workflows().experiments().runs().cancel(runId);
             if (json()) {
                 // A retried cancel whose earlier attempt went through ends with the client reading the run back:
                 // then the cancel answer is that run's id, lifecycle and timing, still as the server sent them.
@@ -161,12 +180,13 @@ final class RunsCommand implements Runnable, ApiCommand.Group {
                                 .map(x -> cancelAnswerFrom(x.bodyText()))
                                 .orElse(null));
             }
-            out().println("cancelled " + cancelled.runId() + " ("
-                    + cancelled.lifecycle().reason() + ") at "
+            RunLifecycle lifecycle = RunLifecycle.of(cancelled.getLifecycle());
+            String reason = lifecycle instanceof RunLifecycle.Cancelled c ? c.reason() : lifecycle.status();
+            out().println("cancelled " + cancelled.getId() + " (" + reason + ") at "
                     + Output.time(
-                            cancelled.timing() == null
+                            cancelled.getTiming() == null
                                     ? null
-                                    : cancelled.timing().getCompletedAt()));
+                                    : cancelled.getTiming().getCompletedAt()));
             out().flush();
             return ExprunCli.Exit.OK;
         }
@@ -205,7 +225,8 @@ final class RunsCommand implements Runnable, ApiCommand.Group {
 
         @Override
         public Integer call() throws Exception {
-            ExperimentResultList page = root().client().listResults(runId, after, limit);
+            ExperimentResultList page =
+                    root().client().workflows().experiments().results().page(runId, after, limit);
             if (json()) {
                 return printAnswer("GET", page);
             }

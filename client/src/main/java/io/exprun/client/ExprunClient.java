@@ -1,9 +1,6 @@
 package io.exprun.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.exprun.client.generated.ApiClient;
-import io.exprun.client.generated.ApiException;
 import io.exprun.client.generated.api.ExperimentResultsApi;
 import io.exprun.client.generated.api.ExperimentRunsApi;
 import io.exprun.client.generated.api.ExperimentsApi;
@@ -18,109 +15,59 @@ import io.exprun.client.generated.model.UpdateExperimentRequest;
 import io.exprun.client.generated.model.WorkflowExperiment;
 import io.exprun.client.generated.model.WorkflowExperimentList;
 import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Iterator;
-import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Spliterator;
-import java.util.Spliterators;
-import java.util.UUID;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
- * <em>Why one class of ~600 lines:</em> it is the client's whole public surface (every operation, its builder) plus
- * the one retry-and-deadline loop and error translation every operation shares; splitting the surface would give
- * users several types to learn for one API. The experiments operations (contract 0.2.0) stayed here for that reason:
- * they kept it under ~650 lines. Candidates to move out when it grows further: error translation, paging, or the
- * experiments surface into a small {@code ExperimentsClient} behind {@code client.experiments()}.
+ * <em>Why over 250 lines:</em> besides the entry point, it keeps the flat methods of contract 0.2.x as deprecated
+ * delegates for one minor version, and its {@link Builder}; the operations themselves live in one class per resource.
  * <p>
- * The exprun Java client: a thin layer over the client generated from openapi/experiment-runs.yaml (still reachable
- * through {@link #runsApi()}, {@link #resultsApi()} and {@link #experimentsApi()}), adding configuration, typed
- * errors, retries, lazy pagination and a few conveniences.
+ * The exprun Java client, shaped like Retab's SDK: {@code client.workflows().experiments().runs().cancel(id)},
+ * {@code .create(…)}, {@code .get(id)}, {@code .list(…)} (auto-paging), {@code .waitFor(id, timeout)};
+ * {@code client.workflows().experiments()} for experiments and {@code .results()} for results; per-call options
+ * (idempotency key, timeout, {@code If-Match}, {@code If-None-Match}) in one {@link RequestOptions}. A thin layer over
+ * the client generated from openapi/experiment-runs.yaml (still reachable through {@link #runsApi()},
+ * {@link #resultsApi()} and {@link #experimentsApi()}), adding configuration, typed errors, retries within a
+ * deadline, lazy paging and waits.
  *
- * <h2>Retries</h2>
- * Reads are retried with exponential backoff and full jitter on connection failures and timeouts, 429, 502, 503 and
- * 504, honouring {@code Retry-After}. {@link #cancel} is retried the same way, because cancelling is idempotent in
- * effect: if a retried cancel meets {@code 404 run_not_cancellable} with status {@code cancelled}, an earlier attempt
- * went through, and cancel returns that cancelled run instead of failing. (A cancel that answers 404 on its
- * <em>first</em> attempt is always reported: the run was already terminal, or missing.) {@link #createRun} is retried
- * the same way too, timeouts included: every create carries an {@code Idempotency-Key} (a fresh UUID unless the
- * caller gives one), so a retry returns the run the first attempt created instead of creating another;
- * {@link #createExperiment} likewise. {@link #updateExperiment} is retried too (it sets the fields it names: the same
- * request twice leaves the same experiment), and so is {@link #deleteExperiment}, which, like cancel, treats
- * {@code 404 experiment_not_found} on a <em>retry</em> as the earlier attempt having deleted it. A call with its
- * retries never takes longer than the {@linkplain Builder#deadline deadline} (default 2 minutes): no retry starts, and
- * no request waits, past it.
- *
- * <p>One {@link HttpClient} (one connection pool) per ExprunClient, shared by both generated APIs.
- *
- * <p>Thread-safe; create one per base URL and share it.
+ * <p>One {@link HttpClient} (one connection pool) per ExprunClient. Thread-safe; create one per base URL and share it.
  */
 public final class ExprunClient {
 
-    private static final Duration FIRST_POLL = Duration.ofMillis(100);
-    private static final Duration MAX_POLL = Duration.ofSeconds(2);
+    private final Transport transport;
+    private final Workflows workflows;
 
-    private final ApiClient apiClient;
-    private final ExperimentRunsApi runsApi;
-    private final ExperimentResultsApi resultsApi;
-    private final ExperimentsApi experimentsApi;
-    private final ObjectMapper mapper;
-    private final int maxAttempts;
-    private final Duration baseDelay;
-    private final Duration maxDelay;
-    private final Duration deadline;
-    private final Duration requestTimeout;
-    private final HttpClient httpClient;
-    /** The deadline (System.nanoTime) of the call running on this thread, read by the request interceptor. */
-    private final ThreadLocal<Long> callDeadline = new ThreadLocal<>();
+    /** The client of the service at EXPRUN_BASE_URL (default {@code http://127.0.0.1:8080}) with this API key. */
+    public ExprunClient(String apiKey) {
+        this(builder().apiKey(apiKey));
+    }
+
+    /** The client of the service at {@code baseUrl} with this API key. */
+    public ExprunClient(String apiKey, String baseUrl) {
+        this(builder().apiKey(apiKey).baseUrl(baseUrl));
+    }
 
     private ExprunClient(Builder b) {
-        this.mapper = ForwardCompatibility.install(ApiClient.createDefaultObjectMapper());
         HttpClient.Builder http = b.httpClientBuilder != null ? b.httpClientBuilder : HttpClient.newBuilder();
         // Grizzly answered h2c upgrades without Content-Type in an earlier probe: speak HTTP/1.1
         http.version(HttpClient.Version.HTTP_1_1).connectTimeout(b.connectTimeout);
         if (b.executor != null) {
             http.executor(b.executor);
         }
-        this.httpClient = http.build();
-        // the generated ApiClient builds a new HttpClient on every getHttpClient() (each API asks once): hand it ours
-        this.apiClient = new ApiClient(http, mapper, b.baseUrl.replaceAll("/+$", "")) {
-            @Override
-            public HttpClient getHttpClient() {
-                return httpClient;
-            }
-        };
-        apiClient.setReadTimeout(b.requestTimeout);
-        this.requestTimeout = b.requestTimeout;
-        String authorization = b.apiKey == null ? null : "Bearer " + b.apiKey;
-        String userAgent = b.userAgent;
-        apiClient.setRequestInterceptor(request -> {
-            if (authorization != null) {
-                request.header("Authorization", authorization);
-            }
-            request.header("User-Agent", userAgent);
-            Long callEnds = callDeadline.get();
-            if (callEnds != null) { // no request waits past the call's deadline
-                long left = Math.max(1, callEnds - System.nanoTime());
-                request.timeout(min(requestTimeout, Duration.ofNanos(left)));
-            }
-        });
-        this.runsApi = new ExperimentRunsApi(apiClient);
-        this.resultsApi = new ExperimentResultsApi(apiClient);
-        this.experimentsApi = new ExperimentsApi(apiClient);
-        this.maxAttempts = b.maxAttempts;
-        this.baseDelay = b.baseDelay;
-        this.maxDelay = b.maxDelay;
-        this.deadline = b.deadline;
+        this.transport = new Transport(new Transport.Settings(
+                b.baseUrl,
+                b.apiKey,
+                b.userAgent,
+                http.build(),
+                http,
+                b.requestTimeout,
+                b.deadline,
+                b.maxAttempts,
+                b.baseDelay,
+                b.maxDelay));
+        this.workflows = new Workflows(transport);
     }
 
     /** A builder reading EXPRUN_BASE_URL and EXPRUN_API_KEY from the environment as defaults. */
@@ -128,389 +75,147 @@ public final class ExprunClient {
         return new Builder();
     }
 
-    // ---- runs -----------------------------------------------------------------------------------
-
-    public ExperimentRun createRun(String experimentId) {
-        return createRun(new CreateExperimentRunRequest().experimentId(experimentId));
-    }
-
-    public ExperimentRun createRun(CreateExperimentRunRequest request) {
-        return createRun(request, UUID.randomUUID().toString());
-    }
-
-    /**
-     * Creates a run under an {@code Idempotency-Key} of the caller's choosing: the same key with the same request
-     * returns the same run for 24 hours, so a caller that lost the answer (a crash, a timeout) can send it again.
-     */
-    public ExperimentRun createRun(CreateExperimentRunRequest request, String idempotencyKey) {
-        return call("create run", () -> runsApi.createExperimentRun(request, idempotencyKey));
-    }
-
-    public ExperimentRun getRun(String runId) {
-        return call("get run", () -> runsApi.getExperimentRun(runId));
-    }
-
-    /** One page; {@code after} is the cursor from the previous page's {@code list_metadata.after} (null: first page). */
-    public ExperimentRunList listRuns(RunQuery q, String after) {
-        return call(
-                "list runs",
-                () -> runsApi.listExperimentRuns(
-                        q.workflowId(),
-                        q.experimentId(),
-                        q.blockId(),
-                        q.status(),
-                        q.excludeStatus(),
-                        q.triggerType(),
-                        q.fromDate(),
-                        q.toDate(),
-                        null,
-                        null,
-                        after,
-                        q.pageSize(),
-                        q.order()));
-    }
-
-    /** Every run matching the query, fetched page by page as the stream is consumed. */
-    public Stream<ExperimentRun> runs(RunQuery query) {
-        return paged(after -> {
-            ExperimentRunList page = listRuns(query, after);
-            return new Page<>(page.getData(), page.getListMetadata().getAfter());
-        });
-    }
-
-    /**
-     * Cancels the run and its unfinished results.
-     *
-     * @throws ExprunNotFoundException the run does not exist, or is no longer cancellable
-     *                                 ({@link ExprunNotFoundException#isNotCancellable()})
-     */
-    public CancelledRun cancel(String runId) {
-        int[] attempts = {0};
-        try {
-            CancelWorkflowExperimentRunResponse r = call("cancel run", () -> {
-                attempts[0]++;
-                return runsApi.cancelExperimentRun(runId);
-            });
-            return new CancelledRun(
-                    r.getId(), (RunLifecycle.Cancelled) RunLifecycle.of(r.getLifecycle()), r.getTiming());
-        } catch (ExprunNotFoundException e) {
-            boolean earlierAttemptWon = attempts[0] > 1
-                    && e.isNotCancellable()
-                    && e.currentStatus().filter("cancelled"::equals).isPresent();
-            if (!earlierAttemptWon) {
-                throw e;
-            }
-            ExperimentRun run = getRun(runId);
-            return new CancelledRun(
-                    run.getId(), (RunLifecycle.Cancelled) RunLifecycle.of(run.getLifecycle()), run.getTiming());
-        }
-    }
-
-    /**
-     * Polls the run (backing off from 100 ms to 2 s between polls) until it is completed, error or cancelled.
-     *
-     * @throws ExprunWaitTimeoutException when it is still not terminal after {@code timeout}
-     */
-    public ExperimentRun waitForTerminal(String runId, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Duration pause = FIRST_POLL;
-        while (true) {
-            ExperimentRun run = getRun(runId);
-            if (RunLifecycle.of(run.getLifecycle()).isTerminal()) {
-                return run;
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new ExprunWaitTimeoutException(
-                        "run " + runId + " is still "
-                                + RunLifecycle.of(run.getLifecycle()).status() + " after " + timeout,
-                        run);
-            }
-            sleep(Duration.ofNanos(Math.min(left, pause.toNanos())));
-            pause = min(pause.multipliedBy(2), MAX_POLL);
-        }
-    }
-
-    // ---- results --------------------------------------------------------------------------------
-
-    public ExperimentResult getResult(String resultId) {
-        return call("get result", () -> resultsApi.getExperimentResult(resultId));
-    }
-
-    /** One page of a run's results, in document order. */
-    public ExperimentResultList listResults(String runId, String after, Integer pageSize) {
-        return call("list results", () -> resultsApi.listExperimentResults(runId, null, after, pageSize, "asc"));
-    }
-
-    /** Every result of a run, in document order, fetched page by page as the stream is consumed. */
-    public Stream<ExperimentResult> results(String runId) {
-        return paged(after -> {
-            ExperimentResultList page = listResults(runId, after, 100);
-            return new Page<>(page.getData(), page.getListMetadata().getAfter());
-        });
-    }
-
-    // ---- experiments (contract 0.2.0) ------------------------------------------------------------
-
-    public WorkflowExperiment createExperiment(CreateExperimentRequest request) {
-        return createExperiment(request, UUID.randomUUID().toString());
-    }
-
-    /**
-     * Creates an experiment under an {@code Idempotency-Key} of the caller's choosing: the same key with the same
-     * request returns the same experiment (as it now is) for 24 hours, as for {@link #createRun}.
-     */
-    public WorkflowExperiment createExperiment(CreateExperimentRequest request, String idempotencyKey) {
-        return call("create experiment", () -> experimentsApi.createExperiment(request, idempotencyKey));
-    }
-
-    /** @throws ExprunNotFoundException {@code experiment_not_found} (also for another tenant's experiment) */
-    public WorkflowExperiment getExperiment(String experimentId) {
-        return call("get experiment", () -> experimentsApi.getExperiment(experimentId));
-    }
-
-    /** One page; {@code after} is the cursor from the previous page's {@code list_metadata.after} (null: first page). */
-    public WorkflowExperimentList listExperiments(ExperimentQuery q, String after) {
-        return call(
-                "list experiments",
-                () -> experimentsApi.listExperiments(
-                        q.workflowId(), q.blockId(), null, after, q.pageSize(), q.order()));
-    }
-
-    /** Every experiment matching the query, fetched page by page as the stream is consumed. */
-    public Stream<WorkflowExperiment> experiments(ExperimentQuery query) {
-        return paged(after -> {
-            WorkflowExperimentList page = listExperiments(query, after);
-            return new Page<>(page.getData(), page.getListMetadata().getAfter());
-        });
-    }
-
-    /** Changes the fields the request names (documents given replace the experiment's); runs already made keep theirs. */
-    public WorkflowExperiment updateExperiment(String experimentId, UpdateExperimentRequest changes) {
-        return call("update experiment", () -> experimentsApi.updateExperiment(experimentId, changes));
-    }
-
-    /**
-     * Deletes the experiment; its finished runs and their results stay.
-     *
-     * @throws ExprunConflictException while one of its runs is active ({@link ExprunConflictException#runId()}:
-     *                                 cancel it, then delete again)
-     * @throws ExprunNotFoundException {@code experiment_not_found}, answered to the first attempt
-     */
-    public void deleteExperiment(String experimentId) {
-        int[] attempts = {0};
-        try {
-            call("delete experiment", () -> {
-                attempts[0]++;
-                experimentsApi.deleteExperiment(experimentId);
-                return null;
-            });
-        } catch (ExprunNotFoundException e) {
-            // an earlier attempt that got no answer (or a 5xx/429) may have deleted it: gone is what was asked for
-            if (attempts[0] == 1
-                    || !e.code().filter("experiment_not_found"::equals).isPresent()) {
-                throw e;
-            }
-        }
+    /** The workflows' experiments, their runs and results: {@code workflows().experiments().runs()}. */
+    public Workflows workflows() {
+        return workflows;
     }
 
     // ---- the generated API, for anything this layer does not cover ------------------------------
 
     public ExperimentRunsApi runsApi() {
-        return runsApi;
+        return transport.runsApi;
     }
 
     public ExperimentResultsApi resultsApi() {
-        return resultsApi;
+        return transport.resultsApi;
     }
 
     public ExperimentsApi experimentsApi() {
-        return experimentsApi;
+        return transport.experimentsApi;
     }
 
     public ApiClient apiClient() {
-        return apiClient;
+        return transport.apiClient;
     }
 
     /** The longest one call may take, retries included. */
     public Duration deadline() {
-        return deadline;
+        return transport.deadline;
     }
 
-    // ---- plumbing -------------------------------------------------------------------------------
+    // ---- contract 0.2.x: the flat methods, kept as delegates until 0.4 ----------------------------
 
-    @FunctionalInterface
-    private interface Call<T> {
-        T call() throws ApiException;
+    private ExperimentRuns runs() {
+        return workflows.experiments().runs();
     }
 
-    private <T> T call(String operation, Call<T> call) {
-        Long outer = callDeadline.get();
-        long ends = outer != null ? outer : System.nanoTime() + deadline.toNanos();
-        callDeadline.set(ends);
-        try {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    return call.call();
-                } catch (ApiException e) {
-                    Duration retryAfter = retryAfter(e.getResponseHeaders());
-                    if (attempt >= maxAttempts || !retryable(e)) {
-                        throw translate(operation, e, "");
-                    }
-                    Duration pause = retryAfter != null ? min(retryAfter, Duration.ofSeconds(30)) : backoff(attempt);
-                    if (System.nanoTime() + pause.toNanos() >= ends) {
-                        throw translate(
-                                operation,
-                                e,
-                                " (gave up after " + attempt + " attempt" + (attempt > 1 ? "s" : "")
-                                        + ": the next would start past the " + deadline + " deadline)");
-                    }
-                    sleep(pause);
-                }
-            }
-        } finally {
-            if (outer == null) {
-                callDeadline.remove();
-            }
-        }
+    /** @deprecated use {@code workflows().experiments().runs().create(experimentId)} */
+    @Deprecated(since = "0.3.0", forRemoval = true)
+    public ExperimentRun createRun(String experimentId) {
+        return runs().create(experimentId);
     }
 
-    /** No answer at all (connection failure, timeout), or an answer that says "not now". */
-    private static boolean retryable(ApiException e) {
-        int status = e.getCode();
-        return status == 0 || status == 429 || status == 502 || status == 503 || status == 504;
+    /** @deprecated use {@code workflows().experiments().runs().create(request)} */
+    @Deprecated(since = "0.3.0", forRemoval = true)
+    public ExperimentRun createRun(CreateExperimentRunRequest request) {
+        return runs().create(request);
     }
 
-    /** Full jitter: a random pause between 0 and min(max, base × 2^(attempt-1)). */
-    private Duration backoff(int attempt) {
-        long cap = Math.min(maxDelay.toMillis(), baseDelay.toMillis() << Math.min(attempt - 1, 20));
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap + 1));
+    /** @deprecated use {@code runs().create(request, RequestOptions.none().idempotencyKey(key))} */
+    @Deprecated(since = "0.3.0", forRemoval = true)
+    public ExperimentRun createRun(CreateExperimentRunRequest request, String idempotencyKey) {
+        return runs().create(request, RequestOptions.none().idempotencyKey(idempotencyKey));
     }
 
-    private ExprunException translate(String operation, ApiException e, String suffix) {
-        int status = e.getCode();
-        if (status == 0) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return new ExprunConnectionException(
-                    operation + " failed: no answer from " + apiClient.getBaseUri() + " (" + cause + ")" + suffix,
-                    cause);
-        }
-        JsonNode body = parse(e.getResponseBody());
-        String requestId = e.getResponseHeaders() == null
-                ? null
-                : e.getResponseHeaders().firstValue("X-Request-Id").orElse(null);
-        ExprunException probe = new ExprunException("", status, body, requestId, null);
-        String message = operation + " failed: " + status
-                + probe.code().map(c -> " " + c).orElse("")
-                + probe.detailMessage().map(m -> ": " + m).orElse("") + fieldErrors(body) + suffix;
-        return switch (status) {
-            case 401 -> new ExprunUnauthorizedException(message, body, requestId);
-            case 404 -> new ExprunNotFoundException(message, body, requestId);
-            case 409 -> new ExprunConflictException(message, body, requestId);
-            case 422 -> new ExprunValidationException(message, body, requestId);
-            case 429 -> new ExprunRateLimitedException(message, body, requestId, retryAfter(e.getResponseHeaders()));
-            default ->
-                status >= 500
-                        ? new ExprunServerException(message, status, body, requestId)
-                        : new ExprunException(message, status, body, requestId, null);
-        };
+    /** @deprecated use {@code workflows().experiments().runs().get(runId)} */
+    @Deprecated(since = "0.3.0", forRemoval = true)
+    public ExperimentRun getRun(String runId) {
+        return runs().get(runId);
     }
 
-    /** A 422's field errors ({@code detail[].loc/msg}) as {@code ": query.limit: must be <= 100; …"}. */
-    private static String fieldErrors(JsonNode body) {
-        if (body == null
-                || !body.path("detail").isArray()
-                || body.path("detail").isEmpty()) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(":");
-        for (JsonNode error : body.path("detail")) {
-            List<String> loc = new java.util.ArrayList<>();
-            error.path("loc").forEach(l -> loc.add(l.asText()));
-            out.append(out.length() > 1 ? ";" : "")
-                    .append(' ')
-                    .append(String.join(".", loc))
-                    .append(": ")
-                    .append(error.path("msg").asText("(no message)"));
-        }
-        return out.toString();
+    /** @deprecated use {@code workflows().experiments().runs().page(query, after)} */
+    @Deprecated(since = "0.3.0", forRemoval = true)
+    public ExperimentRunList listRuns(RunQuery q, String after) {
+        return runs().page(q, after);
     }
 
-    private JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
-            return null;
-        }
-        try {
-            return mapper.readTree(body);
-        } catch (Exception notJson) {
-            return null;
-        }
+    /** @deprecated use {@code workflows().experiments().runs().list(query).stream()} */
+    @Deprecated(since = "0.3.0", forRemoval = true)
+    public Stream<ExperimentRun> runs(RunQuery query) {
+        return runs().list(query).stream();
     }
 
-    /** {@code Retry-After} as seconds or as an HTTP date. */
-    static Duration retryAfter(HttpHeaders headers) {
-        if (headers == null) {
-            return null;
-        }
-        String value = headers.firstValue("Retry-After").orElse(null);
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Duration d = Duration.between(
-                        ZonedDateTime.now(), ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (RuntimeException unparseable) {
-                return null;
-            }
-        }
+    /** @deprecated use {@code workflows().experiments().runs().cancel(runId)} (the wire answer, as Retab's) */
+    @Deprecated(since = "0.3.0", forRemoval = true)
+    public CancelledRun cancel(String runId) {
+        CancelWorkflowExperimentRunResponse r = runs().cancel(runId);
+        return new CancelledRun(r.getId(), (RunLifecycle.Cancelled) RunLifecycle.of(r.getLifecycle()), r.getTiming());
     }
 
-    private record Page<T>(List<T> items, String after) {}
-
-    private static <T> Stream<T> paged(Function<String, Page<T>> fetch) {
-        Iterator<T> iterator = new Iterator<>() {
-            private Page<T> page = fetch.apply(null);
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                while (next >= page.items().size()) {
-                    if (page.after() == null) {
-                        return false;
-                    }
-                    page = fetch.apply(page.after());
-                    next = 0;
-                }
-                return true;
-            }
-
-            @Override
-            public T next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return page.items().get(next++);
-            }
-        };
-        return StreamSupport.stream(
-                Spliterators.spliteratorUnknownSize(iterator, Spliterator.ORDERED | Spliterator.NONNULL), false);
+    /** @deprecated use {@code workflows().experiments().runs().waitFor(runId, timeout)}, which waits without polling */
+    @Deprecated(since = "0.3.0", forRemoval = true)
+    public ExperimentRun waitForTerminal(String runId, Duration timeout) {
+        return runs().waitFor(runId, timeout);
     }
 
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
+    /** @deprecated use {@code workflows().experiments().results().get(resultId)} */
+    @Deprecated(since = "0.3.0", forRemoval = true)
+    public ExperimentResult getResult(String resultId) {
+        return workflows.experiments().results().get(resultId);
     }
 
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ExprunConnectionException("interrupted while waiting to retry", e);
-        }
+    /** @deprecated use {@code workflows().experiments().results().page(runId, after, pageSize)} */
+    @Deprecated(since = "0.3.0", forRemoval = true)
+    public ExperimentResultList listResults(String runId, String after, Integer pageSize) {
+        return workflows.experiments().results().page(runId, after, pageSize);
+    }
+
+    /** @deprecated use {@code workflows().experiments().results().list(runId).stream()} */
+    @Deprecated(since = "0.3.0", forRemoval = true)
+    public Stream<ExperimentResult> results(String runId) {
+        return workflows.experiments().results().list(runId).stream();
+    }
+
+    /** @deprecated use {@code workflows().experiments().create(request)} */
+    @Deprecated(since = "0.3.0", forRemoval = true)
+    public WorkflowExperiment createExperiment(CreateExperimentRequest request) {
+        return workflows.experiments().create(request);
+    }
+
+    /** @deprecated use {@code workflows().experiments().create(request, RequestOptions.none().idempotencyKey(key))} */
+    @Deprecated(since = "0.3.0", forRemoval = true)
+    public WorkflowExperiment createExperiment(CreateExperimentRequest request, String idempotencyKey) {
+        return workflows.experiments().create(request, RequestOptions.none().idempotencyKey(idempotencyKey));
+    }
+
+    /** @deprecated use {@code workflows().experiments().get(experimentId)} */
+    @Deprecated(since = "0.3.0", forRemoval = true)
+    public WorkflowExperiment getExperiment(String experimentId) {
+        return workflows.experiments().get(experimentId);
+    }
+
+    /** @deprecated use {@code workflows().experiments().page(query, after)} */
+    @Deprecated(since = "0.3.0", forRemoval = true)
+    public WorkflowExperimentList listExperiments(ExperimentQuery q, String after) {
+        return workflows.experiments().page(q, after);
+    }
+
+    /** @deprecated use {@code workflows().experiments().list(query).stream()} */
+    @Deprecated(since = "0.3.0", forRemoval = true)
+    public Stream<WorkflowExperiment> experiments(ExperimentQuery query) {
+        return workflows.experiments().list(query).stream();
+    }
+
+    /** @deprecated use {@code workflows().experiments().update(experimentId, changes)} */
+    @Deprecated(since = "0.3.0", forRemoval = true)
+    public WorkflowExperiment updateExperiment(String experimentId, UpdateExperimentRequest changes) {
+        return workflows.experiments().update(experimentId, changes);
+    }
+
+    /** @deprecated use {@code workflows().experiments().delete(experimentId)} */
+    @Deprecated(since = "0.3.0", forRemoval = true)
+    public void deleteExperiment(String experimentId) {
+        workflows.experiments().delete(experimentId);
     }
 
     /** Configuration of an {@link ExprunClient}. */

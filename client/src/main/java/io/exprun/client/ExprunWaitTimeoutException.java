@@ -2,7 +2,7 @@ package io.exprun.client;
 
 import io.exprun.client.generated.model.ExperimentRun;
 
-/** {@link ExprunClient#waitForTerminal} gave up: the run was still not terminal when the time ran out. */
+/** {@link ExperimentRuns#waitFor} gave up: the run was still not terminal when the time ran out. */
 public class ExprunWaitTimeoutException extends ExprunException {
     private final transient ExperimentRun lastSeen;
 
@@ -11,7 +11,7 @@ public class ExprunWaitTimeoutException extends ExprunException {
         this.lastSeen = lastSeen;
     }
 
-    /** The run as last polled. */
+    /** The run as last read. */
     public ExperimentRun lastSeen() {
         return lastSeen;
     }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** One HttpClient per client, the overall deadline of a retried call, and error messages that carry the server's detail. */
+@SuppressWarnings("removal") // it pins the flat methods of 0.2, kept as deprecated delegates until 0.4
 class ExprunClientDeadlineAndMessagesTest {
 
     private ScriptedServer server;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * names, a create retried under one Idempotency-Key, a delete retried after its first attempt went through, and the
  * lazy listing with its filters.
  */
+@SuppressWarnings("removal") // it pins the flat methods of 0.2, kept as deprecated delegates until 0.4
 class ExprunClientExperimentsTest {
 
     private static final String EXPERIMENT_JSON = """

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * What the real server never does, played by a tiny scripted HTTP server on loopback: hangs, 503s, 429s with
  * Retry-After, and answers from a newer server version.
  */
+@SuppressWarnings("removal") // it pins the flat methods of 0.2, kept as deprecated delegates until 0.4
 class ExprunClientResilienceTest {
 
     static final String RUN_JSON = """

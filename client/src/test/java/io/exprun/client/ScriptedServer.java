@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,13 +21,14 @@ import java.util.concurrent.Executors;
  */
 final class ScriptedServer implements AutoCloseable {
 
-    private record Reply(int status, String body, String retryAfter) {}
+    private record Reply(int status, String body, String retryAfter, Map<String, String> headers) {}
 
     private final HttpServer server;
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final Deque<Reply> script = new ArrayDeque<>();
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final List<Integer> clientPorts = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> conditions = Collections.synchronizedList(new ArrayList<>());
     private final CountDownLatch release = new CountDownLatch(1);
 
     private ScriptedServer() throws IOException {
@@ -45,17 +47,27 @@ final class ScriptedServer implements AutoCloseable {
     }
 
     synchronized void then(int status, String body, String retryAfter) {
-        script.add(new Reply(status, body, retryAfter));
+        script.add(new Reply(status, body, retryAfter, Map.of()));
+    }
+
+    /** A reply with these headers (an ETag, …). */
+    synchronized void thenWith(int status, String body, Map<String, String> headers) {
+        script.add(new Reply(status, body, null, headers));
     }
 
     /** The next request gets no answer at all (its handler hangs until close): the client times out. */
     synchronized void thenSilence() {
-        script.add(new Reply(-1, "", null));
+        script.add(new Reply(-1, "", null, Map.of()));
     }
 
     /** "METHOD /path?query auth=… ua=… key=…" (key: the Idempotency-Key), in arrival order. */
     List<String> requests() {
         return requests;
+    }
+
+    /** "If-Match=… If-None-Match=…" of each request, in arrival order. */
+    List<String> conditions() {
+        return conditions;
     }
 
     /** The client-side port of each request's connection: equal ports mean one reused connection. */
@@ -69,6 +81,8 @@ final class ScriptedServer implements AutoCloseable {
                 + exchange.getRequestHeaders().getFirst("User-Agent")
                 + " key=" + exchange.getRequestHeaders().getFirst("Idempotency-Key"));
         clientPorts.add(exchange.getRemoteAddress().getPort());
+        conditions.add("If-Match=" + exchange.getRequestHeaders().getFirst("If-Match") + " If-None-Match="
+                + exchange.getRequestHeaders().getFirst("If-None-Match"));
         return script.isEmpty() ? null : script.poll();
     }
 
@@ -89,6 +103,12 @@ final class ScriptedServer implements AutoCloseable {
         exchange.getResponseHeaders().add("X-Request-Id", "req-" + requests.size());
         if (reply.retryAfter() != null) {
             exchange.getResponseHeaders().add("Retry-After", reply.retryAfter());
+        }
+        reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+        if (reply.status() == 304) {
+            exchange.sendResponseHeaders(304, -1); // no body, as HTTP has it
+            exchange.close();
+            return;
         }
         exchange.sendResponseHeaders(reply.status(), body.length);
         exchange.getResponseBody().write(body);

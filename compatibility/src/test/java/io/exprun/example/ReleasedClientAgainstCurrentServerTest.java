@@ -13,8 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The compatibility matrix, released consumer against the current server: the consumer scenarios the latest release
- * shipped ({@link ConsumerScenarios}, from released/consumer-scenarios, compiled against the released client jar),
+ * The compatibility matrix, released consumer against the current server: the consumer scenarios the release of the
+ * module running it shipped (exprun.compat.release; {@link ConsumerScenarios}, from released/consumer-scenarios,
+ * compiled against that release's client jar),
  * run by that released client against today's server. Runs get into each state through the server's own fixtures;
  * a second server's workers move a created run on. {@link ReleasedClientNegativeControlTest} runs the same scenarios
  * through a server that makes one breaking change ({@link #fault()}), where they must fail.
@@ -83,6 +84,51 @@ class ReleasedClientAgainstCurrentServerTest extends ConsumerScenarios {
         return "exprun_does_not_exist";
     }
 
+    /**
+     * Asked by the consumer scenarios of 0.3.0 and later (not an override for older ones, which do not ask): an
+     * experiment changed after it was read, and the ETag it had then. Made over plain HTTP, so that it compiles
+     * against the client of any release.
+     */
+    java.util.Map.Entry<String, String> experimentChangedSinceRead() {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Function<String, java.net.http.HttpRequest.Builder> to =
+                path -> java.net.http.HttpRequest.newBuilder(java.net.URI.create(stillUrl() + path))
+                        .header("Authorization", "Bearer " + RunFixtures.KEY_A)
+                        .header("Content-Type", "application/json");
+        try {
+            String created = http.send(
+                            to.apply("/v1/workflows/experiments")
+                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                            "{\"workflow_id\":\"wf_demo\",\"source_experiment_id\":\"exp_demo\"}"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+            String id = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(created)
+                    .get("id")
+                    .asText();
+            String etag = http.send(
+                            to.apply("/v1/workflows/experiments/" + id).GET().build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .headers()
+                    .firstValue("ETag")
+                    .orElseThrow();
+            http.send(
+                    to.apply("/v1/workflows/experiments/" + id)
+                            .method(
+                                    "PATCH",
+                                    java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"someone else\"}"))
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            return java.util.Map.entry(id, etag);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     ExprunClient clientTheServerRefuses() {
         return configured(stillUrl(), "not-a-key").build();
@@ -97,9 +143,9 @@ class ReleasedClientAgainstCurrentServerTest extends ConsumerScenarios {
     static {
         // the scenarios must be the released client's: fail loudly if the current client leaked onto the classpath
         String version = ExprunClient.class.getPackage().getImplementationVersion();
-        if (!String.valueOf(version).equals(System.getProperty("exprun.latest.release"))) {
+        if (!String.valueOf(version).equals(System.getProperty("exprun.compat.release"))) {
             throw new UncheckedIOException(new IOException("the client on the classpath is " + version
-                    + ", not the released " + System.getProperty("exprun.latest.release")));
+                    + ", not the released " + System.getProperty("exprun.compat.release")));
         }
     }
 }

@@ -87,7 +87,7 @@ public final class ConformanceCommand implements Callable<Integer> {
     @Option(
             names = "--max-runs",
             paramLabel = "N",
-            defaultValue = "3",
+            defaultValue = "4",
             description = "At most this many runs are created (default: ${DEFAULT-VALUE}).")
     int maxRuns;
 
@@ -285,7 +285,7 @@ public final class ConformanceCommand implements Callable<Integer> {
     }
 
     /** 30s, 500ms, 2m, 1h, a bare number of seconds, or ISO-8601 (PT30S). */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             String v = value.trim().toLowerCase(Locale.ROOT);

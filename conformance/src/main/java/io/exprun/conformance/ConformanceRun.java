@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * One conformance run against a reachable target, in this order: auth, spec-derived bad input, the cancel state
  * machine with tenant isolation (read-only: tenant isolation on an existing run instead), existing data, the
- * experiments resource (read-only: reads only), paging; then the clean-up of the runs and experiments it created,
+ * experiments resource (read-only: reads only), the validators and the wait (contract 0.3.0), paging; then the clean-up of the runs and experiments it created,
  * then every answer of every exchange judged against the spec (one check per operation × status).
  */
 final class ConformanceRun {
@@ -41,6 +41,7 @@ final class ConformanceRun {
                 ExistingDataChecks.run(s);
             }
             ExperimentChecks.run(s);
+            ValidatorAndWaitChecks.run(s, withResults);
             PagingChecks.run(s, withResults);
         } finally {
             cancelledAtEnd = s.readOnly ? 0 : s.cleanUp();

@@ -102,8 +102,11 @@ final class Target {
         return send(method, path, jsonBody, key, Map.of());
     }
 
-    /** With request headers of the operation's own ({@code Idempotency-Key}). */
-    synchronized Exchange send(String method, String path, String jsonBody, Key key, Map<String, String> headers) {
+    /**
+     * With request headers of the operation's own ({@code Idempotency-Key}, {@code If-Match}, …). Requests may be
+     * sent from several threads at once (a wait and the cancel that ends it): only the record of exchanges is shared.
+     */
+    Exchange send(String method, String path, String jsonBody, Key key, Map<String, String> headers) {
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
         if (key.value() != null) {
@@ -140,11 +143,15 @@ final class Target {
                 response.statusCode(),
                 response.headers(),
                 response.body() == null ? "" : response.body());
-        exchanges.add(exchange);
+        synchronized (exchanges) {
+            exchanges.add(exchange);
+        }
         return exchange;
     }
 
-    synchronized List<Exchange> exchanges() {
-        return List.copyOf(exchanges);
+    List<Exchange> exchanges() {
+        synchronized (exchanges) {
+            return List.copyOf(exchanges);
+        }
     }
 }

@@ -158,16 +158,28 @@ class ConformanceKitAgainstExprunIT {
         assertThat(kit.cases("passed"))
                 .anySatisfy(c -> assertThat(c).startsWith("[lifecycle] WorkflowExperimentResultLifecycle 'error'"));
         for (String category : new String[] {
-            "auth", "negative", "cancel", "tenancy", "experiments", "paging", "data", "schema", "lifecycle"
+            "auth",
+            "negative",
+            "cancel",
+            "tenancy",
+            "experiments",
+            "validators",
+            "waits",
+            "paging",
+            "data",
+            "schema",
+            "lifecycle"
         }) {
             assertThat(kit.passedIn(category)).as(category).isPositive();
         }
         assertThat(kit.passedIn("cancel")).isEqualTo(11);
         assertThat(kit.passedIn("tenancy")).isEqualTo(9); // 5 of a run, 4 of an experiment
         assertThat(kit.passedIn("experiments")).isEqualTo(13);
-        assertThat(kit.report().at("/side_effects/created_runs").size()).isBetween(1, 3);
-        // the one experiment it made was deleted by the checks themselves: nothing left to delete at the end
-        assertThat(kit.report().at("/side_effects/created_experiments").size()).isEqualTo(1);
+        assertThat(kit.passedIn("validators")).isEqualTo(6);
+        assertThat(kit.passedIn("waits")).isEqualTo(3);
+        assertThat(kit.report().at("/side_effects/created_runs").size()).isBetween(1, 4);
+        // the two experiments it made (the experiments', the validators') were deleted by the checks themselves
+        assertThat(kit.report().at("/side_effects/created_experiments").size()).isEqualTo(2);
         assertThat(kit.report().at("/side_effects/experiments_deleted_at_end").asInt())
                 .isZero();
         assertThat(Files.readString(kit.junitXml()))

@@ -130,8 +130,8 @@ class ConformanceKitBitesIT {
                 .asString()
                 .startsWith("[experiments] create_experiment again with the same Idempotency-Key and body → the same")
                 .contains("the repeat created another experiment");
-        // the second experiment is the kit's too: deleted at the end
-        assertThat(kit.report().at("/side_effects/created_experiments").size()).isEqualTo(2);
+        // the second experiment is the kit's too: deleted at the end (the third, the validators', deleted by its check)
+        assertThat(kit.report().at("/side_effects/created_experiments").size()).isEqualTo(3);
         assertThat(kit.report().at("/side_effects/experiments_deleted_at_end").asInt())
                 .isEqualTo(1);
     }
@@ -163,5 +163,17 @@ class ConformanceKitBitesIT {
                         .startsWith("[schema] list_experiment_runs → 500")
                         .contains("status not declared"));
         assertThat(kit.cases("failed")).allSatisfy(c -> assertThat(c).matches("(?s)\\[(negative|schema)].*"));
+    }
+
+    @Test
+    void a_server_whose_etag_does_not_change_on_a_transition_fails_the_validator_checks() throws Exception {
+        KitRun kit = kitBehind(FaultyProxy.Fault.STALE_ETAG);
+
+        assertThat(kit.exit()).isEqualTo(1);
+        assertThat(kit.cases("failed"))
+                .anySatisfy(c -> assertThat(c)
+                        .startsWith("[validators] a transition (cancel) gives the run another ETag")
+                        .contains("an ETag that does not change on a transition"))
+                .allSatisfy(c -> assertThat(c).startsWith("[validators]"));
     }
 }

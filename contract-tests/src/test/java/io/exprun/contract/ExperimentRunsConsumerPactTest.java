@@ -56,6 +56,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Long on purpose: each interaction next to the test that drives it. The experiments' interactions are
  * {@link ExperimentsConsumerPactTest}'s, merged into the same pact file.
  */
+@SuppressWarnings("removal") // it pins the flat methods of 0.2, kept as deprecated delegates until 0.4
 @ExtendWith(PactConsumerTestExt.class)
 @PactTestFor(providerName = "exprun-server")
 class ExperimentRunsConsumerPactTest {

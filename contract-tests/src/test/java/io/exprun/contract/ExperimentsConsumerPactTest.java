@@ -45,6 +45,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the ids the provider states create ({@code ${experimentId}}, {@code ${runId}}); other ids and every time are matched
  * by type or pattern.
  */
+@SuppressWarnings("removal") // it pins the flat methods of 0.2, kept as deprecated delegates until 0.4
 @ExtendWith(PactConsumerTestExt.class)
 @PactTestFor(providerName = "exprun-server")
 class ExperimentsConsumerPactTest {
@@ -492,7 +493,7 @@ class ExperimentsConsumerPactTest {
     }
 
     /** The experiment of "an experiment exp_pact exists" (id injected), named {@code name}, without a run yet. */
-    private static DslPart experimentFromState(String name) {
+    static DslPart experimentFromState(String name) {
         return newJsonBody(e -> {
                     e.valueFromProviderState("id", "${experimentId}", EXAMPLE_EXPERIMENT);
                     experiment(e, "wf_pact", name);

@@ -48,7 +48,8 @@ public abstract class ProviderStates {
     static void startServer() {
         server = TestServer.start(TestServer.embeddedConfig(0), new SimulatedBlockExecutor(10, 0), List.of(RECORDER));
         var sql = server.server().database().sql();
-        experimentStore = new JdbiExperimentStore(sql, JsonMapper.shared());
+        experimentStore = new JdbiExperimentStore(
+                sql, io.exprun.server.store.StoredForms.forBodiesUpTo(JsonMapper.shared(), JsonMapper.MAX_BODY_BYTES));
         experiments = new ExperimentService(
                 experimentStore,
                 server.server().store(),
@@ -79,6 +80,16 @@ public abstract class ProviderStates {
     @State("a pending run exists")
     public Map<String, Object> aPendingRun() {
         return runId(fixtures().runIn(TENANT_A, LifecycleStatus.PENDING));
+    }
+
+    @State("a running run exists, with its ETag")
+    public Map<String, Object> aRunningRunWithItsEtag() {
+        Run run = fixtures().runIn(TENANT_A, LifecycleStatus.RUNNING);
+        return Map.of(
+                "runId",
+                run.id(),
+                "etag",
+                io.exprun.server.api.EntityTags.of(run).toString());
     }
 
     @State("a queued run exists")
@@ -172,6 +183,18 @@ public abstract class ProviderStates {
      * Two (or more: earlier states add theirs) experiments of wf_pact, so a page of one has another after it;
      * {@code newestId} is the first of their listing (newest first), the cursor a first page of one ends with.
      */
+    /** Created (ETag "1", no run yet), then renamed once: its ETag is "2" now. */
+    @State("an experiment exp_pact exists, changed since its ETag \"1\"")
+    public Map<String, Object> anExperimentChangedSince() {
+        Experiment e = experiment("wf_pact", "Invoices, May");
+        experiments.update(
+                TENANT_A,
+                e.id(),
+                new io.exprun.server.domain.ExperimentChanges("renamed by someone else", null, null, null),
+                null);
+        return Map.of("experimentId", e.id());
+    }
+
     @State("two experiments of wf_pact exist")
     public Map<String, Object> twoExperiments() {
         experiment("wf_pact", "Invoices, April");

@@ -12,14 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The compatibility matrix, released conformance kit against the current server: the latest release's runnable kit
+ * The compatibility matrix, released conformance kits against the current server: every supported release's runnable kit
  * ({@code exprun-conformance-VERSION-all.jar}, as released under released/maven), in its own JVM exactly as another
  * team's CI runs it, passes against today's server, and fails (exit 1) against a server that makes a breaking change.
  * One of the matrix's breaking changes is invisible to a black-box kit, and left out here: a removed variant (queued
@@ -27,7 +28,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ReleasedKitAgainstCurrentServerIT {
 
-    private static final String RELEASE = System.getProperty("exprun.latest.release");
     private static TestServer exprun;
 
     @BeforeAll
@@ -42,7 +42,22 @@ class ReleasedKitAgainstCurrentServerIT {
 
     record Run(int exit, String console) {}
 
-    private static Run releasedKit(String baseUrl, String name) throws IOException, InterruptedException {
+    static Stream<String> releases() {
+        return ReleasedStub.supportedReleases().stream();
+    }
+
+    static Stream<Arguments> releasesAndFaults() {
+        return releases()
+                .flatMap(r -> Stream.of(
+                                FaultyProxy.Fault.NONE,
+                                FaultyProxy.Fault.RENAMED_FIELD,
+                                FaultyProxy.Fault.CHANGED_NOT_FOUND_CODE,
+                                FaultyProxy.Fault.NEW_REQUIRED_REQUEST_FIELD)
+                        .map(f -> Arguments.of(r, f)));
+    }
+
+    private static Run releasedKit(String release, String baseUrl, String name)
+            throws IOException, InterruptedException {
         Path jar = Path.of(
                 "..",
                 "released",
@@ -50,9 +65,10 @@ class ReleasedKitAgainstCurrentServerIT {
                 "io",
                 "exprun",
                 "exprun-conformance",
-                RELEASE,
-                "exprun-conformance-" + RELEASE + "-all.jar");
+                release,
+                "exprun-conformance-" + release + "-all.jar");
         assertThat(jar).as("the released kit").exists();
+        name = release + "-" + name;
         Path console = Path.of("target", "conformance", "released-" + name + ".txt");
         Files.createDirectories(console.getParent());
         Process kit = new ProcessBuilder(List.of(
@@ -81,25 +97,26 @@ class ReleasedKitAgainstCurrentServerIT {
         return new Run(kit.exitValue(), Files.readString(console, StandardCharsets.UTF_8));
     }
 
-    @Test
-    void the_released_kit_passes_against_the_current_server() throws Exception {
-        Run run = releasedKit(exprun.baseUri().toString(), "current");
+    @ParameterizedTest(name = "the kit of {0}")
+    @MethodSource("releases")
+    void the_released_kit_passes_against_the_current_server(String release) throws Exception {
+        Run run = releasedKit(release, exprun.baseUri().toString(), "current");
 
         assertThat(run.exit()).as(run.console()).isZero();
-        assertThat(run.console()).contains(RELEASE);
+        assertThat(run.console()).contains(release);
     }
 
-    @ParameterizedTest
-    @EnumSource(
-            value = FaultyProxy.Fault.class,
-            names = {"NONE", "RENAMED_FIELD", "CHANGED_NOT_FOUND_CODE", "NEW_REQUIRED_REQUEST_FIELD"})
-    void a_breaking_server_change_fails_the_released_kit(FaultyProxy.Fault fault) throws Exception {
+    @ParameterizedTest(name = "the kit of {0}, behind {1}")
+    @MethodSource("releasesAndFaults")
+    void a_breaking_server_change_fails_the_released_kit(String release, FaultyProxy.Fault fault) throws Exception {
         try (FaultyProxy proxy = new FaultyProxy(exprun.baseUri(), fault, KEY_A)) {
-            Run run = releasedKit(proxy.baseUrl(), "fault-" + fault.name().toLowerCase());
+            Run run = releasedKit(
+                    release, proxy.baseUrl(), "fault-" + fault.name().toLowerCase());
 
             assertThat(run.exit()).as(run.console()).isEqualTo(fault == FaultyProxy.Fault.NONE ? 0 : 1);
             System.out.printf(
-                    "released kit behind %s: exit %d%n%s%n",
+                    "released kit of %s behind %s: exit %d%n%s%n",
+                    release,
                     fault,
                     run.exit(),
                     run.console()

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@link ReleasedPactsNegativeControlIT} launches it once per fault and asserts that it fails.
  */
 @Provider("exprun-server")
-@PactFolder(ReleasedPactsVerificationIT.RELEASED_PACTS)
+@PactFolder(ReleasedPactsVerification.RELEASED_PACTS)
 class ReleasedPactsAgainstABrokenServer extends ProviderStates {
 
     /** The breaking change to make; set by the negative control before it launches this class. */

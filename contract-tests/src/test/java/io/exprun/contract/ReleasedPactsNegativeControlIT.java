@@ -22,10 +22,22 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 class ReleasedPactsNegativeControlIT {
 
     @Test
-    void the_pacts_verified_are_those_of_the_latest_release() {
-        assertThat(ReleasedPactsVerificationIT.RELEASED_PACTS)
+    void the_pacts_broken_here_are_those_of_the_latest_release() {
+        assertThat(ReleasedPactsVerification.RELEASED_PACTS)
                 .as("<exprun.latest.release> in the root pom")
                 .endsWith("/" + System.getProperty("exprun.latest.release"));
+    }
+
+    @Test
+    void the_pacts_of_every_supported_release_and_only_those_are_replayed() {
+        assertThat(ReleasedPactsVerification.OF_EACH_RELEASE.keySet())
+                .as("<exprun.supported.releases> in the root pom")
+                .containsExactlyInAnyOrderElementsOf(ReleasedStub.supportedReleases());
+        ReleasedPactsVerification.OF_EACH_RELEASE.forEach((release, replays) -> assertThat(
+                        replays.getAnnotation(au.com.dius.pact.provider.junitsupport.loader.PactFolder.class)
+                                .value())
+                .as(replays.getSimpleName())
+                .isEqualTo("../released/pacts/" + release));
     }
 
     @ParameterizedTest

@@ -1,9 +1,10 @@
 package io.exprun.example;
 
-import io.exprun.client.CancelledRun;
+import io.exprun.client.ExperimentRuns;
 import io.exprun.client.ExprunClient;
 import io.exprun.client.ExprunException;
 import io.exprun.client.RunLifecycle;
+import io.exprun.client.generated.model.CancelWorkflowExperimentRunResponse;
 import io.exprun.client.generated.model.ExperimentRun;
 import java.io.PrintStream;
 
@@ -28,15 +29,19 @@ public final class CreateAndCancel {
     }
 
     static void run(ExprunClient client, String experiment, PrintStream out) {
-        ExperimentRun run = client.createRun(experiment);
+        ExperimentRuns runs = client.workflows().experiments().runs();
+        ExperimentRun run = runs.create(experiment);
         out.println("created " + run.getId() + ": " + describe(RunLifecycle.of(run.getLifecycle())));
 
-        CancelledRun cancelled = client.cancel(run.getId());
-        out.println("cancelled " + cancelled.runId() + ": " + describe(cancelled.lifecycle()));
+        CancelWorkflowExperimentRunResponse cancelled = runs.cancel(run.getId());
+        out.println("cancelled " + cancelled.getId() + ": " + describe(RunLifecycle.of(cancelled.getLifecycle())));
 
-        ExperimentRun after = client.getRun(run.getId());
+        ExperimentRun after = runs.get(run.getId());
         out.println("now " + describe(RunLifecycle.of(after.getLifecycle())));
-        client.results(run.getId())
+        client.workflows()
+                .experiments()
+                .results()
+                .list(run.getId())
                 .forEach(r ->
                         out.println("  " + r.getDocumentId() + ": " + describe(RunLifecycle.of(r.getLifecycle()))));
     }

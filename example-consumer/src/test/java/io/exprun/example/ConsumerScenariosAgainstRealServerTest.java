@@ -53,12 +53,30 @@ class ConsumerScenariosAgainstRealServerTest extends ConsumerScenarios {
     RunOf runThatProgressesToCompleted() {
         ExprunClient client =
                 configured(live.baseUri().toString(), RunFixtures.KEY_A).build();
-        return new RunOf(client, client.createRun("exp_demo").getId());
+        return new RunOf(
+                client,
+                client.workflows().experiments().runs().create("exp_demo").getId());
     }
 
     @Override
     String runThatDoesNotExist() {
         return "exprun_does_not_exist";
+    }
+
+    @Override
+    java.util.Map.Entry<String, String> experimentChangedSinceRead() {
+        var experiments = client().workflows().experiments();
+        String id = experiments
+                .create(new io.exprun.client.generated.model.CreateExperimentRequest()
+                        .workflowId("wf_demo")
+                        .sourceExperimentId("exp_demo"))
+                .getId();
+        String read = experiments
+                .getWithResponse(id, io.exprun.client.RequestOptions.none())
+                .etag()
+                .orElseThrow();
+        experiments.update(id, new io.exprun.client.generated.model.UpdateExperimentRequest().name("someone else"));
+        return java.util.Map.entry(id, read);
     }
 
     @Override

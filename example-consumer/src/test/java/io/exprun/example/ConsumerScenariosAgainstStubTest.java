@@ -39,13 +39,22 @@ class ConsumerScenariosAgainstStubTest extends ConsumerScenarios {
     @Override
     RunOf runThatProgressesToCompleted() {
         stub.scenario(Scenario.RUN_PROGRESSES_TO_COMPLETED);
-        return new RunOf(client(), client().createRun("exp_demo").getId());
+        return new RunOf(
+                client(),
+                client().workflows().experiments().runs().create("exp_demo").getId());
     }
 
     @Override
     String runThatDoesNotExist() {
         stub.scenario(Scenario.RUN_NOT_FOUND);
         return "exprun_stubbed_missing";
+    }
+
+    /** The stub keeps no experiment: every one has the ETag "1", so any other is stale. */
+    @Override
+    java.util.Map.Entry<String, String> experimentChangedSinceRead() {
+        stub.scenario(Scenario.EXAMPLES);
+        return java.util.Map.entry("exp_7f3a", "\"0\"");
     }
 
     @Override
@@ -66,7 +75,7 @@ class ConsumerScenariosAgainstStubTest extends ConsumerScenarios {
     @Test
     @ExprunStub(Scenario.VALIDATION_FAILED)
     void in_validation_failed_even_a_valid_create_is_refused_with_the_specs_field_error() {
-        assertThatThrownBy(() -> client().createRun("exp_demo"))
+        assertThatThrownBy(() -> client().workflows().experiments().runs().create("exp_demo"))
                 .isInstanceOfSatisfying(
                         ExprunValidationException.class,
                         e -> assertThat(e.errors())
@@ -77,7 +86,7 @@ class ConsumerScenariosAgainstStubTest extends ConsumerScenarios {
     @Test
     @ExprunStub(Scenario.EXPERIMENT_NOT_FOUND)
     void in_experiment_not_found_a_create_names_the_experiment() {
-        assertThatThrownBy(() -> client().createRun("exp_gone"))
+        assertThatThrownBy(() -> client().workflows().experiments().runs().create("exp_gone"))
                 .isInstanceOfSatisfying(ExprunNotFoundException.class, e -> {
                     assertThat(e.code()).hasValue("experiment_not_found");
                     assertThat(e.getMessage()).contains("Experiment exp_gone not found");
@@ -87,9 +96,18 @@ class ConsumerScenariosAgainstStubTest extends ConsumerScenarios {
     @Test
     @ExprunStub(Scenario.EXAMPLES)
     void in_examples_each_operation_answers_the_specs_example() {
-        assertThat(client().getRun("exprun_2").getLifecycle().getActualInstance())
+        assertThat(client().workflows()
+                        .experiments()
+                        .runs()
+                        .get("exprun_2")
+                        .getLifecycle()
+                        .getActualInstance())
                 .isInstanceOf(io.exprun.client.generated.model.ErrorWorkflowExperimentRun.class);
-        assertThat(client().listRuns(io.exprun.client.RunQuery.all(), null).getData())
+        assertThat(client().workflows()
+                        .experiments()
+                        .runs()
+                        .page(io.exprun.client.RunQuery.all(), null)
+                        .getData())
                 .hasSize(1);
     }
 }

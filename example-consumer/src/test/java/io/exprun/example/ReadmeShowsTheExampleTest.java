@@ -38,8 +38,7 @@ class ReadmeShowsTheExampleTest {
     @Test
     void negative_control_a_readme_whose_example_drifted_is_caught() throws IOException {
         String example = Files.readString(Path.of("src/main/java/io/exprun/example/ReadmeExample.java"));
-        String drifted =
-                "intro\n```java\n" + example.replace("waitForTerminal(run.getId()", "waitForTerminal(id") + "```\n";
+        String drifted = "intro\n```java\n" + example.replace("waitFor(run.getId()", "waitFor(id") + "```\n";
 
         assertThat(exampleIn(drifted)).isPresent().get().isNotEqualTo(example);
         assertThat(exampleIn("no example here")).isEmpty();

@@ -5,6 +5,7 @@ import io.exprun.server.api.ClientLeft;
 import io.exprun.server.api.ConstraintViolations;
 import io.exprun.server.api.ContentEncodingFilter;
 import io.exprun.server.api.EmptyErrorBodies;
+import io.exprun.server.api.EntityTags;
 import io.exprun.server.api.ExceptionMappers;
 import io.exprun.server.api.ExperimentResultsResource;
 import io.exprun.server.api.ExperimentRunsResource;
@@ -27,6 +28,7 @@ import io.exprun.server.domain.ExperimentCatalog;
 import io.exprun.server.domain.ExperimentService;
 import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.domain.RunService;
+import io.exprun.server.domain.RunWaits;
 import io.exprun.server.http.ChainAnswers;
 import io.exprun.server.http.CodecErrorBodies;
 import io.exprun.server.http.ConnectionCapFilter;
@@ -58,6 +60,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -92,6 +95,10 @@ public final class ExprunServer implements AutoCloseable {
     private final RunService runService;
     private final RunCanceller canceller;
     private final RunWorkers workers;
+    private final RunWaits waits;
+    private final TenantShares shares;
+    private final ScheduledExecutorService waitTimer;
+    private final ExecutorService waitReads;
     private final Metrics metrics;
     private final RetentionSweeper retention;
     private final HttpServer http;
@@ -133,13 +140,20 @@ public final class ExprunServer implements AutoCloseable {
                     log.info("re-queued {} run(s) interrupted by the previous shutdown", recovered);
                 }
             }
-            this.workers = new RunWorkers(workerStore, executor, config.lease(), instanceId);
+            // waits for runs to end: a timer for their timeouts and polls, a thread per core (at least 2) for the reads
+            // and the answers (a run's end answers all its waits at once: 200 answers to write)
+            this.waitTimer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("exprun-wait-timer"));
+            this.waitReads = Executors.newFixedThreadPool(
+                    Math.max(2, Runtime.getRuntime().availableProcessors()), DaemonThreads.numbered("exprun-wait"));
+            this.waits = new RunWaits(store, waitTimer, waitReads);
+            this.workers = new RunWorkers(workerStore, executor, config.lease(), instanceId, waits::changed);
             SpecDocument contract = SpecDocument.load();
             SpecOperations spec = SpecOperations.of(contract);
             this.metrics = new Metrics(store, spec, database);
             this.canceller = new RunCanceller(store, runId -> {
                 workers.cancelled(runId);
                 metrics.cancelled(runId);
+                waits.changed(runId);
             });
             this.retention = new RetentionSweeper(
                     new JdbiRetention(database.sql()), config.retention(), clock, metrics::retentionDeleted);
@@ -150,10 +164,10 @@ public final class ExprunServer implements AutoCloseable {
             ExperimentService experiments = new ExperimentService(
                     experimentStore, store, JdbiIdempotencyKeys.ofExperiments(database.sql()), clock);
             ModelMapper mapper = new ModelMapper(json);
-            TenantShares shares = tenantShares(config, metrics);
+            this.shares = tenantShares(config, metrics);
 
             ResourceConfig app = new ResourceConfig()
-                    .register(new ExperimentRunsResource(runService, canceller, mapper))
+                    .register(new ExperimentRunsResource(runService, canceller, mapper, waits))
                     .register(new ExperimentResultsResource(runService, mapper))
                     .register(new ExperimentsResource(experiments, forms))
                     .register(JacksonFeature.withoutExceptionMappers())
@@ -169,6 +183,7 @@ public final class ExprunServer implements AutoCloseable {
                     .register(new RepeatedQueryParameters())
                     .register(new EmptyErrorBodies())
                     .register(new RequestIds())
+                    .register(new EntityTags())
                     .register(new HealthResource(database))
                     .register(new DocsResource(contract, json))
                     .property(ServerProperties.WADL_FEATURE_DISABLE, true)
@@ -265,6 +280,7 @@ public final class ExprunServer implements AutoCloseable {
                 config.apiKeys().values(),
                 config.tenantMaxConcurrent(),
                 config.tenantMaxLists(),
+                config.limits().tenantMaxWaits(),
                 (tenant, bound) -> meters.refused(tenant, bound.label()));
         for (TenantShares.Bound bound : TenantShares.Bound.values()) {
             meters.inProgress(bound.label(), tenant -> shares.inProgress(tenant, bound));
@@ -301,6 +317,16 @@ public final class ExprunServer implements AutoCloseable {
         return canceller;
     }
 
+    /** The tenants' fair shares (tests read the permits in use). */
+    public TenantShares tenantShares() {
+        return shares;
+    }
+
+    /** The waits for runs to end (tests count them). */
+    public RunWaits waits() {
+        return waits;
+    }
+
     public Database database() {
         return database;
     }
@@ -317,6 +343,7 @@ public final class ExprunServer implements AutoCloseable {
     /** Stops taking requests, lets in-flight ones finish, stops the workers and the sweeper, closes the pool. */
     @Override
     public void close() {
+        waits.close(); // every wait answered with its run as it is now: nothing holds the shutdown up
         try {
             http.shutdown().get(5, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -325,6 +352,8 @@ public final class ExprunServer implements AutoCloseable {
         apiPool.shutdown();
         timers.shutdownNow();
         workers.close();
+        waitTimer.shutdownNow();
+        waitReads.shutdown();
         retention.close();
         metrics.close();
         database.close();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.exprun.server.domain.ChangedSinceRead;
 import io.exprun.server.domain.ExperimentHasActiveRun;
 import io.exprun.server.domain.ExperimentService;
 import io.exprun.server.domain.IdempotencyKeyReusedException;
@@ -18,6 +19,7 @@ import io.exprun.server.store.StoreException;
 import io.exprun.server.store.StoredForms;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.RedirectionException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -45,6 +47,7 @@ public final class ExceptionMappers {
                 new IdempotencyKeyReused(),
                 new Validation(),
                 new ActiveRun(),
+                new Changed(),
                 new DocumentsRefused(),
                 new StoredFormTooLarge(),
                 new Json(),
@@ -66,6 +69,22 @@ public final class ExceptionMappers {
         @Override
         public Response toResponse(ExperimentHasActiveRun e) {
             return ErrorResponses.envelope(409, e.code(), e.getMessage(), e.details());
+        }
+    }
+
+    /** An experiment changed since the ETag its change was conditioned on ({@code If-Match}): 412, its ETag now. */
+    public static final class Changed implements ExceptionMapper<ChangedSinceRead> {
+        @Override
+        public Response toResponse(ChangedSinceRead e) {
+            return ErrorResponses.envelope(
+                    412,
+                    e.code(),
+                    e.getMessage(),
+                    Map.of(
+                            "experiment_id",
+                            e.current().id(),
+                            "etag",
+                            EntityTags.of(e.current()).toString()));
         }
     }
 
@@ -168,8 +187,9 @@ public final class ExceptionMappers {
 
         @Override
         public Response toResponse(WebApplicationException e) {
-            if (e.getResponse().hasEntity()) {
-                return e.getResponse(); // already in the contract's shape (e.g. a 401 with WWW-Authenticate)
+            if (e.getResponse().hasEntity() || e instanceof RedirectionException) {
+                // already in the contract's shape (e.g. a 401 with WWW-Authenticate), or a 304, which has no body
+                return e.getResponse();
             }
             if (e instanceof ParamException p) {
                 return ErrorResponses.validation(List.of(UnconvertibleParameter.describe(p, matchedMethod())));

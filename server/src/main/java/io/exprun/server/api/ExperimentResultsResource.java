@@ -1,12 +1,16 @@
 package io.exprun.server.api;
 
 import io.exprun.server.auth.BearerAuthFilter;
+import io.exprun.server.domain.Result;
 import io.exprun.server.domain.RunService;
 import io.exprun.server.generated.api.ExperimentResultsApi;
 import io.exprun.server.generated.model.ExperimentResult;
 import io.exprun.server.generated.model.ExperimentResultList;
+import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.SecurityContext;
+import org.glassfish.jersey.server.ContainerRequest;
 
 /** The experiment-results operations of the generated interface. */
 public final class ExperimentResultsResource implements ExperimentResultsApi {
@@ -17,14 +21,20 @@ public final class ExperimentResultsResource implements ExperimentResultsApi {
     @Context
     private SecurityContext security;
 
+    /** The request being served (the resources are singletons: a provider, resolved on the request's thread). */
+    @Inject
+    private Provider<ContainerRequest> requests;
+
     public ExperimentResultsResource(RunService runs, ModelMapper mapper) {
         this.runs = runs;
         this.mapper = mapper;
     }
 
     @Override
-    public ExperimentResult getExperimentResult(String resultId) {
-        return mapper.result(runs.getResult(tenant(), resultId));
+    public ExperimentResult getExperimentResult(String resultId, String ifNoneMatch) {
+        Result result = runs.getResult(tenant(), resultId);
+        EntityTags.answer(EntityTags.slot(requests.get()), ifNoneMatch, EntityTags.of(result));
+        return mapper.result(result);
     }
 
     @Override

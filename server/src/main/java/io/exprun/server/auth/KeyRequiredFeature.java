@@ -40,8 +40,6 @@ public final class KeyRequiredFeature implements DynamicFeature {
             return;
         }
         context.register(filter);
-        context.register(
-                shares.gate(operation.map(SpecOperations.Operation::answersPage).orElse(false)),
-                Priorities.AUTHENTICATION + 1);
+        context.register(shares.gate(operation.orElse(null)), Priorities.AUTHENTICATION + 1);
     }
 }

@@ -1,6 +1,7 @@
 package io.exprun.server.auth;
 
 import io.exprun.server.error.ErrorResponses;
+import io.exprun.server.spec.SpecOperations;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -21,7 +22,9 @@ import org.glassfish.jersey.server.monitoring.RequestEventListener;
  * one of its {@link Bound#LISTS} permits too, until Jersey reports the request finished, however it ends (answered,
  * aborted by a later filter, failed, its client gone). A tenant with every permit of a bound in use is answered at once
  * with 429 + {@code Retry-After} naming the bound, instead of queueing behind its own requests, so one tenant's burst
- * cannot take every API thread, and its lists (CPU work that grows with the page) cannot take every core.
+ * cannot take every API thread, and its lists (CPU work that grows with the page) cannot take every core. A request
+ * that asks to wait for a run holds no thread while it waits: it takes one of its tenant's {@link Bound#WAITS}, a bound
+ * of its own, instead of a request permit.
  */
 public final class TenantShares {
 
@@ -30,7 +33,8 @@ public final class TenantShares {
     /** The two bounds: their label in the metrics and the {@code detail.code} of the 429 that says one was hit. */
     public enum Bound {
         REQUESTS("requests", "tenant_over_limit"),
-        LISTS("lists", "tenant_lists_over_limit");
+        LISTS("lists", "tenant_lists_over_limit"),
+        WAITS("waits", "tenant_waits_over_limit");
 
         private final String label;
         private final String code;
@@ -55,10 +59,11 @@ public final class TenantShares {
         void refused(String tenant, Bound bound);
     }
 
-    private record Share(Semaphore requests, Semaphore lists) {}
+    private record Share(Semaphore requests, Semaphore lists, Semaphore waits) {}
 
     private final int maxRequests;
     private final int maxLists;
+    private final int maxWaits;
     private final Refusals refusals;
     private final Map<String, Share> shares = new ConcurrentHashMap<>();
 
@@ -66,41 +71,52 @@ public final class TenantShares {
      * @param tenants     the configured tenants (their shares are made up front, so the gauges show them idle)
      * @param maxRequests requests one tenant may have in progress at once
      * @param maxLists    of those, lists (at most {@code maxRequests})
+     * @param maxWaits    waits for a run one tenant may have in progress at once
      */
-    public TenantShares(Collection<String> tenants, int maxRequests, int maxLists, Refusals refusals) {
+    public TenantShares(Collection<String> tenants, int maxRequests, int maxLists, int maxWaits, Refusals refusals) {
         if (maxRequests < 1 || maxLists < 1 || maxLists > maxRequests) {
             throw new IllegalArgumentException(
                     "need 1 <= maxLists <= maxRequests, got " + maxLists + " and " + maxRequests);
         }
+        if (maxWaits < 1) {
+            throw new IllegalArgumentException("need maxWaits >= 1, got " + maxWaits);
+        }
         this.maxRequests = maxRequests;
         this.maxLists = maxLists;
+        this.maxWaits = maxWaits;
         this.refusals = refusals;
         tenants.forEach(this::shareOf);
     }
 
     private Share shareOf(String tenant) {
-        return shares.computeIfAbsent(tenant, t -> new Share(new Semaphore(maxRequests), new Semaphore(maxLists)));
+        return shares.computeIfAbsent(
+                tenant, t -> new Share(new Semaphore(maxRequests), new Semaphore(maxLists), new Semaphore(maxWaits)));
     }
 
     /**
      * The filter for one operation; it must run right after {@link BearerAuthFilter}, which decides the tenant.
      *
-     * @param list whether the operation answers a page, so it also takes a list permit
+     * @param operation the spec's operation served (null: none of the spec's): whether it answers a page (it also
+     *     takes a list permit) and whether a request of it asks to wait (it takes a wait permit instead)
      */
-    public ContainerRequestFilter gate(boolean list) {
-        return new Gate(list);
+    public ContainerRequestFilter gate(SpecOperations.Operation operation) {
+        return new Gate(operation);
     }
 
     private final class Gate implements ContainerRequestFilter {
-        private final boolean list;
+        private final SpecOperations.Operation operation;
 
-        Gate(boolean list) {
-            this.list = list;
+        Gate(SpecOperations.Operation operation) {
+            this.operation = operation;
         }
 
         @Override
         public void filter(ContainerRequestContext request) {
-            admit(request, list);
+            if (operation != null && operation.asksToWait(request.getUriInfo().getQueryParameters())) {
+                admitWait(request);
+            } else {
+                admit(request, operation != null && operation.answersPage());
+            }
         }
     }
 
@@ -112,33 +128,67 @@ public final class TenantShares {
         Share share = shareOf(tenant);
         // the list permit first: a list refused for its own bound must not hold a request permit meanwhile
         if (list && !share.lists().tryAcquire()) {
-            refuse(request, tenant, Bound.LISTS);
+            request.abortWith(refuse(tenant, Bound.LISTS));
             return;
         }
         if (!share.requests().tryAcquire()) {
             if (list) {
                 share.lists().release();
             }
-            refuse(request, tenant, Bound.REQUESTS);
+            request.abortWith(refuse(tenant, Bound.REQUESTS));
             return;
         }
         request.setProperty(
                 HELD, list ? new Semaphore[] {share.requests(), share.lists()} : new Semaphore[] {share.requests()});
     }
 
-    private void refuse(ContainerRequestContext request, String tenant, Bound bound) {
+    /**
+     * A request that asks to wait (the spec's {@code x-long-poll}) holds one of its tenant's waits, not a request
+     * permit: it holds a thread only while the run is read, and none while it waits, so a burst of waits (200 CI jobs
+     * on one run) is bounded by the waits, not refused by the requests in progress. Given back when it is answered,
+     * however that ends.
+     */
+    private void admitWait(ContainerRequestContext request) {
+        if (request.getSecurityContext().getUserPrincipal() == null) {
+            return; // not authenticated: BearerAuthFilter has answered 401 already
+        }
+        String tenant = BearerAuthFilter.tenantOf(request.getSecurityContext());
+        Share share = shareOf(tenant);
+        if (!share.waits().tryAcquire()) {
+            request.abortWith(refuse(tenant, Bound.WAITS));
+            return;
+        }
+        request.setProperty(HELD, new Semaphore[] {share.waits()});
+    }
+
+    private Response refuse(String tenant, Bound bound) {
         refusals.refused(tenant, bound);
-        String message = bound == Bound.LISTS
-                ? "This API key's tenant already has " + maxLists + " list requests in progress, the most one tenant"
-                        + " may have at once (a page costs more than other requests); other tenants are still served."
-                        + " Retry after a moment"
-                : "This API key's tenant already has " + maxRequests + " requests in progress, the most one tenant"
-                        + " may have at once; other tenants are still served. Retry after a moment";
-        int limit = bound == Bound.LISTS ? maxLists : maxRequests;
-        request.abortWith(Response.fromResponse(ErrorResponses.envelope(
-                        429, bound.code(), message, Map.of("bound", bound.label(), "limit", limit)))
+        String message = switch (bound) {
+            case LISTS ->
+                "This API key's tenant already has " + maxLists + " list requests in progress, the"
+                        + " most one tenant may have at once (a page costs more than other requests); other"
+                        + " tenants are still served. Retry after a moment";
+            case WAITS ->
+                "This API key's tenant already has " + maxWaits + " waits for a run in progress,"
+                        + " the most one tenant may have at once; other tenants are still served. Retry after a"
+                        + " moment";
+            case REQUESTS ->
+                "This API key's tenant already has " + maxRequests + " requests in progress, the"
+                        + " most one tenant may have at once; other tenants are still served. Retry after a"
+                        + " moment";
+        };
+        return Response.fromResponse(ErrorResponses.envelope(
+                        429, bound.code(), message, Map.of("bound", bound.label(), "limit", limit(bound))))
                 .header(HttpHeaders.RETRY_AFTER, "1")
-                .build());
+                .build();
+    }
+
+    private int limit(Bound bound) {
+        return switch (bound) {
+            case REQUESTS -> maxRequests;
+            case LISTS -> maxLists;
+            case WAITS -> maxWaits;
+        };
     }
 
     /** Permits of {@code bound} that {@code tenant}'s requests hold right now (0 when idle, so a leak shows). */
@@ -147,9 +197,11 @@ public final class TenantShares {
         if (share == null) {
             return 0;
         }
-        return bound == Bound.LISTS
-                ? maxLists - share.lists().availablePermits()
-                : maxRequests - share.requests().availablePermits();
+        return switch (bound) {
+            case REQUESTS -> maxRequests - share.requests().availablePermits();
+            case LISTS -> maxLists - share.lists().availablePermits();
+            case WAITS -> maxWaits - share.waits().availablePermits();
+        };
     }
 
     /** The Jersey listener that gives a request's permits back when it is finished; register it on the application. */

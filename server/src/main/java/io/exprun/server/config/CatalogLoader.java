@@ -70,7 +70,8 @@ public final class CatalogLoader {
                 null,
                 loaded,
                 loaded,
-                null);
+                null,
+                io.exprun.server.domain.RowVersion.FIRST);
     }
 
     record CatalogFile(@JsonProperty("experiments") List<ExperimentEntry> experiments) {}

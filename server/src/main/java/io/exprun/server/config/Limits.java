@@ -20,6 +20,8 @@ import java.time.Duration;
  *                         {@link ServerConfig#tenantMaxConcurrent()}
  * @param tenantMaxLists   of those, lists (EXPRUN_TENANT_MAX_LISTS, ≥ 1, at most the former); {@code null}: the default
  *                         of {@link ServerConfig#tenantMaxLists()}
+ * @param tenantMaxWaits   waits for a run ({@code wait_for}) one tenant may have in progress before its next gets 429
+ *                         (EXPRUN_TENANT_MAX_WAITS, ≥ 1); a wait holds a connection, not a thread
  */
 public record Limits(
         Duration dbConnectTimeout,
@@ -29,10 +31,12 @@ public record Limits(
         int maxConnections,
         Duration statementTimeout,
         Integer tenantMaxConcurrent,
-        Integer tenantMaxLists) {
+        Integer tenantMaxLists,
+        int tenantMaxWaits) {
 
     public static final int CONNECTIONS_FROM_DESCRIPTORS = 0;
     public static final int NO_CONNECTION_CAP = -1;
+    public static final int DEFAULT_TENANT_MAX_WAITS = 256;
 
     public static final Limits DEFAULTS = new Limits(
             Duration.ofSeconds(1),
@@ -42,7 +46,8 @@ public record Limits(
             CONNECTIONS_FROM_DESCRIPTORS,
             Duration.ofSeconds(30),
             null,
-            null);
+            null,
+            DEFAULT_TENANT_MAX_WAITS);
 
     public Limits {
         if (dbConnectTimeout.toMillis() < 250) {
@@ -67,6 +72,9 @@ public record Limits(
         if (tenantMaxLists != null && tenantMaxLists < 1) {
             throw new IllegalArgumentException("a tenant must be allowed at least 1 list");
         }
+        if (tenantMaxWaits < 1) {
+            throw new IllegalArgumentException("a tenant must be allowed at least 1 wait");
+        }
     }
 
     public Limits withDbConnectTimeout(Duration d) {
@@ -78,7 +86,8 @@ public record Limits(
                 maxConnections,
                 statementTimeout,
                 tenantMaxConcurrent,
-                tenantMaxLists);
+                tenantMaxLists,
+                tenantMaxWaits);
     }
 
     public Limits withHttpQueue(int n) {
@@ -90,7 +99,8 @@ public record Limits(
                 maxConnections,
                 statementTimeout,
                 tenantMaxConcurrent,
-                tenantMaxLists);
+                tenantMaxLists,
+                tenantMaxWaits);
     }
 
     public Limits withBodyTimeout(Duration d) {
@@ -102,7 +112,8 @@ public record Limits(
                 maxConnections,
                 statementTimeout,
                 tenantMaxConcurrent,
-                tenantMaxLists);
+                tenantMaxLists,
+                tenantMaxWaits);
     }
 
     public Limits withMaxConnections(int n) {
@@ -114,7 +125,8 @@ public record Limits(
                 n,
                 statementTimeout,
                 tenantMaxConcurrent,
-                tenantMaxLists);
+                tenantMaxLists,
+                tenantMaxWaits);
     }
 
     public Limits withStatementTimeout(Duration d) {
@@ -126,7 +138,8 @@ public record Limits(
                 maxConnections,
                 d,
                 tenantMaxConcurrent,
-                tenantMaxLists);
+                tenantMaxLists,
+                tenantMaxWaits);
     }
 
     public Limits withTenantMaxConcurrent(Integer n) {
@@ -138,7 +151,8 @@ public record Limits(
                 maxConnections,
                 statementTimeout,
                 n,
-                tenantMaxLists);
+                tenantMaxLists,
+                tenantMaxWaits);
     }
 
     public Limits withTenantMaxLists(Integer n) {
@@ -150,6 +164,20 @@ public record Limits(
                 maxConnections,
                 statementTimeout,
                 tenantMaxConcurrent,
+                n,
+                tenantMaxWaits);
+    }
+
+    public Limits withTenantMaxWaits(int n) {
+        return new Limits(
+                dbConnectTimeout,
+                httpQueue,
+                bodyTimeout,
+                dbProbeInterval,
+                maxConnections,
+                statementTimeout,
+                tenantMaxConcurrent,
+                tenantMaxLists,
                 n);
     }
 }

@@ -233,6 +233,12 @@ public record ServerConfig(
                 "a number of list requests from 1 to EXPRUN_TENANT_MAX_CONCURRENT (" + c.tenantMaxConcurrent()
                         + "; unset: " + Math.min(c.tenantMaxConcurrent(), defaultTenantMaxLists())
                         + ", half the processors)");
+        c = setting(
+                env,
+                "EXPRUN_TENANT_MAX_WAITS",
+                c,
+                (v, x) -> x.withLimits(x.limits().withTenantMaxWaits(Integer.parseInt(v))),
+                "a number of waits >= 1 (unset: " + Limits.DEFAULT_TENANT_MAX_WAITS + ")");
         return c;
     }
 

@@ -12,6 +12,8 @@ import java.util.List;
  *                         back as they came); null when the experiment came from the catalog, whose documents are
  *                         shown from {@code documents}
  * @param lastRunId        the newest run of the experiment, when read; null when it has none (or was not asked)
+ * @param version          the row's version (migration V8), incremented by every change of its settings; with
+ *                         {@code lastRunId} it makes the experiment's ETag
  */
 public record Experiment(
         String id,
@@ -26,7 +28,8 @@ public record Experiment(
         String documentsAsGiven,
         Instant createdAt,
         Instant updatedAt,
-        String lastRunId) {
+        String lastRunId,
+        long version) {
 
     public Experiment {
         documents = List.copyOf(documents);
@@ -50,7 +53,8 @@ public record Experiment(
                 documentsAsGiven,
                 createdAt,
                 updatedAt,
-                runId);
+                runId,
+                version);
     }
 
     /**
@@ -71,7 +75,8 @@ public record Experiment(
                 changes.documents() != null ? changes.documents().asGiven() : documentsAsGiven,
                 createdAt,
                 now.isBefore(updatedAt) ? updatedAt : now,
-                lastRunId);
+                lastRunId,
+                version);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * A tenant's experiments: create (once per Idempotency-Key), read, list, change, delete. The rules of what an
@@ -93,8 +94,16 @@ public final class ExperimentService {
         return experiments.list(tenant, query);
     }
 
-    public Experiment update(String tenant, String experimentId, ExperimentChanges changes) {
+    /**
+     * @param expected null, or what the experiment must still be (its version, as the caller read it): else nothing
+     *                 changes and {@link ChangedSinceRead} is thrown
+     */
+    public Experiment update(
+            String tenant, String experimentId, ExperimentChanges changes, Predicate<Experiment> expected) {
         Experiment current = get(tenant, experimentId);
+        if (expected != null && !expected.test(current)) {
+            throw new ChangedSinceRead(current); // checked again where it is decided, with the row held
+        }
         ExperimentChanges resolved = changes;
         if (changes.documents() != null
                 || !nullToEmpty(changes.capturedFromRuns()).isEmpty()) {
@@ -105,15 +114,17 @@ public final class ExperimentService {
                     changes.nConsensus());
         }
         Experiment changed = current.changedBy(resolved, clock.instant());
-        if (!experiments.update(tenant, changed)) {
-            throw RefusedAsNotFound.experiment(experimentId);
-        }
-        return changed;
+        return experiments
+                .update(tenant, changed, expected)
+                .orElseThrow(() -> RefusedAsNotFound.experiment(experimentId));
     }
 
-    /** @throws ExperimentHasActiveRun while one of its runs is pending, queued or running (cancel it first) */
-    public void delete(String tenant, String experimentId) {
-        ExperimentStore.Deletion outcome = experiments.delete(tenant, experimentId);
+    /**
+     * @param expected null, or what the experiment must still be, as for {@link #update}
+     * @throws ExperimentHasActiveRun while one of its runs is pending, queued or running (cancel it first)
+     */
+    public void delete(String tenant, String experimentId, Predicate<Experiment> expected) {
+        ExperimentStore.Deletion outcome = experiments.delete(tenant, experimentId, expected);
         if (outcome instanceof ExperimentStore.Deletion.NotFound) {
             throw RefusedAsNotFound.experiment(experimentId);
         }
@@ -149,7 +160,8 @@ public final class ExperimentService {
                 documents.asGiven(),
                 now,
                 now,
-                null);
+                null,
+                RowVersion.FIRST);
     }
 
     /**
@@ -193,7 +205,8 @@ public final class ExperimentService {
                 e.documentsAsGiven(),
                 e.createdAt(),
                 e.updatedAt(),
-                e.lastRunId());
+                e.lastRunId(),
+                e.version());
     }
 
     private static String firstOf(String given, String fromSource, String otherwise) {

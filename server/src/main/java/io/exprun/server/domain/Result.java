@@ -2,7 +2,12 @@ package io.exprun.server.domain;
 
 import java.time.Instant;
 
-/** The outcome of one document of a run, as stored. {@code outputJson} is the block's output (JSON text) once completed. */
+/**
+ * The outcome of one document of a run, as stored. {@code outputJson} is the block's output (JSON text) once completed.
+ *
+ * @param version the version of what the result reads (migration V8's results view): it changes whenever that does,
+ *                the derived cancel included, so it is what the result's ETag is made of
+ */
 public record Result(
         String id,
         String tenant,
@@ -15,7 +20,8 @@ public record Result(
         Instant startedAt,
         Instant completedAt,
         int attempt,
-        String outputJson) {
+        String outputJson,
+        long version) {
 
     public LifecycleStatus status() {
         return lifecycle.status();

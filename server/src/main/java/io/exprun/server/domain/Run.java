@@ -2,7 +2,12 @@ package io.exprun.server.domain;
 
 import java.time.Instant;
 
-/** One run of an experiment, as stored. */
+/**
+ * One run of an experiment, as stored.
+ *
+ * @param version the row's version (migration V8): every change of what the run's answer shows increments it, so it
+ *                is what the run's ETag is made of
+ */
 public record Run(
         String id,
         String tenant,
@@ -21,7 +26,8 @@ public record Run(
         String documentsFingerprint,
         int documentCount,
         int completedDocumentCount,
-        int errorCount) {
+        int errorCount,
+        long version) {
 
     public LifecycleStatus status() {
         return lifecycle.status();
@@ -50,6 +56,7 @@ public record Run(
                 documentsFingerprint,
                 documentCount,
                 0,
-                0);
+                0,
+                RowVersion.FIRST);
     }
 }

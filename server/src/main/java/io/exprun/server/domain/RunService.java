@@ -131,7 +131,8 @@ public final class RunService {
                                 .toArray(String[]::new)),
                 experiment.documents().size(),
                 0,
-                0);
+                0,
+                RowVersion.FIRST);
     }
 
     /** One pending result per document of the run's experiment. */
@@ -150,7 +151,8 @@ public final class RunService {
                     null,
                     null,
                     0,
-                    null));
+                    null,
+                    0)); // a result's version is what the results view reads: not known, nor answered, before
         }
         return results;
     }

@@ -66,7 +66,7 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
     /** Status codes this server answers; any other code is labelled by its class ("4xx"). */
     private static final Set<Integer> STATUSES =
-            Set.of(200, 400, 401, 404, 405, 406, 413, 415, 417, 422, 429, 431, 500, 503, 505);
+            Set.of(200, 204, 304, 400, 401, 404, 405, 406, 409, 412, 413, 415, 417, 422, 429, 431, 500, 503, 505);
     /** Latency buckets an SLO is written against: a handful, not the ~70 of a percentile histogram per series. */
     private static final Duration[] SLO_BUCKETS = Stream.of(1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000)
             .map(Duration::ofMillis)

@@ -25,7 +25,16 @@ public final class SpecOperations {
      * answers a page of a collection (its 200 is a schema with {@code list_metadata}): the requests whose cost grows
      * with the page, which fair shares bound apart from the rest.
      */
-    public record Operation(String id, boolean requiresKey, boolean answersPage) {}
+    public record Operation(String id, boolean requiresKey, boolean answersPage, String waitParameter) {
+
+        /**
+         * Whether a request of this operation asks to wait (the spec's {@code x-long-poll} names the query parameter
+         * that does): it is then bounded as a wait, not as a request in progress.
+         */
+        public boolean asksToWait(java.util.Map<String, ? extends java.util.List<String>> query) {
+            return waitParameter != null && query.containsKey(waitParameter);
+        }
+    }
 
     private final Map<String, Operation> byMethodAndPath;
 
@@ -53,7 +62,10 @@ public final class SpecOperations {
                             new Operation(
                                     operation.get("operationId").asText(),
                                     requiresCredential(security),
-                                    answersPage(spec, operation)));
+                                    answersPage(spec, operation),
+                                    operation.path("x-long-poll").isTextual()
+                                            ? operation.get("x-long-poll").asText()
+                                            : null));
                 }));
         return new SpecOperations(Map.copyOf(ops));
     }

@@ -90,10 +90,20 @@ final class H2Import {
     }
 
     private static long copy(Connection from, Connection to, String table) throws SQLException {
+        // the columns both have: those added after exprun 0.1 (row_version, V8) take their defaults
+        java.util.Set<String> source = new java.util.HashSet<>();
+        try (ResultSet rs = from.getMetaData().getColumns(null, null, table.toUpperCase(java.util.Locale.ROOT), null)) {
+            while (rs.next()) {
+                source.add(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT));
+            }
+        }
         List<String> columns = new ArrayList<>();
         try (ResultSet rs = to.getMetaData().getColumns(null, null, table, null)) {
             while (rs.next()) {
-                columns.add(rs.getString("COLUMN_NAME"));
+                String column = rs.getString("COLUMN_NAME");
+                if (source.contains(column.toLowerCase(java.util.Locale.ROOT))) {
+                    columns.add(column);
+                }
             }
         }
         String list = String.join(", ", columns);

@@ -5,6 +5,7 @@ import static io.exprun.server.store.Rows.ACTIVE;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.exprun.server.config.Dialect;
+import io.exprun.server.domain.ChangedSinceRead;
 import io.exprun.server.domain.Experiment;
 import io.exprun.server.domain.ExperimentQuery;
 import io.exprun.server.domain.LifecycleStatus;
@@ -16,6 +17,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Update;
 
@@ -24,12 +26,15 @@ import org.jdbi.v3.core.statement.Update;
  * experiment's newest run is read with it, from the runs' (tenant, experiment_id, created_at, id) index (V5). A
  * delete and a run's creation exclude each other through the experiment's row: see {@link #delete} and
  * {@link JdbiRunStore#insertRun}.
+ *
+ * <p>Over 250 lines because it is the whole of one port: the conditional update and delete share the row lock with a
+ * run's creation, stated here once.
  */
 public final class JdbiExperimentStore implements ExperimentStore {
 
     private static final String COLUMNS = "e.tenant, e.id, e.workflow_id, e.workflow_version_id, e.block_id, "
             + "e.block_name, e.block_type, e.n_consensus, e.name, e.documents, e.documents_as_given, e.created_at, "
-            + "e.updated_at, (SELECT r.id FROM runs r WHERE r.tenant = e.tenant AND r.experiment_id = e.id "
+            + "e.updated_at, e.row_version, (SELECT r.id FROM runs r WHERE r.tenant = e.tenant AND r.experiment_id = e.id "
             + "ORDER BY r.created_at DESC, r.id DESC LIMIT 1) AS last_run_id";
 
     private static final TypeReference<List<StoredDocument>> DOCUMENTS = new TypeReference<>() {};
@@ -116,12 +121,38 @@ public final class JdbiExperimentStore implements ExperimentStore {
 
     @Override
     public Optional<Experiment> find(String tenant, String experimentId) {
-        return sql.read(
-                h -> h.createQuery("SELECT " + COLUMNS + " FROM experiments e WHERE e.tenant = :tenant AND e.id = :id")
-                        .bind("tenant", tenant)
-                        .bind("id", experimentId)
-                        .map((rs, ctx) -> experiment(rs))
-                        .findOne());
+        return sql.read(h -> find(h, tenant, experimentId));
+    }
+
+    private Optional<Experiment> find(Handle h, String tenant, String experimentId) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM experiments e WHERE e.tenant = :tenant AND e.id = :id")
+                .bind("tenant", tenant)
+                .bind("id", experimentId)
+                .map((rs, ctx) -> experiment(rs))
+                .findOne();
+    }
+
+    /**
+     * Holds the experiment's row for the rest of the transaction, then checks it against {@code expected}: on
+     * PostgreSQL the lock waits for runs of it being created (they hold the row shared), and the read after it, a
+     * statement of its own, sees them. On SQLite the write transaction is the lock.
+     *
+     * @return false when the experiment does not exist
+     * @throws ChangedSinceRead when it exists and does not pass {@code expected}
+     */
+    private boolean holdAsExpected(Handle h, String tenant, String experimentId, Predicate<Experiment> expected) {
+        if (sql.dialect() == Dialect.POSTGRESQL) {
+            h.createQuery("SELECT 1 FROM experiments WHERE tenant = :tenant AND id = :id FOR UPDATE")
+                    .bind("tenant", tenant)
+                    .bind("id", experimentId)
+                    .mapTo(Integer.class)
+                    .findOne();
+        }
+        Optional<Experiment> current = find(h, tenant, experimentId);
+        if (current.isPresent() && !expected.test(current.get())) {
+            throw new ChangedSinceRead(current.get());
+        }
+        return current.isPresent();
     }
 
     @Override
@@ -140,16 +171,22 @@ public final class JdbiExperimentStore implements ExperimentStore {
         });
     }
 
+    /** The update and the experiment it leaves (its new version, bumped by migration V8's trigger), in one transaction. */
     @Override
-    public boolean update(String tenant, Experiment changed) {
-        return sql.write(h -> bindSettings(
-                                h.createUpdate("UPDATE experiments SET n_consensus = :nConsensus, name = :name, "
-                                        + "documents = :documents, documents_as_given = :asGiven, "
-                                        + "updated_at = :updatedAt WHERE tenant = :tenant AND id = :id"),
-                                tenant,
-                                changed)
-                        .execute()
-                == 1);
+    public Optional<Experiment> update(String tenant, Experiment changed, Predicate<Experiment> expected) {
+        return sql.write(h -> {
+            if (expected != null && !holdAsExpected(h, tenant, changed.id(), expected)) {
+                return Optional.empty();
+            }
+            int updated = bindSettings(
+                            h.createUpdate("UPDATE experiments SET n_consensus = :nConsensus, name = :name, "
+                                    + "documents = :documents, documents_as_given = :asGiven, "
+                                    + "updated_at = :updatedAt WHERE tenant = :tenant AND id = :id"),
+                            tenant,
+                            changed)
+                    .execute();
+            return updated == 1 ? find(h, tenant, changed.id()) : Optional.<Experiment>empty();
+        });
     }
 
     /**
@@ -158,8 +195,11 @@ public final class JdbiExperimentStore implements ExperimentStore {
      * committed and seen, or finds the experiment gone. A delete that finds an active run is rolled back.
      */
     @Override
-    public Deletion delete(String tenant, String experimentId) {
+    public Deletion delete(String tenant, String experimentId, Predicate<Experiment> expected) {
         return sql.write(h -> {
+            if (expected != null && !holdAsExpected(h, tenant, experimentId, expected)) {
+                return new Deletion.NotFound();
+            }
             if (h.createUpdate("DELETE FROM experiments WHERE tenant = :tenant AND id = :id")
                             .bind("tenant", tenant)
                             .bind("id", experimentId)
@@ -216,7 +256,8 @@ public final class JdbiExperimentStore implements ExperimentStore {
                 rs.getString("documents_as_given"),
                 Instant.ofEpochMilli(rs.getLong("created_at")),
                 Instant.ofEpochMilli(rs.getLong("updated_at")),
-                rs.getString("last_run_id"));
+                rs.getString("last_run_id"),
+                rs.getLong("row_version"));
     }
 
     private String toJson(List<Experiment.Document> documents) {

@@ -3,6 +3,7 @@ package io.exprun.server.store;
 import static io.exprun.server.store.Rows.ACTIVE;
 import static io.exprun.server.store.Rows.RESULT_SELECT;
 import static io.exprun.server.store.Rows.RUN_COLUMNS;
+import static io.exprun.server.store.Rows.TERMINAL;
 
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Page;
@@ -16,11 +17,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -100,7 +104,7 @@ public final class JdbiRunStore implements RunStore {
                             + ":experimentId, :workflowId, :workflowVersionId, :blockId, :blockType, :nConsensus, "
                             + ":triggerType, :status, :errorMessage, :errorDetails, :cancelReason, :createdAt, "
                             + ":startedAt, :completedAt, :blockExecutionFingerprint, :documentsFingerprint, "
-                            + ":documentCount, :completedDocumentCount, :errorCount, :lastTransitionAt)")
+                            + ":documentCount, :completedDocumentCount, :errorCount, :version, :lastTransitionAt)")
                     .bind("id", run.id())
                     .bind("tenant", run.tenant())
                     .bind("experimentId", run.experimentId())
@@ -122,6 +126,7 @@ public final class JdbiRunStore implements RunStore {
                     .bind("documentCount", run.documentCount())
                     .bind("completedDocumentCount", run.completedDocumentCount())
                     .bind("errorCount", run.errorCount())
+                    .bind("version", run.version())
                     .bind("lastTransitionAt", Rows.millis(latest(run)))
                     .execute();
             insertResults(h, results);
@@ -197,6 +202,32 @@ public final class JdbiRunStore implements RunStore {
                     Result::id);
         });
     }
+
+    /** By primary key, in chunks of {@value #IDS_PER_QUERY} ids; a run no longer there counts as ended. */
+    @Override
+    public Set<String> endedAmong(Collection<String> runIds) {
+        if (runIds.isEmpty()) {
+            return Set.of();
+        }
+        List<String> ids = List.copyOf(runIds);
+        return sql.read(h -> {
+            Set<String> active = new HashSet<>();
+            for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY));
+                var query = h.createQuery("SELECT id FROM runs WHERE status NOT IN " + TERMINAL + " AND id IN ("
+                        + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")");
+                for (int i = 0; i < chunk.size(); i++) {
+                    query.bind(i, chunk.get(i));
+                }
+                query.mapTo(String.class).forEach(active::add);
+            }
+            Set<String> ended = new HashSet<>(ids);
+            ended.removeAll(active);
+            return ended;
+        });
+    }
+
+    private static final int IDS_PER_QUERY = 500;
 
     @Override
     public Map<LifecycleStatus, Long> countRunsByStatus() {

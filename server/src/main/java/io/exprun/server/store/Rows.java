@@ -28,11 +28,11 @@ final class Rows {
     static final String RUN_COLUMNS = "id, tenant, experiment_id, workflow_id, workflow_version_id, block_id, "
             + "block_type, n_consensus, trigger_type, status, error_message, error_details, cancel_reason, created_at, "
             + "started_at, completed_at, block_execution_fingerprint, documents_fingerprint, document_count, "
-            + "completed_document_count, error_count";
+            + "completed_document_count, error_count, row_version";
     /** Prefixed with the alias of the results view, {@code r}. */
     static final String RESULT_COLUMNS = "r.id, r.tenant, r.run_id, r.seq, r.experiment_id, r.document_id, "
             + "r.document_filename, r.document_mime_type, r.block_type, r.status, r.error_message, r.error_details, "
-            + "r.cancel_reason, r.created_at, r.started_at, r.completed_at, r.attempt, r.output_json";
+            + "r.cancel_reason, r.created_at, r.started_at, r.completed_at, r.attempt, r.output_json, r.row_version";
 
     /**
      * The time a transition of a run (or of one of its results) stamps: the writer's clock ({@code :now}), but never
@@ -83,7 +83,8 @@ final class Rows {
                 rs.getString("documents_fingerprint"),
                 rs.getInt("document_count"),
                 rs.getInt("completed_document_count"),
-                rs.getInt("error_count"));
+                rs.getInt("error_count"),
+                rs.getLong("row_version"));
     }
 
     private Result result(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ignored) throws SQLException {
@@ -102,7 +103,8 @@ final class Rows {
                 instant(rs, "started_at"),
                 instant(rs, "completed_at"),
                 rs.getInt("attempt"),
-                rs.getString("output_json"));
+                rs.getString("output_json"),
+                rs.getLong("row_version"));
     }
 
     private Lifecycle lifecycle(ResultSet rs) throws SQLException {

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,9 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
     private final BlockExecutor executor;
     private final Duration lease;
     private final String instanceId;
+    /** Told of every run a worker here ended (completed or error), after commit: waits for it end now. */
+    private final Consumer<String> ended;
+
     private final List<Thread> threads = new ArrayList<>();
     /** At most one pending wake-up: a burst of creates wakes one idle worker once, not once per create. */
     private final BlockingQueue<Boolean> wakeUp = new ArrayBlockingQueue<>(1);
@@ -73,11 +77,17 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
     }
 
     public RunWorkers(WorkerStore store, BlockExecutor executor, Duration lease, String instanceId) {
+        this(store, executor, lease, instanceId, runId -> {});
+    }
+
+    public RunWorkers(
+            WorkerStore store, BlockExecutor executor, Duration lease, String instanceId, Consumer<String> ended) {
         this.store = store;
         this.executor = executor;
         this.lease = lease;
         this.instanceId = instanceId;
         this.staleLeases = new StaleLeases(lease, System::nanoTime);
+        this.ended = ended;
     }
 
     public void start(int count) {
@@ -203,7 +213,9 @@ public final class RunWorkers implements RunCanceller.CancellationListener, Auto
             return; // cancelled or taken over: whoever decided that owns the run's outcome now
         }
         Run current = store.run(run.id()).orElse(run);
-        store.finishRun(run.id(), owner, RunOutcome.of(current, () -> store.firstFailure(run.id())));
+        if (store.finishRun(run.id(), owner, RunOutcome.of(current, () -> store.firstFailure(run.id())))) {
+            ended.accept(run.id());
+        }
     }
 
     private static ErrorInfo withMessage(ErrorInfo details, String message) {

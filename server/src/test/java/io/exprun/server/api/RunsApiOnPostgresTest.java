@@ -79,4 +79,20 @@ class RunsApiOnPostgresTest {
             return RunsApiOnPostgresTest.freshConfig(workers);
         }
     }
+
+    @Nested
+    class Validators extends ValidatorsContractTest {
+        @Override
+        ServerConfig freshConfig(int workers) {
+            return RunsApiOnPostgresTest.freshConfig(workers);
+        }
+    }
+
+    @Nested
+    class Waits extends WaitsContractTest {
+        @Override
+        ServerConfig freshConfig(int workers) {
+            return RunsApiOnPostgresTest.freshConfig(workers);
+        }
+    }
 }

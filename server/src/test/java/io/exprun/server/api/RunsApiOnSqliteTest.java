@@ -74,4 +74,20 @@ class RunsApiOnSqliteTest {
             return RunsApiOnSqliteTest.freshConfig(workers);
         }
     }
+
+    @Nested
+    class Validators extends ValidatorsContractTest {
+        @Override
+        ServerConfig freshConfig(int workers) {
+            return RunsApiOnSqliteTest.freshConfig(workers);
+        }
+    }
+
+    @Nested
+    class Waits extends WaitsContractTest {
+        @Override
+        ServerConfig freshConfig(int workers) {
+            return RunsApiOnSqliteTest.freshConfig(workers);
+        }
+    }
 }

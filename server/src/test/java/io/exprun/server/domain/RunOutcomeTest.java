@@ -30,7 +30,8 @@ class RunOutcomeTest {
                 "df",
                 documents,
                 documents,
-                errors);
+                errors,
+                1);
     }
 
     @Test

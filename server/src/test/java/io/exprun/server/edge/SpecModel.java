@@ -24,6 +24,13 @@ record SpecModel(JsonNode spec, List<Op> operations) {
             return "date".equals(schema.path("format").asText());
         }
 
+        /** A pattern's valid values: the schema's examples (no generator writes strings for any regex). */
+        List<String> examples() {
+            List<String> values = new ArrayList<>();
+            schema.path("examples").forEach(v -> values.add(v.asText()));
+            return values;
+        }
+
         List<String> enumValues() {
             List<String> values = new ArrayList<>();
             schema.path("enum").forEach(v -> values.add(v.asText()));

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The active statuses (those a cancel can still stop) are decided by {@link LifecycleStatus#isCancellable}; the
- * store's SQL is built from it ({@link Rows#ACTIVE}). A migration cannot call Java, so the results view (V4)
- * spells the list out: this test holds every list of statuses in it to the domain's.
+ * store's SQL is built from it ({@link Rows#ACTIVE}). A migration cannot call Java, so the results view (V4, and V8
+ * per database) spells the list out: this test holds every list of statuses in it to the domain's.
  */
 class ActiveStatusesAgreeTest {
 
@@ -32,7 +32,11 @@ class ActiveStatusesAgreeTest {
     }
 
     private static String migration(String name) throws IOException {
-        try (InputStream in = ActiveStatusesAgreeTest.class.getResourceAsStream("/db/migration/" + name)) {
+        return resource("/db/migration/" + name);
+    }
+
+    private static String resource(String path) throws IOException {
+        try (InputStream in = ActiveStatusesAgreeTest.class.getResourceAsStream(path)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
@@ -49,6 +53,15 @@ class ActiveStatusesAgreeTest {
         List<String> lists = statusLists(migration("V4__results_view.sql"));
 
         assertThat(lists).hasSize(3).allSatisfy(l -> assertThat(l).isEqualTo(Rows.ACTIVE.replace(" ", "")));
+    }
+
+    /** V8 redefines the view per database, with the version of what a result reads: four lists each. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"sqlite", "postgresql"})
+    void every_status_list_of_the_v8_results_view_is_the_active_set(String vendor) throws IOException {
+        List<String> lists = statusLists(resource("/db/vendor/" + vendor + "/V8__row_versions.sql"));
+
+        assertThat(lists).hasSize(4).allSatisfy(l -> assertThat(l).isEqualTo(Rows.ACTIVE.replace(" ", "")));
     }
 
     @Test

@@ -124,7 +124,8 @@ class CancelLockOrderTest {
                         "df",
                         0,
                         0,
-                        0),
+                        0,
+                        1),
                 List.of());
         return id;
     }

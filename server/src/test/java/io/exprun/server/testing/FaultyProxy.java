@@ -19,6 +19,8 @@ import java.time.Duration;
  * A deliberately wrong exprun for the conformance kit's negative controls: a JDK HTTP server on 127.0.0.1:0 that
  * forwards every request to a real exprun and breaks exactly one thing of the answers, so that everything else
  * stays right and the one check that should fail is the one that does. {@link Fault#NONE} is its positive control.
+ *
+ * <p>Over 250 lines because each fault is a few lines beside the others, and the forwarding they share is one.
  */
 public final class FaultyProxy implements AutoCloseable {
 
@@ -58,7 +60,12 @@ public final class FaultyProxy implements AutoCloseable {
         /** Changes a 404's code: {@code run_not_found} becomes {@code not_found}. */
         CHANGED_NOT_FOUND_CODE,
         /** Requires a new request field: a create without {@code priority} is refused with 422. */
-        NEW_REQUIRED_REQUEST_FIELD
+        NEW_REQUIRED_REQUEST_FIELD,
+        /**
+         * An ETag that does not change on a transition: one per path, whatever the row's version, honoured as such
+         * (If-None-Match with it → 304, If-Match with it lets any change through).
+         */
+        STALE_ETAG
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,6 +75,7 @@ public final class FaultyProxy implements AutoCloseable {
             .build();
 
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
     private final String upstream;
     private final Fault fault;
     private final String mainKey;
@@ -78,6 +86,7 @@ public final class FaultyProxy implements AutoCloseable {
         this.mainKey = mainKey;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(pool); // a wait held upstream must not hold up the requests beside it
         server.start();
     }
 
@@ -85,7 +94,17 @@ public final class FaultyProxy implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    private record Answer(int status, String contentType, String challenge, String retryAfter, String body) {}
+    private record Answer(
+            int status, String contentType, String challenge, String retryAfter, String body, String etag) {
+        Answer(int status, String contentType, String challenge, String retryAfter, String body) {
+            this(status, contentType, challenge, retryAfter, body, null);
+        }
+    }
+
+    /** The conditional headers of a request, forwarded as they came (but by {@link Fault#STALE_ETAG}). */
+    private record Conditions(String ifNoneMatch, String ifMatch) {
+        static final Conditions NONE = new Conditions(null, null);
+    }
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
@@ -99,6 +118,18 @@ public final class FaultyProxy implements AutoCloseable {
                     : exchange.getRequestHeaders().getFirst("Idempotency-Key");
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String method = exchange.getRequestMethod();
+            Conditions conditions = new Conditions(
+                    exchange.getRequestHeaders().getFirst("If-None-Match"),
+                    exchange.getRequestHeaders().getFirst("If-Match"));
+            String stale = "\"stale:" + exchange.getRequestURI().getRawPath().hashCode() + "\"";
+            if (fault == Fault.STALE_ETAG) {
+                if ("GET".equals(method) && stale.equals(conditions.ifNoneMatch())) {
+                    exchange.getResponseHeaders().add("ETag", stale);
+                    exchange.sendResponseHeaders(304, -1);
+                    return;
+                }
+                conditions = Conditions.NONE; // its one ETag always matches: no change is ever refused
+            }
             Answer answer = fault == Fault.NEW_REQUIRED_REQUEST_FIELD
                             && "POST".equals(method)
                             && target.matches(".*/runs(\\?.*)?")
@@ -110,8 +141,11 @@ public final class FaultyProxy implements AutoCloseable {
                             null,
                             "{\"detail\":[{\"loc\":[\"body\",\"priority\"],"
                                     + "\"msg\":\"Field required\",\"type\":\"missing\"}]}")
-                    : forward(method, target, auth, body, idempotencyKey);
+                    : forward(method, target, auth, body, idempotencyKey, conditions);
             answer = breakIt(method, target, auth, answer);
+            if (answer.etag() != null) {
+                exchange.getResponseHeaders().add("ETag", fault == Fault.STALE_ETAG ? stale : answer.etag());
+            }
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
             if (answer.contentType() != null) {
                 exchange.getResponseHeaders().add("Content-Type", answer.contentType());
@@ -123,7 +157,9 @@ public final class FaultyProxy implements AutoCloseable {
                 exchange.getResponseHeaders().add("Retry-After", answer.retryAfter());
             }
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
-            exchange.getResponseBody().write(bytes);
+            if (bytes.length > 0) {
+                exchange.getResponseBody().write(bytes);
+            }
         }
     }
 
@@ -135,7 +171,8 @@ public final class FaultyProxy implements AutoCloseable {
                         a.contentType(),
                         a.challenge(),
                         a.retryAfter(),
-                        a.body().replaceAll("\"status\"\\s*:\\s*\"cancelled\"", "\"status\":\"canceled\""));
+                        a.body().replaceAll("\"status\"\\s*:\\s*\"cancelled\"", "\"status\":\"canceled\""),
+                        a.etag());
             }
             case SECOND_CANCEL_200 -> {
                 if (target.endsWith("/cancel")
@@ -159,7 +196,8 @@ public final class FaultyProxy implements AutoCloseable {
                 }
                 JsonNode tree = JSON.readTree(a.body());
                 tree.findParents("lifecycle").forEach(p -> ((ObjectNode) p.get("lifecycle")).remove("status"));
-                return new Answer(a.status(), a.contentType(), a.challenge(), a.retryAfter(), tree.toString());
+                return new Answer(
+                        a.status(), a.contentType(), a.challenge(), a.retryAfter(), tree.toString(), a.etag());
             }
             case TENANT_LEAK -> {
                 boolean otherTenant = auth != null && !auth.endsWith(" " + mainKey);
@@ -174,7 +212,8 @@ public final class FaultyProxy implements AutoCloseable {
                         a.contentType(),
                         a.challenge(),
                         a.retryAfter(),
-                        a.body().replace("\"timing\"", "\"timings\""));
+                        a.body().replace("\"timing\"", "\"timings\""),
+                        a.etag());
             }
             case REMOVED_VARIANT -> {
                 return new Answer(
@@ -182,7 +221,8 @@ public final class FaultyProxy implements AutoCloseable {
                         a.contentType(),
                         a.challenge(),
                         a.retryAfter(),
-                        a.body().replaceAll("\"status\"\\s*:\\s*\"queued\"", "\"status\":\"pending\""));
+                        a.body().replaceAll("\"status\"\\s*:\\s*\"queued\"", "\"status\":\"pending\""),
+                        a.etag());
             }
             case CHANGED_NOT_FOUND_CODE -> {
                 return new Answer(
@@ -190,7 +230,8 @@ public final class FaultyProxy implements AutoCloseable {
                         a.contentType(),
                         a.challenge(),
                         a.retryAfter(),
-                        a.body().replace("\"run_not_found\"", "\"not_found\""));
+                        a.body().replace("\"run_not_found\"", "\"not_found\""),
+                        a.etag());
             }
             case DELETE_WHILE_ACTIVE_204 -> {
                 return "DELETE".equals(method) && a.status() == 409 && a.body().contains("experiment_has_active_run")
@@ -232,13 +273,20 @@ public final class FaultyProxy implements AutoCloseable {
     }
 
     private Answer forward(String method, String target, String auth, String body) throws IOException {
-        return forward(method, target, auth, body, null);
+        return forward(method, target, auth, body, null, Conditions.NONE);
     }
 
-    private Answer forward(String method, String target, String auth, String body, String idempotencyKey)
+    private Answer forward(
+            String method, String target, String auth, String body, String idempotencyKey, Conditions conditions)
             throws IOException {
         HttpRequest.Builder request =
-                HttpRequest.newBuilder(URI.create(upstream + target)).timeout(Duration.ofSeconds(20));
+                HttpRequest.newBuilder(URI.create(upstream + target)).timeout(Duration.ofSeconds(90));
+        if (conditions.ifNoneMatch() != null) {
+            request.header("If-None-Match", conditions.ifNoneMatch());
+        }
+        if (conditions.ifMatch() != null) {
+            request.header("If-Match", conditions.ifMatch());
+        }
         if (auth != null) {
             request.header("Authorization", auth);
         }
@@ -258,7 +306,8 @@ public final class FaultyProxy implements AutoCloseable {
                     r.headers().firstValue("Content-Type").orElse(null),
                     r.headers().firstValue("WWW-Authenticate").orElse(null),
                     r.headers().firstValue("Retry-After").orElse(null),
-                    r.body());
+                    r.body(),
+                    r.headers().firstValue("ETag").orElse(null));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
@@ -268,5 +317,6 @@ public final class FaultyProxy implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        pool.shutdownNow();
     }
 }

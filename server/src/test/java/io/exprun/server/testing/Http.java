@@ -45,6 +45,12 @@ public final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** Sent without waiting for the answer (a wait, many at once): the client's own threads, none per request. */
+    public java.util.concurrent.CompletableFuture<Answer> sendAsync(HttpRequest.Builder request) {
+        return CLIENT.sendAsync(request.timeout(Duration.ofSeconds(90)).build(), HttpResponse.BodyHandlers.ofString())
+                .thenApply(r -> new Answer(r.statusCode(), r.body(), r.headers()));
+    }
+
     public Answer send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> r =

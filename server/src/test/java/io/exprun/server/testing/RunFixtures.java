@@ -125,7 +125,8 @@ public final class RunFixtures {
                 "df_bulk",
                 count,
                 0,
-                0);
+                0,
+                io.exprun.server.domain.RowVersion.FIRST);
         java.util.List<Result> results = new java.util.ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             results.add(new Result(
@@ -140,17 +141,25 @@ public final class RunFixtures {
                     null,
                     null,
                     0,
-                    null));
+                    null,
+                    0));
         }
         store.insertRun(run, results);
         return run;
     }
 
     public Run completed(String tenant) {
-        Run run = running(tenant, 0, false);
-        drain(run);
-        finish(run, Lifecycle.of(LifecycleStatus.COMPLETED));
-        return reload(run);
+        return complete(running(tenant, 0, false));
+    }
+
+    /**
+     * A running run of these fixtures (owned by {@link #OWNER}) processed to its end and completed, straight in the
+     * store, as a worker of another instance would: nothing in this process is told.
+     */
+    public Run complete(Run running) {
+        drain(running);
+        finish(running, Lifecycle.of(LifecycleStatus.COMPLETED));
+        return reload(running);
     }
 
     private Run queued(String tenant) {

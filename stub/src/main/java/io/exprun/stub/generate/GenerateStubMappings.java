@@ -41,6 +41,9 @@ import java.util.Map;
  * {@code EXPERIMENT_HAS_ACTIVE_RUN} are theirs. Their by-id mappings ({@code /v1/workflows/experiments/{id}}) have a
  * lower priority than the literal paths beside them ({@code …/runs}, {@code …/results}), which the template would
  * match too.
+ *
+ * <p>Over 250 lines because every scenario's mappings are made here, side by side, so that what each scenario answers
+ * reads as one table.
  */
 public final class GenerateStubMappings {
 
@@ -66,6 +69,10 @@ public final class GenerateStubMappings {
     private static final String CANCELLED = "cancelled";
 
     private static final String DELETED = "deleted";
+    /** WireMock's priority of a conditional answer (304, 412) and of a wait: above the plain answer beside it. */
+    private static final int CONDITIONAL_PRIORITY = 3;
+    /** The ETag of every experiment and result the stub answers: it keeps no state for them. */
+    static final String STEADY_ETAG = "\"1\"";
 
     private final SpecExamples examples;
 
@@ -202,24 +209,76 @@ public final class GenerateStubMappings {
         m.add(inState(
                 answer("GET", RUNS, 200, examples.runList(List.of(examples.run(status, "exprun_2")))), state, null));
         m.add(inState(answer("POST", RUNS, 200, examples.ok(RUNS, "post")), state, null));
-        m.add(inState(answer("GET", RUN, 200, examples.run(status, RUN_ID)), state, afterGet));
+        m.add(inState(
+                with(answer("GET", RUN, 200, examples.run(status, RUN_ID)), Map.of("ETag", etagOf(status))),
+                state,
+                afterGet));
+        m.add(inState(notModified(RUN, etagOf(status)), state, null));
+        if (afterGet != null) {
+            // a wait (wait_for=terminal) of a run that progresses ends it: answered completed at once
+            m.add(inState(wait(examples.run("completed", RUN_ID), etagOf("completed")), state, "completed"));
+        }
         m.add(
                 SpecExamples.cancellable(status)
                         ? inState(answer("POST", CANCEL, 200, examples.cancelled(RUN_ID)), state, "cancelled")
                         : inState(answer("POST", CANCEL, 404, examples.notCancellable(status, RUN_ID)), state, null));
         m.add(inState(answer("GET", RESULTS, 200, examples.results(status, QUERY_RUN_ID)), state, null));
-        m.add(inState(answer("GET", RESULT, 200, examples.result(RESULT_ID)), state, null));
+        m.add(inState(
+                with(answer("GET", RESULT, 200, examples.result(RESULT_ID)), Map.of("ETag", STEADY_ETAG)),
+                state,
+                null));
+        m.add(inState(notModified(RESULT, STEADY_ETAG), state, null));
         return m;
+    }
+
+    /** A run's ETag in the stub: one per status, so that a transition (a cancel, a progress) changes it. */
+    static String etagOf(String status) {
+        return "\"" + status + "\"";
+    }
+
+    /** A get whose {@code If-None-Match} names {@code etag}: 304, no body, the ETag repeated. */
+    private static ObjectNode notModified(String path, String etag) {
+        ObjectNode mapping = F.objectNode();
+        ObjectNode request = mapping.putObject("request").put("method", "GET");
+        request.put(path.contains("{") ? "urlPathTemplate" : "urlPath", path);
+        request.putObject("headers").putObject("If-None-Match").put("contains", etag);
+        mapping.putObject("response").put("status", 304).putObject("headers").put("ETag", etag);
+        return mapping.put("priority", path.equals(EXPERIMENT) ? BY_ID_PRIORITY - 1 : CONDITIONAL_PRIORITY);
+    }
+
+    /** A get of a run with {@code wait_for=terminal}, answered {@code run} at once. */
+    private static ObjectNode wait(ObjectNode run, String etag) {
+        ObjectNode mapping = with(answer("GET", RUN, 200, run), Map.of("ETag", etag));
+        ((ObjectNode) mapping.path("request"))
+                .putObject("queryParameters")
+                .putObject("wait_for")
+                .put("equalTo", "terminal");
+        return mapping.put("priority", CONDITIONAL_PRIORITY);
+    }
+
+    /** A change of an experiment whose {@code If-Match} names neither its ETag nor {@code *}: 412. */
+    private ObjectNode changedSinceRead(String method) {
+        ObjectNode mapping = answer(method, EXPERIMENT, 412, examples.preconditionFailed(EXPERIMENT_ID, STEADY_ETAG));
+        ((ObjectNode) mapping.path("request"))
+                .putObject("headers")
+                .putObject("If-Match")
+                // present (an absent header never matches a pattern) and naming neither its ETag nor *
+                .put("matches", "^(?!\\s*(\\*|.*" + java.util.regex.Pattern.quote(STEADY_ETAG) + ".*)\\s*$).+$");
+        return mapping.put("priority", BY_ID_PRIORITY - 1);
     }
 
     /** The experiments operations answering their examples, in any scenario state; any experiment id is echoed. */
     private List<ObjectNode> experiments() {
+        Map<String, String> steady = Map.of("ETag", STEADY_ETAG);
         return List.of(
                 answer("GET", EXPERIMENTS, 200, examples.ok(EXPERIMENTS, "get")),
-                answer("POST", EXPERIMENTS, 200, examples.ok(EXPERIMENTS, "post")),
-                answer("GET", EXPERIMENT, 200, examples.experiment(EXPERIMENT_ID)),
-                answer("PATCH", EXPERIMENT, 200, examples.updatedExperiment(EXPERIMENT_ID)),
-                noContent("DELETE", EXPERIMENT));
+                with(answer("POST", EXPERIMENTS, 200, examples.ok(EXPERIMENTS, "post")), steady),
+                with(answer("GET", EXPERIMENT, 200, examples.experiment(EXPERIMENT_ID)), steady),
+                notModified(EXPERIMENT, STEADY_ETAG),
+                with(answer("PATCH", EXPERIMENT, 200, examples.updatedExperiment(EXPERIMENT_ID)), steady),
+                changedSinceRead("PATCH"),
+                noContent("DELETE", EXPERIMENT),
+                changedSinceRead("DELETE"));
     }
 
     /**

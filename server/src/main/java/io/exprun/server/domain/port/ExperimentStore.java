@@ -6,6 +6,7 @@ import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Page;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The port through which the domain keeps a tenant's experiments. Reads take the tenant: another tenant's experiments
@@ -26,8 +27,15 @@ public interface ExperimentStore {
 
     Page<Experiment> list(String tenant, ExperimentQuery query);
 
-    /** Replaces the experiment's row with {@code changed}; false when it no longer exists. */
-    boolean update(String tenant, Experiment changed);
+    /**
+     * Replaces the experiment's row with {@code changed}: when {@code expected} is given, only if the experiment as it
+     * is when its row is held (after any concurrent change or run of it committed) passes it, else nothing changes and
+     * {@link io.exprun.server.domain.ChangedSinceRead} says what it now is.
+     *
+     * @param expected null: whatever the experiment now is
+     * @return the experiment as it now is (its new version, its newest run); empty when it no longer exists
+     */
+    Optional<Experiment> update(String tenant, Experiment changed, Predicate<Experiment> expected);
 
     /** What a delete did. */
     sealed interface Deletion {
@@ -42,7 +50,10 @@ public interface ExperimentStore {
     /**
      * Deletes the experiment (and frees the Idempotency-Keys that created it), unless one of its runs is still
      * active. A run being created at the same moment either sees the experiment gone or holds it until the run is
-     * committed, and then the delete sees that run.
+     * committed, and then the delete sees that run. With {@code expected}, as for {@link #update}: deleted only if
+     * the experiment as it is when held passes it, else {@link io.exprun.server.domain.ChangedSinceRead}.
+     *
+     * @param expected null: whatever the experiment now is
      */
-    Deletion delete(String tenant, String experimentId);
+    Deletion delete(String tenant, String experimentId, Predicate<Experiment> expected);
 }

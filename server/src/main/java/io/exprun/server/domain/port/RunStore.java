@@ -6,9 +6,11 @@ import io.exprun.server.domain.PageRequest;
 import io.exprun.server.domain.Result;
 import io.exprun.server.domain.Run;
 import io.exprun.server.domain.RunQuery;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The port through which the domain (RunService, RunCanceller) keeps runs and results. Every state change is a
@@ -43,6 +45,12 @@ public interface RunStore {
      * @return the cancelled run, or empty when no such run of this tenant is cancellable (absent or terminal)
      */
     Optional<Run> cancelRun(String tenant, String runId, String reason);
+
+    /**
+     * Of these runs, the ids of those that are terminal now (or gone), whichever instance ended them: one query for
+     * all of them, however many wait (for {@link io.exprun.server.domain.RunWaits}).
+     */
+    Set<String> endedAmong(Collection<String> runIds);
 
     /** How many runs are in each status, all tenants together (for metrics). */
     Map<LifecycleStatus, Long> countRunsByStatus();
