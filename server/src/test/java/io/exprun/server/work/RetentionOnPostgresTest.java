@@ -56,7 +56,7 @@ class RetentionOnPostgresTest extends RetentionContractTest {
         RetentionSweeper.Sweep sweep = server.server().retention().sweepOnce();
 
         assertThat(sweep.skipped()).isFalse();
-        assertThat(sweep.deleted()).isEqualTo(new Batch(1, 5, 0, false));
+        assertThat(sweep.deleted().counts()).isEqualTo(new Batch(1, 5, 0, false));
     }
 
     @Test
@@ -88,7 +88,7 @@ class RetentionOnPostgresTest extends RetentionContractTest {
             blocker.rollback();
             RetentionSweeper.Sweep firstSweep = first.get(30, TimeUnit.SECONDS);
             assertThat(firstSweep.skipped()).isFalse();
-            assertThat(firstSweep.deleted()).isEqualTo(new Batch(1, 5, 0, false));
+            assertThat(firstSweep.deleted().counts()).isEqualTo(new Batch(1, 5, 0, false));
         } finally {
             pool.shutdownNow();
         }

@@ -1,0 +1,365 @@
+package io.exprun.server.store;
+
+import io.exprun.server.config.DaemonThreads;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * The embedded database's one writer: every write of the server (creates, cancels, the workers' transitions and
+ * leases, retention, experiments, idempotency keys) is queued here and run by one thread on one connection, which
+ * commits whatever has queued up meanwhile in one transaction: one durable commit ({@code synchronous=FULL}) per
+ * batch of up to {@code maxBatch} writes, in the order they arrived. SQLite lets one connection write at a time
+ * anyway; a queue makes that a wait in line instead of connections polling for the lock (issue 34: with 16 pooled
+ * writers polling, cancel reached half of what one commit per cancel allows).
+ *
+ * <p>Each write runs in a savepoint of the batch's transaction, so one that fails, or undoes itself
+ * ({@link SqlRunner#undo}), leaves nothing behind and its neighbours go on. Two failures make SQLite roll the whole
+ * transaction back by itself: an interrupted statement (its call passed its deadline), which fails that write alone
+ * while the others run again in a new transaction; and the storage refusing (full disk, I/O error, read-only file,
+ * the lock held by another process: {@link StoreException#unavailable()}), which fails the whole batch with that 503
+ * (each write alone would meet the same storage). A failed commit fails the batch the same way.
+ *
+ * <p>Deadlines: a write carries its caller's deadline (EXPRUN_STATEMENT_TIMEOUT_MS from its submission): one still
+ * queued at it fails as unavailable without running; one running is interrupted at it ({@link StatementDeadline} on
+ * this thread). Between batches, and when idle, the thread keeps the WAL bounded ({@link WalUpkeep}).
+ */
+final class SqliteWriter implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SqliteWriter.class);
+
+    /** How long the writer waits for a write before it counts as idle (and lets the WAL upkeep truncate). */
+    private static final long IDLE_MS = 1_000;
+
+    /** How long {@link #close} waits for the queue to be written. */
+    private static final long CLOSE_WAIT_MS = 10_000;
+
+    /** One queued write; {@code answer} completes once, after its batch committed (or when it failed). */
+    private static final class Write<T> {
+        final HandleCallback<T, RuntimeException> work;
+        final long deadline;
+        final CompletableFuture<T> answer = new CompletableFuture<>();
+        T outcome;
+
+        Write(HandleCallback<T, RuntimeException> work, long deadline) {
+            this.work = work;
+            this.deadline = deadline;
+        }
+
+        void run(Handle h) {
+            try {
+                outcome = work.withHandle(h);
+            } catch (SqlRunner.Undo undone) {
+                outcome = undone.answer();
+                throw undone;
+            }
+        }
+
+        void succeed() {
+            answer.complete(outcome);
+        }
+
+        void fail(Throwable t) {
+            answer.completeExceptionally(t);
+        }
+
+        boolean answered() {
+            return answer.isDone();
+        }
+    }
+
+    private static final Write<Void> STOP = new Write<>(h -> null, 0);
+
+    private final Connection connection;
+    private final Handle handle;
+    private final FailFastDataSource health;
+    private final WalUpkeep upkeep;
+    private final int maxBatch;
+    private final LinkedBlockingQueue<Write<?>> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private final PreparedStatement begin;
+    private final PreparedStatement savepoint;
+    private final PreparedStatement release;
+    private final PreparedStatement rollbackToSavepoint;
+    private final PreparedStatement commit;
+    private final PreparedStatement rollback;
+    private final LongAdder commits = new LongAdder();
+    private final LongAdder written = new LongAdder();
+    private boolean closed; // guarded by queue
+
+    /**
+     * @param connection the writer's own connection ({@link SqliteDataSource.Role#WRITER}), in auto-commit: the
+     *     writer begins and ends transactions itself
+     * @param health told when the storage refuses a write and when writes commit again; null outside the server
+     * @param maxBatch the most writes one commit takes (1: one commit per write)
+     */
+    SqliteWriter(Connection connection, FailFastDataSource health, WalUpkeep upkeep, int maxBatch) throws SQLException {
+        this.connection = connection;
+        this.health = health;
+        this.upkeep = upkeep;
+        this.maxBatch = maxBatch;
+        this.handle = SqlRunner.configured(Jdbi.create(connection)).open();
+        this.begin = connection.prepareStatement("BEGIN IMMEDIATE");
+        this.savepoint = connection.prepareStatement("SAVEPOINT w");
+        this.release = connection.prepareStatement("RELEASE w");
+        this.rollbackToSavepoint = connection.prepareStatement("ROLLBACK TO w");
+        this.commit = connection.prepareStatement("COMMIT");
+        this.rollback = connection.prepareStatement("ROLLBACK");
+        this.thread = DaemonThreads.named("exprun-sqlite-writer").newThread(this::loop);
+        thread.start();
+    }
+
+    /** Queues {@code work}, waits until its batch committed, and answers what it returned or threw. */
+    <T> T submit(HandleCallback<T, RuntimeException> work, long deadline) {
+        Write<T> w = new Write<>(work, deadline);
+        synchronized (queue) { // a write is queued before STOP or refused: never left behind a stopped writer
+            if (closed) {
+                throw StoreException.unavailable(new SQLException("the database is closing", "08003"));
+            }
+            queue.add(w);
+        }
+        try {
+            return w.answer.join(); // not interruptible: the write may commit, and its caller must know
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    /** Batches committed so far. */
+    long commits() {
+        return commits.sum();
+    }
+
+    /** Writes committed so far (a batch's count each). */
+    long written() {
+        return written.sum();
+    }
+
+    /** Writes waiting for the writer (for metrics and for tests that line writers up). */
+    int queued() {
+        return queue.size();
+    }
+
+    private void loop() {
+        List<Write<?>> batch = new ArrayList<>(maxBatch);
+        boolean stopping = false;
+        while (!stopping) {
+            Write<?> first;
+            try {
+                first = queue.poll(IDLE_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                continue; // only close() stops the writer, by STOP, after the writes queued before it
+            }
+            if (first == null) {
+                upkeep.whenIdle(connection);
+                continue;
+            }
+            batch.clear();
+            batch.add(first);
+            queue.drainTo(batch, maxBatch - 1);
+            stopping = batch.remove(STOP);
+            if (!batch.isEmpty()) {
+                try {
+                    commitBatch(batch);
+                } catch (RuntimeException | Error bug) { // never leave a caller waiting, never stop writing
+                    log.error("the writer failed a batch of {} write(s)", batch.size(), bug);
+                    batch.stream().filter(w -> !w.answered()).forEach(w -> w.fail(bug));
+                    rollbackQuietly();
+                }
+                upkeep.afterBatch(connection);
+            }
+        }
+    }
+
+    private void commitBatch(List<Write<?>> batch) {
+        List<Write<?>> todo = new ArrayList<>(batch.size());
+        for (Write<?> w : batch) {
+            if (System.nanoTime() - w.deadline > 0) {
+                w.fail(StoreException.unavailable(new SQLException(
+                        "the database call passed its deadline (EXPRUN_STATEMENT_TIMEOUT_MS) waiting for the writer",
+                        "57014")));
+            } else {
+                todo.add(w);
+            }
+        }
+        while (!todo.isEmpty()) {
+            StoreException began = execute(begin, earliest(todo));
+            if (began != null) {
+                rollbackQuietly();
+                todo.forEach(w -> w.fail(began));
+                return;
+            }
+            boolean transactionLost = false;
+            for (Write<?> w : todo) {
+                Failure f = runOne(w);
+                if (f == null) {
+                    continue;
+                }
+                if (f.endsBatch) {
+                    rollbackQuietly();
+                    todo.stream().filter(o -> !o.answered()).forEach(o -> o.fail(f.error));
+                    return;
+                }
+                w.fail(f.error);
+                if (f.transactionLost) {
+                    transactionLost = true; // the writes before it went with it: run them again without it
+                    break;
+                }
+            }
+            todo.removeIf(Write::answered);
+            if (transactionLost) {
+                continue;
+            }
+            StoreException committed = execute(commit, null);
+            if (committed != null) {
+                rollbackQuietly();
+                todo.forEach(w -> w.fail(committed));
+                return;
+            }
+            commits.increment();
+            written.add(todo.size());
+            if (health != null && !todo.isEmpty()) {
+                health.wrote();
+            }
+            todo.forEach(Write::succeed);
+            return;
+        }
+    }
+
+    /** Why a write failed: {@code endsBatch} when the storage refused (every write would), see the class comment. */
+    private record Failure(Throwable error, boolean endsBatch, boolean transactionLost) {}
+
+    /** Runs one write in a savepoint of the open transaction; null when it succeeded (or undid itself). */
+    private Failure runOne(Write<?> w) {
+        Long outer = StatementDeadline.enterUntil(w.deadline);
+        try {
+            execute(savepoint);
+            try {
+                w.run(handle);
+            } catch (SqlRunner.Undo undone) {
+                execute(rollbackToSavepoint);
+            }
+            execute(release);
+            return null;
+        } catch (JdbiException | SQLException | StoreException e) {
+            StoreException failure = e instanceof StoreException judged
+                    ? judged
+                    : judge(e instanceof JdbiException j ? SqlRunner.sqlCause(j) : (SQLException) e);
+            boolean storageRefused = failure.getCause() instanceof SQLiteException cause
+                    && failure.unavailable()
+                    && resultCode(cause) != SQLiteErrorCode.SQLITE_INTERRUPT.code; // that is the write's deadline
+            return new Failure(failure, storageRefused, !leaveSavepoint());
+        } catch (RuntimeException | Error e) { // the write's own answer (a domain refusal) or a bug: its alone
+            return new Failure(e, false, !leaveSavepoint());
+        } finally {
+            StatementDeadline.leave(outer);
+        }
+    }
+
+    /** Undoes the failed write's savepoint; false when SQLite had rolled the whole transaction back already. */
+    private boolean leaveSavepoint() {
+        try {
+            execute(rollbackToSavepoint);
+            execute(release);
+            return true;
+        } catch (SQLException noSuchSavepoint) {
+            return false;
+        }
+    }
+
+    private StoreException judge(SQLException cause) {
+        StoreException failure = new StoreException(cause);
+        if (health != null && failure.cannotWrite()) {
+            health.writeFailed(cause);
+        }
+        return failure;
+    }
+
+    /** Runs a transaction statement until {@code deadline} (null: none); the failure, judged, or null. */
+    private StoreException execute(PreparedStatement statement, Long deadline) {
+        Long outer = deadline == null ? null : StatementDeadline.enterUntil(deadline);
+        try {
+            execute(statement);
+            return null;
+        } catch (SQLException e) {
+            return judge(e);
+        } finally {
+            if (deadline != null) {
+                StatementDeadline.leave(outer);
+            }
+        }
+    }
+
+    private static void execute(PreparedStatement statement) throws SQLException {
+        statement.execute();
+    }
+
+    private static long earliest(List<Write<?>> writes) {
+        long first = writes.get(0).deadline;
+        for (Write<?> w : writes) {
+            first = w.deadline - first < 0 ? w.deadline : first;
+        }
+        return first;
+    }
+
+    private void rollbackQuietly() {
+        try {
+            execute(rollback);
+        } catch (SQLException alreadyRolledBack) {
+            // SQLite ends the transaction itself after the failures that bring us here
+        }
+    }
+
+    private static int resultCode(SQLException e) {
+        return e instanceof SQLiteException lite ? lite.getResultCode().code & 0xff : -1;
+    }
+
+    /** Writes what was queued before, refuses what comes after, and lets the connection go (WAL truncated). */
+    @Override
+    public void close() {
+        synchronized (queue) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.add(STOP);
+        }
+        try {
+            thread.join(CLOSE_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) { // its connection is still in use: the process is ending anyway
+            log.warn("the writer did not finish its queue within {} ms; leaving its connection open", CLOSE_WAIT_MS);
+            return;
+        }
+        upkeep.close(connection);
+        try {
+            handle.close();
+            connection.close();
+        } catch (RuntimeException | SQLException e) {
+            log.debug("closing the writer's connection: {}", e.toString());
+        }
+    }
+}
