@@ -38,7 +38,7 @@ final class SqliteDataSource extends SQLiteDataSource {
     /** sqlite3_value_type's code for NULL. */
     private static final int SQLITE_NULL = 5;
 
-    /** What the WAL file is cut back to once it starts over: {@link WalUpkeep} lets it reach about half of this. */
+    /** What the WAL file is cut back to when it starts over, about where {@link WalUpkeep} has the writer restart it. */
     static final int WAL_LIMIT_BYTES = 32 * 1024 * 1024;
 
     /** What a connection is for. */

@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
  * into the database file every {@value #CHECK_MS} ms (PASSIVE: it waits for nobody and nobody waits for it), so the
  * writer's thread does not copy pages;</li>
  * <li>the writer, between two batches, once the WAL holds {@value #RESTART_FRAMES} frames or more, checkpoints with
- * RESTART: what the checkpointer has not copied yet, then a wait of at most {@value #RESTART_WAIT_MS} ms for the
- * readers still reading from the WAL (new readers read the database file meanwhile). The next commit starts the WAL
- * over, and SQLite cuts its file back to {@link SqliteDataSource#WAL_LIMIT_BYTES}. When readers did not finish in time
- * it tries again {@value #RESTART_RETRY_MS} ms later;</li>
+ * RESTART: what the checkpointer has not copied yet, then a short wait for the readers still reading from the WAL
+ * (new readers read the database file meanwhile), which holds the writer: it starts at {@value #RESTART_WAIT_MS} ms
+ * and doubles after each try the readers did not finish in time (a reader's thread may be off its core for a while on
+ * a busy machine), up to {@value #RESTART_WAIT_MAX_MS} ms, tries {@value #RESTART_RETRY_MS} ms apart. The next commit
+ * starts the WAL over, and SQLite cuts its file back to {@link SqliteDataSource#WAL_LIMIT_BYTES};</li>
  * <li>after a second without writes, the writer truncates the WAL to nothing (TRUNCATE).</li>
  * </ul>
  * The WAL's size on disk is {@link #walBytes()} (the gauge {@code exprun_db_wal_bytes}).
@@ -35,30 +36,43 @@ final class WalUpkeep {
 
     private static final Logger log = LoggerFactory.getLogger(WalUpkeep.class);
 
-    /** 16 MiB of 4 KiB pages: where the writer makes the WAL start over. */
-    static final int RESTART_FRAMES = 4096;
+    /**
+     * 32 MiB of 4 KiB pages: where the writer makes the WAL start over. The larger, the rarer the writer's short wait
+     * for readers; at twice this the WAL would pass the 64 MB issue 34 allows, which takes dozens of tries to reach.
+     */
+    static final int RESTART_FRAMES = 8192;
 
     static final long CHECK_MS = 50;
-    static final long RESTART_WAIT_MS = 10;
-    static final long RESTART_RETRY_MS = 50;
+    static final long RESTART_WAIT_MS = 2;
+    static final long RESTART_WAIT_MAX_MS = 64;
+    static final long RESTART_RETRY_MS = 20;
     static final long IDLE_TRUNCATE_WAIT_MS = 100;
     static final long CLOSE_TRUNCATE_WAIT_MS = 1_000;
     /** PASSIVE waits for nothing; this only bounds a copy that would hang on a failing disk. */
     private static final long PASSIVE_DEADLINE_MS = 10_000;
 
+    private final long restartFrames;
     private final Path wal;
     private final Connection checkpointer;
     private final Thread thread;
     /** Frames in the WAL as the last checkpoint saw them. */
     private volatile long framesInWal;
-    /** Only the writer's thread touches these two. */
+    /** Only the writer's thread touches these three. */
     private long nextRestartAt = System.nanoTime();
+
+    private long restartWaitMs = RESTART_WAIT_MS;
 
     private boolean wroteSinceTruncate;
     private volatile boolean closed;
 
     /** @param checkpointer a connection of the checkpointer's own ({@link SqliteDataSource.Role#ALONE}) */
     WalUpkeep(Path database, Connection checkpointer) {
+        this(database, checkpointer, RESTART_FRAMES);
+    }
+
+    /** @param restartFrames where the writer makes the WAL start over (tests: a small WAL, or none) */
+    WalUpkeep(Path database, Connection checkpointer, long restartFrames) {
+        this.restartFrames = restartFrames;
         this.wal = database.resolveSibling(database.getFileName() + "-wal");
         this.checkpointer = checkpointer;
         this.thread = DaemonThreads.named("exprun-sqlite-checkpoint").newThread(this::copyInTheBackground);
@@ -100,19 +114,21 @@ final class WalUpkeep {
     /** Called by the writer after each batch, on its connection, outside any transaction. */
     void afterBatch(Connection writer) {
         wroteSinceTruncate = true;
-        if (framesInWal < RESTART_FRAMES || System.nanoTime() - nextRestartAt < 0) {
+        if (framesInWal < restartFrames || System.nanoTime() - nextRestartAt < 0) {
             return;
         }
+        boolean restarted = false;
         try {
-            Checkpoint c = checkpoint(writer, "RESTART", RESTART_WAIT_MS);
-            if (c.busy()) {
-                nextRestartAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RESTART_RETRY_MS);
-            } else {
-                framesInWal = 0;
-            }
+            restarted = !checkpoint(writer, "RESTART", restartWaitMs).busy();
         } catch (SQLException e) {
             log.debug("RESTART checkpoint failed: {}", e.toString());
+        }
+        if (restarted) {
+            framesInWal = 0;
+            restartWaitMs = RESTART_WAIT_MS;
+        } else {
             nextRestartAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RESTART_RETRY_MS);
+            restartWaitMs = Math.min(RESTART_WAIT_MAX_MS, 2 * restartWaitMs);
         }
     }
 
