@@ -78,22 +78,23 @@ final class IncrementalVacuum {
 
     /**
      * Gives back up to {@code maxPages} of the pages free beyond {@link #RESERVE} of the file, in the caller's
-     * transaction; returns how many. One statement per page: sqlite-jdbc steps a statement once, and
-     * {@code incremental_vacuum(n)} frees one page per step.
+     * transaction; returns how many went (0 on a database that is not incremental: nothing can go). One statement per
+     * page: sqlite-jdbc steps a statement once, and {@code incremental_vacuum(n)} frees one page per step.
      */
     static int release(Handle h, int maxPages) throws SQLException {
         Connection c = h.getConnection();
         long free = intPragma(c, "freelist_count");
         long excess = free - (long) (intPragma(c, "page_count") * RESERVE);
         int n = (int) Math.min(maxPages, Math.max(0, excess));
-        if (n > 0) {
-            try (PreparedStatement onePage = c.prepareStatement("PRAGMA incremental_vacuum(1)")) {
-                for (int i = 0; i < n; i++) {
-                    onePage.execute();
-                }
+        if (n == 0 || intPragma(c, "auto_vacuum") != INCREMENTAL) {
+            return 0;
+        }
+        try (PreparedStatement onePage = c.prepareStatement("PRAGMA incremental_vacuum(1)")) {
+            for (int i = 0; i < n; i++) {
+                onePage.execute();
             }
         }
-        return n;
+        return (int) (free - intPragma(c, "freelist_count"));
     }
 
     private static long sizeWithWal(Path file) throws IOException {

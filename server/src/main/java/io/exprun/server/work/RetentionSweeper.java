@@ -137,7 +137,7 @@ public final class RetentionSweeper implements AutoCloseable {
         Instant completedBefore = now.minus(policy.runRetention().get());
         Sweep all = drain(keys, size -> store.deleteExpiredRuns(completedBefore, size));
         if (!all.skipped() && all.deleted().runs() > 0) {
-            while (store.releaseFreeSpace(RELEASE_STEP_PAGES) == RELEASE_STEP_PAGES) {
+            while (store.releaseFreeSpace(RELEASE_STEP_PAGES) > 0) {
                 // one step per write: the writer's queue interleaves them with everything else
             }
         }
