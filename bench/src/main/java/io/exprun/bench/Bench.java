@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 /**
  * The benchmark's JVM tools, each run in its own process by {@code bench/run-benchmark.sh} (the ceiling server, the
  * run-id collector, the open-loop load generator, the storage's own cancel limit) and
- * {@code bench/run-volume-benchmark.sh} (the volume fill and measurement), and the embedded engines' disk growth on
- * their own ({@code storage-growth}).
+ * {@code bench/run-volume-benchmark.sh} (the volume fill and measurement), {@code bench/run-storage-speed.sh} (runs
+ * made and cancelled at full speed, {@code churn}), and the embedded engines' disk growth on their own
+ * ({@code storage-growth}).
  */
 @Command(
         name = "exprun-bench",
@@ -18,7 +19,8 @@ import picocli.CommandLine.Command;
             OpenLoopLoad.class,
             VolumeLoad.class,
             StorageGrowth.class,
-            StorageLimit.class
+            StorageLimit.class,
+            Churn.class
         })
 public final class Bench {
 

@@ -5,7 +5,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -34,6 +36,9 @@ import org.sqlite.SQLiteException;
  * while the others run again in a new transaction; and the storage refusing (full disk, I/O error, read-only file,
  * the lock held by another process: {@link StoreException#unavailable()}), which fails the whole batch with that 503
  * (each write alone would meet the same storage). A failed commit fails the batch the same way.
+ *
+ * <p>Every answer, a failure's too, goes out once the batch committed: what a write met (a duplicate key) may be a
+ * neighbour's row that only the commit makes real.
  *
  * <p>Deadlines: a write carries its caller's deadline (EXPRUN_STATEMENT_TIMEOUT_MS from its submission): one still
  * queued at it fails as unavailable without running; one running is interrupted at it ({@link StatementDeadline} on
@@ -92,12 +97,12 @@ final class SqliteWriter implements AutoCloseable {
     private final int maxBatch;
     private final LinkedBlockingQueue<Write<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
-    private final PreparedStatement begin;
-    private final PreparedStatement savepoint;
-    private final PreparedStatement release;
-    private final PreparedStatement rollbackToSavepoint;
-    private final PreparedStatement commit;
-    private final PreparedStatement rollback;
+    private final Control begin = new Control("BEGIN IMMEDIATE");
+    private final Control savepoint = new Control("SAVEPOINT w");
+    private final Control release = new Control("RELEASE w");
+    private final Control rollbackToSavepoint = new Control("ROLLBACK TO w");
+    private final Control commit = new Control("COMMIT");
+    private final Control rollback = new Control("ROLLBACK");
     private final LongAdder commits = new LongAdder();
     private final LongAdder written = new LongAdder();
     private boolean closed; // guarded by queue
@@ -114,12 +119,6 @@ final class SqliteWriter implements AutoCloseable {
         this.upkeep = upkeep;
         this.maxBatch = maxBatch;
         this.handle = SqlRunner.configured(Jdbi.create(connection)).open();
-        this.begin = connection.prepareStatement("BEGIN IMMEDIATE");
-        this.savepoint = connection.prepareStatement("SAVEPOINT w");
-        this.release = connection.prepareStatement("RELEASE w");
-        this.rollbackToSavepoint = connection.prepareStatement("ROLLBACK TO w");
-        this.commit = connection.prepareStatement("COMMIT");
-        this.rollback = connection.prepareStatement("ROLLBACK");
         this.thread = DaemonThreads.named("exprun-sqlite-writer").newThread(this::loop);
         thread.start();
     }
@@ -143,6 +142,37 @@ final class SqliteWriter implements AutoCloseable {
                 throw err;
             }
             throw e;
+        }
+    }
+
+    /**
+     * A transaction-control statement, prepared once, and again after it failed: sqlite-jdbc finalizes a statement
+     * whose step failed for most reasons (a COMMIT on a full disk, a ROLLBACK TO a savepoint SQLite already dropped),
+     * and a finalized one only answers "statement is not executing" from then on.
+     */
+    private final class Control {
+        private final String sql;
+        private PreparedStatement statement;
+
+        Control(String sql) {
+            this.sql = sql;
+        }
+
+        void execute() throws SQLException {
+            if (statement == null) {
+                statement = connection.prepareStatement(sql);
+            }
+            try {
+                statement.execute();
+            } catch (SQLException e) {
+                try {
+                    statement.close();
+                } catch (SQLException alreadyFinalized) {
+                    e.addSuppressed(alreadyFinalized);
+                }
+                statement = null;
+                throw e;
+            }
         }
     }
 
@@ -192,6 +222,10 @@ final class SqliteWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the batch in one transaction and answers it once that committed: a write's failure too, since what it met
+     * may be a neighbour's row that only the commit makes real (two claims of one idempotency key in one batch).
+     */
     private void commitBatch(List<Write<?>> batch) {
         List<Write<?>> todo = new ArrayList<>(batch.size());
         for (Write<?> w : batch) {
@@ -210,7 +244,8 @@ final class SqliteWriter implements AutoCloseable {
                 todo.forEach(w -> w.fail(began));
                 return;
             }
-            boolean transactionLost = false;
+            Map<Write<?>, Throwable> failed = new IdentityHashMap<>();
+            Write<?> lost = null;
             for (Write<?> w : todo) {
                 Failure f = runOne(w);
                 if (f == null) {
@@ -218,17 +253,19 @@ final class SqliteWriter implements AutoCloseable {
                 }
                 if (f.endsBatch) {
                     rollbackQuietly();
-                    todo.stream().filter(o -> !o.answered()).forEach(o -> o.fail(f.error));
+                    todo.forEach(o -> o.fail(f.error));
                     return;
                 }
-                w.fail(f.error);
                 if (f.transactionLost) {
-                    transactionLost = true; // the writes before it went with it: run them again without it
+                    // SQLite rolled everything back with it: it fails, the others run again without it
+                    w.fail(f.error);
+                    lost = w;
                     break;
                 }
+                failed.put(w, f.error);
             }
-            todo.removeIf(Write::answered);
-            if (transactionLost) {
+            if (lost != null) {
+                todo.remove(lost);
                 continue;
             }
             StoreException committed = execute(commit, null);
@@ -238,11 +275,18 @@ final class SqliteWriter implements AutoCloseable {
                 return;
             }
             commits.increment();
-            written.add(todo.size());
-            if (health != null && !todo.isEmpty()) {
+            written.add(todo.size() - failed.size());
+            if (health != null && failed.size() < todo.size()) {
                 health.wrote();
             }
-            todo.forEach(Write::succeed);
+            for (Write<?> w : todo) {
+                Throwable error = failed.get(w);
+                if (error == null) {
+                    w.succeed();
+                } else {
+                    w.fail(error);
+                }
+            }
             return;
         }
     }
@@ -297,7 +341,7 @@ final class SqliteWriter implements AutoCloseable {
     }
 
     /** Runs a transaction statement until {@code deadline} (null: none); the failure, judged, or null. */
-    private StoreException execute(PreparedStatement statement, Long deadline) {
+    private StoreException execute(Control statement, Long deadline) {
         Long outer = deadline == null ? null : StatementDeadline.enterUntil(deadline);
         try {
             execute(statement);
@@ -311,7 +355,7 @@ final class SqliteWriter implements AutoCloseable {
         }
     }
 
-    private static void execute(PreparedStatement statement) throws SQLException {
+    private static void execute(Control statement) throws SQLException {
         statement.execute();
     }
 
