@@ -17,8 +17,9 @@
 #
 #   bench/run-storage-speed.sh                                              # everything (~45 min)
 #   BENCH_PARTS="speed" bench/run-storage-speed.sh                          # one part
-#   BENCH_SECONDS=2 BENCH_CREATE_SECONDS=6 BENCH_WARMUP_SECONDS=2 BENCH_WAL_LOAD_SECONDS=5 BENCH_WAL_IDLE_SECONDS=3 \
-#     BENCH_RETENTION_SECONDS=8 BENCH_RETENTION_MEASURE_AFTER=2 BENCH_RETENTION_AGE=2s bench/run-storage-speed.sh  # smoke
+#   BENCH_SECONDS=2 BENCH_CREATE_SECONDS=6 BENCH_WARMUP_SECONDS=5 BENCH_MAX_CANCEL_RATE=500 BENCH_WAL_LOAD_SECONDS=5 \
+#     BENCH_WAL_IDLE_SECONDS=3 BENCH_RETENTION_SECONDS=8 BENCH_RETENTION_MEASURE_AFTER=2 BENCH_RETENTION_AGE=2s \
+#     bench/run-storage-speed.sh                                                        # a smoke run (~4 min)
 #   BENCH_SERVER_JAR=/tmp/before/exprun-server.jar bench/run-storage-speed.sh        # the same for another build
 #
 # Output: a report (stdout and bench/target/storage-speed-<time>/report.md) and every raw file beside it.
@@ -26,7 +27,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 PARTS=${BENCH_PARTS:-speed wal retention}
-POINT=${BENCH_SECONDS:-10}                # a measured cancel point (it consumes runs: create enough first)
+POINT=${BENCH_SECONDS:-5}                 # a measured cancel point (it consumes runs: created before, unmeasured)
+MAX_RATE=${BENCH_MAX_CANCEL_RATE:-12000}  # the most cancels/s any point is expected to reach: runs made for it
 CREATE=${BENCH_CREATE_SECONDS:-40}        # the measured create point, whose runs the cancel points then cancel
 WARM=${BENCH_WARMUP_SECONDS:-20}          # per server process: creates, then cancels, not recorded (JIT)
 WAL_LOAD=${BENCH_WAL_LOAD_SECONDS:-600}
@@ -87,8 +89,13 @@ creates() {
   cat "$3".new.* >>"$3.txt" 2>/dev/null || true; rm -f "$3".new.*
   tail -2 <<<"$out" | head -1
 }
+# top_up PORT IDS_PREFIX RUNS: creates (not measured) until IDS_PREFIX.txt holds RUNS ids
+top_up() {
+  while (( $(wc -l <"$2.txt") < $3 )); do creates "$1" 20 "$2" >/dev/null; done
+}
 # cancels PORT SECONDS IDS_FILE -> the point's line; the ids it may have used are removed from IDS_FILE
 cancels() {
+  [[ -s "$3" ]] || { log "no runs left to cancel in $3: create for longer"; printf '0\t0\t0\t0\t0\t0\t0\n'; return; }
   local line; line=$(WRK_THREADS=2 wrk -t2 -c32 -d"$2"s --timeout 10s -s "$ROOT/bench/lua/runs.lua" \
     "http://127.0.0.1:$1" -- cancel "$3" "$KEY" | tail -1)
   # wrk's 2 threads stride through the list and need not send equally many: skip 20% more (bench/run-benchmark.sh)
@@ -127,6 +134,7 @@ exprun_points() { # system dir env...: warm-up, the create point, the cancel poi
   creates "$PORT" "$WARM" "$ids" >/dev/null
   cancels "$PORT" "$WARM" "$ids.txt" >/dev/null
   record "$system" create "32 conn" "$CREATE" "$(creates "$PORT" "$CREATE" "$ids")"
+  top_up "$PORT" "$ids" $(( MAX_RATE * POINT ))
   local c0 w0; c0=$(metric "$PORT" exprun_db_commits_total); w0=$(metric "$PORT" exprun_db_writes_total)
   [[ $system == pg* ]] && pg_watch_start
   record "$system" cancel "32 conn" "$POINT" "$(cancels "$PORT" "$POINT" "$ids.txt")"
@@ -135,6 +143,8 @@ exprun_points() { # system dir env...: warm-up, the create point, the cancel poi
     local c1 w1; c1=$(metric "$PORT" exprun_db_commits_total); w1=$(metric "$PORT" exprun_db_writes_total)
     echo "$system: $(( w1 - w0 )) writes in $(( c1 - c0 )) commits during the cancel point" >>"$OUT/notes.txt"
   fi
+  # pending runs for the storage's own limit (Python's two cancel loops; pgbench), made through the API
+  [[ $system == sqlite || $system == "pg gc=off" ]] && top_up "$PORT" "$ids" $(( MAX_RATE * POINT ))
   stop_pid "$SERVER_PID"
 }
 
@@ -143,11 +153,13 @@ sqlite_limits() { # on a copy of the server's file, with the runs it left pendin
   cp "$OUT/sqlite/data/exprun.db" "$copy/exprun.db"
   for f in "$OUT"/sqlite/data/exprun.db-wal; do [[ -f $f ]] && cp "$f" "$copy/exprun.db-wal"; done
   local ids=$OUT/sqlite/ids.txt
-  for n in 1 64; do
+  for n in 1 64; do # a point that runs out of runs ends early: its rate is over the time it ran
     record "sqlite-limit $n/commit" cancel "1 writer" "$POINT" \
       "$($PY "$ROOT/bench/sqlite_limit.py" cancel "$copy/exprun.db" --ids "$ids" --per-commit "$n" --seconds "$POINT")"
-    local used; used=$(cut -f1 <<<"$(tail -1 "$RESULTS" | cut -f5-)")
+    local used; used=$(tail -1 "$RESULTS" | cut -f5)
     tail -n +"$((used + 1))" "$ids" >"$ids.rest" && mv "$ids.rest" "$ids"
+  done
+  for n in 1 64; do
     record "sqlite-limit $n/commit" create "1 writer" "$POINT" \
       "$($PY "$ROOT/bench/sqlite_limit.py" create "$copy/exprun.db" --per-commit "$n" --seconds "$POINT")"
   done
@@ -188,7 +200,7 @@ pg_points() {
       EXPRUN_DB_USER=postgres "${opts[@]}"
   done
   # pgbench: exprun's cancel statement, one commit each, on the runs the last server left pending
-  local ids=$OUT/pg-off/ids.txt runs=$(( 8000 * (POINT + 5) ))
+  local ids=$OUT/pg-off/ids.txt runs=$(( MAX_RATE * POINT ))
   head -n "$runs" "$ids" | awk '{print NR - 1 "\t" $0}' >"$OUT/pgbench-ids.tsv"
   PGDB=exprun_gc_off pgsql -c "DROP TABLE IF EXISTS bench_cancel_ids" -c "CREATE TABLE bench_cancel_ids (n int PRIMARY KEY, id text NOT NULL)" \
     -c "\\copy bench_cancel_ids FROM '$OUT/pgbench-ids.tsv'"
@@ -215,7 +227,8 @@ wal_part() {
   date +%s >"$OUT/wal-load-ended"
   log "wal: idle for ${WAL_IDLE} s"; sleep "$WAL_IDLE"
   kill "$sampler"; wait "$sampler" 2>/dev/null || true
-  local runs bytes; runs=$(metric "$PORT" exprun_runs)
+  local runs bytes
+  runs=$($PY -c 'import sqlite3,sys; print(sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True).execute("SELECT count(*) FROM runs").fetchone()[0])' "$db")
   bytes=$(du -cb "$db"* | tail -1 | cut -f1)
   stop_pid "$SERVER_PID"
   $PY - "$OUT/wal-samples.tsv" "$(cat "$OUT/wal-load-ended")" "$runs" "$bytes" >"$OUT/wal-summary.txt" <<'EOF'
@@ -301,7 +314,7 @@ fi
   echo
   $PY "$ROOT/bench/storage_speed_report.py" "$RESULTS"
   for f in notes.txt wal-summary.txt retention-summary.txt pg-where-the-time-goes.md; do
-    [[ -f $OUT/$f ]] && { echo; cat "$OUT/$f"; }
+    if [[ -f $OUT/$f ]]; then echo; cat "$OUT/$f"; fi
   done
 } | tee "$OUT/report.md"
 log "report: $OUT/report.md"
