@@ -39,7 +39,7 @@ final class SqliteDataSource extends SQLiteDataSource {
     private static final int SQLITE_NULL = 5;
 
     /** What the WAL file is cut back to when it starts over, about where {@link WalUpkeep} has the writer restart it. */
-    static final int WAL_LIMIT_BYTES = 32 * 1024 * 1024;
+    static final int WAL_LIMIT_BYTES = 16 * 1024 * 1024;
 
     /** What a connection is for. */
     enum Role {

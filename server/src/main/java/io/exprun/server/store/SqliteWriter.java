@@ -43,6 +43,9 @@ import org.sqlite.SQLiteException;
  * <p>Deadlines: a write carries its caller's deadline (EXPRUN_STATEMENT_TIMEOUT_MS from its submission): one still
  * queued at it fails as unavailable without running; one running is interrupted at it ({@link StatementDeadline} on
  * this thread). Between batches, and when idle, the thread keeps the WAL bounded ({@link WalUpkeep}).
+ *
+ * <p>Over 250 lines because a write's whole way (queue, savepoint, judgement of its failure, commit, answer) is one
+ * piece: that nothing is answered before its commit and everything is answered once is checked here, in one place.
  */
 final class SqliteWriter implements AutoCloseable {
 
@@ -125,6 +128,9 @@ final class SqliteWriter implements AutoCloseable {
 
     /** Queues {@code work}, waits until its batch committed, and answers what it returned or threw. */
     <T> T submit(HandleCallback<T, RuntimeException> work, long deadline) {
+        if (Thread.currentThread() == thread) { // it would wait for itself
+            throw new IllegalStateException("a write submitted from inside a write: use the handle it was given");
+        }
         Write<T> w = new Write<>(work, deadline);
         synchronized (queue) { // a write is queued before STOP or refused: never left behind a stopped writer
             if (closed) {
