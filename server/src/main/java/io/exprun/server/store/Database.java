@@ -4,7 +4,13 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.exprun.server.config.Dialect;
 import io.exprun.server.config.Limits;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -33,7 +39,7 @@ public final class Database implements AutoCloseable {
             Dialect dialect,
             SqliteFileLock fileLock,
             SqliteWriting writing,
-            java.time.Duration statementTimeout) {
+            Duration statementTimeout) {
         this.pool = pool;
         this.health = health;
         this.failFast = new FailFastDataSource(pool, health);
@@ -51,15 +57,14 @@ public final class Database implements AutoCloseable {
      * What SQLite's writer needs before it starts: its connection and the WAL's upkeep, opened (and so checked) with
      * everything else before the database is handed out.
      */
-    private record SqliteWriting(java.sql.Connection connection, WalUpkeep upkeep, int maxBatch) {
-        static SqliteWriting open(String jdbcUrl, java.nio.file.Path file) throws java.sql.SQLException {
-            java.sql.Connection connection =
-                    new SqliteDataSource(jdbcUrl, SqliteDataSource.Role.WRITER).getConnection();
+    private record SqliteWriting(Connection connection, WalUpkeep upkeep, int maxBatch) {
+        static SqliteWriting open(String jdbcUrl, Path file) throws SQLException {
+            Connection connection = new SqliteDataSource(jdbcUrl, SqliteDataSource.Role.WRITER).getConnection();
             try {
                 WalUpkeep upkeep =
                         new WalUpkeep(file, new SqliteDataSource(jdbcUrl, SqliteDataSource.Role.ALONE).getConnection());
                 return new SqliteWriting(connection, upkeep, GroupCommit.switchedOff() ? 1 : WRITER_BATCH);
-            } catch (java.sql.SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException e) {
                 connection.close();
                 throw e;
             }
@@ -68,7 +73,7 @@ public final class Database implements AutoCloseable {
         SqliteWriter start(FailFastDataSource health) {
             try {
                 return new SqliteWriter(connection, health, upkeep, maxBatch);
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 throw new StoreException(e);
             }
         }
@@ -85,7 +90,7 @@ public final class Database implements AutoCloseable {
         SqliteFileLock fileLock = null;
         SqliteWriting writing = null;
         if (dialect == Dialect.SQLITE) {
-            java.nio.file.Path file = Dialect.sqliteFile(jdbcUrl)
+            Path file = Dialect.sqliteFile(jdbcUrl)
                     .orElseThrow(() -> new IllegalArgumentException("an embedded database must be a file"));
             // embedded: this process takes back every run left in flight when it starts, so it must be the only one
             fileLock = embedded ? SqliteFileLock.acquire(file) : null;
@@ -93,7 +98,7 @@ public final class Database implements AutoCloseable {
                 H2Import.ifNeeded(file, jdbcUrl);
                 SqliteDataSource alone = new SqliteDataSource(jdbcUrl);
                 if (embedded) { // a file shared with other processes is not rewritten under them
-                    try (java.sql.Connection c = alone.getConnection()) {
+                    try (Connection c = alone.getConnection()) {
                         IncrementalVacuum.ensure(c, file);
                     }
                 }
@@ -103,7 +108,7 @@ public final class Database implements AutoCloseable {
                         .load()
                         .migrate();
                 writing = SqliteWriting.open(jdbcUrl, file);
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 closeAll(fileLock, null);
                 throw new StoreException(e);
             } catch (RuntimeException e) {
@@ -170,7 +175,7 @@ public final class Database implements AutoCloseable {
             writing.upkeep().close(writing.connection());
             try {
                 writing.connection().close();
-            } catch (java.sql.SQLException ignored) {
+            } catch (SQLException ignored) {
                 // failing to start anyway
             }
         }
@@ -219,15 +224,15 @@ public final class Database implements AutoCloseable {
     }
 
     /** SQLite's WAL file, its size now in bytes; empty on PostgreSQL. */
-    public java.util.OptionalLong walBytes() {
-        return walUpkeep == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(walUpkeep.walBytes());
+    public OptionalLong walBytes() {
+        return walUpkeep == null ? OptionalLong.empty() : OptionalLong.of(walUpkeep.walBytes());
     }
 
     /** SQLite's writer: commits and writes so far, writes waiting; empty on PostgreSQL. */
-    public java.util.Optional<WriterCounts> writerCounts() {
+    public Optional<WriterCounts> writerCounts() {
         return writer == null
-                ? java.util.Optional.empty()
-                : java.util.Optional.of(new WriterCounts(writer.commits(), writer.written(), writer.queued()));
+                ? Optional.empty()
+                : Optional.of(new WriterCounts(writer.commits(), writer.written(), writer.queued()));
     }
 
     /** What SQLite's one writer has done: {@code written / commits} is the writes per durable commit. */
