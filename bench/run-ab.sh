@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Two builds of the server, the same sitting: cancel and get at 32 connections on SQLite and on PostgreSQL, with the
-# baseline (A) and the candidate (B) taking turns (A B B A), so a machine that speeds up or slows down during the
-# sitting weighs on both alike. For a change that must not make cancel or get slower (BENCHMARKS.md says which).
+# Two builds of the server, the same sitting: cancel and get at 32 connections (and the creates that make the runs, at
+# 16) on SQLite and on PostgreSQL, with the baseline (A) and the candidate (B) taking turns (A B B A), so a machine
+# that speeds up or slows down during the sitting weighs on both alike. For a change that must not make cancel or get
+# slower (BENCHMARKS.md says which).
 #
 #   BENCH_A_JAR=/tmp/before/exprun-server.jar BENCH_B_JAR=server/target/exprun-server.jar bench/run-ab.sh
 #   BENCH_SECONDS=3 BENCH_CANCEL_SECONDS=2 BENCH_CREATE_SECONDS=20 BENCH_WARMUP_SECONDS=3 BENCH_DATABASES=sqlite \
@@ -77,7 +78,9 @@ for db in $DATABASES; do
     wait_http "http://127.0.0.1:$port/healthz" || { log "server of turn $turn did not start"; exit 1; }
     # runs for the cancel point (it must not run out: a cancel of a cancelled run is a 404, counted as an error),
     # created through the API and not measured
-    wrk -t2 -c16 -d"${CREATE}"s -s "$ROOT/bench/lua/create.lua" "http://127.0.0.1:$port" -- "$KEY" "$dir/ids" >/dev/null
+    # (the create phase is measured too: 16 connections, a fresh server, so the first seconds are a cold JVM's)
+    created=$(wrk -t2 -c16 -d"${CREATE}"s --timeout 10s -s "$ROOT/bench/lua/create.lua" "http://127.0.0.1:$port" -- "$KEY" "$dir/ids")
+    printf '%s\t%s\t%s\t%s\t%s\n' "$db" create "$build" "$turn" "$(tail -2 <<<"$created" | head -1)" | tee -a "$RESULTS"
     cat "$dir"/ids.* >"$dir/ids.txt"
     log "turn $turn ($db, $build): $(wc -l <"$dir/ids.txt") runs created"
     wrk_point "$port" get "$dir/ids.txt" "$WARM" >/dev/null

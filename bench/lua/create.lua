@@ -1,7 +1,9 @@
 -- wrk script: create runs of the demo experiment through the API (the benchmark's set-up, not measured), and keep
 -- the id of each created run from its answer.
 --   wrk -t2 -c16 -d5s -s bench/lua/create.lua http://127.0.0.1:PORT -- API_KEY OUT_PREFIX
--- Each wrk thread appends its ids to OUT_PREFIX.<thread>; done() prints how many requests were sent.
+-- Each wrk thread appends its ids to OUT_PREFIX.<thread>. done() prints two lines: the point as runs.lua prints it
+-- (requests, req/s, p50, p99, p99.9, max in ms, errors), for a measured create point, then, last, how many requests
+-- were sent.
 local created = 0
 
 function setup(thread)
@@ -29,5 +31,9 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
+   local e = summary.errors
+   io.write(string.format("%d\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%d\n", summary.requests,
+      summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1e3, latency:percentile(99) / 1e3,
+      latency:percentile(99.9) / 1e3, latency.max / 1e3, e.connect + e.read + e.write + e.status + e.timeout))
    io.write(string.format("created-requests\t%d\tstatus-errors\t%d\n", summary.requests, summary.errors.status))
 end

@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 /**
  * The benchmark's JVM tools, each run in its own process by {@code bench/run-benchmark.sh} (the ceiling server, the
  * run-id collector, the open-loop load generator, the storage's own cancel limit) and
- * {@code bench/run-volume-benchmark.sh} (the volume fill and measurement), and the embedded engines' disk growth on
- * their own ({@code storage-growth}), and clients waiting on a run ({@code waits}, {@code bench/run-waits.sh}).
+ * {@code bench/run-volume-benchmark.sh} (the volume fill and measurement), {@code bench/run-storage-speed.sh} (runs
+ * made and cancelled at full speed, {@code churn}), the embedded engines' disk growth on their own
+ * ({@code storage-growth}), and clients waiting on a run ({@code waits}, {@code bench/run-waits.sh}).
  */
 @Command(
         name = "exprun-bench",
@@ -19,7 +20,8 @@ import picocli.CommandLine.Command;
             VolumeLoad.class,
             StorageGrowth.class,
             StorageLimit.class,
-            WaitLoad.class
+            WaitLoad.class,
+            Churn.class
         })
 public final class Bench {
 

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The ceiling: the same Jersey on the same Grizzly with the same Jackson, on exprun's own routes
- * ({@code POST …/runs/{id}/cancel}, {@code GET …/runs/{id}}), answering a constant body (a real exprun answer captured
+ * ({@code POST …/runs/{id}/cancel}, {@code GET …/runs/{id}}, {@code POST …/runs}), answering a constant body (a real exprun answer captured
  * by the benchmark script, so the sizes match) with no database, no auth, no mapping. Run in its own process, one
  * per measured endpoint; the load generator's scripts are the very ones used against exprun.
  */
@@ -32,6 +32,7 @@ final class CeilingServer implements Callable<Integer> {
 
     private static JsonNode cancelBody;
     private static JsonNode getBody;
+    private static JsonNode createBody;
 
     @Option(names = "--port", required = true, description = "port on 127.0.0.1")
     int port;
@@ -42,8 +43,20 @@ final class CeilingServer implements Callable<Integer> {
     @Option(names = "--get-body", required = true, description = "file with the JSON answered by GET …/runs/{id}")
     java.nio.file.Path getBodyFile;
 
+    @Option(names = "--create-body", description = "file with the JSON answered by POST …/runs (default: the get body)")
+    java.nio.file.Path createBodyFile;
+
     @Option(names = "--workers", defaultValue = "16", description = "Grizzly worker threads (exprun's default: 16)")
     int workers;
+
+    @Path("v1/workflows/experiments/runs")
+    public static final class ConstantCreate {
+        @POST
+        @Produces("application/json")
+        public JsonNode create(String body) {
+            return createBody;
+        }
+    }
 
     @Path("v1/workflows/experiments/runs/{id}")
     public static final class ConstantRun {
@@ -66,7 +79,8 @@ final class CeilingServer implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper();
         cancelBody = json.readTree(Files.readString(cancelBodyFile));
         getBody = json.readTree(Files.readString(getBodyFile));
-        ResourceConfig app = new ResourceConfig(ConstantRun.class)
+        createBody = createBodyFile == null ? getBody : json.readTree(Files.readString(createBodyFile));
+        ResourceConfig app = new ResourceConfig(ConstantRun.class, ConstantCreate.class)
                 .register(JacksonFeature.withoutExceptionMappers())
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true);
         HttpServer server =

@@ -20,9 +20,10 @@ import picocli.CommandLine.Option;
 /**
  * The storage's own limit for cancels: exprun's cancel statement, one commit per cancel, from {@code --threads}
  * threads in a closed loop, straight on the database with no HTTP in front. It goes through exprun's own store with
- * group commit off ({@code JdbiRunStore}, {@code groupCancels=false}), so the statement, the row read back and the
- * connection setup (SQLite's WAL, {@code synchronous=FULL}, IMMEDIATE transactions and busy handler; PostgreSQL's
- * READ COMMITTED) are exactly the server's, and what is left out is everything exprun adds above the database. The
+ * group commit off ({@code JdbiRunStore}, {@code groupCancels=false}; on SQLite its one writer in batches of one), so
+ * the statement, the row read back and the connection setup (SQLite's WAL, {@code synchronous=FULL}; PostgreSQL's
+ * READ COMMITTED) are exactly the server's, and what is left out is everything exprun adds above the database. (For
+ * SQLite, {@code bench/sqlite_limit.py} measures the storage without exprun's writer at all.) The
  * server must be stopped: this process opens the database itself.
  *
  * <p>Each id in {@code --ids} is cancelled at most once (a pending run of the tenant); a cancel that finds nothing
@@ -60,6 +61,8 @@ final class StorageLimit implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> runIds = Files.readAllLines(ids);
         AtomicInteger next = new AtomicInteger();
+        // one commit per cancel on SQLite too, where every write goes through exprun's one writer: batches of one
+        System.setProperty("exprun.groupCommit", "off");
         try (Database database = Database.open(url, user, null, threads, Limits.DEFAULTS, false)) {
             JdbiRunStore store = new JdbiRunStore(
                     database.sql(),

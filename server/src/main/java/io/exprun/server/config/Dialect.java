@@ -42,7 +42,8 @@ public enum Dialect {
 
     /**
      * The database file of a {@code jdbc:sqlite:} URL ({@code jdbc:sqlite:path}, {@code jdbc:sqlite:file:path?…});
-     * empty for PostgreSQL and for SQLite's in-memory databases, which have no file.
+     * empty for PostgreSQL and for SQLite databases that are no file of their own: in memory ({@code :memory:}
+     * anywhere, {@code mode=memory}), a temporary one (no name), a resource in the jar.
      */
     public static Optional<Path> sqliteFile(String jdbcUrl) {
         if (of(jdbcUrl) != SQLITE) {
@@ -53,10 +54,14 @@ public enum Dialect {
             rest = rest.substring("file:".length());
         }
         int query = rest.indexOf('?');
+        String parameters = query >= 0 ? rest.substring(query + 1).toLowerCase(Locale.ROOT) : "";
         if (query >= 0) {
             rest = rest.substring(0, query);
         }
-        if (rest.isEmpty() || rest.equals(":memory:") || rest.startsWith(":resource:")) {
+        if (rest.isEmpty()
+                || rest.contains(":memory:")
+                || rest.startsWith(":resource:")
+                || ("&" + parameters).contains("&mode=memory")) {
             return Optional.empty();
         }
         if (rest.startsWith("~")) {

@@ -9,33 +9,41 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the retention sweeper deletes and how often it looks. Idempotency keys are purged whatever this says: their
- * lifetime is the contract's, not a setting (see {@code RunService.IDEMPOTENCY_RETENTION}).
+ * What the retention sweeper deletes, how often it looks, and how it paces itself. Idempotency keys are purged
+ * whatever this says: their lifetime is the contract's, not a setting (see {@code RunService.IDEMPOTENCY_RETENTION}).
  *
  * @param runs          how long a terminal run (and its results) is kept after it completed (EXPRUN_RETENTION,
  *                      default 30 days); {@code null} keeps runs forever
- * @param sweepInterval the pause between two sweeps (EXPRUN_RETENTION_SWEEP_MS, default 60 s)
- * @param batchSize     runs (or keys) deleted per transaction: bounded so no transaction holds locks for long. On the
- *                      embedded SQLite a batch holds the one write lock, so every create and cancel waits for it:
- *                      500 runs per batch raised the create p99 4× during a sweep, 50 runs still 1.5×
- *                      (BENCHMARKS.md, "Retention"). 10 runs with the pause still sweep ~90 runs/s, 7M a day, far
- *                      more than any deployment creates
- * @param batchPause    the least pause between two batches of one sweep while more is expired, so a large backlog
- *                      is deleted in small bites between the API's own writes instead of in one long burst
- * @param databaseShare the most of the time the sweeper may spend in its transactions (0 to 1; 1: no limit): after a
- *                      batch that took t, it pauses t × (1/share − 1) (at least {@code batchPause}). On SQLite every
- *                      create and cancel that arrives during a batch waits for it, so a request meets one with about
- *                      this probability: at 0.5% the p99 does not see the sweeper. Measured, a 10-run batch holds the
- *                      lock 18 ms (p50) to 52 ms (max), with fsync, and with a fixed 100 ms pause cancel's p99 went 9.7
- *                      → 20.3 ms during a sweep (BENCHMARKS.md, "Retention"). The price is pace: 10 runs per ~3.6 s,
- *                      ~240,000 runs a day, still more than a deployment creates; a first sweep of a large backlog
- *                      takes days, and runs meanwhile stay a little longer than the retention
+ * @param sweepInterval the pause between two sweeps that found nothing to delete (EXPRUN_RETENTION_SWEEP_MS, default
+ *                      60 s); after a sweep that deleted something the next one comes after {@link #catchUpInterval()}
+ * @param batchSize     runs (or keys) the first batch of a sweep deletes, and the fewest any batch does: a backlog is
+ *                      drained at least this many per batch. On SQLite batches queue with the service's writes, at
+ *                      most one per commit of the writer, whose commits take at most 64 writes: 32 runs per batch
+ *                      outpace creates arriving one per write (issue 34)
+ * @param maxBatchSize  the most runs (or keys) one batch deletes
+ * @param batchTime     how long a batch's statements should take: the next batch of a backlog is sized from the last
+ *                      one's time, within [batchSize, maxBatchSize]. On SQLite every write queued behind a batch waits
+ *                      this long, so it is kept to a fraction of a commit's usual time
+ * @param batchPause    where batches run beside the service's writes (PostgreSQL), the least pause between two of a
+ *                      sweep; on SQLite the writer's queue interleaves them with the other writes instead
+ * @param databaseShare where batches run beside the service's writes (PostgreSQL), the most of the time the sweeper may
+ *                      spend in its transactions (0 to 1; 1: no limit): after a batch that took t it pauses
+ *                      t × (1/share − 1) (at least {@code batchPause})
  */
 public record RetentionPolicy(
-        Duration runs, Duration sweepInterval, int batchSize, Duration batchPause, double databaseShare) {
+        Duration runs,
+        Duration sweepInterval,
+        int batchSize,
+        int maxBatchSize,
+        Duration batchTime,
+        Duration batchPause,
+        double databaseShare) {
 
-    public static final RetentionPolicy DEFAULTS =
-            new RetentionPolicy(Duration.ofDays(30), Duration.ofSeconds(60), 10, Duration.ofMillis(100), 0.005);
+    public static final RetentionPolicy DEFAULTS = new RetentionPolicy(
+            Duration.ofDays(30), Duration.ofSeconds(60), 32, 1024, Duration.ofMillis(2), Duration.ZERO, 0.5);
+
+    /** The longest wait before the next sweep once a sweep found something to delete: expiries keep coming. */
+    static final Duration CATCH_UP = Duration.ofSeconds(1);
 
     /** The values that keep runs forever (also any zero duration). */
     private static final Set<String> FOREVER = Set.of("0", "off", "forever");
@@ -49,8 +57,11 @@ public record RetentionPolicy(
         if (sweepInterval.toMillis() <= 0) {
             throw new IllegalArgumentException("the sweep interval must be more than 0 ms");
         }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("the batch size must be at least 1");
+        if (batchSize < 1 || maxBatchSize < batchSize) {
+            throw new IllegalArgumentException("the batch size must be at least 1, and at most the largest batch");
+        }
+        if (batchTime.isNegative() || batchTime.isZero()) {
+            throw new IllegalArgumentException("the time of a batch must be more than 0");
         }
         if (batchPause.isNegative()) {
             throw new IllegalArgumentException("the pause between batches must be >= 0");
@@ -66,6 +77,21 @@ public record RetentionPolicy(
                 ? Duration.ZERO
                 : Duration.ofNanos((long) (took.toNanos() * (1 / databaseShare - 1)));
         return share.compareTo(batchPause) > 0 ? share : batchPause;
+    }
+
+    /** When the next sweep comes after one that deleted something. */
+    public Duration catchUpInterval() {
+        return sweepInterval.compareTo(CATCH_UP) < 0 ? sweepInterval : CATCH_UP;
+    }
+
+    /**
+     * The size of a backlog's next batch, after one of {@code size} whose statements took {@code took}: scaled towards
+     * {@link #batchTime}, at most doubled or halved at a time, within [{@code batchSize}, {@code maxBatchSize}].
+     */
+    public int nextBatchSize(int size, Duration took) {
+        long scaled = took.toNanos() <= 0 ? 2L * size : (long) ((double) size * batchTime.toNanos() / took.toNanos());
+        long bounded = Math.max(size / 2, Math.min(2L * size, scaled));
+        return (int) Math.max(batchSize, Math.min(maxBatchSize, bounded));
     }
 
     /** The run retention, or empty when runs are kept forever. */
@@ -108,22 +134,32 @@ public record RetentionPolicy(
     }
 
     public RetentionPolicy withRuns(Duration keepFor) {
-        return new RetentionPolicy(keepFor, sweepInterval, batchSize, batchPause, databaseShare);
+        return new RetentionPolicy(
+                keepFor, sweepInterval, batchSize, maxBatchSize, batchTime, batchPause, databaseShare);
     }
 
     public RetentionPolicy withSweepInterval(Duration d) {
-        return new RetentionPolicy(runs, d, batchSize, batchPause, databaseShare);
+        return new RetentionPolicy(runs, d, batchSize, maxBatchSize, batchTime, batchPause, databaseShare);
     }
 
+    /** Every batch exactly {@code n} rows (the least and the most). */
     public RetentionPolicy withBatchSize(int n) {
-        return new RetentionPolicy(runs, sweepInterval, n, batchPause, databaseShare);
+        return withBatchSizes(n, n);
+    }
+
+    public RetentionPolicy withBatchSizes(int least, int most) {
+        return new RetentionPolicy(runs, sweepInterval, least, most, batchTime, batchPause, databaseShare);
+    }
+
+    public RetentionPolicy withBatchTime(Duration d) {
+        return new RetentionPolicy(runs, sweepInterval, batchSize, maxBatchSize, d, batchPause, databaseShare);
     }
 
     public RetentionPolicy withDatabaseShare(double share) {
-        return new RetentionPolicy(runs, sweepInterval, batchSize, batchPause, share);
+        return new RetentionPolicy(runs, sweepInterval, batchSize, maxBatchSize, batchTime, batchPause, share);
     }
 
     public RetentionPolicy withBatchPause(Duration d) {
-        return new RetentionPolicy(runs, sweepInterval, batchSize, d, databaseShare);
+        return new RetentionPolicy(runs, sweepInterval, batchSize, maxBatchSize, batchTime, d, databaseShare);
     }
 }

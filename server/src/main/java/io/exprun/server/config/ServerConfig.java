@@ -41,7 +41,11 @@ public record ServerConfig(
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dbUrl, "dbUrl");
-        Dialect.of(dbUrl); // refuses a URL of a database exprun does not run on, before anything starts
+        // refuses a URL of a database exprun does not run on, before anything starts; and an SQLite database that is no
+        // file: the writer, the readers and the probe would each open a database of their own
+        if (Dialect.of(dbUrl) == Dialect.SQLITE && Dialect.sqliteFile(dbUrl).isEmpty()) {
+            throw new IllegalArgumentException("an embedded database must be a file");
+        }
         apiKeys = Map.copyOf(apiKeys);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535");
@@ -138,7 +142,7 @@ public record ServerConfig(
                 "EXPRUN_DB_URL",
                 c,
                 (v, x) -> x.withDb(v, env.get("EXPRUN_DB_USER"), env.get("EXPRUN_DB_PASSWORD")),
-                "a JDBC URL");
+                "jdbc:sqlite:<file> (e.g. jdbc:sqlite:./data/exprun.db) or jdbc:postgresql://<host>/<database>");
         // set but blank is a mistake too (an unfilled template, an empty secret), not a wish for the development key
         c = setting(
                 env,

@@ -95,6 +95,16 @@ public final class StartupFailure extends RuntimeException {
             }
         }
         for (Throwable t : chain) {
+            if (t instanceof DatabaseHasOtherNamesException names) {
+                return failed(
+                        "the SQLite database " + names.database() + " has " + names.names() + " names (hard links): "
+                                + "another exprun could be using it under another name, which SQLite would let "
+                                + "corrupt it",
+                        "remove the other names (find them: find / -xdev -samefile " + names.database()
+                                + "), or give this instance a copy of its own: EXPRUN_DB_URL=jdbc:sqlite:"
+                                + "/another/dir/exprun.db",
+                        failure);
+            }
             if (t instanceof DatabaseInUseException) {
                 return failed(
                         "the data directory " + dataDir + " is in use by another exprun (its SQLite database is "

@@ -9,6 +9,7 @@ import io.exprun.server.domain.port.RunStore;
 import io.exprun.server.spec.SpecOperations;
 import io.exprun.server.store.Database;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -46,7 +47,9 @@ import org.glassfish.jersey.server.model.ResourceMethod;
  * Prometheus metrics (Micrometer), scraped at {@code /metrics} without a key (served by the front door): request latency histograms by operation
  * and status ({@code http_server_requests_seconds}), runs by lifecycle status ({@code exprun_runs}), cancellations
  * ({@code exprun_cancellations_total}), the work waiting for a worker ({@code exprun_worker_queue_depth}) and what the
- * retention sweeper deleted ({@code exprun_retention_{runs,results,idempotency_keys}_deleted_total}).
+ * retention sweeper deleted ({@code exprun_retention_{runs,results,idempotency_keys}_deleted_total}), and on SQLite
+ * the WAL's size ({@code exprun_db_wal_bytes}) and what the one writer committed ({@code exprun_db_commits_total},
+ * {@code exprun_db_writes_total}, {@code exprun_db_writes_queued}).
  * The run counts come from a GROUP BY on a background thread: a scrape never waits for the database (when it is down
  * the last counts stay, and {@code exprun_run_counts_age_seconds} says how old they are). That query reads every run,
  * so it is run for scrapes, not on a timer: a scrape serves the last counts and asks for fresh ones, at most once a
@@ -114,10 +117,11 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
                 .description("Expired idempotency keys deleted by this instance's retention sweeper")
                 .register(registry);
         this.retentionBatches = Timer.builder("exprun.retention.batch")
-                .description("Transactions of the retention sweeper that deleted something, by duration (on SQLite, "
-                        + "how long they held the database's one write lock)")
+                .description("Batches of the retention sweeper that deleted something, by how long their statements "
+                        + "ran (on SQLite, how long every write queued behind one waited for it)")
                 .publishPercentiles(0.5, 0.99)
                 .register(registry);
+        sqliteMeters(database);
         for (LifecycleStatus s : LifecycleStatus.values()) {
             Gauge.builder("exprun.runs", () -> runCounts().getOrDefault(s, 0L))
                     .tag("status", s.wire())
@@ -133,6 +137,30 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
                                 + runCounts().getOrDefault(LifecycleStatus.QUEUED, 0L))
                 .description("Runs waiting for a worker (pending + queued)")
                 .register(registry);
+    }
+
+    /** SQLite's WAL and its one writer (nothing on PostgreSQL): in-memory values, read without the database. */
+    private void sqliteMeters(Database database) {
+        if (database.walBytes().isEmpty()) {
+            return;
+        }
+        Gauge.builder("exprun.db.wal", () -> database.walBytes().orElse(0))
+                .baseUnit("bytes")
+                .description("Size of the embedded database's write-ahead log (kept near 16 MB under load, 0 idle)")
+                .register(registry);
+        FunctionCounter.builder("exprun.db.commits", database, d -> commits(d).commits())
+                .description("Durable commits of the embedded database's one writer")
+                .register(registry);
+        FunctionCounter.builder("exprun.db.writes", database, d -> commits(d).written())
+                .description("Writes committed by the embedded database's one writer (per commit: divide by commits)")
+                .register(registry);
+        Gauge.builder("exprun.db.writes.queued", database, d -> commits(d).queued())
+                .description("Writes waiting for the embedded database's one writer")
+                .register(registry);
+    }
+
+    private static Database.WriterCounts commits(Database database) {
+        return database.writerCounts().orElse(new Database.WriterCounts(0, 0, 0));
     }
 
     private Map<LifecycleStatus, Long> runCounts() {

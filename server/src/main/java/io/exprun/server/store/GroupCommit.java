@@ -49,6 +49,14 @@ abstract class GroupCommit<R, T> {
         }
     }
 
+    /**
+     * The internal switch {@code -Dexprun.groupCommit=off} (not configuration: for measuring both ways): each write
+     * commits alone, on SQLite's writer ({@link SqliteWriter}, batches of one) and for PostgreSQL's cancels.
+     */
+    static boolean switchedOff() {
+        return System.getProperty("exprun.groupCommit", "").trim().equalsIgnoreCase("off");
+    }
+
     private static final Boolean LEAD = Boolean.TRUE;
     private static final Boolean DONE = Boolean.FALSE;
 

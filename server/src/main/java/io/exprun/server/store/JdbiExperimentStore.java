@@ -216,8 +216,7 @@ public final class JdbiExperimentStore implements ExperimentStore {
                             new Deletion.ActiveRun(rs.getString("id"), LifecycleStatus.parse(rs.getString("status"))))
                     .findFirst();
             if (active.isPresent()) {
-                h.rollback();
-                return active.get();
+                throw SqlRunner.undo(active.get());
             }
             h.createUpdate("DELETE FROM experiment_idempotency_keys WHERE tenant = :tenant AND experiment_id = :id")
                     .bind("tenant", tenant)

@@ -41,7 +41,7 @@ public final class JdbiIdempotencyKeys implements IdempotencyKeys {
     @Override
     public Claim claim(
             String tenant, String key, String fingerprint, String createdId, Instant now, Instant notBefore) {
-        return sql.read(h -> {
+        return sql.writeEach(h -> {
             h.createUpdate(deleteExpired)
                     .bind("tenant", tenant)
                     .bind("key", key)

@@ -4,14 +4,21 @@ import static io.exprun.server.store.Rows.TERMINAL;
 
 import io.exprun.server.config.Dialect;
 import io.exprun.server.domain.port.RetentionStore;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Update;
 
 /**
- * {@link RetentionStore} over JDBC. Each batch is one transaction of two or three statements, each driven by the ids
- * an {@code ORDER BY … LIMIT ?} subquery selects: SQL that SQLite and PostgreSQL both run unchanged (no
- * {@code DELETE … LIMIT}, no {@code USING}). Deleting only terminal rows means the sweeper never touches a row that
- * a cancel or a worker writes, so it never makes them wait.
+ * {@link RetentionStore} over JDBC. Each batch is one write: the ids of the oldest expired runs (an
+ * {@code ORDER BY … LIMIT ?} on an index), then their results and the runs themselves by those ids, with the runs'
+ * conditions checked again on the rows being deleted: SQL that SQLite and PostgreSQL both run unchanged (no
+ * {@code DELETE … LIMIT}, no {@code USING}). Deleting only terminal rows means the sweeper never touches a row that a
+ * cancel or a worker writes. On SQLite a batch is one write of the one writer ({@link SqliteWriter}), committed with
+ * the writes queued beside it, so it delays them only by its own statements (its {@code took}).
  *
  * <p>On PostgreSQL several instances share the tables: each batch first takes a transaction-scoped advisory lock
  * and, when another instance holds it, deletes nothing and reports {@link RetentionStore.Batch#SKIPPED}; commit or
@@ -28,20 +35,12 @@ public final class JdbiRetention implements RetentionStore {
      * The oldest expired runs, by completion: terminal, and named by no idempotency key (a live key's replay must
      * find its run; an expired key is deleted first, by the same sweeper).
      */
-    private static final String EXPIRED_RUNS = "SELECT e.id FROM runs e WHERE e.status IN " + TERMINAL
+    static final String EXPIRED_RUNS = "SELECT e.id FROM runs e WHERE e.status IN " + TERMINAL
             + " AND e.completed_at < ? AND NOT EXISTS (SELECT 1 FROM idempotency_keys k WHERE k.run_id = e.id)"
             + " ORDER BY e.completed_at, e.id LIMIT ?";
 
-    static final String DELETE_RESULTS = "DELETE FROM results WHERE run_id IN (" + EXPIRED_RUNS + ")";
-
-    /**
-     * The same ids, with the run's own conditions checked again on the row being deleted, so nothing that changed
-     * since the select (a run is never active again, but this is where that is enforced) is deleted. A run whose
-     * results are not all gone stays for the next batch: the results' foreign key can never fail the batch.
-     */
-    static final String DELETE_RUNS = "DELETE FROM runs WHERE id IN (" + EXPIRED_RUNS + ")"
-            + " AND status IN " + TERMINAL + " AND completed_at < ?"
-            + " AND NOT EXISTS (SELECT 1 FROM results r WHERE r.run_id = runs.id)";
+    /** The runs' own conditions, checked again on the rows being deleted: nothing that changed since is deleted. */
+    private static final String STILL_EXPIRED = " AND status IN " + TERMINAL + " AND completed_at < ?";
 
     /** The oldest expired claims; the outer condition spares a key claimed again since the select. */
     static final String DELETE_KEYS = deleteKeys("idempotency_keys");
@@ -66,35 +65,78 @@ public final class JdbiRetention implements RetentionStore {
     public Batch deleteExpiredRuns(Instant completedBefore, int limit) {
         long before = completedBefore.toEpochMilli();
         return sql.write(h -> {
+            long start = System.nanoTime();
             if (!sweepLock(h)) {
                 return Batch.SKIPPED;
             }
-            int results = h.createUpdate(DELETE_RESULTS)
+            List<String> ids = h.createQuery(EXPIRED_RUNS)
                     .bind(0, before)
                     .bind(1, limit)
+                    .mapTo(String.class)
+                    .list();
+            if (ids.isEmpty()) {
+                return new Batch(0, 0, 0, false, since(start));
+            }
+            String in = String.join(", ", Collections.nCopies(ids.size(), "?"));
+            int results = bound(
+                            h.createUpdate("DELETE FROM results WHERE run_id IN (SELECT id FROM runs WHERE id IN (" + in
+                                    + ")" + STILL_EXPIRED + ")"),
+                            ids,
+                            before)
                     .execute();
-            int runs = h.createUpdate(DELETE_RUNS)
-                    .bind(0, before)
-                    .bind(1, limit)
-                    .bind(2, before)
+            // a run whose results are not all gone stays for the next batch: the results' foreign key never fails it
+            int runs = bound(
+                            h.createUpdate("DELETE FROM runs WHERE id IN (" + in + ")" + STILL_EXPIRED
+                                    + " AND NOT EXISTS (SELECT 1 FROM results r WHERE r.run_id = runs.id)"),
+                            ids,
+                            before)
                     .execute();
-            return new Batch(runs, results, 0, false);
+            return new Batch(runs, results, 0, false, since(start));
         });
+    }
+
+    private static Update bound(Update update, List<String> ids, long before) {
+        for (int i = 0; i < ids.size(); i++) {
+            update.bind(i, ids.get(i));
+        }
+        return update.bind(ids.size(), before);
     }
 
     @Override
     public Batch deleteExpiredIdempotencyKeys(Instant claimedBefore, int limit) {
         long before = claimedBefore.toEpochMilli();
         return sql.write(h -> {
+            long start = System.nanoTime();
             if (!sweepLock(h)) {
                 return Batch.SKIPPED;
             }
-            return new Batch(
-                    0,
-                    0,
-                    deleteKeys(h, DELETE_KEYS, before, limit) + deleteKeys(h, DELETE_EXPERIMENT_KEYS, before, limit),
-                    false);
+            int keys = deleteKeys(h, DELETE_KEYS, before, limit) + deleteKeys(h, DELETE_EXPERIMENT_KEYS, before, limit);
+            return new Batch(0, 0, keys, false, since(start));
         });
+    }
+
+    @Override
+    public boolean batchesQueueWithWrites() {
+        return sql.writesAreGrouped();
+    }
+
+    /** On SQLite, {@link IncrementalVacuum#release}; PostgreSQL's autovacuum keeps its own free space. */
+    @Override
+    public int releaseFreeSpace(int maxPages) {
+        if (sql.dialect() != Dialect.SQLITE) {
+            return 0;
+        }
+        return sql.write(h -> {
+            try {
+                return IncrementalVacuum.release(h, maxPages);
+            } catch (SQLException e) {
+                throw new StoreException(e);
+            }
+        });
+    }
+
+    private static Duration since(long start) {
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     private static int deleteKeys(Handle h, String statement, long before, int limit) {

@@ -45,7 +45,8 @@ public final class JdbiRunStore implements RunStore {
     private final Clock clock;
 
     /**
-     * @param groupCancels whether concurrent cancels share transactions; see {@link #groupCancelsByDefault}
+     * @param groupCancels whether concurrent cancels share transactions on PostgreSQL; see
+     *     {@link #groupCancelsByDefault}. (On SQLite every write is grouped by its one writer, {@link SqliteWriter}.)
      * @param clock        the wall clock a cancel is stamped with (ordered per run: {@link Rows#STAMP})
      */
     public JdbiRunStore(SqlRunner sql, StoredForms forms, boolean groupCancels, Clock clock) {
@@ -63,14 +64,14 @@ public final class JdbiRunStore implements RunStore {
     }
 
     /**
-     * Group commit pays on both databases (BENCHMARKS.md, "Cancel against the storage's own limit": 32 connections,
-     * same sitting, SQLite 2,682 vs 468 cancels/s without it, PostgreSQL 2,140 vs 1,500): on the embedded SQLite
-     * every durable commit is a serialized fsync; PostgreSQL groups concurrent WAL flushes itself, yet a shared
-     * transaction still saves a commit per cancel. The internal system property {@code exprun.groupCommit=off} turns
-     * it off, for measuring both ways.
+     * PostgreSQL's cancel batching ({@link GroupCommit}): on unless the internal switch
+     * {@code -Dexprun.groupCommit=off} says otherwise, which the benchmark flips to measure both ways (BENCHMARKS.md,
+     * "Cancel at the storage's speed"). PostgreSQL groups concurrent WAL flushes itself, so a shared transaction saves
+     * a commit per cancel but makes each cancel wait for its batch. The same switch makes SQLite's writer commit each
+     * write alone.
      */
     public static boolean groupCancelsByDefault() {
-        return !System.getProperty("exprun.groupCommit", "").trim().equalsIgnoreCase("off");
+        return !GroupCommit.switchedOff();
     }
 
     // ---- writes ---------------------------------------------------------------------------------
@@ -245,7 +246,7 @@ public final class JdbiRunStore implements RunStore {
     @Override
     public Optional<Run> cancelRun(String tenant, String runId, String reason) {
         CancelRequest request = new CancelRequest(tenant, runId, reason);
-        return groupCancels ? cancels.submit(request) : sql.write(h -> cancelIn(h, request));
+        return groupCancels && !sql.writesAreGrouped() ? cancels.submit(request) : sql.write(h -> cancelIn(h, request));
     }
 
     record CancelRequest(String tenant, String runId, String reason) {}
@@ -275,8 +276,7 @@ public final class JdbiRunStore implements RunStore {
     }
 
     /**
-     * Cancels arriving together share one transaction and one commit (a durable commit is the cost of a cancel: the
-     * embedded SQLite writes each one before answering, and serializes those writes). Each cancel is still its own
+     * On PostgreSQL, cancels arriving together share one transaction and one commit. Each cancel is still its own
      * conditional update, so two cancels of one run in one batch give exactly one winner. If a shared transaction
      * fails because the database is unavailable, all its cancels get that answer (503) at once; if a statement
      * failed, each cancel is retried on its own. Fairness and leadership: see {@link GroupCommit}.

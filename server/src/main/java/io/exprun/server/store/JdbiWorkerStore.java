@@ -58,14 +58,20 @@ public final class JdbiWorkerStore implements WorkerStore {
 
     // ---- claims and leases ----------------------------------------------------------------------
 
+    /** Looks first (a read, as every worker does before each claim), writes only when there is something to move. */
     @Override
     public int enqueuePending(int limit) {
-        return sql.read(h -> {
+        List<String> pending =
+                sql.read(h -> h.createQuery("SELECT id FROM runs WHERE status = 'pending' ORDER BY created_at, id")
+                        .setMaxRows(limit)
+                        .mapTo(String.class)
+                        .list());
+        if (pending.isEmpty()) {
+            return 0;
+        }
+        return sql.write(h -> {
             int moved = 0;
-            for (String id : h.createQuery("SELECT id FROM runs WHERE status = 'pending' ORDER BY created_at, id")
-                    .setMaxRows(limit)
-                    .mapTo(String.class)
-                    .list()) {
+            for (String id : pending) {
                 moved += h.createUpdate("UPDATE runs SET status = 'queued' WHERE id = :id AND status = 'pending'")
                         .bind("id", id)
                         .execute();
@@ -107,7 +113,7 @@ public final class JdbiWorkerStore implements WorkerStore {
 
     /** This run pending → queued; false when it was not pending. Not a port: for tests. */
     public boolean enqueue(String runId) {
-        return sql.read(h -> h.createUpdate("UPDATE runs SET status = 'queued' WHERE id = :id AND status = 'pending'")
+        return sql.write(h -> h.createUpdate("UPDATE runs SET status = 'queued' WHERE id = :id AND status = 'pending'")
                         .bind("id", runId)
                         .execute()
                 == 1);
@@ -157,7 +163,7 @@ public final class JdbiWorkerStore implements WorkerStore {
 
     @Override
     public boolean renewLease(String runId, String owner) {
-        return sql.read(h -> h.createUpdate("UPDATE runs SET lease_beat = lease_beat + 1 "
+        return sql.write(h -> h.createUpdate("UPDATE runs SET lease_beat = lease_beat + 1 "
                                 + "WHERE id = :id AND status = 'running' AND lease_owner = :owner")
                         .bind("id", runId)
                         .bind("owner", owner)
@@ -307,8 +313,7 @@ public final class JdbiWorkerStore implements WorkerStore {
      */
     private static boolean finishResult(Handle h, int resultsUpdated) {
         if (resultsUpdated == 0) {
-            h.rollback();
-            return false;
+            throw SqlRunner.undo(false);
         }
         return true;
     }

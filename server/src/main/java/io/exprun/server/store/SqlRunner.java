@@ -23,13 +23,15 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 /**
  * The one way from a store adapter to the database: Jdbi over the pool, with the database in use decided once
  * ({@link Dialect}), and every failure turned into a {@link StoreException} that tells a lost database (503) from a
- * failed statement (500). Adapters receive this runner; none opens a connection of its own.
+ * failed statement (500). Adapters receive this runner; none opens a connection of its own. On SQLite every write
+ * goes to the one {@link SqliteWriter} and the pool only reads; on PostgreSQL both use the pool.
  *
  * <p>Statements are plain SQL with {@code :named} or {@code ?} parameters; Jdbi's template engine is off, so a
  * {@code <} or {@code >} in a condition is never read as a template attribute.
  *
- * <p>A little over 250 lines because every way a statement reaches the database (a handle, a transaction, the hot
- * reads on a bare connection) shares one judgement of failures and one deadline, which is the point of the class.
+ * <p>A little over 250 lines because every way a statement reaches the database (a handle, a transaction, the
+ * writer, the hot reads on a bare connection) shares one judgement of failures and one deadline, which is the point
+ * of the class.
  */
 public final class SqlRunner {
 
@@ -38,11 +40,13 @@ public final class SqlRunner {
     private final Dialect dialect;
     /** Told of lost connections and of the storage refusing or taking writes; null when not on exprun's pool. */
     private final FailFastDataSource health;
+    /** SQLite's one writer; null on PostgreSQL, whose writes run on the pool. */
+    private final SqliteWriter writer;
 
     private final Duration statementTimeout;
 
     /** The ticket of a call that may not move the writes' state (the hot reads): older than any state. */
-    private static final long NOT_A_WRITE = 0;
+    static final long NOT_A_WRITE = 0;
 
     /**
      * Rows changed so far by the statements run on this thread. Only a transaction that changed rows shows that the
@@ -52,18 +56,35 @@ public final class SqlRunner {
     private static final ThreadLocal<long[]> CHANGED = ThreadLocal.withInitial(() -> new long[1]);
 
     /**
+     * Reads and writes on {@code dataSource} (PostgreSQL; a test's own pool).
+     *
      * @param statementTimeout how long one call ({@link #read}, {@link #write}, {@link #findOne}) may run
      *     (EXPRUN_STATEMENT_TIMEOUT_MS). PostgreSQL stops each statement after it (the sessions' statement_timeout,
      *     set by {@link Database}: SQLSTATE 57014); SQLite stops the call once it has passed ({@link StatementDeadline}, read by the
-     *     handlers of {@link SqliteDataSource}: SQLITE_INTERRUPT while running, SQLITE_BUSY while waiting for the
-     *     write lock). Either way the store is unavailable for now: 503 + Retry-After to an API caller.
+     *     handlers of {@link SqliteDataSource}: SQLITE_INTERRUPT while running, SQLITE_BUSY while waiting for a
+     *     lock; a write still queued for the writer at its deadline is not run). Either way the store is unavailable
+     *     for now: 503 + Retry-After to an API caller.
      */
     public SqlRunner(DataSource dataSource, Dialect dialect, Duration statementTimeout) {
+        this(dataSource, dialect, statementTimeout, null);
+    }
+
+    /** Reads on {@code readers}, every write through {@code writer} (SQLite). */
+    SqlRunner(DataSource readers, SqliteWriter writer, Duration statementTimeout) {
+        this(readers, Dialect.SQLITE, statementTimeout, writer);
+    }
+
+    private SqlRunner(DataSource dataSource, Dialect dialect, Duration statementTimeout, SqliteWriter writer) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.health = failFast(dataSource);
         this.statementTimeout = statementTimeout;
-        this.jdbi = Jdbi.create(dataSource);
+        this.writer = writer;
+        this.jdbi = configured(Jdbi.create(dataSource));
+    }
+
+    /** Jdbi as every handle of exprun's uses it: plain SQL, no templates, cached parsing. */
+    static Jdbi configured(Jdbi jdbi) {
         CaffeineSqlCaches caches = new CaffeineSqlCaches();
         jdbi.getConfig(SqlStatements.class)
                 .setTemplateEngine(TemplateEngine.NOP)
@@ -76,24 +97,65 @@ public final class SqlRunner {
                         changed(statement.getUpdateCount());
                     }
                 });
+        return jdbi;
     }
 
     public Dialect dialect() {
         return dialect;
     }
 
-    /** Work on one connection in auto-commit: each statement commits by itself. */
+    /** Reads on one pooled connection in auto-commit. Never write here: on SQLite the pool's connections cannot. */
     public <T> T read(HandleCallback<T, RuntimeException> work) {
         return run(work, false);
     }
 
     /**
-     * Work in one transaction: committed when it returns, rolled back when it throws or when it rolled back itself
-     * ({@code handle.rollback()}: nothing it wrote counts). A failed rollback is kept as a suppressed exception of
-     * the first failure, which says why (SQLite may have rolled back by itself, e.g. on a full disk).
+     * Work in one transaction: committed when it returns, rolled back when it throws or when it undoes itself
+     * ({@code throw SqlRunner.undo(answer)}: nothing it wrote counts, and the call returns {@code answer}). A failed
+     * rollback is kept as a suppressed exception of the first failure, which says why (SQLite may have rolled back by
+     * itself, e.g. on a full disk). On SQLite the work is queued for the one writer and committed with whatever
+     * writes queued up with it ({@link SqliteWriter}); it may then run more than once before it is answered (only its
+     * last run counts), so it must depend on nothing but the database and its arguments.
      */
     public <T> T write(HandleCallback<T, RuntimeException> work) {
-        return run(work, true);
+        return writer != null ? writer.submit(work, StatementDeadline.deadlineOf(statementTimeout)) : run(work, true);
+    }
+
+    /**
+     * Writes whose statements commit one by one on PostgreSQL, where a statement that fails (a duplicate key) ends its
+     * transaction: the statements after it must still run (an idempotency claim reads the winning row after its
+     * INSERT was refused). On SQLite a failed statement ends nothing, and this is {@link #write}.
+     */
+    public <T> T writeEach(HandleCallback<T, RuntimeException> work) {
+        return writer != null ? write(work) : run(work, false);
+    }
+
+    /**
+     * What a write throws to undo everything it wrote and still answer {@code answer} (a transition that turned out
+     * not to apply): the call that ran it returns {@code answer}.
+     */
+    public static Undo undo(Object answer) {
+        return new Undo(answer);
+    }
+
+    /** See {@link #undo}. Carries no stack trace: it is an answer, not a failure. */
+    public static final class Undo extends RuntimeException {
+        private final transient Object answer;
+
+        private Undo(Object answer) {
+            super("undone", null, false, false);
+            this.answer = answer;
+        }
+
+        @SuppressWarnings("unchecked")
+        <T> T answer() {
+            return (T) answer;
+        }
+    }
+
+    /** True when writes share commits by themselves (SQLite's one writer): a caller need not group them. */
+    public boolean writesAreGrouped() {
+        return writer != null;
     }
 
     /**
@@ -182,6 +244,11 @@ public final class SqlRunner {
         return rows;
     }
 
+    /** Rows changed so far by statements on this thread: compared before and after a transaction. */
+    static long changedSoFar() {
+        return CHANGED.get()[0];
+    }
+
     private static void bind(PreparedStatement statement, String[] parameters) throws SQLException {
         for (int i = 0; i < parameters.length; i++) {
             statement.setString(i + 1, parameters[i]);
@@ -198,16 +265,21 @@ public final class SqlRunner {
     }
 
     private <T> T runOnHandle(HandleCallback<T, RuntimeException> work, boolean inTransaction) {
-        long ticket = health != null ? health.writeStarts() : NOT_A_WRITE;
-        long changedBefore = CHANGED.get()[0];
+        long ticket = health != null && inTransaction ? health.writeStarts() : NOT_A_WRITE;
+        long changedBefore = changedSoFar();
         Handle handle = open();
         RuntimeException failed = null;
         try {
             if (!inTransaction) {
                 return work.withHandle(handle);
             }
-            T result = handle.inTransaction(work);
-            if (health != null && CHANGED.get()[0] > changedBefore) {
+            T result;
+            try {
+                result = handle.inTransaction(work);
+            } catch (Undo undone) { // rolled back by inTransaction, which rethrew it
+                return undone.answer();
+            }
+            if (health != null && changedSoFar() > changedBefore) {
                 health.wrote(ticket);
             }
             return result;
@@ -290,7 +362,7 @@ public final class SqlRunner {
     }
 
     /** The driver's exception under Jdbi's; Jdbi's own when there is none (then it is never transient). */
-    private static SQLException sqlCause(JdbiException e) {
+    static SQLException sqlCause(JdbiException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s) {
                 return s;

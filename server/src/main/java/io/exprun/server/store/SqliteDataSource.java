@@ -15,20 +15,19 @@ import org.sqlite.SQLiteDataSource;
  * <ul>
  * <li>WAL journal with {@code synchronous=FULL}: a commit is on disk (WAL fsynced) before it returns, so a create or
  * cancel answered 2xx survives kill -9 and power loss; readers never wait for the writer;</li>
- * <li>write transactions begin IMMEDIATE: they take the write lock first, so two transactions that read and then
- * write can never deadlock on upgrading their locks (SQLite would fail one with SQLITE_BUSY at once); writers queue
- * for up to {@link #BUSY_TIMEOUT_MS} instead, polling every {@link #BUSY_POLL_NANOS} ns ({@link ShortWaits}):
- * SQLite's own busy handler sleeps 1, 2, 5, 10, 15, 20, 25… ms between tries, so a writer that found the lock taken
- * for 2 ms by another (the retention sweeper, a worker) slept 30–60 ms, which set the p99 of creates and cancels
- * while a sweep ran (BENCHMARKS.md, "Retention");</li>
+ * <li>write transactions begin IMMEDIATE (they take the write lock first, so a transaction that reads and then writes
+ * never fails on upgrading its lock). In the server only {@link SqliteWriter}'s one connection writes ({@link
+ * Role#WRITER}), so nothing in the process waits for the lock; the readers ({@link Role#READER}) are
+ * {@code query_only}, so a write sent to them by mistake fails at once instead of competing with the writer. A
+ * connection that does find the lock taken (another process on a shared file, a checkpoint waiting for readers)
+ * waits in short polls up to {@link #BUSY_TIMEOUT_MS} or its call's deadline ({@link ShortWaits});</li>
  * <li>foreign keys enforced, as PostgreSQL does;</li>
  * <li>the function the common SQL uses and SQLite lacks, registered on the connection: two-argument
  * {@code greatest}, as PostgreSQL's.</li>
  * </ul>
- * The WAL is checkpointed back into the main file by SQLite itself every 1,000 pages (its default) and truncated to
- * {@link #WAL_LIMIT_BYTES} afterwards, so the files on disk follow the data (BENCHMARKS.md, "Embedded engine"). (A
- * checkpoint on a background thread instead, with {@code wal_autocheckpoint=0}, was tried: under 16 writers its
- * PASSIVE checkpoints never let the WAL start over, and it grew to 3.4 GB for 30,000 runs.)
+ * The writer checkpoints the WAL itself ({@link WalUpkeep}: {@code wal_autocheckpoint=0} on its connection); other
+ * writing connections ({@link Role#ALONE}: migrations, the H2 import) keep SQLite's own checkpoints every 1,000 pages.
+ * After a checkpoint that lets the WAL start over, SQLite truncates its file to {@link #WAL_LIMIT_BYTES}.
  */
 final class SqliteDataSource extends SQLiteDataSource {
 
@@ -39,10 +38,28 @@ final class SqliteDataSource extends SQLiteDataSource {
     /** sqlite3_value_type's code for NULL. */
     private static final int SQLITE_NULL = 5;
 
-    private static final int WAL_LIMIT_BYTES = 16 * 1024 * 1024;
+    /** What the WAL file is cut back to when it starts over, about where {@link WalUpkeep} has the writer restart it. */
+    static final int WAL_LIMIT_BYTES = 16 * 1024 * 1024;
+
+    /** What a connection is for. */
+    enum Role {
+        /** {@link SqliteWriter}'s one connection: every write of the server; it checkpoints the WAL itself. */
+        WRITER,
+        /** The pool's connections: reads only ({@code query_only}). */
+        READER,
+        /** A connection that writes on its own, outside the server's writer: migrations, the H2 import. */
+        ALONE
+    }
+
+    private final Role role;
 
     SqliteDataSource(String jdbcUrl) {
+        this(jdbcUrl, Role.ALONE);
+    }
+
+    SqliteDataSource(String jdbcUrl, Role role) {
         super(config());
+        this.role = role;
         setUrl(jdbcUrl);
     }
 
@@ -60,11 +77,16 @@ final class SqliteDataSource extends SQLiteDataSource {
     /** Every connection comes through here ({@code getConnection()} included). */
     @Override
     public SQLiteConnection getConnection(String user, String password) throws SQLException {
-        return withFunctions(super.getConnection(user, password));
+        return withFunctions(super.getConnection(user, password), role);
     }
 
-    private static SQLiteConnection withFunctions(SQLiteConnection c) throws SQLException {
+    private static SQLiteConnection withFunctions(SQLiteConnection c, Role role) throws SQLException {
         try {
+            if (role != Role.ALONE) {
+                try (var pragma = c.createStatement()) {
+                    pragma.execute(role == Role.READER ? "PRAGMA query_only = 1" : "PRAGMA wal_autocheckpoint = 0");
+                }
+            }
             Function.create(
                     c,
                     "greatest",

@@ -16,9 +16,24 @@ final class StatementDeadline {
 
     /** Starts a call that may run for {@code timeout}; returns what {@link #leave} restores (an outer call's). */
     static Long enter(Duration timeout) {
+        return enterUntil(deadlineOf(timeout));
+    }
+
+    /**
+     * When a call that may run for {@code timeout}, starting now on this thread, must stop ({@link System#nanoTime()}
+     * time): the outer call's deadline if that comes first. A write handed to {@link SqliteWriter} carries it to the
+     * writer's thread.
+     */
+    static long deadlineOf(Duration timeout) {
         Long outer = DEADLINE.get();
         long mine = System.nanoTime() + timeout.toNanos();
-        DEADLINE.set(outer != null && outer - mine < 0 ? outer : mine);
+        return outer != null && outer - mine < 0 ? outer : mine;
+    }
+
+    /** Starts a call that must stop at {@code deadline} (nanoTime); returns what {@link #leave} restores. */
+    static Long enterUntil(long deadline) {
+        Long outer = DEADLINE.get();
+        DEADLINE.set(deadline);
         return outer;
     }
 

@@ -145,6 +145,11 @@ class OpsEndpointsTest {
         assertThat(text).containsPattern("exprun_cancellations_total(\\{[^}]*})? [1-9]");
         assertThat(text).containsPattern("exprun_runs\\{[^}]*status=\"cancelled\"[^}]*} [1-9]");
         assertThat(text).containsPattern("exprun_worker_queue_depth(\\{[^}]*})? [1-9]");
+        // the embedded database's WAL and its one writer (issue 34)
+        assertThat(text).containsPattern("exprun_db_wal_bytes(\\{[^}]*})? [0-9]");
+        assertThat(text).containsPattern("exprun_db_commits_total(\\{[^}]*})? [1-9]");
+        assertThat(text).containsPattern("exprun_db_writes_total(\\{[^}]*})? [1-9]");
+        assertThat(text).containsPattern("exprun_db_writes_queued(\\{[^}]*})? [0-9]");
     }
 
     @Test

@@ -6,7 +6,7 @@ import io.exprun.server.domain.Lifecycle;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
 import io.exprun.server.spec.JsonMapper;
-import io.exprun.server.testing.TestServer;
+import io.exprun.server.testing.Postgres;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -22,14 +22,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A group-committed batch of cancels on a real (embedded SQLite) database: its runs are locked (updated) in run-id order whatever
- * order the cancels arrived in, so two instances batching the same runs take the locks in the same order and cannot
- * deadlock; each cancel still gets its own answer, in request order. The order is observed at the JDBC boundary.
+ * A group-committed batch of cancels on a real PostgreSQL, where cancels are batched by {@link GroupCommit} (on SQLite
+ * the one writer groups every write): its runs are locked (updated) in run-id order whatever order the cancels
+ * arrived in, so two instances batching the same runs take the locks in the same order and cannot deadlock; each
+ * cancel still gets its own answer, in request order. The order is observed at the JDBC boundary.
  */
 class CancelLockOrderTest {
 
-    private final Database database = Database.open(
-            TestServer.embeddedConfig(0).dbUrl(), null, null, 4, io.exprun.server.config.Limits.DEFAULTS, true);
+    private final Postgres.Db pg = Postgres.freshDatabase();
+    private final Database database =
+            Database.open(pg.url(), pg.user(), pg.password(), 4, io.exprun.server.config.Limits.DEFAULTS, false);
     private final List<String> cancelUpdates = Collections.synchronizedList(new ArrayList<>());
     private final JdbiRunStore store = new JdbiRunStore(
             new SqlRunner(

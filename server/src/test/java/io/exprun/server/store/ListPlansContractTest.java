@@ -18,7 +18,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -64,15 +63,16 @@ abstract class ListPlansContractTest {
     @BeforeAll
     void fill() throws SQLException {
         database = freshDatabase();
-        try (Connection c = database.pool().getConnection()) {
-            c.setAutoCommit(false);
-            ListTestData.insert(c);
-            c.commit();
-            c.setAutoCommit(true);
-            try (Statement s = c.createStatement()) {
-                s.execute("ANALYZE");
+        // through the store's own writes (on SQLite the pool only reads)
+        database.sql().write(h -> {
+            try {
+                ListTestData.insert(h.getConnection());
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
             }
-        }
+            return null;
+        });
+        database.sql().writeEach(h -> h.execute("ANALYZE"));
     }
 
     @AfterAll

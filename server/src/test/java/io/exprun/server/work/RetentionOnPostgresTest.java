@@ -37,6 +37,35 @@ class RetentionOnPostgresTest extends RetentionContractTest {
         return TestServer.embeddedConfig(0).withDb(pg.url(), pg.user(), pg.password());
     }
 
+    /** The negative control of {@link RetentionOnSqliteTest}'s pace: beside the writes, the sweeper does pause. */
+    @Test
+    void beside_the_service_s_writes_the_sweeper_pauses_between_the_batches_of_a_backlog() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            completedAgo(fx.runIn(TENANT_A, LifecycleStatus.COMPLETED), RETENTION.plusDays(i + 1));
+        }
+        List<Batch> batches = java.util.Collections.synchronizedList(new ArrayList<>());
+        RetentionSweeper hourly = sweeper(
+                POLICY.withBatchSize(4).withBatchPause(Duration.ofHours(1)).withDatabaseShare(0.5),
+                (b, took) -> batches.add(b));
+        assertThat(new JdbiRetention(server.server().database().sql()).batchesQueueWithWrites())
+                .isFalse();
+        Thread sweeping = new Thread(() -> {
+            try {
+                hourly.sweepOnce();
+            } catch (InterruptedException stopped) {
+                // the pause was interrupted: what it deleted stays deleted
+            }
+        });
+        sweeping.start();
+
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> batches.size() == 1 && sweeping.getState() == Thread.State.TIMED_WAITING);
+        assertThat(batches).extracting(Batch::runs).containsExactly(4);
+        sweeping.interrupt();
+        sweeping.join(30_000);
+        assertThat(sweeping.isAlive()).isFalse();
+    }
+
     @Test
     void a_sweep_deletes_nothing_while_another_instance_holds_the_sweep_lock_and_everything_after() throws Exception {
         Run expired = completedAgo(fx.runIn(TENANT_A, LifecycleStatus.COMPLETED), RETENTION.plusDays(1));
@@ -56,7 +85,7 @@ class RetentionOnPostgresTest extends RetentionContractTest {
         RetentionSweeper.Sweep sweep = server.server().retention().sweepOnce();
 
         assertThat(sweep.skipped()).isFalse();
-        assertThat(sweep.deleted()).isEqualTo(new Batch(1, 5, 0, false));
+        assertThat(sweep.deleted().counts()).isEqualTo(new Batch(1, 5, 0, false));
     }
 
     @Test
@@ -88,7 +117,7 @@ class RetentionOnPostgresTest extends RetentionContractTest {
             blocker.rollback();
             RetentionSweeper.Sweep firstSweep = first.get(30, TimeUnit.SECONDS);
             assertThat(firstSweep.skipped()).isFalse();
-            assertThat(firstSweep.deleted()).isEqualTo(new Batch(1, 5, 0, false));
+            assertThat(firstSweep.deleted().counts()).isEqualTo(new Batch(1, 5, 0, false));
         } finally {
             pool.shutdownNow();
         }
