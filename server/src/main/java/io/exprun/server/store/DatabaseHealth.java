@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -29,9 +30,11 @@ import org.slf4j.LoggerFactory;
  * Transitions are logged once each (down with the reason, up again), not per failed request.
  * <p>
  * Writes have a state of their own: the database may answer and still refuse to store (a full disk, a read-only file
- * system). Writes are failing from the first write refused for that reason until the next write that commits; each
- * transition is logged once. No probe tries writes: a probe's small write can fit where a run's does not, and its
- * success would make the state flap.
+ * system). Writes are failing from the first write refused for that reason until the next write that commits rows.
+ * On a full disk that state can flip back and forth (a checkpoint makes room in the WAL, a small write fits, the next
+ * does not), so the log speaks of episodes: one WARN when writes start failing, one INFO once they have committed for
+ * {@link #QUIET} without a refusal in between (the probe looks); flips inside an episode are logged at DEBUG. No probe
+ * tries writes: a probe's small write can fit where a run's does not.
  */
 public final class DatabaseHealth implements AutoCloseable {
 
@@ -49,6 +52,9 @@ public final class DatabaseHealth implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseHealth.class);
 
+    /** How long writes must commit without a refusal before an episode of failing writes is over. */
+    static final Duration QUIET = Duration.ofSeconds(2);
+
     private final String url;
     private final Properties credentials;
     private final Clock clock;
@@ -57,6 +63,10 @@ public final class DatabaseHealth implements AutoCloseable {
     private final AtomicLong sinceDownNanos = new AtomicLong();
     private final AtomicLong writesStarted = new AtomicLong();
     private final AtomicReference<WriteState> writes;
+    /** An episode of failing writes was logged (WARN) and its end not yet (INFO); and when it began. */
+    private final AtomicBoolean episodeOpen = new AtomicBoolean();
+
+    private volatile long episodeStartNanos;
     private Connection probe; // only touched by the prober thread
 
     DatabaseHealth(String url, String user, String password, Clock clock, Duration interval) {
@@ -107,7 +117,12 @@ public final class DatabaseHealth implements AutoCloseable {
         WriteState next =
                 new WriteState(new Writes(true, clock.instant(), reason), writesStarted.get(), System.nanoTime());
         if (writes.compareAndSet(now, next)) {
-            log.warn("database writes are failing, answering 503 to writes until one succeeds: {}", reason);
+            if (episodeOpen.compareAndSet(false, true)) {
+                episodeStartNanos = next.sinceNanos();
+                log.warn("database writes are failing, answering 503 to writes until one succeeds: {}", reason);
+            } else {
+                log.debug("database writes are failing again: {}", reason);
+            }
         }
     }
 
@@ -120,11 +135,25 @@ public final class DatabaseHealth implements AutoCloseable {
         WriteState next =
                 new WriteState(new Writes(false, clock.instant(), null), writesStarted.get(), System.nanoTime());
         if (writes.compareAndSet(now, next)) {
-            log.info("database writes succeed again after {}", Duration.ofNanos(next.sinceNanos() - now.sinceNanos()));
+            log.debug(
+                    "a database write committed after {} of refusals",
+                    Duration.ofNanos(next.sinceNanos() - now.sinceNanos()));
+        }
+    }
+
+    /** The probe's look at an episode: over once writes have committed for {@link #QUIET} with no refusal since. */
+    private void endEpisodeWhenQuiet() {
+        WriteState now = writes.get();
+        if (episodeOpen.get()
+                && !now.view().failing()
+                && System.nanoTime() - now.sinceNanos() >= QUIET.toNanos()
+                && episodeOpen.compareAndSet(true, false)) {
+            log.info("database writes succeed again after {}", Duration.ofNanos(now.sinceNanos() - episodeStartNanos));
         }
     }
 
     void probe() {
+        endEpisodeWhenQuiet();
         try {
             if (probe == null || !probe.isValid(1)) {
                 closeProbe();
