@@ -35,7 +35,7 @@ import java.util.Map;
 /**
  * Build step (exec-maven-plugin, process-classes): reads openapi/experiment-runs.yaml and writes, under
  * target/classes/io/exprun/stub, one WireMock mapping file per {@link Scenario} ({@code scenarios/NAME.json}) and the
- * request rules the stub enforces ({@code request-rules.json}). Nothing here is hand-written JSON: every body comes
+ * spec in OpenAPI 3.0's words that the stub validates requests with ({@code openapi-3.0.json}, {@link OpenApi30View}). Nothing here is hand-written JSON: every body comes
  * from the spec's examples through {@link SpecExamples}.
  *
  * <p>A {@code RUN_<status>} scenario is a small state machine (WireMock scenario {@code exprun}): in state
@@ -102,7 +102,7 @@ public final class GenerateStubMappings {
                             file);
         }
         JSON.writerWithDefaultPrettyPrinter()
-                .writeValue(out.resolve("request-rules.json").toFile(), RequestRules.from(spec));
+                .writeValue(out.resolve("openapi-3.0.json").toFile(), OpenApi30View.of(spec));
     }
 
     ArrayNode mappings(Scenario scenario) {
