@@ -2,6 +2,7 @@ package io.exprun.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.exprun.server.domain.LifecycleStatus;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -145,7 +146,7 @@ final class WaitLoad implements Callable<Integer> {
                 throw new IllegalStateException("not JSON: " + r.statusCode() + " " + r.body(), e);
             }
             String status = body.at("/lifecycle/status").asText();
-            if (!List.of("completed", "error", "cancelled").contains(status)) {
+            if (LifecycleStatus.fromWire(status).map(LifecycleStatus::isActive).orElse(true)) {
                 if (r.statusCode() != 200) {
                     throw new IllegalStateException("wait answered " + r.statusCode() + ": " + r.body());
                 }

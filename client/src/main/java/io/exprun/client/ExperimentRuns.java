@@ -4,6 +4,7 @@ import io.exprun.client.generated.model.CancelWorkflowExperimentRunResponse;
 import io.exprun.client.generated.model.CreateExperimentRunRequest;
 import io.exprun.client.generated.model.ExperimentRun;
 import io.exprun.client.generated.model.ExperimentRunList;
+import io.exprun.client.generated.rules.LifecycleStatus;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -114,7 +115,9 @@ public final class ExperimentRuns {
         } catch (ExprunNotFoundException e) {
             boolean earlierAttemptWon = attempts[0] > 1
                     && e.isNotCancellable()
-                    && e.currentStatus().filter("cancelled"::equals).isPresent();
+                    && e.currentStatus()
+                            .filter(LifecycleStatus.CANCELLED.wire()::equals)
+                            .isPresent();
             if (!earlierAttemptWon) {
                 throw e;
             }

@@ -4,6 +4,7 @@ import io.exprun.client.generated.model.CreateExperimentRequest;
 import io.exprun.client.generated.model.UpdateExperimentRequest;
 import io.exprun.client.generated.model.WorkflowExperiment;
 import io.exprun.client.generated.model.WorkflowExperimentList;
+import io.exprun.client.generated.rules.ErrorCode;
 import java.util.UUID;
 
 /**
@@ -119,7 +120,9 @@ public final class Experiments {
             });
         } catch (ExprunNotFoundException e) {
             if (attempts[0] == 1
-                    || !e.code().filter("experiment_not_found"::equals).isPresent()) {
+                    || !e.code()
+                            .filter(ErrorCode.EXPERIMENT_NOT_FOUND.wire()::equals)
+                            .isPresent()) {
                 throw e;
             }
         }

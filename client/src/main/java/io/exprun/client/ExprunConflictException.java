@@ -1,6 +1,7 @@
 package io.exprun.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.exprun.client.generated.rules.ErrorCode;
 import java.util.Optional;
 
 /**
@@ -16,7 +17,7 @@ public class ExprunConflictException extends ExprunException {
 
     /** {@code experiment_has_active_run}: the experiment cannot be deleted while {@link #runId()} is active. */
     public boolean hasActiveRun() {
-        return code().filter("experiment_has_active_run"::equals).isPresent();
+        return code().filter(ErrorCode.EXPERIMENT_HAS_ACTIVE_RUN.wire()::equals).isPresent();
     }
 
     /** The active run that stands in the way ({@code detail.details.run_id}). */

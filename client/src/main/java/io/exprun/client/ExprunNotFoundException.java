@@ -1,6 +1,7 @@
 package io.exprun.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.exprun.client.generated.rules.ErrorCode;
 import java.util.Optional;
 
 /**
@@ -13,7 +14,7 @@ public class ExprunNotFoundException extends ExprunException {
     }
 
     public boolean isNotCancellable() {
-        return code().filter("run_not_cancellable"::equals).isPresent();
+        return code().filter(ErrorCode.RUN_NOT_CANCELLABLE.wire()::equals).isPresent();
     }
 
     /** For {@code run_not_cancellable}: the run's status at the time ({@code completed}, {@code cancelled}, …). */

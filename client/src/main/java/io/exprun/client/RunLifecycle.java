@@ -16,6 +16,7 @@ import io.exprun.client.generated.model.RunningWorkflowExperimentResult;
 import io.exprun.client.generated.model.RunningWorkflowExperimentRun;
 import io.exprun.client.generated.model.WorkflowExperimentResultLifecycle;
 import io.exprun.client.generated.model.WorkflowExperimentRunLifecycle;
+import io.exprun.client.generated.rules.LifecycleStatus;
 
 /**
  * A typed view of a run's (or result's) lifecycle union, including an explicit {@link Unknown} for a status this
@@ -38,9 +39,14 @@ public sealed interface RunLifecycle {
 
     Kind kind();
 
-    /** Whether the run (or result) has reached a state it never leaves. Unknown states count as not terminal. */
+    /**
+     * Whether the run (or result) has reached a state it never leaves (the spec's {@code x-terminal}). Unknown states
+     * count as not terminal.
+     */
     default boolean isTerminal() {
-        return kind() == Kind.COMPLETED || kind() == Kind.ERROR || kind() == Kind.CANCELLED;
+        return LifecycleStatus.fromWire(status())
+                .map(LifecycleStatus::isTerminal)
+                .orElse(false);
     }
 
     enum Kind {
@@ -55,7 +61,7 @@ public sealed interface RunLifecycle {
 
     record Pending() implements RunLifecycle {
         public String status() {
-            return "pending";
+            return LifecycleStatus.PENDING.wire();
         }
 
         public Kind kind() {
@@ -65,7 +71,7 @@ public sealed interface RunLifecycle {
 
     record Queued() implements RunLifecycle {
         public String status() {
-            return "queued";
+            return LifecycleStatus.QUEUED.wire();
         }
 
         public Kind kind() {
@@ -75,7 +81,7 @@ public sealed interface RunLifecycle {
 
     record Running() implements RunLifecycle {
         public String status() {
-            return "running";
+            return LifecycleStatus.RUNNING.wire();
         }
 
         public Kind kind() {
@@ -85,7 +91,7 @@ public sealed interface RunLifecycle {
 
     record Completed() implements RunLifecycle {
         public String status() {
-            return "completed";
+            return LifecycleStatus.COMPLETED.wire();
         }
 
         public Kind kind() {
@@ -96,7 +102,7 @@ public sealed interface RunLifecycle {
     /** The {@code error} variant: a message, and structured details (may be null). */
     record Failed(String message, ErrorDetails details) implements RunLifecycle {
         public String status() {
-            return "error";
+            return LifecycleStatus.ERROR.wire();
         }
 
         public Kind kind() {
@@ -107,7 +113,7 @@ public sealed interface RunLifecycle {
     /** The {@code cancelled} variant; {@code reason} may be null. */
     record Cancelled(String reason) implements RunLifecycle {
         public String status() {
-            return "cancelled";
+            return LifecycleStatus.CANCELLED.wire();
         }
 
         public Kind kind() {

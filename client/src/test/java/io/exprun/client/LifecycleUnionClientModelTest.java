@@ -22,6 +22,9 @@ import io.exprun.client.generated.model.RunningWorkflowExperimentResult;
 import io.exprun.client.generated.model.RunningWorkflowExperimentRun;
 import io.exprun.client.generated.model.WorkflowExperimentResultLifecycle;
 import io.exprun.client.generated.model.WorkflowExperimentRunLifecycle;
+import io.exprun.client.generated.rules.LifecycleStatus;
+import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -114,6 +117,26 @@ class LifecycleUnionClientModelTest {
 
         assertThat(occurrences(json, "\"status\"")).as(json).isEqualTo(1);
         assertThat(json).contains("\"status\":\"" + status + "\"");
+    }
+
+    @ParameterizedTest
+    @MethodSource("runVariants")
+    void a_status_is_terminal_exactly_when_the_spec_says_so(String status, Class<?> variant, RunLifecycle.Kind kind)
+            throws Exception {
+        RunLifecycle lifecycle = RunLifecycle.of(
+                CLIENT.readValue("{\"status\":\"" + status + "\"}", WorkflowExperimentRunLifecycle.class));
+
+        assertThat(lifecycle.isTerminal())
+                .isEqualTo(List.of("completed", "error", "cancelled").contains(status));
+        assertThat(kind.name()).isEqualTo(LifecycleStatus.parse(status).name());
+    }
+
+    @Test
+    void the_kinds_are_the_specs_statuses_and_unknown() {
+        assertThat(Arrays.stream(RunLifecycle.Kind.values()).map(Enum::name))
+                .containsExactlyElementsOf(
+                        Stream.concat(Arrays.stream(LifecycleStatus.values()).map(Enum::name), Stream.of("UNKNOWN"))
+                                .toList());
     }
 
     @Test

@@ -1,8 +1,10 @@
 package io.exprun.conformance;
 
+import io.exprun.conformance.generated.rules.LifecycleStatus;
 import io.exprun.contract.SpecConformance;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,8 +145,9 @@ final class ConformanceRun {
         });
     }
 
+    /** The statuses in the spec's order. */
     private static final List<String> ORDER =
-            List.of("pending", "queued", "running", "completed", "error", "cancelled");
+            Arrays.stream(LifecycleStatus.values()).map(LifecycleStatus::wire).toList();
 
     /** One check per operation × status answered: every such answer conforms to what the spec declares there. */
     private static void judgeSchemas(Session s, List<Target.Exchange> exchanges, List<SpecJudge.Judgement> judgements) {

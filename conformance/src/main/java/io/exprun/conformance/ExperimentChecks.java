@@ -3,6 +3,7 @@ package io.exprun.conformance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.exprun.conformance.generated.rules.ErrorCode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -226,7 +227,7 @@ final class ExperimentChecks {
                     }
                     st.blocked = true;
                     Cases.expect(
-                            "experiment_has_active_run".equals(e.errorCode()),
+                            ErrorCode.EXPERIMENT_HAS_ACTIVE_RUN.wire().equals(e.errorCode()),
                             "detail.code is '%s', expected experiment_has_active_run: %s",
                             e.errorCode(),
                             e);
@@ -255,7 +256,9 @@ final class ExperimentChecks {
                     st.cancelPath != null ? st.cancelPath : Target.RUNS + "/" + Session.enc(st.runId) + "/cancel";
             Target.Exchange c = s.target.post(cancel, null, s.main);
             Cases.expect(
-                    c.status() == 200 || (c.status() == 404 && "run_not_cancellable".equals(c.errorCode())),
+                    c.status() == 200
+                            || (c.status() == 404
+                                    && ErrorCode.RUN_NOT_CANCELLABLE.wire().equals(c.errorCode())),
                     "cancelling the run failed: %s",
                     c);
             Target.Exchange e = s.target.send("DELETE", Target.EXPERIMENTS + "/" + Session.enc(st.id), null, s.main);
@@ -270,7 +273,8 @@ final class ExperimentChecks {
                 () -> {
                     Target.Exchange e = s.target.get(Target.EXPERIMENTS + "/" + Session.enc(st.id), s.main);
                     Cases.expect(
-                            e.status() == 404 && "experiment_not_found".equals(e.errorCode()),
+                            e.status() == 404
+                                    && ErrorCode.EXPERIMENT_NOT_FOUND.wire().equals(e.errorCode()),
                             "expected 404 experiment_not_found, got %s",
                             e);
                     if (st.runId != null) {
@@ -292,7 +296,8 @@ final class ExperimentChecks {
                 Target.Exchange e =
                         s.target.send(method, none, method.equals("PATCH") ? "{\"name\":\"x\"}" : null, s.main);
                 Cases.expect(
-                        e.status() == 404 && "experiment_not_found".equals(e.errorCode()),
+                        e.status() == 404
+                                && ErrorCode.EXPERIMENT_NOT_FOUND.wire().equals(e.errorCode()),
                         "expected 404 experiment_not_found, got %s",
                         e);
             });
@@ -305,7 +310,8 @@ final class ExperimentChecks {
                             null,
                             "an unknown source");
                     Cases.expect(
-                            e.status() == 404 && "experiment_not_found".equals(e.errorCode()),
+                            e.status() == 404
+                                    && ErrorCode.EXPERIMENT_NOT_FOUND.wire().equals(e.errorCode()),
                             "expected 404 experiment_not_found, got %s",
                             e);
                 });
@@ -339,7 +345,7 @@ final class ExperimentChecks {
         s.cases.run(CATEGORY, "get_experiment of an unknown id → 404 experiment_not_found", () -> {
             Target.Exchange e = s.target.get(Target.EXPERIMENTS + "/" + AuthChecks.NO_SUCH_ID, s.main);
             Cases.expect(
-                    e.status() == 404 && "experiment_not_found".equals(e.errorCode()),
+                    e.status() == 404 && ErrorCode.EXPERIMENT_NOT_FOUND.wire().equals(e.errorCode()),
                     "expected 404 experiment_not_found, got %s",
                     e);
         });
@@ -378,7 +384,7 @@ final class ExperimentChecks {
         s.cases.run(TENANCY, names[0], () -> {
             Target.Exchange e = s.target.get(path, s.other);
             Cases.expect(
-                    e.status() == 404 && "experiment_not_found".equals(e.errorCode()),
+                    e.status() == 404 && ErrorCode.EXPERIMENT_NOT_FOUND.wire().equals(e.errorCode()),
                     "the other tenant can see the experiment: %s",
                     e);
         });
@@ -394,7 +400,7 @@ final class ExperimentChecks {
                     s.target.send("PATCH", path, "{\"name\":\"changed by another tenant\",\"n_consensus\":7}", s.other);
             Target.Exchange after = s.target.get(path, s.main);
             Cases.expect(
-                    e.status() == 404 && "experiment_not_found".equals(e.errorCode()),
+                    e.status() == 404 && ErrorCode.EXPERIMENT_NOT_FOUND.wire().equals(e.errorCode()),
                     "the other tenant's update answered %s",
                     e);
             Cases.expect(
@@ -407,7 +413,7 @@ final class ExperimentChecks {
             Target.Exchange e = s.target.send("DELETE", path, null, s.other);
             Target.Exchange after = s.target.get(path, s.main);
             Cases.expect(
-                    e.status() == 404 && "experiment_not_found".equals(e.errorCode()),
+                    e.status() == 404 && ErrorCode.EXPERIMENT_NOT_FOUND.wire().equals(e.errorCode()),
                     "the other tenant's delete answered %s",
                     e);
             Cases.expect(after.status() == 200, "after the other tenant's delete the experiment reads %s", after);

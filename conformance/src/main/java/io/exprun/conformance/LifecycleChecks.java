@@ -1,6 +1,8 @@
 package io.exprun.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.exprun.conformance.generated.rules.ErrorCode;
+import io.exprun.conformance.generated.rules.LifecycleStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,12 +62,13 @@ final class LifecycleChecks {
                 throw Cases.skip("no active run to cancel");
             }
             Target.Exchange e = s.target.post(cancelPath, null, s.main);
-            if (e.status() == 404 && "run_not_cancellable".equals(e.errorCode())) {
+            if (e.status() == 404 && ErrorCode.RUN_NOT_CANCELLABLE.wire().equals(e.errorCode())) {
                 // the run may have finished between the get and the cancel: legitimate only if it really has
                 Target.Exchange now = s.target.get(Target.RUNS + "/" + id, s.main);
                 String finished = now.lifecycleStatus();
                 Cases.expect(
-                        ("completed".equals(finished) || "error".equals(finished))
+                        (Session.TERMINAL.contains(finished)
+                                        && !LifecycleStatus.CANCELLED.wire().equals(finished))
                                 && finished.equals(
                                         e.json().at("/detail/details/status").asText()),
                         "an active run was refused as not cancellable: %s; the run now reads %s",
@@ -77,7 +80,7 @@ final class LifecycleChecks {
             Cases.expect(e.status() == 200, "expected 200, got %s", e);
             Cases.expect(id.equals(e.json().path("id").asText()), "the answer names another run: %s", e);
             Cases.expect(
-                    "cancelled".equals(e.lifecycleStatus()),
+                    LifecycleStatus.CANCELLED.wire().equals(e.lifecycleStatus()),
                     "lifecycle.status is '%s', expected 'cancelled': %s",
                     e.lifecycleStatus(),
                     e);
@@ -87,7 +90,11 @@ final class LifecycleChecks {
         step(s, cancelled[0], "get_experiment_run after the cancel → stays cancelled", () -> {
             for (int i = 0; i < 2; i++) {
                 Target.Exchange got = s.target.get(Target.RUNS + "/" + id, s.main);
-                Cases.expect("cancelled".equals(got.lifecycleStatus()), "read %d after the cancel: %s", i + 1, got);
+                Cases.expect(
+                        LifecycleStatus.CANCELLED.wire().equals(got.lifecycleStatus()),
+                        "read %d after the cancel: %s",
+                        i + 1,
+                        got);
             }
         });
         step(s, cancelled[0], "list_experiment_results of the cancelled run → every result terminal", () -> {
@@ -107,7 +114,8 @@ final class LifecycleChecks {
                 cancelled[0],
                 "second cancel → 404 run_not_cancellable with status cancelled",
                 () -> expectNotCancellable(
-                        s.target.post(Target.RUNS + "/" + id + "/cancel", null, s.main), "cancelled"));
+                        s.target.post(Target.RUNS + "/" + id + "/cancel", null, s.main),
+                        LifecycleStatus.CANCELLED.wire()));
         unknownIds(s);
         finishedRun(s);
         return id;
@@ -136,7 +144,7 @@ final class LifecycleChecks {
                         Thread.sleep(100); // polling a remote service, whose progress we cannot be notified of
                     } while (System.nanoTime() < deadline);
                     Cases.expect(
-                            !"cancelled".equals(status),
+                            !LifecycleStatus.CANCELLED.wire().equals(status),
                             "nobody cancelled the run, yet it is cancelled (seen %s)",
                             seen);
                     if (!Session.TERMINAL.contains(status)) {
@@ -153,14 +161,14 @@ final class LifecycleChecks {
         s.cases.run(CATEGORY, "cancel of an unknown run id → 404 run_not_found", () -> {
             Target.Exchange e = s.target.post(Target.RUNS + "/" + none + "/cancel", null, s.main);
             Cases.expect(
-                    e.status() == 404 && "run_not_found".equals(e.errorCode()),
+                    e.status() == 404 && ErrorCode.RUN_NOT_FOUND.wire().equals(e.errorCode()),
                     "expected 404 run_not_found, got %s",
                     e);
         });
         s.cases.run(CATEGORY, "get_experiment_run of an unknown id → 404 run_not_found", () -> {
             Target.Exchange e = s.target.get(Target.RUNS + "/" + none, s.main);
             Cases.expect(
-                    e.status() == 404 && "run_not_found".equals(e.errorCode()),
+                    e.status() == 404 && ErrorCode.RUN_NOT_FOUND.wire().equals(e.errorCode()),
                     "expected 404 run_not_found, got %s",
                     e);
         });
@@ -178,7 +186,7 @@ final class LifecycleChecks {
     static void expectNotCancellable(Target.Exchange e, String status) {
         Cases.expect(e.status() == 404, "expected 404 run_not_cancellable, got %s", e);
         Cases.expect(
-                "run_not_cancellable".equals(e.errorCode()),
+                ErrorCode.RUN_NOT_CANCELLABLE.wire().equals(e.errorCode()),
                 "detail.code is '%s', expected run_not_cancellable: %s",
                 e.errorCode(),
                 e);

@@ -1,10 +1,14 @@
 package io.exprun.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.exprun.conformance.generated.rules.LifecycleStatus;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * What every check shares: the target, the spec judge, the recorded cases, the keys, the mode, the runs this
@@ -13,8 +17,17 @@ import java.util.Set;
  */
 final class Session {
 
-    static final Set<String> ACTIVE = Set.of("pending", "queued", "running");
-    static final Set<String> TERMINAL = Set.of("completed", "error", "cancelled");
+    /** The lifecycle statuses by class, as the spec's {@code x-terminal} says. */
+    static final Set<String> ACTIVE = statuses(LifecycleStatus::isActive);
+
+    static final Set<String> TERMINAL = statuses(LifecycleStatus::isTerminal);
+
+    private static Set<String> statuses(Predicate<LifecycleStatus> which) {
+        return Arrays.stream(LifecycleStatus.values())
+                .filter(which)
+                .map(LifecycleStatus::wire)
+                .collect(Collectors.toUnmodifiableSet());
+    }
 
     final Target target;
     final SpecJudge judge;

@@ -1,6 +1,8 @@
 package io.exprun.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.exprun.conformance.generated.rules.ErrorCode;
+import io.exprun.conformance.generated.rules.LifecycleStatus;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,7 +37,7 @@ final class TenancyChecks {
         s.cases.run(CATEGORY, names[0], () -> {
             Target.Exchange e = s.target.get(Target.RUNS + "/" + runId, s.other);
             Cases.expect(
-                    e.status() == 404 && "run_not_found".equals(e.errorCode()),
+                    e.status() == 404 && ErrorCode.RUN_NOT_FOUND.wire().equals(e.errorCode()),
                     "the other tenant can see the run: %s",
                     e);
         });
@@ -79,11 +81,11 @@ final class TenancyChecks {
             Target.Exchange e = s.target.post(Target.RUNS + "/" + runId + "/cancel", null, s.other);
             Target.Exchange after = s.target.get(Target.RUNS + "/" + runId, s.main);
             Cases.expect(
-                    e.status() == 404 && "run_not_found".equals(e.errorCode()),
+                    e.status() == 404 && ErrorCode.RUN_NOT_FOUND.wire().equals(e.errorCode()),
                     "the other tenant's cancel answered %s",
                     e);
             Cases.expect(
-                    after.status() == 200 && !"cancelled".equals(after.lifecycleStatus()),
+                    after.status() == 200 && !LifecycleStatus.CANCELLED.wire().equals(after.lifecycleStatus()),
                     "after the other tenant's cancel the run is %s (before: %s)",
                     after,
                     before.lifecycleStatus());

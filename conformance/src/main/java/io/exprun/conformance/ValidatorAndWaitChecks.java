@@ -2,6 +2,7 @@ package io.exprun.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.exprun.conformance.generated.rules.ErrorCode;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -118,7 +119,8 @@ final class ValidatorAndWaitChecks {
             Thread.sleep(300);
             Target.Exchange cancel = s.target.post(path + "/cancel", null, s.main);
             Cases.expect(
-                    cancel.status() == 200 || "run_not_cancellable".equals(cancel.errorCode()),
+                    cancel.status() == 200
+                            || ErrorCode.RUN_NOT_CANCELLABLE.wire().equals(cancel.errorCode()),
                     "the cancel failed: %s",
                     cancel);
             long ended = System.nanoTime(); // cancelled now, or it had ended by itself (workers faster than us)
@@ -189,12 +191,14 @@ final class ValidatorAndWaitChecks {
             Target.Exchange patch =
                     s.target.send("PATCH", path, "{\"name\":\"mine\"}", s.main, Map.of("If-Match", tag[0]));
             Cases.expect(
-                    patch.status() == 412 && "precondition_failed".equals(patch.errorCode()),
+                    patch.status() == 412
+                            && ErrorCode.PRECONDITION_FAILED.wire().equals(patch.errorCode()),
                     "a change on a stale If-Match: %s",
                     patch);
             Target.Exchange delete = s.target.send("DELETE", path, null, s.main, Map.of("If-Match", tag[0]));
             Cases.expect(
-                    delete.status() == 412 && "precondition_failed".equals(delete.errorCode()),
+                    delete.status() == 412
+                            && ErrorCode.PRECONDITION_FAILED.wire().equals(delete.errorCode()),
                     "a delete on a stale If-Match: %s",
                     delete);
             Target.Exchange after = s.target.get(path, s.main);

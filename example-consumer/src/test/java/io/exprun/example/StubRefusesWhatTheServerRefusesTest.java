@@ -76,6 +76,12 @@ class StubRefusesWhatTheServerRefusesTest {
                 "PUT    | /exp_demo                              | KEY        | {}",
                 "DELETE | /runs                                  | KEY        | -",
                 "PUT    | /runs/exprun_1/cancel                  | KEY        | -",
+                "GET    | /runs/exprun_1?wait_for=never          | KEY        | -",
+                "GET    | /runs/exprun_1?wait_for=terminal&timeout=99s | KEY | -",
+                "POST   | /runs                                  | KEY        | {\"experiment_id\":\"e\",\"workflow_id\":5}",
+                "POST   | ''                                     | KEY        | {\"workflow_id\":\"w\",\"documents\":[{\"handle_inputs\":{}}]}",
+                "POST   | ''                                     | KEY        | {\"workflow_id\":\"w\",\"block_type\":\"nope\"}",
+                "PATCH  | /exp_demo                              | KEY        | {\"n_consensus\":4,\"name\":null}",
             })
     void the_stub_and_the_server_refuse_alike(String method, String path, String auth, String body) throws Exception {
         Answer real = send(server.baseUri().toString(), RunFixtures.KEY_A, method, path, auth, body);

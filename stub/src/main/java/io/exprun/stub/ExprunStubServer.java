@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * A running exprun stub: a WireMock server on loopback answering the whole experiment-runs API in one
- * {@link Scenario} at a time, behind the {@link ContractGate} (401/404/405/422 as the real server answers them).
+ * {@link Scenario} at a time, behind {@link SpecValidatedRequests} (401/404/405/422 as the real server answers them).
  * Switch scenarios with {@link #scenario(Scenario)}; the underlying server is {@link #wireMock()}, for
  * {@code verify(...)} and the request journal.
  *
@@ -47,7 +47,7 @@ public final class ExprunStubServer implements AutoCloseable {
                 .bindAddress(bindAddress)
                 .port(port)
                 .notifier(new ConsoleNotifier(false))
-                .extensions(new ContractGate(apiKey), scenarios));
+                .extensions(new SpecValidatedRequests(apiKey), scenarios));
         server.start();
         ExprunStubServer stub = new ExprunStubServer(server, apiKey, scenarios);
         stub.scenario(scenario);

@@ -41,7 +41,7 @@ public enum Scenario {
     UNAUTHORIZED,
     /** Every request is refused 422 with the spec's validation-error example. */
     VALIDATION_FAILED,
-    /** Every request is refused 429 with {@code Retry-After: 1} (not in the contract: what any gateway may answer). */
+    /** Every request is refused 429 {@code overloaded} with {@code Retry-After: 1}, the spec's example. */
     RATE_LIMITED;
 
     /** The classpath resource with this scenario's WireMock mappings. */

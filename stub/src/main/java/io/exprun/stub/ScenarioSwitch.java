@@ -65,7 +65,7 @@ final class ScenarioSwitch implements AdminApiExtension {
 
     private static List<String> mappings(Scenario scenario) {
         return MAPPINGS.computeIfAbsent(scenario, s -> {
-            JsonNode file = ContractGate.read(s.resource());
+            JsonNode file = StubResources.read(s.resource());
             return StreamSupport.stream(file.path("mappings").spliterator(), false)
                     .map(JsonNode::toString)
                     .toList();

@@ -1,5 +1,6 @@
 package io.exprun.server.api;
 
+import io.exprun.server.domain.ErrorCode;
 import io.exprun.server.error.ErrorResponses;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
@@ -32,7 +33,7 @@ public final class ContentEncodingFilter implements ContainerRequestFilter {
                 if (!c.isEmpty() && !c.equalsIgnoreCase(IDENTITY)) {
                     request.abortWith(Response.fromResponse(ErrorResponses.envelope(
                                     415,
-                                    "unsupported_content_encoding",
+                                    ErrorCode.UNSUPPORTED_CONTENT_ENCODING.wire(),
                                     "Content-Encoding other than identity is not "
                                             + "supported: send the body uncompressed",
                                     Map.of()))

@@ -1,5 +1,6 @@
 package io.exprun.server.api;
 
+import io.exprun.server.error.ErrorResponses;
 import io.exprun.server.generated.model.ErrorBody;
 import io.exprun.server.generated.model.ErrorResponse;
 import jakarta.annotation.Priority;
@@ -28,7 +29,7 @@ public final class EmptyErrorBodies implements ContainerResponseFilter {
         String reason = response.getStatusInfo().getReasonPhrase();
         ErrorResponse body = new ErrorResponse()
                 .detail(new ErrorBody()
-                        .code("http_" + status)
+                        .code(ErrorResponses.httpStatusCode(status))
                         .message(reason == null ? "Request rejected" : reason)
                         .details(Map.of()));
         // the caller's Accept may be what was unparsable: JSON regardless, as for every error

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.exprun.server.domain.ChangedSinceRead;
+import io.exprun.server.domain.ErrorCode;
 import io.exprun.server.domain.ExperimentHasActiveRun;
 import io.exprun.server.domain.ExperimentService;
 import io.exprun.server.domain.IdempotencyKeyReusedException;
@@ -34,6 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Every way a request can fail, mapped to the contract's shapes. No stack trace ever reaches a response; a client
  * mistake is never a 5xx.
+ *
+ * <p>Over 250 lines because every mapper is here, a few lines each: the failures' answers read side by side.
  */
 public final class ExceptionMappers {
 
@@ -206,21 +209,25 @@ public final class ExceptionMappers {
             }
             int status = e.getResponse().getStatus();
             if (e instanceof NotAllowedException) {
-                return Response.fromResponse(
-                                ErrorResponses.envelope(405, "method_not_allowed", "Method not allowed", Map.of()))
+                return Response.fromResponse(ErrorResponses.envelope(
+                                405, ErrorCode.METHOD_NOT_ALLOWED.wire(), "Method not allowed", Map.of()))
                         .allow(e.getResponse().getAllowedMethods())
                         .build();
             }
             if (status == 404) {
-                return ErrorResponses.envelope(404, "not_found", "Not found", Map.of());
+                return ErrorResponses.envelope(404, ErrorCode.NOT_FOUND.wire(), "Not found", Map.of());
             }
             if (status >= 500) {
                 log.error("request failed", e);
-                return ErrorResponses.envelope(status, "internal_error", "Internal server error", Map.of());
+                return ErrorResponses.envelope(
+                        status, ErrorCode.INTERNAL_ERROR.wire(), "Internal server error", Map.of());
             }
             String reason = e.getResponse().getStatusInfo().getReasonPhrase();
             return ErrorResponses.envelope(
-                    status, "http_" + status, reason == null ? "Request rejected" : reason, Map.of());
+                    status,
+                    ErrorResponses.httpStatusCode(status),
+                    reason == null ? "Request rejected" : reason,
+                    Map.of());
         }
     }
 
@@ -233,12 +240,12 @@ public final class ExceptionMappers {
         public Response toResponse(StoreException e) {
             if (!e.unavailable()) {
                 log.error("database statement failed", e);
-                return ErrorResponses.envelope(500, "internal_error", "Internal server error", Map.of());
+                return ErrorResponses.envelope(500, ErrorCode.INTERNAL_ERROR.wire(), "Internal server error", Map.of());
             }
             // the outage itself is logged once, by DatabaseHealth; each refused request only at debug level
             log.debug("database unavailable: {}", e.getMessage());
             return Response.fromResponse(ErrorResponses.envelope(
-                            503, "unavailable", "The service is temporarily unavailable", Map.of()))
+                            503, ErrorCode.UNAVAILABLE.wire(), "The service is temporarily unavailable", Map.of()))
                     .header("Retry-After", "1")
                     .build();
         }
@@ -249,7 +256,7 @@ public final class ExceptionMappers {
         @Override
         public Response toResponse(Throwable e) {
             log.error("unexpected failure", e);
-            return ErrorResponses.envelope(500, "internal_error", "Internal server error", Map.of());
+            return ErrorResponses.envelope(500, ErrorCode.INTERNAL_ERROR.wire(), "Internal server error", Map.of());
         }
     }
 

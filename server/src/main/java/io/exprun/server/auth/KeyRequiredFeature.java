@@ -33,9 +33,8 @@ public final class KeyRequiredFeature implements DynamicFeature {
         if (type != null && type.isAnnotationPresent(PublicEndpoint.class)) {
             return;
         }
-        Optional<SpecOperations.Operation> operation = type == null || resource.getResourceMethod() == null
-                ? Optional.empty()
-                : spec.servedBy(type, resource.getResourceMethod());
+        Optional<SpecOperations.Operation> operation =
+                resource.getResourceMethod() == null ? Optional.empty() : spec.servedBy(resource.getResourceMethod());
         if (operation.map(op -> !op.requiresKey()).orElse(false)) {
             return;
         }

@@ -1,5 +1,6 @@
 package io.exprun.server.auth;
 
+import io.exprun.server.domain.ErrorCode;
 import io.exprun.server.error.ErrorResponses;
 import io.exprun.server.spec.SpecOperations;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -32,16 +33,16 @@ public final class TenantShares {
 
     /** The two bounds: their label in the metrics and the {@code detail.code} of the 429 that says one was hit. */
     public enum Bound {
-        REQUESTS("requests", "tenant_over_limit"),
-        LISTS("lists", "tenant_lists_over_limit"),
-        WAITS("waits", "tenant_waits_over_limit");
+        REQUESTS("requests", ErrorCode.TENANT_OVER_LIMIT),
+        LISTS("lists", ErrorCode.TENANT_LISTS_OVER_LIMIT),
+        WAITS("waits", ErrorCode.TENANT_WAITS_OVER_LIMIT);
 
         private final String label;
         private final String code;
 
-        Bound(String label, String code) {
+        Bound(String label, ErrorCode code) {
             this.label = label;
-            this.code = code;
+            this.code = code.wire();
         }
 
         public String label() {

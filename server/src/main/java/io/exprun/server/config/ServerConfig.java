@@ -1,6 +1,5 @@
 package io.exprun.server.config;
 
-import io.exprun.server.auth.ApiKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -149,7 +148,7 @@ public record ServerConfig(
                 "EXPRUN_API_KEYS",
                 env.get("EXPRUN_API_KEYS") != null,
                 c,
-                (v, x) -> x.withApiKeys(ApiKeys.parse(v)),
+                (v, x) -> x.withApiKeys(ApiKeyEntries.parse(v)),
                 "key1:tenantA,key2:tenantB, each key once (unset: the " + "development key)");
         c = setting(env, "EXPRUN_CATALOG", c, (v, x) -> x.withCatalog(Path.of(v)), "a file path");
         c = setting(env, "EXPRUN_WORKERS", c, (v, x) -> x.withWorkers(Integer.parseInt(v)), "a number >= 0");

@@ -18,6 +18,6 @@ public final class ChangedSinceRead extends RuntimeException {
     }
 
     public String code() {
-        return "precondition_failed";
+        return ErrorCode.PRECONDITION_FAILED.wire();
     }
 }

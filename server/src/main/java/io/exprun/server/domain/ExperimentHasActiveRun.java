@@ -20,7 +20,7 @@ public final class ExperimentHasActiveRun extends RuntimeException {
     }
 
     public String code() {
-        return "experiment_has_active_run";
+        return ErrorCode.EXPERIMENT_HAS_ACTIVE_RUN.wire();
     }
 
     public Map<String, Object> details() {

@@ -21,31 +21,33 @@ public final class RefusedAsNotFound extends RuntimeException {
 
     public static RefusedAsNotFound run(String runId) {
         return new RefusedAsNotFound(
-                "run_not_found", "Run " + shown(runId) + " not found", Map.of("run_id", shown(runId)));
+                ErrorCode.RUN_NOT_FOUND.wire(), "Run " + shown(runId) + " not found", Map.of("run_id", shown(runId)));
     }
 
     public static RefusedAsNotFound notCancellable(String runId, LifecycleStatus current) {
         return new RefusedAsNotFound(
-                "run_not_cancellable",
+                ErrorCode.RUN_NOT_CANCELLABLE.wire(),
                 "Run " + runId + " is " + current.wire() + " and can no longer be cancelled",
                 Map.of("run_id", runId, "status", current.wire()));
     }
 
     public static RefusedAsNotFound result(String resultId) {
         return new RefusedAsNotFound(
-                "result_not_found", "Result " + shown(resultId) + " not found", Map.of("result_id", shown(resultId)));
+                ErrorCode.RESULT_NOT_FOUND.wire(),
+                "Result " + shown(resultId) + " not found",
+                Map.of("result_id", shown(resultId)));
     }
 
     public static RefusedAsNotFound experiment(String experimentId) {
         return new RefusedAsNotFound(
-                "experiment_not_found",
+                ErrorCode.EXPERIMENT_NOT_FOUND.wire(),
                 "Experiment " + shown(experimentId) + " not found",
                 Map.of("experiment_id", shown(experimentId)));
     }
 
     public static RefusedAsNotFound workflowMismatch(String experimentId, String workflowId) {
         return new RefusedAsNotFound(
-                "experiment_not_found",
+                ErrorCode.EXPERIMENT_NOT_FOUND.wire(),
                 "Experiment " + shown(experimentId) + " does not belong to workflow " + shown(workflowId),
                 Map.of("experiment_id", shown(experimentId), "workflow_id", shown(workflowId)));
     }

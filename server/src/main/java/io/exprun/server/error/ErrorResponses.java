@@ -1,6 +1,7 @@
 package io.exprun.server.error;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.exprun.server.domain.ErrorCode;
 import io.exprun.server.generated.model.ErrorBody;
 import io.exprun.server.generated.model.ErrorResponse;
 import io.exprun.server.generated.model.HTTPValidationError;
@@ -50,9 +51,17 @@ public final class ErrorResponses {
     }
 
     public static Response unauthorized(String message, boolean invalidToken) {
-        return Response.fromResponse(envelope(401, "unauthorized", message, Map.of()))
+        return Response.fromResponse(envelope(401, ErrorCode.UNAUTHORIZED.wire(), message, Map.of()))
                 .header(HttpHeaders.WWW_AUTHENTICATE, invalidToken ? "Bearer error=\"invalid_token\"" : "Bearer")
                 .build();
+    }
+
+    /**
+     * The code of a refusal the HTTP layer makes with no case of its own: {@code http_} and the status (the spec's
+     * ErrorCode).
+     */
+    public static String httpStatusCode(int status) {
+        return "http_" + status;
     }
 
     public static Response validation(List<ValidationError> errors) {

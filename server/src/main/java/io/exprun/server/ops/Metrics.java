@@ -318,9 +318,7 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
                 Method handling = method.getInvocable().getHandlingMethod();
                 return operations.computeIfAbsent(
                         handling,
-                        m -> spec.servedBy(m.getDeclaringClass(), m)
-                                .map(SpecOperations.Operation::id)
-                                .orElse("other"));
+                        m -> spec.servedBy(m).map(SpecOperations.Operation::id).orElse("other"));
             }
         }
         return "other";

@@ -1,22 +1,19 @@
 package io.exprun.server.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import jakarta.ws.rs.HttpMethod;
-import jakarta.ws.rs.Path;
-import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.glassfish.jersey.server.model.AnnotatedMethod;
 
 /**
- * The operations of the spec the server was generated from, read from that very file (the exprun-openapi jar), and
- * matched to the Java methods that serve them by HTTP method and path template. This is how the edge asks the spec,
- * not Java, which operations need a key ({@code security}) and what an operation is called ({@code operationId}).
+ * The operations of the spec the server was generated from, read from that very file (the exprun-openapi jar), each
+ * under its {@code operationId}, which the generated interfaces carry on their methods ({@link OperationId}). This is
+ * how the edge asks the spec, not Java, which operations need a key ({@code security}), which answer a page, and which
+ * may wait.
  */
 public final class SpecOperations {
 
@@ -36,10 +33,10 @@ public final class SpecOperations {
         }
     }
 
-    private final Map<String, Operation> byMethodAndPath;
+    private final Map<String, Operation> byId;
 
-    private SpecOperations(Map<String, Operation> byMethodAndPath) {
-        this.byMethodAndPath = byMethodAndPath;
+    private SpecOperations(Map<String, Operation> byId) {
+        this.byId = byId;
     }
 
     public static SpecOperations of(SpecDocument spec) {
@@ -58,7 +55,7 @@ public final class SpecOperations {
                     }
                     JsonNode security = operation.has("security") ? operation.get("security") : rootSecurity;
                     ops.put(
-                            key(op.getKey(), path.getKey()),
+                            operation.get("operationId").asText(),
                             new Operation(
                                     operation.get("operationId").asText(),
                                     requiresCredential(security),
@@ -96,61 +93,18 @@ public final class SpecOperations {
         return schema.path("properties").has("list_metadata");
     }
 
-    /** The spec operation a resource method serves, found through its JAX-RS annotations (on the generated interface). */
-    public Optional<Operation> servedBy(Class<?> resourceClass, Method method) {
-        for (Method candidate : definitions(resourceClass, method)) {
-            String http = httpMethod(candidate);
-            if (http != null) {
-                String path = join(pathOf(candidate.getDeclaringClass()), pathOf(candidate));
-                return Optional.ofNullable(byMethodAndPath.get(key(http, path)));
-            }
-        }
-        return Optional.empty();
+    /**
+     * The spec operation a resource method serves: the one named by the {@link OperationId} the generator put on the
+     * method it implements (JAX-RS's annotation inheritance finds that declaration, as Jersey does for {@code @GET}).
+     * Empty for a method that is no spec operation's.
+     */
+    public Optional<Operation> servedBy(Method method) {
+        return Optional.ofNullable(new AnnotatedMethod(method).getAnnotation(OperationId.class))
+                .map(id -> byId.get(id.value()));
     }
 
     /** Every operationId of the spec: the closed set of values the metrics' {@code operation} label may take. */
     public Set<String> ids() {
-        Set<String> ids = new TreeSet<>();
-        byMethodAndPath.values().forEach(o -> ids.add(o.id()));
-        return ids;
-    }
-
-    private static List<Method> definitions(Class<?> resourceClass, Method method) {
-        List<Method> found = new java.util.ArrayList<>();
-        found.add(method);
-        for (Class<?> c = resourceClass; c != null; c = c.getSuperclass()) {
-            for (Class<?> i : c.getInterfaces()) {
-                try {
-                    found.add(i.getMethod(method.getName(), method.getParameterTypes()));
-                } catch (NoSuchMethodException notThere) {
-                    // not declared by this interface
-                }
-            }
-        }
-        return found;
-    }
-
-    private static String httpMethod(Method m) {
-        for (Annotation a : m.getAnnotations()) {
-            HttpMethod http = a.annotationType().getAnnotation(HttpMethod.class);
-            if (http != null) {
-                return http.value();
-            }
-        }
-        return null;
-    }
-
-    private static String pathOf(java.lang.reflect.AnnotatedElement e) {
-        Path p = e.getAnnotation(Path.class);
-        return p == null ? "" : p.value();
-    }
-
-    private static String join(String a, String b) {
-        String joined = ("/" + a + "/" + b).replaceAll("/+", "/");
-        return joined.length() > 1 && joined.endsWith("/") ? joined.substring(0, joined.length() - 1) : joined;
-    }
-
-    private static String key(String httpMethod, String path) {
-        return httpMethod.toUpperCase(Locale.ROOT) + " " + join(path, "");
+        return new TreeSet<>(byId.keySet());
     }
 }

@@ -11,6 +11,10 @@ import static io.exprun.stub.generate.SpecExamples.RESULT_ID;
 import static io.exprun.stub.generate.SpecExamples.RUN;
 import static io.exprun.stub.generate.SpecExamples.RUNS;
 import static io.exprun.stub.generate.SpecExamples.RUN_ID;
+import static io.exprun.stub.generated.rules.LifecycleStatus.COMPLETED;
+import static io.exprun.stub.generated.rules.LifecycleStatus.PENDING;
+import static io.exprun.stub.generated.rules.LifecycleStatus.QUEUED;
+import static io.exprun.stub.generated.rules.LifecycleStatus.RUNNING;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +23,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.exprun.stub.Scenario;
+import io.exprun.stub.generated.rules.ErrorCode;
+import io.exprun.stub.generated.rules.LifecycleStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +35,7 @@ import java.util.Map;
 /**
  * Build step (exec-maven-plugin, process-classes): reads openapi/experiment-runs.yaml and writes, under
  * target/classes/io/exprun/stub, one WireMock mapping file per {@link Scenario} ({@code scenarios/NAME.json}) and the
- * request rules the stub enforces ({@code request-rules.json}). Nothing here is hand-written JSON: every body comes
+ * spec in OpenAPI 3.0's words that the stub validates requests with ({@code openapi-3.0.json}, {@link OpenApi30View}). Nothing here is hand-written JSON: every body comes
  * from the spec's examples through {@link SpecExamples}.
  *
  * <p>A {@code RUN_<status>} scenario is a small state machine (WireMock scenario {@code exprun}): in state
@@ -66,7 +72,7 @@ public final class GenerateStubMappings {
     /** WireMock's priority (1 is the highest; unset is 5) of the by-id experiment mappings: below the literal paths. */
     private static final int BY_ID_PRIORITY = 9;
     /** The WireMock scenario states of EXPERIMENT_HAS_ACTIVE_RUN after the cancel and after the delete. */
-    private static final String CANCELLED = "cancelled";
+    private static final String CANCELLED = LifecycleStatus.CANCELLED.wire();
 
     private static final String DELETED = "deleted";
     /** WireMock's priority of a conditional answer (304, 412) and of a wait: above the plain answer beside it. */
@@ -96,7 +102,7 @@ public final class GenerateStubMappings {
                             file);
         }
         JSON.writerWithDefaultPrettyPrinter()
-                .writeValue(out.resolve("request-rules.json").toFile(), RequestRules.from(spec));
+                .writeValue(out.resolve("openapi-3.0.json").toFile(), OpenApi30View.of(spec));
     }
 
     ArrayNode mappings(Scenario scenario) {
@@ -112,19 +118,19 @@ public final class GenerateStubMappings {
                 m.addAll(experiments());
             }
             case RUN_PENDING, RUN_QUEUED, RUN_RUNNING, RUN_COMPLETED, RUN_ERROR, RUN_CANCELLED -> {
-                String status = scenario.runStatus();
+                LifecycleStatus status = LifecycleStatus.parse(scenario.runStatus());
                 m.addAll(world(status, STARTED, null));
-                if (SpecExamples.cancellable(status)) {
-                    m.addAll(world("cancelled", "cancelled", null));
+                if (status.isActive()) {
+                    m.addAll(world(LifecycleStatus.CANCELLED, CANCELLED, null));
                 }
                 m.addAll(experiments());
             }
             case RUN_PROGRESSES_TO_COMPLETED -> {
-                m.addAll(world("pending", STARTED, "queued"));
-                m.addAll(world("queued", "queued", "running"));
-                m.addAll(world("running", "running", "completed"));
-                m.addAll(world("completed", "completed", null));
-                m.addAll(world("cancelled", "cancelled", null));
+                m.addAll(world(PENDING, STARTED, QUEUED));
+                m.addAll(world(QUEUED, QUEUED.wire(), RUNNING));
+                m.addAll(world(RUNNING, RUNNING.wire(), COMPLETED));
+                m.addAll(world(COMPLETED, COMPLETED.wire(), null));
+                m.addAll(world(LifecycleStatus.CANCELLED, CANCELLED, null));
                 m.addAll(experiments());
             }
             case RUN_NOT_FOUND -> {
@@ -138,7 +144,7 @@ public final class GenerateStubMappings {
                         RESULT,
                         404,
                         examples.notFound(
-                                "result_not_found",
+                                ErrorCode.RESULT_NOT_FOUND.wire(),
                                 "Result " + RESULT_ID + " not found",
                                 F.objectNode().put("result_id", RESULT_ID))));
                 m.addAll(experiments());
@@ -160,15 +166,15 @@ public final class GenerateStubMappings {
                         RUNS,
                         404,
                         examples.notFound(
-                                "experiment_not_found",
+                                ErrorCode.EXPERIMENT_NOT_FOUND.wire(),
                                 "Experiment " + experiment + " not found",
                                 F.objectNode().put("experiment_id", experiment))));
             }
             case EXPERIMENT_HAS_ACTIVE_RUN -> {
                 // its run is running until cancelled; the experiment can be deleted only then, and is gone after
-                m.addAll(world("running", STARTED, null));
-                m.addAll(world("cancelled", CANCELLED, null));
-                m.addAll(world("cancelled", DELETED, null));
+                m.addAll(world(LifecycleStatus.RUNNING, STARTED, null));
+                m.addAll(world(LifecycleStatus.CANCELLED, CANCELLED, null));
+                m.addAll(world(LifecycleStatus.CANCELLED, DELETED, null));
                 m.add(inState(answer("GET", EXPERIMENTS, 200, examples.ok(EXPERIMENTS, "get")), STARTED, null));
                 m.add(inState(answer("GET", EXPERIMENTS, 200, examples.ok(EXPERIMENTS, "get")), CANCELLED, null));
                 m.add(inState(answer("POST", EXPERIMENTS, 200, examples.ok(EXPERIMENTS, "post")), STARTED, null));
@@ -193,7 +199,7 @@ public final class GenerateStubMappings {
                 OPERATIONS.forEach(op -> m.add(answer(op[0], op[1], 422, examples.response("ValidationFailed"))));
             case RATE_LIMITED ->
                 OPERATIONS.forEach(op ->
-                        m.add(with(answer(op[0], op[1], 429, examples.rateLimited()), Map.of("Retry-After", "1"))));
+                        m.add(with(answer(op[0], op[1], 429, examples.overloaded()), Map.of("Retry-After", "1"))));
         }
         ArrayNode out = F.arrayNode();
         m.forEach(out::add);
@@ -204,7 +210,7 @@ public final class GenerateStubMappings {
      * Every operation answered as for a run in {@code status}, in WireMock scenario state {@code state}. A get moves
      * the state to {@code afterGet} (when not null); a cancel of a cancellable run moves it to {@code cancelled}.
      */
-    private List<ObjectNode> world(String status, String state, String afterGet) {
+    private List<ObjectNode> world(LifecycleStatus status, String state, LifecycleStatus afterGet) {
         List<ObjectNode> m = new ArrayList<>();
         m.add(inState(
                 answer("GET", RUNS, 200, examples.runList(List.of(examples.run(status, "exprun_2")))), state, null));
@@ -212,15 +218,16 @@ public final class GenerateStubMappings {
         m.add(inState(
                 with(answer("GET", RUN, 200, examples.run(status, RUN_ID)), Map.of("ETag", etagOf(status))),
                 state,
-                afterGet));
+                afterGet == null ? null : afterGet.wire()));
         m.add(inState(notModified(RUN, etagOf(status)), state, null));
         if (afterGet != null) {
             // a wait (wait_for=terminal) of a run that progresses ends it: answered completed at once
-            m.add(inState(wait(examples.run("completed", RUN_ID), etagOf("completed")), state, "completed"));
+            LifecycleStatus end = LifecycleStatus.COMPLETED;
+            m.add(inState(wait(examples.run(end, RUN_ID), etagOf(end)), state, end.wire()));
         }
         m.add(
-                SpecExamples.cancellable(status)
-                        ? inState(answer("POST", CANCEL, 200, examples.cancelled(RUN_ID)), state, "cancelled")
+                status.isActive()
+                        ? inState(answer("POST", CANCEL, 200, examples.cancelled(RUN_ID)), state, CANCELLED)
                         : inState(answer("POST", CANCEL, 404, examples.notCancellable(status, RUN_ID)), state, null));
         m.add(inState(answer("GET", RESULTS, 200, examples.results(status, QUERY_RUN_ID)), state, null));
         m.add(inState(
@@ -232,8 +239,8 @@ public final class GenerateStubMappings {
     }
 
     /** A run's ETag in the stub: one per status, so that a transition (a cancel, a progress) changes it. */
-    static String etagOf(String status) {
-        return "\"" + status + "\"";
+    static String etagOf(LifecycleStatus status) {
+        return "\"" + status.wire() + "\"";
     }
 
     /** A get whose {@code If-None-Match} names {@code etag}: 304, no body, the ETag repeated. */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.exprun.stub.generated.rules.ErrorCode;
+import io.exprun.stub.generated.rules.LifecycleStatus;
 import java.util.List;
 
 /**
@@ -65,30 +67,26 @@ final class SpecExamples {
                 .deepCopy();
     }
 
-    static boolean cancellable(String status) {
-        return List.of("pending", "queued", "running").contains(status);
-    }
-
-    JsonNode runLifecycle(String status) {
+    JsonNode runLifecycle(LifecycleStatus status) {
         return switch (status) {
-            case "error" -> ok(RUN, "get").path("lifecycle").deepCopy();
-            case "cancelled" -> ok(CANCEL, "post").path("lifecycle").deepCopy();
-            default -> F.objectNode().put("status", status);
+            case ERROR -> ok(RUN, "get").path("lifecycle").deepCopy();
+            case CANCELLED -> ok(CANCEL, "post").path("lifecycle").deepCopy();
+            default -> F.objectNode().put("status", status.wire());
         };
     }
 
     /** The get-run example, in {@code status}, with {@code id}. */
-    ObjectNode run(String status, String id) {
+    ObjectNode run(LifecycleStatus status, String id) {
         ObjectNode run = (ObjectNode) ok(RUN, "get");
         run.put("id", id);
         run.set("lifecycle", runLifecycle(status));
-        ObjectNode timing = status.equals("cancelled")
+        ObjectNode timing = status == LifecycleStatus.CANCELLED
                 ? (ObjectNode) ok(CANCEL, "post").path("timing").deepCopy()
                 : (ObjectNode) run.path("timing");
-        if (!List.of("completed", "error", "cancelled").contains(status)) {
+        if (status.isActive()) {
             timing.putNull("completed_at").putNull("duration_ms");
         }
-        if (status.equals("pending") || status.equals("queued")) {
+        if (status == LifecycleStatus.PENDING || status == LifecycleStatus.QUEUED) {
             timing.putNull("started_at");
         }
         run.set("timing", timing);
@@ -96,12 +94,12 @@ final class SpecExamples {
         run.put(
                 "completed_document_count",
                 switch (status) {
-                    case "pending", "queued" -> 0;
-                    case "completed" -> total;
-                    case "error" -> total - 1;
+                    case PENDING, QUEUED -> 0;
+                    case COMPLETED -> total;
+                    case ERROR -> total - 1;
                     default -> 2;
                 });
-        run.put("error_count", status.equals("error") ? 1 : 0);
+        run.put("error_count", status == LifecycleStatus.ERROR ? 1 : 0);
         return run;
     }
 
@@ -119,13 +117,11 @@ final class SpecExamples {
     }
 
     /** Two results of a run in {@code status}: what each document's lifecycle is at that point. */
-    ObjectNode results(String status, String runId) {
-        List<String> statuses = switch (status) {
-            case "pending", "queued" -> List.of("pending", "pending");
-            case "running" -> List.of("completed", "running");
-            case "completed" -> List.of("completed", "completed");
-            case "error" -> List.of("completed", "error");
-            default -> List.of("completed", "cancelled");
+    ObjectNode results(LifecycleStatus status, String runId) {
+        // the first document done (unless the run never started), the second where the run is
+        List<LifecycleStatus> statuses = switch (status) {
+            case PENDING, QUEUED -> List.of(LifecycleStatus.PENDING, LifecycleStatus.PENDING);
+            default -> List.of(LifecycleStatus.COMPLETED, status);
         };
         ObjectNode list = (ObjectNode) ok(RESULTS, "get");
         ObjectNode template = (ObjectNode) list.path("data").path(0);
@@ -135,25 +131,21 @@ final class SpecExamples {
             result.put("id", "expres_" + (i + 1))
                     .put("experiment_run_id", runId)
                     .put("document_id", "doc_" + (i + 1));
-            String s = statuses.get(i);
-            result.set(
-                    "lifecycle",
-                    s.equals("error") || s.equals("cancelled")
-                            ? runLifecycle(s)
-                            : F.objectNode().put("status", s));
+            LifecycleStatus s = statuses.get(i);
+            result.set("lifecycle", runLifecycle(s));
             ObjectNode timing = (ObjectNode) result.path("timing");
             switch (s) {
-                case "pending" ->
+                case PENDING ->
                     timing.putNull("started_at").putNull("completed_at").putNull("duration_ms");
-                case "running" ->
+                case RUNNING ->
                     timing.put("started_at", "2026-05-18T10:00:03Z")
                             .putNull("completed_at")
                             .putNull("duration_ms");
-                case "completed", "error" ->
+                case COMPLETED, ERROR ->
                     timing.put("started_at", "2026-05-18T10:00:01Z")
                             .put("completed_at", "2026-05-18T10:00:03Z")
                             .put("duration_ms", 2000);
-                default -> {} // cancelled before it started: the results example as it is
+                default -> {} // cancelled before it started: the results example as it is (no other status here)
             }
             data.add(result);
         }
@@ -230,14 +222,16 @@ final class SpecExamples {
 
     ObjectNode runNotFound(String id) {
         return notFound(
-                "run_not_found", "Run " + id + " not found", F.objectNode().put("run_id", id));
+                ErrorCode.RUN_NOT_FOUND.wire(),
+                "Run " + id + " not found",
+                F.objectNode().put("run_id", id));
     }
 
-    ObjectNode notCancellable(String status, String id) {
+    ObjectNode notCancellable(LifecycleStatus status, String id) {
         return notFound(
-                "run_not_cancellable",
-                "Run " + id + " is " + status + " and can no longer be cancelled",
-                F.objectNode().put("run_id", id).put("status", status));
+                ErrorCode.RUN_NOT_CANCELLABLE.wire(),
+                "Run " + id + " is " + status.wire() + " and can no longer be cancelled",
+                F.objectNode().put("run_id", id).put("status", status.wire()));
     }
 
     ObjectNode unauthorized() {
@@ -246,12 +240,8 @@ final class SpecExamples {
         return body;
     }
 
-    /** 429 is not in the contract; its body uses the contract's error envelope. */
-    ObjectNode rateLimited() {
-        ObjectNode body = (ObjectNode) response("Unauthorized");
-        ((ObjectNode) body.path("detail"))
-                .put("code", "rate_limited")
-                .put("message", "Too many requests: retry after 1 s");
-        return body;
+    /** The spec's 429: the server at capacity ({@code overloaded}). */
+    ObjectNode overloaded() {
+        return (ObjectNode) response("Overloaded");
     }
 }

@@ -1,6 +1,5 @@
-package io.exprun.server.api;
+package io.exprun.server.http;
 
-import io.exprun.server.http.EdgeHandler;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.WriterInterceptor;
 import jakarta.ws.rs.ext.WriterInterceptorContext;
