@@ -18,8 +18,8 @@ import org.glassfish.jersey.server.model.ResourceMethod;
  * that would otherwise read as an outage. A query value containing it is the caller's mistake (422, naming the
  * parameter); an id in the path containing it names nothing that can exist (404, as for any unknown id). The same
  * holds for the header parameters the matched operation declares (the spec's, as the generated interface carries
- * them, e.g. {@code Idempotency-Key}, which is stored): a header line may carry a raw NUL byte, and Grizzly passes it
- * on. Runs after authentication, before the resource method.
+ * them, e.g. {@code Idempotency-Key}, which is stored), should a transport pass a raw NUL byte on (Jetty refuses
+ * it, 400). Runs after authentication, before the resource method.
  */
 @Priority(Priorities.USER)
 public final class UnstorableTextFilter implements ContainerRequestFilter {

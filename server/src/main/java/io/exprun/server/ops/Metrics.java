@@ -66,7 +66,7 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
     /** Status codes this server answers; any other code is labelled by its class ("4xx"). */
     private static final Set<Integer> STATUSES =
-            Set.of(200, 400, 401, 404, 405, 406, 413, 415, 417, 422, 429, 431, 500, 503, 505);
+            Set.of(200, 400, 401, 404, 405, 406, 408, 413, 414, 415, 417, 422, 429, 431, 500, 501, 503, 505);
     /** Latency buckets an SLO is written against: a handful, not the ~70 of a percentile histogram per series. */
     private static final Duration[] SLO_BUCKETS = Stream.of(1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000)
             .map(Duration::ofMillis)
@@ -178,9 +178,8 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
     }
 
     /**
-     * Open client connections ({@code exprun_connections_open}), their cap ({@code exprun_connections_max}) and the
-     * connections closed to stay under it ({@code exprun_connections_closed_for_room_total}, by {@code closed}: the
-     * {@code new} one, or an older {@code silent} one that had sent nothing).
+     * Open client connections ({@code exprun_connections_open}) and their cap ({@code exprun_connections_max}); the
+     * connections closed to make room under it are counted by {@link #closedForRoom}.
      */
     public void connections(java.util.function.IntSupplier open, int cap) {
         Gauge.builder("exprun.connections.open", open::getAsInt)
@@ -191,12 +190,12 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
                 .register(registry);
     }
 
-    /** Counts a connection closed to stay under the cap on open connections. */
-    public void closedForRoom(boolean silentOne) {
+    /** Counts a connection that had sent nothing, closed to make room under the cap on open connections. */
+    public void closedForRoom() {
         Counter.builder("exprun.connections.closed.for.room")
-                .description("Client connections closed to stay under EXPRUN_MAX_CONNECTIONS: the new one, or an older"
-                        + " one that had sent nothing")
-                .tag("closed", silentOne ? "silent" : "new")
+                .description("Client connections that had sent nothing, closed to make room under"
+                        + " EXPRUN_MAX_CONNECTIONS")
+                .tag("closed", "silent")
                 .register(registry)
                 .increment();
     }
