@@ -16,6 +16,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * exprun's own rules in front of Jersey, on Jetty's threads, never blocking. {@code GET /healthz} and {@code /metrics}
@@ -73,24 +74,22 @@ public final class EdgeHandler extends Handler.Wrapper {
     }
 
     private void readWholeThenAdmit(Request request, Response response, Callback callback) {
-        var deadline = request.getComponents()
-                .getScheduler()
-                .schedule(() -> request.fail(new TimeoutException()), bodyTimeoutMs, TimeUnit.MILLISECONDS);
-        InvocationType nonBlocking = InvocationType.NON_BLOCKING; // what follows never blocks
-        Content.Source.asByteArrayAsync(
-                request, JsonMapper.MAX_BUFFERED_BODY_BYTES, Promise.Invocable.from(nonBlocking, (body, failure) -> {
-                    deadline.cancel();
-                    if (failure == null) {
-                        admit(new WholeBody(request, body), response, callback);
-                    } else if (failure instanceof TimeoutException) {
-                        String why = "The request body did not arrive within " + bodyTimeoutMs + " ms";
-                        answers.refuse(request, response, callback, 408, "request_timeout", why);
-                    } else if (failure instanceof IllegalStateException) { // over the limit, Content.Source's
-                        Response.writeError(request, response, callback, 413, "Request body too large");
-                    } else {
-                        callback.failed(failure); // Jetty answers it: a chunk's framing is a 400, see DoorAnswers
-                    }
-                }));
+        Scheduler timer = request.getComponents().getScheduler();
+        var deadline = timer.schedule(() -> request.fail(new TimeoutException()), bodyTimeoutMs, TimeUnit.MILLISECONDS);
+        var read = Promise.Invocable.<byte[]>from(InvocationType.NON_BLOCKING, (body, failure) -> {
+            deadline.cancel();
+            if (failure == null) {
+                admit(whole(request, body), response, callback);
+            } else if (failure instanceof TimeoutException) {
+                String why = "The request body did not arrive within " + bodyTimeoutMs + " ms";
+                answers.refuse(request, response, callback, 408, "request_timeout", why);
+            } else if (failure instanceof IllegalStateException) { // over the limit, Content.Source's
+                Response.writeError(request, response, callback, 413, "Request body too large");
+            } else {
+                callback.failed(failure); // Jetty answers it: a chunk's framing is a 400, see DoorAnswers
+            }
+        });
+        Content.Source.asByteArrayAsync(request, JsonMapper.MAX_BUFFERED_BODY_BYTES, read);
     }
 
     private void admit(Request request, Response response, Callback callback) {
@@ -114,22 +113,18 @@ public final class EdgeHandler extends Handler.Wrapper {
     }
 
     /** A request whose body has arrived whole: Jersey reads it from memory. */
-    private static final class WholeBody extends Request.Wrapper {
-        private final Content.Source body;
+    private static Request whole(Request request, byte[] bytes) {
+        Content.Source body = Content.Source.from(ByteBuffer.wrap(bytes));
+        return new Request.Wrapper(request) {
+            @Override
+            public Content.Chunk read() {
+                return body.read();
+            }
 
-        WholeBody(Request request, byte[] bytes) {
-            super(request);
-            this.body = Content.Source.from(ByteBuffer.wrap(bytes));
-        }
-
-        @Override
-        public Content.Chunk read() {
-            return body.read();
-        }
-
-        @Override
-        public void demand(Runnable demandCallback) {
-            body.demand(demandCallback);
-        }
+            @Override
+            public void demand(Runnable demandCallback) {
+                body.demand(demandCallback);
+            }
+        };
     }
 }

@@ -15,7 +15,6 @@ import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.component.LifeCycle;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +31,8 @@ public final class FrontDoor {
 
     /** Starts serving {@code edge} on {@code host:port} (0: any free port), at most {@code cap} connections at once. */
     public static Server start(String host, int port, int cap, EdgeHandler edge, Metrics metrics) throws IOException {
-        // Jetty's threads parse, frame and run the edge, which never blocks (Jersey runs on threads of its own)
-        Server server = new Server(
-                new QueuedThreadPool(Math.max(8, 4 * Runtime.getRuntime().availableProcessors())));
+        Server server =
+                new Server(); // its threads parse, frame and run the edge, which never blocks (Jersey has its own)
         HttpConfiguration http = new HttpConfiguration();
         http.setHttpCompliance(HttpCompliance.from("RFC9110,-LF_HEADER_TERMINATION"));
         http.setUriCompliance(UriCompliance.from("RFC3986,AMBIGUOUS_PATH_SEGMENT,AMBIGUOUS_EMPTY_SEGMENT,"
@@ -65,8 +63,7 @@ public final class FrontDoor {
     /**
      * EXPRUN_MAX_CONNECTIONS ({@code config/ConnectionCap}) kept by Jetty: at the cap it stops accepting (new clients
      * wait in the kernel's backlog, accept() never fails with EMFILE) and gives open connections a short idle timeout,
-     * so that silent ones make room for a probe or a real request. Those closed then without having sent a byte are
-     * counted; reaching the cap is a WARN, once a flood (it is reached again whenever room is made), not once a minute.
+     * so that silent ones make room. Those closed so are counted; reaching the cap is a WARN, once a flood.
      */
     private static final class ConnectionCap extends NetworkConnectionLimit implements Connection.Listener {
         private static final Logger log = LoggerFactory.getLogger(ConnectionCap.class);
@@ -95,8 +92,15 @@ public final class FrontDoor {
         }
 
         @Override
+        public void onOpened(Connection connection) { // opened too late for limit() to shorten its idle timeout
+            if (getNetworkConnectionCount() >= getMaxNetworkConnectionCount()) {
+                connection.getEndPoint().setIdleTimeout(IDLE_AT_CAP_MS);
+            }
+        }
+
+        @Override
         public void onClosed(Connection connection) {
-            if (connection.getBytesIn() == 0 && System.nanoTime() - reachedAt < 2_000_000L * IDLE_AT_CAP_MS) {
+            if (connection.getBytesIn() == 0 && connection.getEndPoint().getIdleTimeout() == IDLE_AT_CAP_MS) {
                 closedSilent.run();
             }
         }
