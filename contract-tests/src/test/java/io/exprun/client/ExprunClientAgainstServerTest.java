@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The client against the real server (Grizzly + Jersey + H2 over loopback HTTP); here, not in client/, so the client builds without the server. */
+/** The client against the real server (Jetty + Jersey + SQLite over loopback HTTP); here, not in client/, so the client builds without the server. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExprunClientAgainstServerTest {
 

@@ -100,7 +100,7 @@ public final class FrontDoor {
 
         @Override
         public void onClosed(Connection connection) {
-            if (connection.getBytesIn() == 0 && connection.getEndPoint().getIdleTimeout() == IDLE_AT_CAP_MS) {
+            if (connection.getBytesIn() == 0 && System.nanoTime() - reachedAt < 5_000_000L * IDLE_AT_CAP_MS) {
                 closedSilent.run();
             }
         }
