@@ -26,6 +26,7 @@ public final class WholeAnswers implements WriterInterceptor {
         Held held = new Held(wire);
         context.setOutputStream(held);
         context.proceed();
+        context.setOutputStream(wire); // Jersey flushes and closes what the interceptors leave it: the wire
         if (held.whole != null) {
             context.getHeaders().putSingle(HttpHeaders.CONTENT_LENGTH, held.whole.size());
             held.whole.writeTo(wire);
@@ -59,11 +60,6 @@ public final class WholeAnswers implements WriterInterceptor {
             if (whole == null) {
                 out.flush(); // what is held is not flushed: it goes out whole
             }
-        }
-
-        @Override
-        public void close() {
-            // the entity stream is Jersey's to close, after this interceptor has written what it held
         }
     }
 }

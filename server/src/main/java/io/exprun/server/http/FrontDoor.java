@@ -14,6 +14,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +51,7 @@ public final class FrontDoor {
             metrics.connections(() -> connector.getConnectedEndPoints().size(), cap);
         }
         server.setErrorHandler(edge.answers);
-        server.setHandler(edge);
+        server.setHandler(new GracefulHandler(edge)); // stopping waits for the requests in progress
         try {
             server.start();
             return server;
