@@ -20,7 +20,6 @@ import org.eclipse.jetty.util.Callback;
 final class DoorAnswers extends ErrorHandler {
 
     static final String JSON = "application/json";
-
     private final Metrics metrics;
 
     DoorAnswers(Metrics metrics) {

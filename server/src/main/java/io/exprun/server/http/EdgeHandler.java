@@ -21,13 +21,14 @@ import org.eclipse.jetty.util.thread.Scheduler;
 /**
  * exprun's own rules in front of Jersey, on Jetty's threads, never blocking. {@code GET /healthz} and {@code /metrics}
  * are answered here: liveness never waits for the database or a busy pool. Refused: a transfer coding other than chunked
- * (501, RFC 9112 §6.1), {@code CONNECT} (501: no proxy). A body is read whole without a thread: 413 over the size limit
- * (before any {@code 100 Continue} for a Content-Length over it), 408 if incomplete after the body timeout. Then
- * {@link #admission} lets the request onto an API thread or answers 429: the one place where requests wait for an API
- * thread, and where a fairer queue goes.
+ * (501, RFC 9112 §6.1), {@code CONNECT} (501). A body is read whole without a thread: 413 once it is over the limit
+ * (before any {@code 100 Continue} if its Content-Length is; read up to the limit otherwise, so that a client still
+ * sending can read the answer), 408 if incomplete after the body timeout. Then {@link #admission} lets the request onto
+ * an API thread or answers 429: the one place where requests wait for an API thread, where a fairer queue goes.
  */
 public final class EdgeHandler extends Handler.Wrapper {
 
+    private static final int MAX_BODY = JsonMapper.MAX_BUFFERED_BODY_BYTES;
     private final ThreadPoolExecutor apiPool;
     private final Semaphore admission;
     private final long bodyTimeoutMs;
@@ -63,8 +64,8 @@ public final class EdgeHandler extends Handler.Wrapper {
             answers.refuse(request, response, callback, 501, "http_501", "Transfer coding not supported: " + codings);
         } else if ("CONNECT".equals(request.getMethod())) {
             answers.refuse(request, response, callback, 501, "http_501", "CONNECT is not supported: this is no proxy");
-        } else if (request.getLength() > JsonMapper.MAX_BUFFERED_BODY_BYTES) {
-            Response.writeError(request, response, callback, 413, "Request body too large");
+        } else if (request.getLength() > MAX_BODY && request.getHeaders().contains(HttpHeader.EXPECT, "100-continue")) {
+            Response.writeError(request, response, callback, 413, "Request body too large"); // before it is sent
         } else if (request.getLength() == 0) {
             admit(request, response, callback);
         } else {
@@ -89,7 +90,7 @@ public final class EdgeHandler extends Handler.Wrapper {
                 callback.failed(failure); // Jetty answers it: a chunk's framing is a 400, see DoorAnswers
             }
         });
-        Content.Source.asByteArrayAsync(request, JsonMapper.MAX_BUFFERED_BODY_BYTES, read);
+        Content.Source.asByteArrayAsync(request, MAX_BODY, read);
     }
 
     private void admit(Request request, Response response, Callback callback) {
