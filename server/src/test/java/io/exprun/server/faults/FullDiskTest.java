@@ -52,6 +52,7 @@ class FullDiskTest {
             Map<Integer, Integer> statuses = new TreeMap<>();
             Map<String, Integer> readinessWhileFull = new TreeMap<>();
             int refusedInARow = 0;
+            int spellsOfRefusals = 0; // the writes' state as the client sees it change: what the log says once each way
             for (int i = 0; i < 4000 && refusedInARow < 30; i++) {
                 Http.Answer a = api.postJson(RUNS, CREATE);
                 statuses.merge(a.status(), 1, Integer::sum);
@@ -60,6 +61,7 @@ class FullDiskTest {
                     refusedInARow = 0;
                     continue;
                 }
+                spellsOfRefusals += refusedInARow == 0 ? 1 : 0;
                 refusedInARow++;
                 assertThat(a.status())
                         .as("a write the full disk refused: %s", a.body())
@@ -107,13 +109,16 @@ class FullDiskTest {
 
             List<String> output = server.output();
             assertThat(output).noneMatch(line -> line.contains(" ERROR "));
+            // Once each way, not once per refused write (the last spell alone refused 30). A full SQLite can take a
+            // smaller write after refusing a larger one (a write's pages vary with where its random id falls), so a
+            // spell may end and a new one start: each is one WARN and, when it ends, one INFO (Grizzly's build too).
             assertThat(output.stream().filter(line -> line.contains("writes are failing")))
-                    .as("one WARN when writes start failing")
-                    .hasSize(1)
+                    .as("one WARN each time writes start failing")
+                    .hasSize(spellsOfRefusals)
                     .allMatch(line -> line.contains(" WARN "));
             assertThat(output.stream().filter(line -> line.contains("writes succeed again")))
-                    .as("one INFO when they succeed again")
-                    .hasSize(1);
+                    .as("one INFO each time they succeed again")
+                    .hasSize(spellsOfRefusals);
         }
     }
 
