@@ -12,8 +12,9 @@
 #   - the server under test: the shipped jar (server/target/exprun-server.jar), configured only through EXPRUN_*
 #     (EXPRUN_WORKERS=0: nothing but the requests touches the runs), on SQLite (embedded default) and on PostgreSQL
 #     (Debian's server binaries, synchronous_commit=on);
-#   - the ceilings: the same Jersey + Grizzly + Jackson on the same routes answering a constant body of the size of a
-#     real cancel / get answer (bench's CeilingServer), one process per endpoint;
+#   - the ceilings: the same Jersey + Jackson on Jetty 12 (Jersey's Jetty container, stock) on the same routes
+#     answering a constant body of the size of a real cancel / get answer (bench's CeilingServer), one process per
+#     endpoint;
 #   - the storage's own limit, with the server stopped: exprun's cancel statement, one commit per cancel, from 32
 #     clients with no HTTP in front: over JDBC through exprun's own store with group commit off (bench's
 #     storage-limit) on both databases, and through pgbench (bench/pgbench/cancel.sql) on PostgreSQL;

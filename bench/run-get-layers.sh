@@ -5,9 +5,11 @@
 #   bench/run-get-layers.sh                        # 3 rounds of 8 s per layer (~10 min)
 #   BENCH_SECONDS=3 BENCH_ROUNDS=1 bench/run-get-layers.sh                           # smoke run
 #
-# The GET ceiling (bench's CeilingServer: Jersey + Grizzly + Jackson answering a constant body of a real get's size)
-# does no work a get needs. This peels exprun's get into what each layer adds, all through the same routes, 32
-# connections, wrk (bench/lua/runs.lua), each server in its own process:
+# The GET ceiling (bench's CeilingServer: Jersey's Jetty 12 container + Jackson, stock, answering a constant body of a
+# real get's size: the container exprun runs on) does no work a get needs. Beside it, the same on Jetty's EE10 servlet
+# container with Jersey's servlet (the alternative container: "ceiling (servlet) 200"; BENCH_SERVLET_CEILING=0 leaves it
+# out). This peels exprun's get into what each layer adds, all through the same routes, 32 connections, wrk
+# (bench/lua/runs.lua), each server in its own process:
 #   401  a wrong key: the edge, request id, metrics, access log, the auth filter; no database
 #   404  a run id that does not exist: everything a get does, its query included, but no row is read or mapped
 #   200  a get of an existing run
@@ -98,18 +100,27 @@ C_PORT=$(free_port)
 java -jar "$BENCH_JAR" ceiling --port "$C_PORT" --cancel-body "$OUT/cancel-body.json" --get-body "$OUT/get-body.json" \
   >"$OUT/ceiling.log" 2>&1 &
 C_PID=$!; PIDS+=("$C_PID"); wait_http "http://127.0.0.1:$C_PORT/"
+SERVLET=${BENCH_SERVLET_CEILING:-1}
+if [[ "$SERVLET" == 1 ]]; then
+  S_PORT=$(free_port)
+  java -jar "$BENCH_JAR" ceiling --container servlet --port "$S_PORT" --cancel-body "$OUT/cancel-body.json" \
+    --get-body "$OUT/get-body.json" >"$OUT/ceiling-servlet.log" 2>&1 &
+  S_PID=$!; PIDS+=("$S_PID"); wait_http "http://127.0.0.1:$S_PORT/"
+fi
 seq -f "ceiling_%g" 1 1000 >"$OUT/ceiling-ids.txt"
 seq -f "exprun_%032g" 1 1000 >"$OUT/missing-ids.txt"
 
 log "warm-up, ${WARM} s per server"
 SAVE=$POINT; POINT=$WARM; RESULTS=$OUT/warmup.tsv
 point ceiling "$C_PORT" "$OUT/ceiling-ids.txt" "$KEY" "$C_PID"
+[[ "$SERVLET" == 1 ]] && point servlet "$S_PORT" "$OUT/ceiling-ids.txt" "$KEY" "$S_PID"
 point sqlite "$SQ_PORT" "$OUT/sqlite/ids.txt" "$KEY" "$SQ_PID"
 point pg "$PGX_PORT" "$OUT/pg/ids.txt" "$KEY" "$PGX_PID" pg
 POINT=$SAVE; RESULTS=$OUT/results.tsv
 for round in $(seq 1 "$ROUNDS"); do
   log "round $round of $ROUNDS"
   point "ceiling 200" "$C_PORT" "$OUT/ceiling-ids.txt" "$KEY" "$C_PID"
+  [[ "$SERVLET" == 1 ]] && point "ceiling (servlet) 200" "$S_PORT" "$OUT/ceiling-ids.txt" "$KEY" "$S_PID"
   point "SQLite 401" "$SQ_PORT" "$OUT/sqlite/ids.txt" "$WRONG_KEY" "$SQ_PID"
   point "SQLite 404" "$SQ_PORT" "$OUT/missing-ids.txt" "$KEY" "$SQ_PID"
   point "SQLite 200" "$SQ_PORT" "$OUT/sqlite/ids.txt" "$KEY" "$SQ_PID"

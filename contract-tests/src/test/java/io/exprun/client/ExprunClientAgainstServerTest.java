@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The client against the real server (Grizzly + Jersey + H2 over loopback HTTP); here, not in client/, so the client builds without the server. */
+/** The client against the real server (Jetty + Jersey + SQLite over loopback HTTP); here, not in client/, so the client builds without the server. */
 @SuppressWarnings("removal") // it pins the flat methods of 0.2, kept as deprecated delegates until 0.4
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExprunClientAgainstServerTest {

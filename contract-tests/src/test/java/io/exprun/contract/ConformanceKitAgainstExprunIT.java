@@ -22,7 +22,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The conformance kit against the real exprun (Grizzly + Jersey, real HTTP, workers running 300 ms documents) on
+ * The conformance kit against the real exprun (Jetty + Jersey, real HTTP, workers running 300 ms documents) on
  * H2 and on PostgreSQL passes, and not by skipping: every category made checks, the cancel state machine and tenant
  * isolation included, and the JUnit XML a CI would render is written. Documents of {@code exp_classify} fail, and one
  * such run is made before the kit runs, so that the {@code error} variants are among what it judges.

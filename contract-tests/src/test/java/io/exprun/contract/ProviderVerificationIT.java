@@ -11,7 +11,7 @@ import org.junit.jupiter.api.TestTemplate;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The real server (Grizzly + Jersey + H2, real HTTP) replays every interaction the consumer tests wrote to
+ * The real server (Jetty + Jersey + SQLite, real HTTP) replays every interaction the consumer tests wrote to
  * target/pacts, each as its own test; and every response it gives is checked against the spec as well.
  * With PACT_BROKER_BASE_URL set, {@code -Dpactbroker.url=$PACT_BROKER_BASE_URL} makes pact-jvm load from the broker.
  */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * {@link ConsumerScenarios} against the real server (Grizzly + Jersey + H2 on loopback): runs put into each state by
+ * {@link ConsumerScenarios} against the real server (Jetty + Jersey + SQLite on loopback): runs put into each state by
  * the server's own fixtures, and a second server whose workers move runs on. The one scenario the real server cannot
  * produce, 429 (it has no rate limiter; the contract declares none), is skipped here with that reason.
  */

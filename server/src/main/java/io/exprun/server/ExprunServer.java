@@ -14,6 +14,7 @@ import io.exprun.server.api.LocalDateParamConverter;
 import io.exprun.server.api.ModelMapper;
 import io.exprun.server.api.RepeatedQueryParameters;
 import io.exprun.server.api.UnstorableTextFilter;
+import io.exprun.server.api.WholeAnswers;
 import io.exprun.server.auth.ApiKeys;
 import io.exprun.server.auth.BearerAuthFilter;
 import io.exprun.server.auth.KeyRequiredFeature;
@@ -21,20 +22,14 @@ import io.exprun.server.auth.TenantShares;
 import io.exprun.server.config.CatalogLoader;
 import io.exprun.server.config.ConnectionCap;
 import io.exprun.server.config.DaemonThreads;
-import io.exprun.server.config.Limits;
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.domain.ExperimentCatalog;
 import io.exprun.server.domain.ExperimentService;
 import io.exprun.server.domain.RunCanceller;
 import io.exprun.server.domain.RunService;
 import io.exprun.server.domain.RunWaits;
-import io.exprun.server.http.ChainAnswers;
-import io.exprun.server.http.CodecErrorBodies;
-import io.exprun.server.http.ConnectionCapFilter;
 import io.exprun.server.http.EdgeHandler;
-import io.exprun.server.http.JsonErrorPages;
-import io.exprun.server.http.WholeBodiesForHttp10;
-import io.exprun.server.http.WholeBodyFilter;
+import io.exprun.server.http.FrontDoor;
 import io.exprun.server.ops.DocsResource;
 import io.exprun.server.ops.HealthResource;
 import io.exprun.server.ops.LogEscaping;
@@ -66,11 +61,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import org.glassfish.grizzly.http.server.HttpServer;
-import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
-import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainer;
-import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
+import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.Server;
 import org.glassfish.jersey.jackson.JacksonFeature;
+import org.glassfish.jersey.jetty.JettyHttpContainer;
 import org.glassfish.jersey.server.ContainerFactory;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
@@ -79,7 +73,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * exprun wired together: database → store → domain → Jersey resources on Grizzly, plus the workers.
+ * exprun wired together: database → store → domain → Jersey resources on Jetty, plus the workers.
  * {@link Main} starts it from the environment; tests start it with a {@link ServerConfig} of their own.
  *
  * <p>Over 250 lines because it is the one place where everything is wired, in the order a request meets it; each
@@ -101,16 +95,15 @@ public final class ExprunServer implements AutoCloseable {
     private final ExecutorService waitReads;
     private final Metrics metrics;
     private final RetentionSweeper retention;
-    private final HttpServer http;
+    private final Server http;
     private final ThreadPoolExecutor apiPool;
-    private final ScheduledExecutorService timers;
     private final URI baseUri;
     private final String instanceId;
 
     private ExprunServer(ServerConfig config, BlockExecutor executor, List<Object> extraComponents, Clock wallClock)
             throws IOException {
         if (!SLF4JBridgeHandler.isInstalled()) {
-            // Jersey and Grizzly log through java.util.logging: route it to the same place as ours
+            // Jersey logs through java.util.logging: route it to the same place as ours
             SLF4JBridgeHandler.removeHandlersForRootLogger();
             SLF4JBridgeHandler.install();
         }
@@ -177,8 +170,8 @@ public final class ExprunServer implements AutoCloseable {
                     .register(shares.releaser())
                     .register(new ConstraintViolations(json))
                     .register(new ContentEncodingFilter())
-                    .register(new WholeBodiesForHttp10())
                     .register(new ClientLeft())
+                    .register(new WholeAnswers())
                     .register(new UnstorableTextFilter(json))
                     .register(new RepeatedQueryParameters())
                     .register(new EmptyErrorBodies())
@@ -186,19 +179,16 @@ public final class ExprunServer implements AutoCloseable {
                     .register(new EntityTags())
                     .register(new HealthResource(database))
                     .register(new DocsResource(contract, json))
-                    .property(ServerProperties.WADL_FEATURE_DISABLE, true)
-                    .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+                    .property(ServerProperties.WADL_FEATURE_DISABLE, true);
             ExceptionMappers.all().forEach(app::register);
             for (Object component : metrics.components()) {
                 app.register(component);
             }
             extraComponents.forEach(app::register);
 
-            URI bindUri = URI.create("http://" + config.bind() + ":" + config.port() + "/");
-            this.http = GrizzlyHttpServerFactory.createHttpServer(bindUri, false);
-            GrizzlyHttpContainer jersey = ContainerFactory.createContainer(GrizzlyHttpContainer.class, app);
+            JettyHttpContainer jersey = ContainerFactory.createContainer(JettyHttpContainer.class, app);
             // requests block on the database (a commit waits for its write): as many API threads as connections.
-            // The front door admits at most threads + EXPRUN_HTTP_QUEUE requests at once and answers 429 beyond.
+            // The edge admits at most threads + EXPRUN_HTTP_QUEUE requests at once and answers 429 beyond.
             this.apiPool = new ThreadPoolExecutor(
                     config.dbPoolSize(),
                     config.dbPoolSize(),
@@ -207,35 +197,9 @@ public final class ExprunServer implements AutoCloseable {
                     new LinkedBlockingQueue<>(),
                     DaemonThreads.numbered("exprun-http"));
             metrics.monitor(apiPool, "exprun-http");
-            this.timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("exprun-edge-timer"));
-            http.getServerConfiguration()
-                    .addHttpHandler(new EdgeHandler(
-                            jersey,
-                            apiPool,
-                            config.dbPoolSize() + config.limits().httpQueue(),
-                            metrics::scrape,
-                            metrics::answeredAtTheDoor));
-            http.getServerConfiguration().setDefaultErrorPageGenerator(new JsonErrorPages());
-            ChainAnswers chainAnswers = new ChainAnswers(metrics::answeredAtTheDoor);
-            for (var listener : http.getListeners()) {
-                if (connectionCap != Limits.NO_CONNECTION_CAP) {
-                    ConnectionCapFilter capped = ConnectionCapFilter.of(connectionCap, metrics::closedForRoom);
-                    metrics.connections(capped::open, connectionCap);
-                    listener.registerAddOn(capped.addOn());
-                }
-                listener.registerAddOn(new CodecErrorBodies(chainAnswers));
-                listener.registerAddOn(WholeBodyFilter.addOn(config.limits().bodyTimeout(), timers, chainAnswers));
-                // Grizzly's own workers parse requests and run the front door, which never blocks: a few suffice.
-                // Everything that may block (Jersey, the database) runs on apiPool.
-                int frontDoor = Math.max(2, Runtime.getRuntime().availableProcessors());
-                listener.getTransport()
-                        .setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
-                                .setPoolName("exprun-door")
-                                .setCorePoolSize(frontDoor)
-                                .setMaxPoolSize(frontDoor));
-            }
-            http.start();
-            int port = http.getListeners().iterator().next().getPort();
+            EdgeHandler edge = new EdgeHandler(jersey, apiPool, config.limits(), metrics);
+            this.http = FrontDoor.start(config.bind(), config.port(), connectionCap, edge, metrics);
+            int port = ((NetworkConnector) http.getConnectors()[0]).getLocalPort();
             this.baseUri = URI.create("http://" + config.bind() + ":" + port + "/");
             workers.start(config.workers());
             retention.start();
@@ -345,12 +309,12 @@ public final class ExprunServer implements AutoCloseable {
     public void close() {
         waits.close(); // every wait answered with its run as it is now: nothing holds the shutdown up
         try {
-            http.shutdown().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            http.setStopTimeout(5_000);
+            http.stop();
         } catch (Exception e) {
-            http.shutdownNow();
+            log.warn("the HTTP server did not stop cleanly: {}", LogEscaping.escape(String.valueOf(e)));
         }
         apiPool.shutdown();
-        timers.shutdownNow();
         workers.close();
         waitTimer.shutdownNow();
         waitReads.shutdown();

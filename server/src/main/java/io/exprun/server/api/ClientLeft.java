@@ -3,7 +3,9 @@ package io.exprun.server.api;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.ext.WriterInterceptor;
 import jakarta.ws.rs.ext.WriterInterceptorContext;
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +36,12 @@ public final class ClientLeft implements WriterInterceptor {
     /** The I/O failure in {@code e}'s causes that says the connection is gone, or null. */
     private static IOException closedConnection(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof EOFException || t instanceof ClosedChannelException) {
+                return (IOException) t; // Jetty's EofException: the connection was closed under the answer
+            }
             if (t instanceof IOException io
                     && io.getMessage() != null
-                    && (io.getMessage().contains("Connection is closed")
-                            || io.getMessage().contains("Broken pipe")
+                    && (io.getMessage().contains("Broken pipe")
                             || io.getMessage().contains("Connection reset"))) {
                 return io;
             }

@@ -5,8 +5,8 @@ import java.lang.management.ManagementFactory;
 /**
  * How many client connections may be open at once (EXPRUN_MAX_CONNECTIONS), checked against the process's
  * file-descriptor limit at start-up. Every connection costs a descriptor; when they run out, accept() fails with EMFILE,
- * the listening socket stays readable and Grizzly's selector spins on it while new clients (health probes included)
- * wait in the kernel's backlog. The cap keeps connections below the limit so that never happens.
+ * the listening socket stays readable and a selector may spin on it while new clients (health probes included) wait
+ * in the kernel's backlog. The cap keeps connections below the limit so that never happens.
  *
  * <p>The rule: descriptors free for connections = limit − descriptors open at start-up (jars, logs, the JVM's own) −
  * a reserve for what opens later ({@link #RESERVE_BASE} plus {@link #RESERVE_PER_DB_CONNECTION} per pooled database

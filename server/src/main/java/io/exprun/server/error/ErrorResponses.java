@@ -28,8 +28,8 @@ public final class ErrorResponses {
     }
 
     /**
-     * The envelope as JSON text, for answers written outside Jersey (Grizzly's codec and filter chain, the front
-     * door): the same model written by the same ObjectMapper as Jersey's answers.
+     * The envelope as JSON text, for answers written outside Jersey (Jetty's own, the edge's): the same model written
+     * by the same ObjectMapper as Jersey's answers.
      */
     public static String envelopeJson(String code, String message) {
         String text = message == null || message.isBlank() ? "Request rejected" : message;

@@ -1,235 +1,132 @@
 package io.exprun.server.http;
 
+import io.exprun.server.config.Limits;
+import io.exprun.server.domain.ErrorCode;
 import io.exprun.server.error.ErrorResponses;
-import io.exprun.server.ops.RequestIds;
-import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.Executor;
+import io.exprun.server.ops.Metrics;
+import io.exprun.server.spec.JsonMapper;
+import java.nio.ByteBuffer;
 import java.util.concurrent.Semaphore;
-import java.util.function.Supplier;
-import java.util.regex.Pattern;
-import org.glassfish.grizzly.http.Protocol;
-import org.glassfish.grizzly.http.server.HttpHandler;
-import org.glassfish.grizzly.http.server.Request;
-import org.glassfish.grizzly.http.server.RequestExecutorProvider;
-import org.glassfish.grizzly.http.server.Response;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * The front door. Grizzly asks it, on the thread that parsed the request (one of a few, which must never block),
- * where the request should run ({@link #getRequestExecutorProvider()}):
- * <ul>
- *   <li>right there, for what needs no worker: {@code GET /healthz} (liveness never waits for the database or a busy
- *       pool), {@code GET /metrics} (in-memory values only: scrapable under overload), a URI with broken
- *       percent-encoding (404 for the path, 422 for the query, in the contract's shapes), a request target that is no
- *       URI at all (characters a URI cannot hold, a broken or userinfo-carrying authority: 400, where Jersey would
- *       fail building its URI and answer 500), and
- *       a request the API pool has no room for (an immediate 429 with {@code Retry-After} instead of a wait in an
- *       unbounded queue);</li>
- *   <li>otherwise on the API pool, admitted by a semaphore of {@code threads + queue} permits, so admission is exact
- *       and the pool never rejects what Grizzly handed it.</li>
- * </ul>
- * Bodies arrive whole ({@link WholeBodyFilter} holds a request back until its body is complete), so a request on the
- * API pool never waits for a client's bytes. Every answer given here is seen as Jersey's are: an {@code X-Request-Id},
- * a line in the access log ({@code exprun.access}; the probes of /healthz and /metrics at DEBUG) and a count in
- * {@code http_server_requests} ({@link DoorAnswers}).
+ * exprun's own rules in front of Jersey, on Jetty's threads, never blocking. {@code GET /healthz} and {@code /metrics}
+ * are answered here: liveness never waits for the database or a busy pool. Refused: a transfer coding other than chunked
+ * (501, RFC 9112 §6.1), {@code CONNECT} (501). A body is read whole without a thread: 413 once it is over the limit
+ * (before any {@code 100 Continue} if its Content-Length is; read up to the limit otherwise, so that a client still
+ * sending can read the answer), 408 if incomplete after the body timeout. Then {@link #admission} lets the request onto
+ * an API thread or answers 429: the one place where requests wait for an API thread, where a fairer queue goes.
  */
-public final class EdgeHandler extends HttpHandler {
+public final class EdgeHandler extends Handler.Wrapper {
 
-    private static final String AT_THE_DOOR = "exprun.atTheDoor";
-    /** Set on a request from an HTTP/1.0 client (seen by Jersey as a request property): its answer must not chunk. */
-    public static final String HTTP_1_0 = "exprun.http10";
-
-    private static final Logger access = LoggerFactory.getLogger("exprun.access");
-    private static final Pattern BROKEN_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
-
-    private final HttpHandler jersey;
-    private final Executor apiPool;
+    private static final int MAX_BODY = JsonMapper.MAX_BUFFERED_BODY_BYTES;
+    private final ThreadPoolExecutor apiPool;
     private final Semaphore admission;
-    private final Supplier<String> metrics;
-    private final DoorAnswers counted;
+    private final long bodyTimeoutMs;
+    private final Metrics metrics;
+    final DoorAnswers answers;
 
-    /** Told of every answer given at the door: the metrics count it with Jersey's. */
-    @FunctionalInterface
-    public interface DoorAnswers {
-        void answered(String method, int status, long nanos);
-    }
-
-    /**
-     * @param apiPool  runs requests on the API threads; must not reject (its queue is unbounded: {@code admission}
-     *                 bounds it)
-     * @param capacity API threads plus the requests allowed to wait for one
-     */
-    public EdgeHandler(
-            HttpHandler jersey, Executor apiPool, int capacity, Supplier<String> metrics, DoorAnswers counted) {
-        this.jersey = jersey;
+    /** @param api Jersey, run on {@code apiPool}, which must not reject: admission bounds what it is given */
+    public EdgeHandler(Handler api, ThreadPoolExecutor apiPool, Limits limits, Metrics metrics) {
+        super(api);
         this.apiPool = apiPool;
-        this.admission = new Semaphore(capacity);
+        this.admission = new Semaphore(apiPool.getMaximumPoolSize() + limits.httpQueue());
+        this.bodyTimeoutMs = limits.bodyTimeout().toMillis();
         this.metrics = metrics;
-        this.counted = counted;
-    }
-
-    private enum Door {
-        HEALTH,
-        METRICS,
-        BAD_TARGET,
-        BROKEN_PATH,
-        BROKEN_QUERY,
-        FULL
+        this.answers = new DoorAnswers(metrics);
     }
 
     @Override
-    public RequestExecutorProvider getRequestExecutorProvider() {
-        return this::executorFor;
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING; // Jersey runs on the API threads, not on the one that called handle()
     }
 
-    private Executor executorFor(Request request) {
-        Door door = atTheDoor(request);
-        if (door == null && !admission.tryAcquire()) {
-            door = Door.FULL;
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = request.getHttpURI().getPath();
+        String codings = request.getHeaders().get(HttpHeader.TRANSFER_ENCODING);
+        boolean read = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
+        if (read && "/healthz".equals(path)) {
+            answers.answer(request, response, callback, 200, DoorAnswers.JSON, "{\"status\":\"ok\"}", null);
+        } else if (read && "/metrics".equals(path)) {
+            String prometheus = "text/plain; version=0.0.4; charset=utf-8";
+            answers.answer(request, response, callback, 200, prometheus, metrics.scrape(), null);
+        } else if (codings != null && !"chunked".equalsIgnoreCase(codings.strip())) {
+            answers.refuse(request, response, callback, 501, "http_501", "Transfer coding not supported: " + codings);
+        } else if ("CONNECT".equals(request.getMethod())) {
+            answers.refuse(request, response, callback, 501, "http_501", "CONNECT is not supported: this is no proxy");
+        } else if (request.getLength() > MAX_BODY && request.getHeaders().contains(HttpHeader.EXPECT, "100-continue")) {
+            Response.writeError(request, response, callback, 413, "Request body too large"); // before it is sent
+        } else if (request.getLength() == 0) {
+            admit(request, response, callback);
+        } else {
+            readWholeThenAdmit(request, response, callback);
         }
-        if (door != null) {
-            request.setAttribute(AT_THE_DOOR, door);
-            return null; // service() runs on this thread, answers at once
+        return true;
+    }
+
+    private void readWholeThenAdmit(Request request, Response response, Callback callback) {
+        Scheduler timer = request.getComponents().getScheduler();
+        var deadline = timer.schedule(() -> request.fail(new TimeoutException()), bodyTimeoutMs, TimeUnit.MILLISECONDS);
+        var read = Promise.Invocable.<byte[]>from(InvocationType.NON_BLOCKING, (body, failure) -> {
+            deadline.cancel();
+            if (failure == null) {
+                admit(whole(request, body), response, callback);
+            } else if (failure instanceof TimeoutException) {
+                String why = "The request body did not arrive within " + bodyTimeoutMs + " ms";
+                answers.refuse(request, response, callback, 408, ErrorCode.REQUEST_TIMEOUT.wire(), why);
+            } else if (failure instanceof IllegalStateException) { // over the limit, Content.Source's
+                Response.writeError(request, response, callback, 413, "Request body too large");
+            } else {
+                callback.failed(failure); // Jetty answers it: a chunk's framing is a 400, see DoorAnswers
+            }
+        });
+        Content.Source.asByteArrayAsync(request, MAX_BODY, read);
+    }
+
+    private void admit(Request request, Response response, Callback callback) {
+        if (!admission.tryAcquire()) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            String why = "The server is at capacity; retry after a moment";
+            String json = ErrorResponses.envelopeJson(ErrorCode.OVERLOADED.wire(), why);
+            answers.answer(request, response, callback, 429, DoorAnswers.JSON, json, why);
+            return;
         }
-        return task -> apiPool.execute(() -> {
+        request.addIdleTimeoutListener(idle -> false); // while Jersey works: its deadlines are the database's
+        apiPool.execute(() -> {
             try {
-                task.run();
+                getHandler().handle(request, response, callback);
+            } catch (Throwable t) {
+                callback.failed(t);
             } finally {
                 admission.release();
             }
         });
     }
 
-    private static Door atTheDoor(Request request) {
-        String path = request.getRequestURI();
-        String query = request.getQueryString();
-        String method = request.getMethod().getMethodString();
-        boolean read = "GET".equals(method) || "HEAD".equals(method);
-        if ("/healthz".equals(path) && read) {
-            return Door.HEALTH;
-        }
-        if ("/metrics".equals(path) && read) {
-            return Door.METRICS;
-        }
-        if (path != null && BROKEN_ESCAPE.matcher(path).find()) {
-            return Door.BROKEN_PATH;
-        }
-        if (query != null && BROKEN_ESCAPE.matcher(query).find()) {
-            return Door.BROKEN_QUERY;
-        }
-        if (!aUri(request)) {
-            return Door.BAD_TARGET;
-        }
-        return null;
-    }
-
-    /**
-     * Whether Jersey can make a URI of the target: its path and query as sent, and the authority it was addressed to
-     * (the Host header, or the authority of an absolute-form target), which must name a host and carry no userinfo
-     * (RFC 9110 §4.2.4: a recipient treats userinfo in an http URI as an error).
-     */
-    private static boolean aUri(Request request) {
-        String query = request.getQueryString();
-        try {
-            // Grizzly has split an absolute-form target already: the path here always starts with '/' ("//x" too)
-            new URI("http://localhost" + request.getRequestURI() + (query == null ? "" : "?" + query));
-            URI authority = new URI("http://" + request.getServerName() + "/");
-            return authority.getHost() != null && authority.getRawUserInfo() == null;
-        } catch (java.net.URISyntaxException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    @Override
-    public void service(Request request, Response response) throws Exception {
-        Object door = request.getAttribute(AT_THE_DOOR);
-        if (door == null) {
-            if (request.getProtocol() != Protocol.HTTP_1_1) {
-                request.setAttribute(HTTP_1_0, Boolean.TRUE);
+    /** A request whose body has arrived whole: Jersey reads it from memory. */
+    private static Request whole(Request request, byte[] bytes) {
+        Content.Source body = Content.Source.from(ByteBuffer.wrap(bytes));
+        return new Request.Wrapper(request) {
+            @Override
+            public Content.Chunk read() {
+                return body.read();
             }
-            jersey.service(request, response);
-            return;
-        }
-        long started = System.nanoTime();
-        String id = RequestIds.newId();
-        response.setHeader(RequestIds.HEADER, id);
-        answerAtTheDoor((Door) door, response);
-        String method = request.getMethod().getMethodString();
-        counted.answered(method, response.getStatus(), System.nanoTime() - started);
-        boolean probe = door == Door.HEALTH || door == Door.METRICS;
-        if (probe ? access.isDebugEnabled() : access.isInfoEnabled()) {
-            String line = "{} {} {} {}us id={} (at the door)";
-            Object[] args = {
-                method, request.getRequestURI(), response.getStatus(), (System.nanoTime() - started) / 1_000, id
-            };
-            if (probe) {
-                access.debug(line, args);
-            } else {
-                access.info(line, args);
+
+            @Override
+            public void demand(Runnable demandCallback) {
+                body.demand(demandCallback);
             }
-        }
-    }
-
-    private void answerAtTheDoor(Door door, Response response) throws IOException {
-        switch (door) {
-            case HEALTH -> answer(response, 200, "application/json", "{\"status\":\"ok\"}");
-            case METRICS -> answer(response, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get());
-            case BAD_TARGET -> {
-                response.setHeader("Connection", "close");
-                answer(
-                        response,
-                        400,
-                        "application/json",
-                        ErrorResponses.envelopeJson(
-                                "bad_request",
-                                "The request target is not a valid URI (RFC 3986): percent-encode what it may not contain"));
-            }
-            case BROKEN_PATH ->
-                answer(
-                        response,
-                        404,
-                        "application/json",
-                        ErrorResponses.envelopeJson("not_found", "Not found: the path is not validly percent-encoded"));
-            case BROKEN_QUERY ->
-                answer(
-                        response,
-                        422,
-                        "application/json",
-                        ErrorResponses.validationJson(List.of(ErrorResponses.error(
-                                List.of("query"),
-                                "The query string is not validly percent-encoded",
-                                "value_error",
-                                null))));
-            case FULL -> {
-                response.setHeader("Retry-After", "1");
-                answer(
-                        response,
-                        429,
-                        "application/json",
-                        ErrorResponses.envelopeJson("overloaded", "The server is at capacity; retry after a moment"));
-            }
-        }
-    }
-
-    private static void answer(Response response, int status, String type, String text) throws IOException {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        response.setStatus(status);
-        response.setContentType(type);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
-    }
-
-    @Override
-    public void start() {
-        jersey.start();
-    }
-
-    @Override
-    public void destroy() {
-        jersey.destroy();
+        };
     }
 }

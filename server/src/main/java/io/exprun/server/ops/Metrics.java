@@ -68,8 +68,9 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
     /** The HTTP methods that get their own label value; anything else a client invents is counted as "other". */
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
     /** Status codes this server answers; any other code is labelled by its class ("4xx"). */
-    private static final Set<Integer> STATUSES =
-            Set.of(200, 204, 304, 400, 401, 404, 405, 406, 409, 412, 413, 415, 417, 422, 429, 431, 500, 503, 505);
+    private static final Set<Integer> STATUSES = Set.of(
+            200, 204, 304, 400, 401, 404, 405, 406, 408, 409, 412, 413, 414, 415, 417, 422, 429, 431, 500, 501, 503,
+            505);
     /** Latency buckets an SLO is written against: a handful, not the ~70 of a percentile histogram per series. */
     private static final Duration[] SLO_BUCKETS = Stream.of(1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000)
             .map(Duration::ofMillis)
@@ -206,9 +207,8 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
     }
 
     /**
-     * Open client connections ({@code exprun_connections_open}), their cap ({@code exprun_connections_max}) and the
-     * connections closed to stay under it ({@code exprun_connections_closed_for_room_total}, by {@code closed}: the
-     * {@code new} one, or an older {@code silent} one that had sent nothing).
+     * Open client connections ({@code exprun_connections_open}) and their cap ({@code exprun_connections_max}); the
+     * connections closed to make room under it are counted by {@link #closedForRoom}.
      */
     public void connections(java.util.function.IntSupplier open, int cap) {
         Gauge.builder("exprun.connections.open", open::getAsInt)
@@ -219,12 +219,12 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
                 .register(registry);
     }
 
-    /** Counts a connection closed to stay under the cap on open connections. */
-    public void closedForRoom(boolean silentOne) {
+    /** Counts a connection that had sent nothing, closed to make room under the cap on open connections. */
+    public void closedForRoom() {
         Counter.builder("exprun.connections.closed.for.room")
-                .description("Client connections closed to stay under EXPRUN_MAX_CONNECTIONS: the new one, or an older"
-                        + " one that had sent nothing")
-                .tag("closed", silentOne ? "silent" : "new")
+                .description("Client connections that had sent nothing, closed to make room under"
+                        + " EXPRUN_MAX_CONNECTIONS")
+                .tag("closed", "silent")
                 .register(registry)
                 .increment();
     }

@@ -30,8 +30,7 @@ public final class RequestIds implements ContainerRequestFilter, ContainerRespon
 
     @Override
     public void filter(ContainerRequestContext request) {
-        String given = request.getHeaderString(HEADER);
-        String id = given != null && SANE.matcher(given).matches() ? given : newId();
+        String id = idFor(request.getHeaderString(HEADER));
         request.setProperty(HEADER, id);
         request.setProperty(STARTED, System.nanoTime());
         MDC.put("requestId", id);
@@ -45,18 +44,40 @@ public final class RequestIds implements ContainerRequestFilter, ContainerRespon
         }
         response.getHeaders().putSingle(HEADER, id);
         Object started = request.getProperty(STARTED);
-        long micros = started instanceof Long t ? (System.nanoTime() - t) / 1_000 : -1;
-        if (access.isInfoEnabled()) {
-            // the raw (still percent-encoded) path: what was sent, and no decoded CR/LF to forge a line with
-            access.info(
-                    "{} {} {} {}us id={}",
-                    request.getMethod(),
-                    request.getUriInfo().getRequestUri().getRawPath(),
-                    response.getStatus(),
-                    micros,
-                    id);
-        }
+        long nanos = started instanceof Long t ? System.nanoTime() - t : -1_000;
+        logAnswer(
+                request.getMethod(),
+                request.getUriInfo().getRequestUri().getRawPath(),
+                response.getStatus(),
+                nanos,
+                id.toString(),
+                null);
         MDC.remove("requestId");
+    }
+
+    /**
+     * The access-log line of one answer, Jersey's or one given in front of it ({@code note} says which, and why): the
+     * raw (still percent-encoded) path, what was sent, with no decoded CR/LF to forge a line with. A liveness or
+     * metrics probe answered in front of Jersey is logged at DEBUG.
+     */
+    public static void logAnswer(String method, String rawPath, int status, long nanos, String id, String note) {
+        boolean probe = note != null && status == 200;
+        if (probe ? access.isDebugEnabled() : access.isInfoEnabled()) {
+            String line = note == null ? "{} {} {} {}us id={}" : "{} {} {} {}us id={} ({})";
+            Object[] args = {
+                method, rawPath == null || rawPath.isEmpty() ? "-" : rawPath, status, nanos / 1_000, id, note
+            };
+            if (probe) {
+                access.debug(line, args);
+            } else {
+                access.info(line, args);
+            }
+        }
+    }
+
+    /** The caller's id when it is sane, else a fresh one. */
+    public static String idFor(String given) {
+        return given != null && SANE.matcher(given).matches() ? given : newId();
     }
 
     /** A UUID-shaped id; correlation needs uniqueness, not SecureRandom's cost on every request. */

@@ -21,7 +21,7 @@ public final class JsonMapper implements ContextResolver<ObjectMapper> {
     /**
      * The body limit, stated once: the largest JSON document (and string in it) exprun reads. No request body of exprun
      * is anywhere near it. A longer JSON body is answered 422 {@code too_long} at {@code ["body"]} by the parser; the
-     * front door ({@code http/WholeBodyFilter}) stops buffering at {@link #MAX_BUFFERED_BODY_BYTES} and answers 413
+     * edge ({@code http/EdgeHandler}) stops reading at {@link #MAX_BUFFERED_BODY_BYTES} and answers 413
      * without reading the rest, so a client sending far more cannot make the server hold it.
      */
     public static final int MAX_BODY_BYTES = 1_000_000;

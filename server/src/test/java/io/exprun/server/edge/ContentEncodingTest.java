@@ -80,8 +80,7 @@ class ContentEncodingTest {
                     .header("Content-Encoding", coding)
                     .method(
                             op.method().toUpperCase(java.util.Locale.ROOT),
-                            // a GET or DELETE has no content in the contract (and Grizzly refuses a DELETE with
-                            // some, 400, before any filter): the header alone is what is refused
+                            // a GET or DELETE has no content in the contract: the header alone is what is refused
                             "get".equalsIgnoreCase(op.method()) || "delete".equalsIgnoreCase(op.method())
                                     ? HttpRequest.BodyPublishers.noBody()
                                     : HttpRequest.BodyPublishers.ofString(BODY));

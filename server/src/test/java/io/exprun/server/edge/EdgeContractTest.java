@@ -108,14 +108,15 @@ abstract class EdgeContractTest {
         assertThat(spec.violations("GET", RUNS, 422, answer.body())).isEmpty();
     }
 
+    /** Jetty refuses a path with an encoded NUL before anything looks it up (on Grizzly: 404 from the lookup). */
     @ParameterizedTest
     @ValueSource(strings = {"GET " + RUNS + "/abc%00", "POST " + RUNS + "/abc%00/cancel", "GET " + RESULTS + "/r%00x"})
-    void a_nul_byte_in_an_id_is_404_not_found_never_503(String request) {
+    void a_nul_byte_in_an_id_is_refused_400_never_503(String request) {
         String[] parts = request.split(" ");
         Http.Answer answer = api.raw(parts[0], parts[1]);
 
-        assertThat(answer.status()).isEqualTo(404);
-        assertThat(answer.errorCode()).endsWith("_not_found");
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.errorCode()).isEqualTo("bad_request");
         assertThat(answer.headers().firstValue("Retry-After")).isEmpty();
     }
 
@@ -144,23 +145,25 @@ abstract class EdgeContractTest {
     /**
      * Issue 23, item 8. No client library sends a NUL in a header, but a raw byte over a socket arrives as U+0000 in
      * the header's value (a percent-escape is not decoded in a header: {@code a%00b} is stored as those five
-     * characters). Before the fix: 500 on PostgreSQL, 200 on SQLite.
+     * characters). Before the fix: 500 on PostgreSQL, 200 on SQLite. Jetty refuses a NUL in any field value (RFC 9110
+     * §5.5 lets a recipient reject it) before the operation sees it (on Grizzly: 422 at the header, from the
+     * operation's check, which stays for what another transport may pass).
      */
-    @Test
-    void a_nul_byte_in_the_idempotency_key_is_422_at_the_header_and_creates_nothing() {
+    @ParameterizedTest
+    @ValueSource(strings = {"Idempotency-Key: key\u0000", "X-Note: a\u0000b"})
+    void a_nul_byte_in_a_header_is_refused_and_creates_nothing(String line) {
         long before = storedRuns();
 
-        Http.Answer answer = api.exchange(create("Idempotency-Key: key\u0000" + System.nanoTime() + "\r\n"));
+        Http.Answer answer = api.exchange(create(line + System.nanoTime() + "\r\n"));
 
-        assertThat(answer.status()).as(answer.body()).isEqualTo(422);
-        assertThat(answer.json().at("/detail/0/loc").toString()).isEqualTo("[\"header\",\"Idempotency-Key\"]");
-        assertThat(answer.json().at("/detail/0/type").asText()).isEqualTo("string_unicode");
-        assertThat(spec.violations("POST", RUNS, 422, answer.body())).isEmpty();
+        assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+        assertThat(answer.errorCode()).isEqualTo("bad_request");
+        assertThat(answer.headers().firstValue("Connection")).hasValue("close");
         assertThat(storedRuns()).isEqualTo(before);
     }
 
     @Test
-    void an_idempotency_key_without_nul_and_a_nul_in_an_undeclared_header_still_create_a_run() {
+    void an_idempotency_key_without_nul_still_creates_a_run() {
         for (String key : new String[] {"key-" + System.nanoTime(), "key%00" + System.nanoTime()}) {
             long before = storedRuns();
 
@@ -169,8 +172,6 @@ abstract class EdgeContractTest {
             assertThat(answer.status()).as(key + ": " + answer.body()).isEqualTo(200);
             assertThat(storedRuns()).isEqualTo(before + 1);
         }
-        // a header the operation does not declare is never stored, so a NUL in it is nobody's business
-        assertThat(api.exchange(create("X-Note: a\u0000b\r\n")).status()).isEqualTo(200);
     }
 
     private static String create(String headerLines) {
@@ -224,9 +225,11 @@ abstract class EdgeContractTest {
     @ParameterizedTest
     @ValueSource(
             strings = {
+                // Jersey's own refusals keep the connection open (Connection: close ends the exchange)
                 "GET " + RUNS + " HTTP/1.1\r\nHost: x\r\nContent-Type: ;;;\r\nAuthorization: Bearer " + KEY_A
-                        + "\r\n\r\n",
-                "GET " + RUNS + " HTTP/1.1\r\nHost: x\r\nAccept: ;;;\r\nAuthorization: Bearer " + KEY_A + "\r\n\r\n",
+                        + "\r\nConnection: close\r\n\r\n",
+                "GET " + RUNS + " HTTP/1.1\r\nHost: x\r\nAccept: ;;;\r\nAuthorization: Bearer " + KEY_A
+                        + "\r\nConnection: close\r\n\r\n",
                 "POST " + RUNS + " HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
                 "POST " + RUNS + " HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
                 "GET /healthz HTTP/1.1\r\nHost: x\r\nExpect: bogus\r\n\r\n",
@@ -241,7 +244,9 @@ abstract class EdgeContractTest {
                 .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         assertThat(answer.headers().firstValue("X-Request-Id")).isPresent();
         JsonNode detail = answer.json().path("detail");
-        assertThat(detail.path("code").asText()).isEqualTo("http_" + answer.status());
+        // Jetty's own 400 refusals are bad_request, as are exprun's; Jersey's bare 400s are http_400
+        assertThat(detail.path("code").asText())
+                .isIn("http_" + answer.status(), answer.status() == 400 ? "bad_request" : "http_" + answer.status());
         assertThat(detail.path("message").asText()).isNotBlank();
     }
 }

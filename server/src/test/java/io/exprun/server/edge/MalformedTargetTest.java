@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Issue 23, item 2: a request target that is no URI (characters a URI cannot hold, a broken or userinfo-carrying
- * authority) is a 400 in the contract's error shape, answered at the front door, and seen like every other answer:
- * an {@code X-Request-Id}, an access-log line, a count in {@code http_server_requests}. Jersey, which cannot build its
- * URI from such a target, answered them 500 in ISO-8859-1, with no request id, no log line and no metric.
+ * authority, a Host that names no host) is a 400 in the contract's error shape, refused by Jetty or, for what Jetty
+ * takes and Jersey cannot build a URI of, by exprun, and seen like every other answer: an {@code X-Request-Id}, an
+ * access-log line, a count in {@code http_server_requests}. Jersey on Grizzly answered them 500 in ISO-8859-1, with no
+ * request id, no log line and no metric.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MalformedTargetTest {
@@ -32,6 +33,9 @@ class MalformedTargetTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern BAD_REQUESTS = Pattern.compile(
             "(?m)^http_server_requests_seconds_count\\{method=\"GET\",operation=\"other\",status=\"400\"} (\\S+)$");
+    /** A target Jetty cannot even split from its request line is counted with the method unknown ("other"). */
+    private static final Pattern UNREAD_REQUESTS = Pattern.compile(
+            "(?m)^http_server_requests_seconds_count\\{method=\"other\",operation=\"other\",status=\"400\"} (\\S+)$");
 
     private TestServer server;
     private Http api;
@@ -79,7 +83,8 @@ class MalformedTargetTest {
         assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
         JsonNode detail = JSON.readTree(answer.body()).get("detail");
         assertThat(detail.get("code").asText()).isEqualTo("bad_request");
-        assertThat(detail.get("message").asText()).contains("not a valid URI");
+        // Jetty's reason ("Illegal Path Character", "Deprecated User Info"...), or exprun's for what Jersey refuses
+        assertThat(detail.get("message").asText()).isNotBlank();
         String id = answer.headers().firstValue("X-Request-Id").orElseThrow();
         assertThat(accessLog.list)
                 .anySatisfy(e -> assertThat(e.getFormattedMessage()).contains(" 400 ", "id=" + id));
@@ -100,7 +105,10 @@ class MalformedTargetTest {
     void well_formed_targets_pass_the_door_origin_and_absolute_form_and_escaped_characters() {
         assertThat(api.raw("GET", "/v1/workflows/experiments/runs?limit=1").status())
                 .isEqualTo(200);
-        assertThat(api.raw("GET", server.baseUri().resolve("/healthz").toString())
+        // an absolute-form target with the Host a client must send beside it: its authority (RFC 9112 §3.2)
+        String authority = server.baseUri().getAuthority();
+        assertThat(api.exchange("GET " + server.baseUri().resolve("/healthz") + " HTTP/1.1\r\nHost: " + authority
+                                + "\r\nConnection: close\r\n\r\n")
                         .status())
                 .isEqualTo(200);
         assertThat(api.raw("GET", "/v1/workflows/experiments/runs/a%7Bb%7D").status())
@@ -108,7 +116,10 @@ class MalformedTargetTest {
     }
 
     private double badRequests() {
-        Matcher m = BAD_REQUESTS.matcher(api.as(null).get("/metrics").body());
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        String scrape = api.as(null).get("/metrics").body();
+        Matcher get = BAD_REQUESTS.matcher(scrape);
+        Matcher unread = UNREAD_REQUESTS.matcher(scrape);
+        return (get.find() ? Double.parseDouble(get.group(1)) : 0)
+                + (unread.find() ? Double.parseDouble(unread.group(1)) : 0);
     }
 }

@@ -107,13 +107,21 @@ class RequestFramingTest {
         assertRefused(exchange(request), 400);
     }
 
+    /**
+     * RFC 9112 §6.1: the framing of an HTTP/1.0 message with a Transfer-Encoding is suspect, so the connection is
+     * closed after the message is processed, and nothing that followed it is read (Jetty; Grizzly refused it, 400).
+     */
     @Test
-    void transfer_encoding_from_an_http_1_0_client_is_refused() throws Exception {
+    void transfer_encoding_from_an_http_1_0_client_closes_the_connection_after_its_answer() throws Exception {
         String request = ("POST " + RUNS + " HTTP/1.0\r\nHost: x\r\nAuthorization: Bearer " + KEY_A
                         + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
-                + chunked(CREATE);
+                + chunked(CREATE)
+                + SMUGGLED;
 
-        assertRefused(exchange(request), 400); // RFC 9112 §6.1: its framing is faulty
+        Exchange answer = exchange(request);
+
+        assertThat(answer.responses()).hasSize(1);
+        assertThat(answer.closed()).isTrue();
     }
 
     // ---- field syntax the parser used to bend
@@ -148,12 +156,20 @@ class RequestFramingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"X-A\u0000b: 1", "X-A: a\rb", "X(A): 1", ": empty name", "X-A\r: 1"})
-    void a_bare_cr_and_non_token_names_are_refused(String line) throws Exception {
+    @ValueSource(strings = {"X-A\u0000b: 1", "X-A: a\rb", "X(A): 1", ": empty name", "X-A\r: 1", "X-A: a\u0000b"})
+    void a_bare_cr_a_nul_and_non_token_names_are_refused(String line) throws Exception {
         String request =
                 "GET " + RUNS + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY_A + "\r\n" + line + "\r\n\r\n";
 
         assertRefused(exchange(request), 400);
+    }
+
+    @Test
+    void a_second_host_is_refused() throws Exception {
+        String request =
+                "GET " + RUNS + " HTTP/1.1\r\nHost: x\r\nHost: y\r\nAuthorization: Bearer " + KEY_A + "\r\n\r\n";
+
+        assertRefused(exchange(request + SMUGGLED), 400); // RFC 9112 §3.2
     }
 
     @Test
@@ -164,21 +180,34 @@ class RequestFramingTest {
     }
 
     @Test
-    void a_delete_with_a_body_is_refused_in_the_envelope_and_seen_in_the_log_and_the_metrics() throws Exception {
-        double before = counted("DELETE", 400);
+    void a_refusal_of_the_server_itself_is_in_the_envelope_and_seen_in_the_log_and_the_metrics() throws Exception {
+        double before = counted("GET", 400);
 
+        assertRefused(exchange("GET " + RUNS + " HTTP/1.1\r\nHost: x\r\nno colon\r\n\r\n" + SMUGGLED), 400);
+
+        assertThat(counted("GET", 400)).isEqualTo(before + 1);
+    }
+
+    /**
+     * A DELETE's content has no meaning (RFC 9110 §9.3.5) but is no framing error: Jetty reads it by its
+     * Content-Length, and the operation answers. (Grizzly refused it, 400.)
+     */
+    @Test
+    void a_delete_with_a_body_is_answered_by_the_api_in_the_envelope() throws Exception {
         Exchange answer = exchange("DELETE " + RUNS + "/x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY_A
-                + "\r\nContent-Length: 2\r\n\r\n{}");
+                + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
 
-        assertRefused(answer, 400);
-        assertThat(counted("DELETE", 400)).isEqualTo(before + 1);
+        assertThat(answer.responses()).hasSize(1);
+        assertThat(answer.responses().get(0).status()).isEqualTo(405);
+        assertThat(answer.responses().get(0).json().at("/detail/code").asText()).isEqualTo("method_not_allowed");
+        assertThat(answer.responses().get(0).header("x-request-id")).isNotBlank();
     }
 
     @Test
     void refusals_before_the_request_line_is_understood_are_counted_too() throws Exception {
         double before = counted("other", 400);
 
-        assertRefused(exchange("GET " + RUNS + " HTTP/1.1\r\nHost: x\r\nno colon\r\n\r\n"), 400);
+        assertRefused(exchange("GET " + RUNS + " HTTP/1.1 x\r\nHost: x\r\n\r\n" + SMUGGLED), 400);
 
         assertThat(counted("other", 400)).isEqualTo(before + 1);
     }
@@ -203,11 +232,28 @@ class RequestFramingTest {
         assertRefused(exchange(request), 400);
     }
 
+    /**
+     * RFC 9112 §7.1.1: a recipient must ignore chunk extensions, and may limit their length. Jetty reads an extension
+     * of some kilobytes (ignored: the 40 bytes Grizzly's 16-byte size line refused are read as the RFC says) and
+     * refuses one beyond the header size limit.
+     */
     @Test
-    void a_chunk_extension_beyond_the_size_lines_limit_is_refused() throws Exception {
-        String request = post("Transfer-Encoding: chunked\r\n") + "2;" + "x".repeat(40) + "\r\n{}\r\n0\r\n\r\n";
+    void a_chunk_extension_beyond_the_header_size_limit_is_refused() throws Exception {
+        String body = Integer.toHexString(CREATE.length()) + ";" + "x".repeat(40) + "\r\n" + CREATE + "\r\n0\r\n\r\n";
+        Exchange ignored = exchange(post("Transfer-Encoding: chunked\r\nConnection: close\r\n") + body);
+        assertThat(ignored.responses()).extracting(Response::status).containsExactly(200);
 
-        assertRefused(exchange(request), 400); // RFC 9112 §7.1.1 lets a server limit extensions
+        String request = post("Transfer-Encoding: chunked\r\n") + "2;" + "x".repeat(16 * 1024) + "\r\n{}\r\n0\r\n\r\n";
+
+        assertRefused(exchange(request), 400);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1c\n", "1c;a=\"b\r\n", "1c;a=\"b\\\"\r\n"})
+    void a_chunk_size_line_ended_by_a_bare_lf_or_an_unterminated_quote_is_refused(String sizeLine) throws Exception {
+        String request = post("Transfer-Encoding: chunked\r\n") + sizeLine + CREATE + "\r\n0\r\n\r\n" + SMUGGLED;
+
+        assertRefused(exchange(request), 400); // RFC 9112 §7.1 (CRLF), §5.6.4 (quoted-string)
     }
 
     @Test

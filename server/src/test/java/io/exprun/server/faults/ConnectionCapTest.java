@@ -26,12 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 23, item 5: with the process limited to 1,024 file descriptors, 1,500 silent connections put Grizzly's selector
  * at ~90% CPU (accept() failing with EMFILE on a listening socket that stays readable) and every /healthz and GET
  * timed out while they were held, with nothing logged. Here the real server runs in its own JVM under {@code ulimit -n
- * 256} and is sent more silent connections than its cap and than its descriptor limit.
+ * 384} and is sent more silent connections than its cap and than its descriptor limit. (384, not the 256 of the
+ * reproduction: the test class path's jars, Jetty's among them, hold some 130 descriptors at start-up, which with the
+ * reserve leaves no room under 256; bench/edge-probe.py runs the shipped jar under 256.)
  */
 class ConnectionCapTest {
 
-    private static final int DESCRIPTORS = 256;
-    private static final int SILENT = 400; // more than the descriptor limit, so more than any cap under it
+    private static final int DESCRIPTORS = 384;
+    private static final int SILENT = 450; // more than the descriptor limit, so more than any cap under it
     private static final Pattern CAP = Pattern.compile("(?m)^exprun_connections_max (\\d+)");
     private static final Pattern CLOSED_SILENT =
             Pattern.compile("(?m)^exprun_connections_closed_for_room_total\\{closed=\"silent\",?} (\\d+)");
