@@ -32,7 +32,8 @@ import org.glassfish.jersey.server.model.ResourceMethod;
  *       ({@code ["body", "documents", 0, "handle_inputs", "d", "document", "id"]});</li>
  *   <li>a query value, or a header parameter the matched operation declares (e.g. {@code Idempotency-Key}, which is
  *       stored) should a transport pass a raw NUL byte on (Jetty refuses it first, 400): 422 naming it;</li>
- *   <li>an id in the path: it names nothing that can exist, so 404 as for any unknown id.</li>
+ *   <li>an id in the path: Jetty refuses an encoded NUL in a path first (400); should a transport pass one on, it
+ *       names nothing that can exist, so 404 as for any unknown id.</li>
  * </ul>
  * Runs after authentication, before the resource method; the body is checked as it is read.
  */

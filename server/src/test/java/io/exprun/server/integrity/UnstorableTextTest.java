@@ -125,7 +125,10 @@ class UnstorableTextTest {
                         loc("plan_token")));
     }
 
-    /** Query values, a declared header and path ids (which name nothing that exists: 404, as any unknown id). */
+    /**
+     * Query values, a declared header and path ids. A path holding an encoded NUL is no request target Jetty accepts:
+     * 400 from the front door, before anything reads it.
+     */
     private static List<Case> nulOutsideBodies() {
         return List.of(
                 new Case("GET", RUNS + "?experiment_id=e%00", null, null, 422, List.of("query", "experiment_id")),
@@ -141,12 +144,12 @@ class UnstorableTextTest {
                         null,
                         422,
                         List.of("query", "run_id")),
-                new Case("GET", RUNS + "/exprun_x%00", null, null, 404, null),
-                new Case("POST", RUNS + "/exprun_x%00/cancel", null, null, 404, null),
-                new Case("GET", "/v1/workflows/experiments/results/expres_x%00", null, null, 404, null),
-                new Case("GET", EXPERIMENTS + "/exp_demo%00", null, null, 404, null),
-                new Case("PATCH", EXPERIMENTS + "/exp_demo%00", "{\"name\":\"n\"}", null, 404, null),
-                new Case("DELETE", EXPERIMENTS + "/exp_demo%00", null, null, 404, null));
+                new Case("GET", RUNS + "/exprun_x%00", null, null, 400, null),
+                new Case("POST", RUNS + "/exprun_x%00/cancel", null, null, 400, null),
+                new Case("GET", "/v1/workflows/experiments/results/expres_x%00", null, null, 400, null),
+                new Case("GET", EXPERIMENTS + "/exp_demo%00", null, null, 400, null),
+                new Case("PATCH", EXPERIMENTS + "/exp_demo%00", "{\"name\":\"n\"}", null, 400, null),
+                new Case("DELETE", EXPERIMENTS + "/exp_demo%00", null, null, 400, null));
     }
 
     private static Case create(String body, Object... at) {
@@ -181,7 +184,7 @@ class UnstorableTextTest {
             assertThat(loc).isEqualTo(c.loc());
             assertThat(detail.get(0).get("type").asText()).isEqualTo("string_unicode");
         } else {
-            assertThat(answer.errorCode()).endsWith("not_found");
+            assertThat(answer.errorCode()).isEqualTo(c.status() == 400 ? "bad_request" : "not_found");
         }
         assertThat(state(api)).as("nothing stored").isEqualTo(before);
     }
