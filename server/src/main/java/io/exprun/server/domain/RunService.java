@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /** Creating, reading and listing runs and results for a tenant. Cancel lives in {@link RunCanceller}. */
 public final class RunService {
@@ -174,8 +173,7 @@ public final class RunService {
     }
 
     static String newId(String prefix) {
-        UUID u = UUID.randomUUID();
-        return prefix + String.format("%016x%016x", u.getMostSignificantBits(), u.getLeastSignificantBits());
+        return TimeOrderedIds.next(prefix);
     }
 
     static String fingerprint(String prefix, String... parts) {
