@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What a get costs, layer by layer, against the GET ceiling of the same sitting (BENCHMARKS.md, "Get against the GET
+# What a get costs, layer by layer, against the GET ceiling of the same sitting (docs/benchmarks-archive.md, "Get against the GET
 # ceiling"). One command:
 #
 #   bench/run-get-layers.sh                        # 3 rounds of 8 s per layer (~10 min)

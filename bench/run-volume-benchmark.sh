@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # exprun with a year's worth of runs: latency and bytes on disk as the data grows (issue 19; results in
-# BENCHMARKS.md, "Volume"). One command:
+# docs/benchmarks-archive.md, "Volume"). One command:
 #
 #   bench/run-volume-benchmark.sh                                   # 10k, 100k and 1M runs on SQLite and PostgreSQL
 #   BENCH_VOLUME_SIZES="2000 10000" BENCH_VOLUME_IDLE_SECONDS=5 bench/run-volume-benchmark.sh     # smoke run

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * durable commits, measured on the engine alone (no server): each run is one transaction (the run and its 5 results,
  * as a create) and every other run is then cancelled in a transaction of its own. Prints the files' size every fifth
  * of the way, after {@code --idle-ms} idle, and after closing. This is how the embedded default was chosen
- * (BENCHMARKS.md, "Embedded engine"): {@code --engine h2} (H2 2.3, the previous default, with {@code --options} such
+ * (docs/decisions/embedded-engine-sqlite.md): {@code --engine h2} (H2 2.3, the previous default, with {@code --options} such
  * as {@code ;RETENTION_TIME=0}) against {@code --engine sqlite} (WAL, synchronous=FULL).
  */
 @Command(name = "storage-growth", description = "Bytes on disk per run for an embedded engine under create+cancel.")

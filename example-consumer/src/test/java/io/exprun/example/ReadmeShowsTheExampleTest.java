@@ -9,14 +9,15 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's client example is this module's {@code ReadmeExample.java}, character for character, so what the README
- * shows compiles (imports and declared variables included) and runs (PublishedArtifactsIT runs it).
+ * The client example the docs show (docs/consuming.md, "Using the Java client"; the README links there) is this module's
+ * {@code ReadmeExample.java}, character for character, so what the docs show compiles (imports and declared variables
+ * included) and runs (PublishedArtifactsIT runs it).
  */
 class ReadmeShowsTheExampleTest {
 
     private static final String OPENING = "```java\npackage io.exprun.example;\n";
 
-    /** The README's java block that starts with the example's package line, or empty. */
+    /** The page's java block that starts with the example's package line, or empty. */
     static Optional<String> exampleIn(String readme) {
         int start = readme.indexOf(OPENING);
         if (start < 0) {
@@ -28,8 +29,8 @@ class ReadmeShowsTheExampleTest {
     }
 
     @Test
-    void the_readme_shows_exactly_the_example_that_compiles() throws IOException {
-        String readme = Files.readString(Path.of("..", "README.md"));
+    void the_docs_show_exactly_the_example_that_compiles() throws IOException {
+        String readme = Files.readString(Path.of("..", "docs", "consuming.md"));
         String example = Files.readString(Path.of("src/main/java/io/exprun/example/ReadmeExample.java"));
 
         assertThat(exampleIn(readme)).hasValue(example);

@@ -8,7 +8,7 @@ import java.util.HexFormat;
 /** SHA-256, the one digest exprun uses: API keys are kept as digests, fingerprints are digests. */
 public final class Sha256 {
 
-    /** One per thread: looking the algorithm up on every request was 1.5% of a get's CPU (BENCHMARKS.md). */
+    /** One per thread: looking the algorithm up on every request was 1.5% of a get's CPU (benchmarks archive). */
     private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");

@@ -55,7 +55,7 @@ import org.glassfish.jersey.server.model.ResourceMethod;
  * so it is run for scrapes, not on a timer: a scrape serves the last counts and asks for fresh ones, at most once a
  * second and, for a big table, at most {@link #COUNT_BUDGET_PERCENT}% of the time ({@link #nextCountIn}). Counting on
  * a one-second timer cost a third of the server's CPU samples at ~430k runs under load; pacing that timer turned the
- * cost into bursts that set the cancel p99 (BENCHMARKS.md). Nobody scraping costs nothing. JVM, HikariCP
+ * cost into bursts that set the cancel p99 (docs/benchmarks-archive.md). Nobody scraping costs nothing. JVM, HikariCP
  * and API thread pool metrics come from Micrometer's own binders.
  *
  * <p>Over 250 lines because every meter the server exposes is declared here, once, with its name, description and tags,

@@ -10,7 +10,7 @@ import org.jdbi.v3.core.cache.JdbiCacheLoader;
  * Jdbi's statement caches (parsed SQL, parsed templates) on Caffeine, read without a lock. Every statement looks itself
  * up in both. Jdbi's built-in cache takes one lock per lookup to keep its LRU order, and with templates off (see
  * {@link SqlRunner}) the template lookup never finds anything to keep (the engine parses to nothing) and so took that
- * lock on every statement: 32 concurrent gets on two cores queued on it (JFR, BENCHMARKS.md "The store on Jdbi").
+ * lock on every statement: 32 concurrent gets on two cores queued on it (JFR, docs/benchmarks-archive.md "The store on Jdbi").
  * Here a lookup that misses loads outside any lock, and keeps only what is not null; two threads missing the same
  * key both parse it, which is harmless. (Jdbi's own Caffeine plugin, {@code jdbi3-caffeine-cache}, is not published
  * for the Jdbi version in use.)

@@ -65,7 +65,7 @@ public final class JdbiRunStore implements RunStore {
 
     /**
      * PostgreSQL's cancel batching ({@link GroupCommit}): on unless the internal switch
-     * {@code -Dexprun.groupCommit=off} says otherwise, which the benchmark flips to measure both ways (BENCHMARKS.md,
+     * {@code -Dexprun.groupCommit=off} says otherwise, which the benchmark flips to measure both ways (docs/benchmarks-archive.md,
      * "Cancel at the storage's speed"). PostgreSQL groups concurrent WAL flushes itself, so a shared transaction saves
      * a commit per cancel but makes each cancel wait for its batch. The same switch makes SQLite's writer commit each
      * write alone.

@@ -162,7 +162,7 @@ public final class SqlRunner {
      * One row by a prepared statement with text parameters, on a pooled connection of its own and without a Jdbi
      * handle: the hot reads (a run or a result by id). Opening a handle copies Jdbi's configuration and probes the
      * connection, and its statement machinery binds by type and builds a statement context; together they made a get
-     * ~10-17% slower at 32 connections (BENCHMARKS.md, "The store on Jdbi"). Failures are judged as in {@link #read}.
+     * ~10-17% slower at 32 connections (docs/benchmarks-archive.md, "The store on Jdbi"). Failures are judged as in {@link #read}.
      */
     public <T> Optional<T> findOne(String sql, RowMapper<T> mapper, String... parameters) {
         Long outer = StatementDeadline.enter(statementTimeout);

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's PostgreSQL backup, exactly as documented: {@code pg_dump -Fc --no-owner} as the role exprun uses, taken
+ * The PostgreSQL backup of docs/operating.md, exactly as documented: {@code pg_dump -Fc --no-owner} as the role exprun uses, taken
  * while a real server serves create and cancel load, then {@code pg_restore --no-owner} into a fresh database owned by
  * that role. A fresh server on it has every run and cancel acknowledged before the dump began, and none created after
  * it ended. pg_dump refuses servers newer than itself, so the cluster is a throwaway one of Debian's PostgreSQL 15,
@@ -66,7 +66,8 @@ class BackupRestoreOnPostgresTest {
         Path dump = dir.resolve("exprun.dump");
         Map<String, String> password = Map.of("PGPASSWORD", ROLE_PASSWORD);
         try (PostgresCluster cluster = PostgresCluster.start(BIN)) {
-            // the README's set-up: a login role owning its database, and a fresh database it owns for the restore
+            // docs/operating.md's set-up: a login role owning its database, and a fresh database it owns for the
+            // restore
             cluster.asSuperuser(
                     "CREATE ROLE " + ROLE + " LOGIN PASSWORD '" + ROLE_PASSWORD + "'",
                     "CREATE DATABASE exprun OWNER " + ROLE,

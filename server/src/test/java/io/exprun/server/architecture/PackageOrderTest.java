@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * the configuration) and, at the bottom, the domain. The store sits above the domain although a request reaches the
  * domain first: it implements the domain's ports, so it imports the domain and never the other way round
  * ({@link DomainIsolationTest}). The code generated from the spec ({@code generated}) is no layer: its own imports
- * are left out, every layer's use of it is allowed. README "Layout" lists the same order.
+ * are left out, every layer's use of it is allowed. docs/architecture.md lists the same order.
  */
 class PackageOrderTest {
 

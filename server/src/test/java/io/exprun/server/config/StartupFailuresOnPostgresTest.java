@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real {@code Main} in its own JVM against a real PostgreSQL that says no: unreachable, a wrong password, and a
- * role with nothing but CONNECT (the README's "Running on PostgreSQL" quotes that line). Granting what the README says
+ * role with nothing but CONNECT (docs/operating.md, "Running on PostgreSQL", quotes that line). Granting what it says
  * the migrations need then lets the same role start.
  */
 class StartupFailuresOnPostgresTest {
@@ -119,7 +119,7 @@ class StartupFailuresOnPostgresTest {
     void a_connect_only_role_cannot_migrate_and_is_told_which_grant_it_needs_then_starts_with_it() throws Exception {
         Postgres.Db db = Postgres.freshDatabase();
         String database = databaseName(db);
-        // the README's commands for a role that does not own the database, minus the schema grant
+        // docs/operating.md's commands for a role that does not own the database, minus the schema grant
         sql(
                 db,
                 "CREATE ROLE " + CONNECT_ROLE + " LOGIN PASSWORD 'pw'",
@@ -145,7 +145,7 @@ class StartupFailuresOnPostgresTest {
                         + "in PostgreSQL at [^ ]+ \\(ERROR: permission denied for schema public.*\\)");
         assertThat(fix(refused)).contains("GRANT USAGE, CREATE ON SCHEMA public TO " + CONNECT_ROLE);
 
-        // the grant the fix names, run in the exprun database as its owner (the README's step)
+        // the grant the fix names, run in the exprun database as its owner (docs/operating.md's step)
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
                 Statement s = c.createStatement()) {
             s.execute("GRANT USAGE, CREATE ON SCHEMA public TO " + CONNECT_ROLE);
@@ -159,7 +159,7 @@ class StartupFailuresOnPostgresTest {
     void the_readmes_role_and_database_commands_are_all_exprun_needs() throws Exception {
         Postgres.Db admin = Postgres.freshDatabase();
         String database = "exprun_readme_" + ProcessHandle.current().pid();
-        // README, "Running on PostgreSQL": the two psql commands, verbatim apart from names and password
+        // docs/operating.md, "Running on PostgreSQL": the two psql commands, verbatim apart from names and password
         sql(
                 admin,
                 "CREATE ROLE " + README_ROLE + " LOGIN PASSWORD 'change-me'",
