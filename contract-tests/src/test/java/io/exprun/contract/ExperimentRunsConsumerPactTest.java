@@ -63,9 +63,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * interaction, each with its own provider state; every lifecycle variant of a run and of a result, and a status the
  * client does not know, appear. Pacts go to target/pacts; {@code ProviderVerificationIT} replays them against the real
  * server. (The generated API stays reachable through {@code ExprunClient.runsApi()}; it is not what these pin.)
- * Each interaction states its request through {@link PactOperations} (one method per operation), next to the test
- * that drives it. The experiments' interactions are {@link ExperimentsConsumerPactTest}'s, merged into the same pact
- * file.
+ * Long on purpose: each interaction, its request stated through {@link PactOperations} (one method per operation),
+ * stands next to the test that drives it. The experiments' interactions are {@link ExperimentsConsumerPactTest}'s,
+ * merged into the same pact file.
  */
 @SuppressWarnings("removal") // it pins the flat methods of 0.2, kept as deprecated delegates until 0.4
 @ExtendWith(PactConsumerTestExt.class)

@@ -46,7 +46,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (target/pacts/exprun-client-exprun-server.json; contract-tests/pom.xml empties the folder once before the test phase
  * instead of letting each class overwrite the file). The example ids {@code exp_pact} and {@code exp_busy} stand for
  * the ids the provider states create ({@code ${experimentId}}, {@code ${runId}}); other ids and every time are matched
- * by type or pattern.
+ * by type or pattern. Long for the same reason as {@link ExperimentRunsConsumerPactTest}: each interaction, its
+ * request stated through {@link PactOperations}, next to the test that drives it.
  */
 @SuppressWarnings("removal") // it pins the flat methods of 0.2, kept as deprecated delegates until 0.4
 @ExtendWith(PactConsumerTestExt.class)
