@@ -1,7 +1,6 @@
 package io.exprun.contract;
 
 import static au.com.dius.pact.consumer.dsl.LambdaDsl.newJsonBody;
-import static io.exprun.contract.PactBodies.AUTH;
 import static io.exprun.contract.PactBodies.EXAMPLE_RUN;
 import static io.exprun.contract.PactBodies.errorEnvelope;
 import static io.exprun.contract.PactBodies.notCancellable;
@@ -9,11 +8,21 @@ import static io.exprun.contract.PactBodies.result;
 import static io.exprun.contract.PactBodies.run;
 import static io.exprun.contract.PactBodies.status;
 import static io.exprun.contract.PactBodies.timing;
+import static io.exprun.contract.PactOperations.cancelRun;
+import static io.exprun.contract.PactOperations.client;
+import static io.exprun.contract.PactOperations.getResult;
+import static io.exprun.contract.PactOperations.getRun;
+import static io.exprun.contract.PactOperations.getRunWithoutAKey;
+import static io.exprun.contract.PactOperations.given;
+import static io.exprun.contract.PactOperations.listResultsOfTheStatesRun;
+import static io.exprun.contract.PactOperations.listRuns;
+import static io.exprun.contract.PactOperations.thenGiven;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import au.com.dius.pact.consumer.MockServer;
 import au.com.dius.pact.consumer.dsl.DslPart;
+import au.com.dius.pact.consumer.dsl.PactDslResponse;
 import au.com.dius.pact.consumer.dsl.PactDslWithProvider;
 import au.com.dius.pact.consumer.junit5.PactConsumerTestExt;
 import au.com.dius.pact.consumer.junit5.PactTestFor;
@@ -41,6 +50,7 @@ import io.exprun.client.generated.model.LifecycleStatus;
 import io.exprun.client.generated.model.PendingWorkflowExperimentRun;
 import io.exprun.client.generated.model.QueuedWorkflowExperimentRun;
 import io.exprun.client.generated.model.RunningWorkflowExperimentRun;
+import io.exprun.contract.PactOperations.PathId;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +63,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * interaction, each with its own provider state; every lifecycle variant of a run and of a result, and a status the
  * client does not know, appear. Pacts go to target/pacts; {@code ProviderVerificationIT} replays them against the real
  * server. (The generated API stays reachable through {@code ExprunClient.runsApi()}; it is not what these pin.)
- * Long on purpose: each interaction next to the test that drives it. The experiments' interactions are
- * {@link ExperimentsConsumerPactTest}'s, merged into the same pact file.
+ * Long on purpose: each interaction, its request stated through {@link PactOperations} (one method per operation),
+ * stands next to the test that drives it. The experiments' interactions are {@link ExperimentsConsumerPactTest}'s,
+ * merged into the same pact file.
  */
 @SuppressWarnings("removal") // it pins the flat methods of 0.2, kept as deprecated delegates until 0.4
 @ExtendWith(PactConsumerTestExt.class)
@@ -63,19 +74,19 @@ class ExperimentRunsConsumerPactTest {
 
     static final String CONSUMER = "exprun-client";
     static final String PROVIDER = "exprun-server";
-    static final String RUNS = "/v1/workflows/experiments/runs";
-    static final String RESULTS = "/v1/workflows/experiments/results";
 
-    /** The key behind {@link PactBodies#AUTH}. */
-    private static final String KEY = AUTH.substring("Bearer ".length());
+    /** The run each run state makes ({@code ${runId}}), and an id no state makes. */
+    private static final PathId RUN_OF_STATE = PathId.fromState("runId", EXAMPLE_RUN);
 
+    private static final PathId MISSING_RUN = PathId.fixed("exprun_missing");
+    private static final PathId FAILED_RESULT = PathId.fromState("failedResultId", "expres_example");
     private static final String IDEMPOTENCY_KEY = "order-4711";
 
     // ---- get run in each lifecycle state ---------------------------------------------------------
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact getPendingRun(PactDslWithProvider p) {
-        return getRun(p, "a pending run exists", "pending", run(false, false, status("pending")));
+        return getRunIn(p, "a pending run exists", "pending", run(false, false, status("pending")));
     }
 
     @Test
@@ -88,7 +99,7 @@ class ExperimentRunsConsumerPactTest {
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact getQueuedRun(PactDslWithProvider p) {
-        return getRun(p, "a queued run exists", "queued", run(false, false, status("queued")));
+        return getRunIn(p, "a queued run exists", "queued", run(false, false, status("queued")));
     }
 
     @Test
@@ -100,7 +111,7 @@ class ExperimentRunsConsumerPactTest {
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact getRunningRun(PactDslWithProvider p) {
-        return getRun(p, "a running run exists", "running", run(true, false, status("running")));
+        return getRunIn(p, "a running run exists", "running", run(true, false, status("running")));
     }
 
     @Test
@@ -113,7 +124,7 @@ class ExperimentRunsConsumerPactTest {
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact getCompletedRun(PactDslWithProvider p) {
-        return getRun(p, "a completed run exists", "completed", run(true, true, status("completed")));
+        return getRunIn(p, "a completed run exists", "completed", run(true, true, status("completed")));
     }
 
     @Test
@@ -126,7 +137,7 @@ class ExperimentRunsConsumerPactTest {
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact getErrorRun(PactDslWithProvider p) {
-        return getRun(p, "an error run exists", "error", run(true, true, l -> {
+        return getRunIn(p, "an error run exists", "error", run(true, true, l -> {
             l.stringValue("status", "error");
             l.stringType("message", "1 of 5 documents failed");
             l.object("details", d -> {
@@ -152,7 +163,7 @@ class ExperimentRunsConsumerPactTest {
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact getCancelledRunWithReason(PactDslWithProvider p) {
-        return getRun(p, "a cancelled run with a reason exists", "cancelled", run(true, true, l -> {
+        return getRunIn(p, "a cancelled run with a reason exists", "cancelled", run(true, true, l -> {
             l.stringValue("status", "cancelled");
             l.stringType("reason", "Cancelled by API request");
         }));
@@ -168,7 +179,7 @@ class ExperimentRunsConsumerPactTest {
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact getCancelledRunWithoutReason(PactDslWithProvider p) {
-        return getRun(p, "a cancelled run without a reason exists", "cancelled", run(true, true, l -> {
+        return getRunIn(p, "a cancelled run without a reason exists", "cancelled", run(true, true, l -> {
             l.stringValue("status", "cancelled");
             l.nullValue("reason");
         }));
@@ -198,11 +209,7 @@ class ExperimentRunsConsumerPactTest {
                     });
                 })
                 .build();
-        return p.given("a running run exists")
-                .uponReceiving("cancel a running run")
-                .method("POST")
-                .pathFromProviderState(RUNS + "/${runId}/cancel", RUNS + "/" + EXAMPLE_RUN + "/cancel")
-                .headers(Map.of("Authorization", AUTH))
+        return cancelRun(given(p, "a running run exists"), "cancel a running run", RUN_OF_STATE)
                 .willRespondWith()
                 .status(200)
                 .headers(Map.of("Content-Type", "application/json"))
@@ -221,11 +228,7 @@ class ExperimentRunsConsumerPactTest {
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact cancelMissingRun(PactDslWithProvider p) {
-        return p.given("no run exprun_missing exists")
-                .uponReceiving("cancel a run that does not exist")
-                .method("POST")
-                .path(RUNS + "/exprun_missing/cancel")
-                .headers(Map.of("Authorization", AUTH))
+        return cancelRun(given(p, "no run exprun_missing exists"), "cancel a run that does not exist", MISSING_RUN)
                 .willRespondWith()
                 .status(404)
                 .body(errorEnvelope("run_not_found"))
@@ -244,11 +247,7 @@ class ExperimentRunsConsumerPactTest {
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact cancelCompletedRun(PactDslWithProvider p) {
-        return p.given("a completed run exists")
-                .uponReceiving("cancel a run that already completed")
-                .method("POST")
-                .pathFromProviderState(RUNS + "/${runId}/cancel", RUNS + "/" + EXAMPLE_RUN + "/cancel")
-                .headers(Map.of("Authorization", AUTH))
+        return cancelRun(given(p, "a completed run exists"), "cancel a run that already completed", RUN_OF_STATE)
                 .willRespondWith()
                 .status(404)
                 .body(notCancellable("completed"))
@@ -281,12 +280,10 @@ class ExperimentRunsConsumerPactTest {
                     });
                 })
                 .build();
-        return p.given("two running runs exist")
-                .uponReceiving("list the first page of running runs")
-                .method("GET")
-                .path(RUNS)
-                .query("status=running&limit=1")
-                .headers(Map.of("Authorization", AUTH))
+        return listRuns(
+                        given(p, "two running runs exist"),
+                        "list the first page of running runs",
+                        "status=running&limit=1")
                 .willRespondWith()
                 .status(200)
                 .body(body)
@@ -317,12 +314,10 @@ class ExperimentRunsConsumerPactTest {
                     });
                 })
                 .build();
-        return p.given("a completed run exists")
-                .uponReceiving("list every completed run on one page")
-                .method("GET")
-                .path(RUNS)
-                .query("status=completed&limit=100")
-                .headers(Map.of("Authorization", AUTH))
+        return listRuns(
+                        given(p, "a completed run exists"),
+                        "list every completed run on one page",
+                        "status=completed&limit=100")
                 .willRespondWith()
                 .status(200)
                 .body(body)
@@ -360,13 +355,10 @@ class ExperimentRunsConsumerPactTest {
                     });
                 })
                 .build();
-        return p.given("a cancelled run with a reason exists")
-                .uponReceiving("list the results of a cancelled run")
-                .method("GET")
-                .path(RESULTS)
-                .query("order=asc")
-                .queryParameterFromProviderState("run_id", "${runId}", EXAMPLE_RUN)
-                .headers(Map.of("Authorization", AUTH))
+        return listResultsOfTheStatesRun(
+                        given(p, "a cancelled run with a reason exists"),
+                        "list the results of a cancelled run",
+                        "order=asc")
                 .willRespondWith()
                 .status(200)
                 .body(body)
@@ -401,13 +393,10 @@ class ExperimentRunsConsumerPactTest {
                     });
                 })
                 .build();
-        return p.given("a running run exists")
-                .uponReceiving("list the first results of a running run")
-                .method("GET")
-                .path(RESULTS)
-                .query("order=asc&limit=3")
-                .queryParameterFromProviderState("run_id", "${runId}", EXAMPLE_RUN)
-                .headers(Map.of("Authorization", AUTH))
+        return listResultsOfTheStatesRun(
+                        given(p, "a running run exists"),
+                        "list the first results of a running run",
+                        "order=asc&limit=3")
                 .willRespondWith()
                 .status(200)
                 .body(body)
@@ -435,11 +424,7 @@ class ExperimentRunsConsumerPactTest {
                     l.object("details", d -> d.stringType("error_code", "timeout"));
                 }))
                 .build();
-        return p.given("an error run exists")
-                .uponReceiving("get the failed result of an error run")
-                .method("GET")
-                .pathFromProviderState(RESULTS + "/${failedResultId}", RESULTS + "/expres_example")
-                .headers(Map.of("Authorization", AUTH))
+        return getResult(given(p, "an error run exists"), "get the failed result of an error run", FAILED_RESULT)
                 .willRespondWith()
                 .status(200)
                 .body(body)
@@ -470,13 +455,11 @@ class ExperimentRunsConsumerPactTest {
                     o.object("timing", t -> timing(t, false, false));
                 })
                 .build();
-        return p.given("experiment exp_demo exists")
-                .uponReceiving("create a run of exp_demo")
-                .method("POST")
-                .path(RUNS)
-                .headers(Map.of(
-                        "Authorization", AUTH, "Content-Type", "application/json", "Idempotency-Key", IDEMPOTENCY_KEY))
-                .body("{\"experiment_id\":\"exp_demo\"}")
+        return PactOperations.createRun(
+                        given(p, "experiment exp_demo exists"),
+                        "create a run of exp_demo",
+                        "{\"experiment_id\":\"exp_demo\"}",
+                        IDEMPOTENCY_KEY)
                 .willRespondWith()
                 .status(200)
                 .body(body)
@@ -494,12 +477,11 @@ class ExperimentRunsConsumerPactTest {
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact createRunOfUnknownExperiment(PactDslWithProvider p) {
-        return p.given("no experiment exp_unknown exists")
-                .uponReceiving("create a run of an unknown experiment")
-                .method("POST")
-                .path(RUNS)
-                .headers(Map.of("Authorization", AUTH, "Content-Type", "application/json"))
-                .body("{\"experiment_id\":\"exp_unknown\"}")
+        return PactOperations.createRun(
+                        given(p, "no experiment exp_unknown exists"),
+                        "create a run of an unknown experiment",
+                        "{\"experiment_id\":\"exp_unknown\"}",
+                        null)
                 .willRespondWith()
                 .status(404)
                 .body(errorEnvelope("experiment_not_found"))
@@ -525,12 +507,11 @@ class ExperimentRunsConsumerPactTest {
                     e.stringValue("type", "missing");
                 }))
                 .build();
-        return p.given("experiment exp_demo exists")
-                .uponReceiving("create a run without experiment_id")
-                .method("POST")
-                .path(RUNS)
-                .headers(Map.of("Authorization", AUTH, "Content-Type", "application/json"))
-                .body("{\"experiment_id\":null,\"workflow_id\":\"wf_demo\"}") // as the client writes an unset field
+        return PactOperations.createRun(
+                        given(p, "experiment exp_demo exists"),
+                        "create a run without experiment_id",
+                        "{\"experiment_id\":null,\"workflow_id\":\"wf_demo\"}", // as the client writes an unset field
+                        null)
                 .willRespondWith()
                 .status(422)
                 .body(body)
@@ -555,10 +536,7 @@ class ExperimentRunsConsumerPactTest {
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact getRunWithoutKey(PactDslWithProvider p) {
-        return p.given("a running run exists")
-                .uponReceiving("get a run without an API key")
-                .method("GET")
-                .pathFromProviderState(RUNS + "/${runId}", RUNS + "/" + EXAMPLE_RUN)
+        return getRunWithoutAKey(given(p, "a running run exists"), "get a run without an API key", RUN_OF_STATE)
                 .willRespondWith()
                 .status(401)
                 .headers(Map.of("WWW-Authenticate", "Bearer"))
@@ -586,11 +564,10 @@ class ExperimentRunsConsumerPactTest {
     V4Pact getRunInAStatusTheClientDoesNotKnow(PactDslWithProvider p) {
         // any status string: the client must decode a status a later contract adds (the example) without failing.
         // The description's prefix tells PactsConformToSpecIT that only the lifecycle may go beyond this contract.
-        return p.given("a running run exists")
-                .uponReceiving(PactSpecCheck.BEYOND_THE_CONTRACT + "get a run in a status this client does not know")
-                .method("GET")
-                .pathFromProviderState(RUNS + "/${runId}", RUNS + "/" + EXAMPLE_RUN)
-                .headers(Map.of("Authorization", AUTH))
+        return getRun(
+                        given(p, "a running run exists"),
+                        PactSpecCheck.BEYOND_THE_CONTRACT + "get a run in a status this client does not know",
+                        RUN_OF_STATE)
                 .willRespondWith()
                 .status(200)
                 .body(run(true, false, l -> l.stringType("status", "paused")))
@@ -615,13 +592,8 @@ class ExperimentRunsConsumerPactTest {
                     o.object("list_metadata", m -> m.nullValue("after"));
                 })
                 .build();
-        return p.given("a queued run exists")
-                .uponReceiving("list the results of a queued run")
-                .method("GET")
-                .path(RESULTS)
-                .query("order=asc")
-                .queryParameterFromProviderState("run_id", "${runId}", EXAMPLE_RUN)
-                .headers(Map.of("Authorization", AUTH))
+        return listResultsOfTheStatesRun(
+                        given(p, "a queued run exists"), "list the results of a queued run", "order=asc")
                 .willRespondWith()
                 .status(200)
                 .body(body)
@@ -638,19 +610,17 @@ class ExperimentRunsConsumerPactTest {
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact cancelRetriedAfterItWon(PactDslWithProvider p) {
-        return p.given("a cancelled run with a reason exists")
-                .uponReceiving("cancel a run that is already cancelled")
-                .method("POST")
-                .pathFromProviderState(RUNS + "/${runId}/cancel", RUNS + "/" + EXAMPLE_RUN + "/cancel")
-                .headers(Map.of("Authorization", AUTH))
+        PactDslResponse cancelFindsItCancelled = cancelRun(
+                        given(p, "a cancelled run with a reason exists"),
+                        "cancel a run that is already cancelled",
+                        RUN_OF_STATE)
                 .willRespondWith()
                 .status(404)
-                .body(notCancellable("cancelled"))
-                .given("a cancelled run with a reason exists")
-                .uponReceiving("get the run a retried cancel had cancelled")
-                .method("GET")
-                .pathFromProviderState(RUNS + "/${runId}", RUNS + "/" + EXAMPLE_RUN)
-                .headers(Map.of("Authorization", AUTH))
+                .body(notCancellable("cancelled"));
+        return getRun(
+                        thenGiven(cancelFindsItCancelled, "a cancelled run with a reason exists"),
+                        "get the run a retried cancel had cancelled",
+                        RUN_OF_STATE)
                 .willRespondWith()
                 .status(200)
                 .body(run(true, true, l -> {
@@ -668,7 +638,7 @@ class ExperimentRunsConsumerPactTest {
         try (FirstConnectionLost network = new FirstConnectionLost(server.getPort())) {
             ExprunClient client = ExprunClient.builder()
                     .baseUrl("http://127.0.0.1:" + network.port())
-                    .apiKey(KEY)
+                    .apiKey(PactOperations.apiKey())
                     .retries(2, Duration.ZERO, Duration.ZERO)
                     .build();
 
@@ -694,28 +664,13 @@ class ExperimentRunsConsumerPactTest {
 
     // ---- helpers --------------------------------------------------------------------------------
 
-    private static V4Pact getRun(PactDslWithProvider p, String state, String status, DslPart body) {
-        return p.given(state)
-                .uponReceiving("get a " + status + " run (" + state + ")")
-                .method("GET")
-                .pathFromProviderState(RUNS + "/${runId}", RUNS + "/" + EXAMPLE_RUN)
-                .headers(Map.of("Authorization", AUTH))
+    /** A get of the state's run that answers 200 with {@code body}. */
+    private static V4Pact getRunIn(PactDslWithProvider p, String state, String status, DslPart body) {
+        return getRun(given(p, state), "get a " + status + " run (" + state + ")", RUN_OF_STATE)
                 .willRespondWith()
                 .status(200)
                 .headers(Map.of("Content-Type", "application/json"))
                 .body(body)
                 .toPact(V4Pact.class);
-    }
-
-    /**
-     * The client other services depend on, as they build it, against Pact's mock server: one attempt, so an
-     * interaction answered once is asked once (the retried cancel below builds its own).
-     */
-    private static ExprunClient client(MockServer server) {
-        return ExprunClient.builder()
-                .baseUrl(server.getUrl())
-                .apiKey(KEY)
-                .retries(1, Duration.ZERO, Duration.ZERO)
-                .build();
     }
 }

@@ -1,10 +1,14 @@
 package io.exprun.contract;
 
 import static au.com.dius.pact.consumer.dsl.LambdaDsl.newJsonBody;
-import static io.exprun.contract.PactBodies.AUTH;
 import static io.exprun.contract.PactBodies.EXAMPLE_TIME;
 import static io.exprun.contract.PactBodies.RFC3339;
 import static io.exprun.contract.PactBodies.errorEnvelope;
+import static io.exprun.contract.PactOperations.client;
+import static io.exprun.contract.PactOperations.given;
+import static io.exprun.contract.PactOperations.inAnyState;
+import static io.exprun.contract.PactOperations.listExperiments;
+import static io.exprun.contract.PactOperations.updateExperiment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +21,6 @@ import au.com.dius.pact.consumer.junit5.PactTestFor;
 import au.com.dius.pact.core.model.V4Pact;
 import au.com.dius.pact.core.model.annotations.Pact;
 import io.exprun.client.ExperimentQuery;
-import io.exprun.client.ExprunClient;
 import io.exprun.client.ExprunConflictException;
 import io.exprun.client.ExprunNotFoundException;
 import io.exprun.client.ExprunValidationException;
@@ -29,7 +32,7 @@ import io.exprun.client.generated.model.HandlePayload;
 import io.exprun.client.generated.model.UpdateExperimentRequest;
 import io.exprun.client.generated.model.WorkflowExperiment;
 import io.exprun.client.generated.model.WorkflowExperimentList;
-import java.time.Duration;
+import io.exprun.contract.PactOperations.PathId;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -43,7 +46,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (target/pacts/exprun-client-exprun-server.json; contract-tests/pom.xml empties the folder once before the test phase
  * instead of letting each class overwrite the file). The example ids {@code exp_pact} and {@code exp_busy} stand for
  * the ids the provider states create ({@code ${experimentId}}, {@code ${runId}}); other ids and every time are matched
- * by type or pattern.
+ * by type or pattern. Long for the same reason as {@link ExperimentRunsConsumerPactTest}: each interaction, its
+ * request stated through {@link PactOperations}, next to the test that drives it.
  */
 @SuppressWarnings("removal") // it pins the flat methods of 0.2, kept as deprecated delegates until 0.4
 @ExtendWith(PactConsumerTestExt.class)
@@ -52,10 +56,12 @@ class ExperimentsConsumerPactTest {
 
     static final String CONSUMER = ExperimentRunsConsumerPactTest.CONSUMER;
     static final String PROVIDER = ExperimentRunsConsumerPactTest.PROVIDER;
-    static final String EXPERIMENTS = "/v1/workflows/experiments";
 
-    private static final String KEY = AUTH.substring("Bearer ".length());
     private static final String EXAMPLE_EXPERIMENT = "exp_pact";
+    /** The experiment of "an experiment exp_pact exists" ({@code ${experimentId}}), and an id no state makes. */
+    static final PathId EXPERIMENT_OF_STATE = PathId.fromState("experimentId", EXAMPLE_EXPERIMENT);
+
+    private static final PathId MISSING_EXPERIMENT = PathId.fixed("exp_missing");
     private static final String BUSY_EXPERIMENT = "exp_busy";
     private static final String BUSY_RUN = "exprun_busy";
     private static final String IDEMPOTENCY_KEY = "experiment-order-4711";
@@ -75,12 +81,10 @@ class ExperimentsConsumerPactTest {
                     });
                 })
                 .build();
-        return p.given("two experiments of wf_pact exist")
-                .uponReceiving("list the first page of wf_pact's experiments")
-                .method("GET")
-                .path(EXPERIMENTS)
-                .query("workflow_id=wf_pact&limit=1")
-                .headers(Map.of("Authorization", AUTH))
+        return listExperiments(
+                        given(p, "two experiments of wf_pact exist"),
+                        "list the first page of wf_pact's experiments",
+                        "workflow_id=wf_pact&limit=1")
                 .willRespondWith()
                 .status(200)
                 .headers(Map.of("Content-Type", "application/json"))
@@ -107,13 +111,11 @@ class ExperimentsConsumerPactTest {
                     o.object("list_metadata", m -> m.nullValue("after"));
                 })
                 .build();
-        return p.given("two experiments of wf_pact exist")
-                .uponReceiving("list the last page of wf_pact's experiments, after a cursor")
-                .method("GET")
-                .path(EXPERIMENTS)
-                .query("workflow_id=wf_pact&limit=100")
+        return listExperiments(
+                        given(p, "two experiments of wf_pact exist"),
+                        "list the last page of wf_pact's experiments, after a cursor",
+                        "workflow_id=wf_pact&limit=100")
                 .queryParameterFromProviderState("after", "${newestId}", "exp_newest")
-                .headers(Map.of("Authorization", AUTH))
                 .willRespondWith()
                 .status(200)
                 .body(body)
@@ -131,11 +133,7 @@ class ExperimentsConsumerPactTest {
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact listExperimentsWithAPageSizeOutOfRange(PactDslWithProvider p) {
-        return p.uponReceiving("list experiments with a page size of 0")
-                .method("GET")
-                .path(EXPERIMENTS)
-                .query("limit=0")
-                .headers(Map.of("Authorization", AUTH))
+        return listExperiments(inAnyState(p), "list experiments with a page size of 0", "limit=0")
                 .willRespondWith()
                 .status(422)
                 .body(fieldError("query", "limit"))
@@ -165,12 +163,11 @@ class ExperimentsConsumerPactTest {
                     e.nullValue("last_run_id");
                 })
                 .build();
-        return p.uponReceiving("create an experiment of wf_pact with an Idempotency-Key")
-                .method("POST")
-                .path(EXPERIMENTS)
-                .headers(Map.of(
-                        "Authorization", AUTH, "Content-Type", "application/json", "Idempotency-Key", IDEMPOTENCY_KEY))
-                .body(createRequest(null))
+        return PactOperations.createExperiment(
+                        inAnyState(p),
+                        "create an experiment of wf_pact with an Idempotency-Key",
+                        createRequest(null),
+                        IDEMPOTENCY_KEY)
                 .willRespondWith()
                 .status(200)
                 .headers(Map.of("Content-Type", "application/json"))
@@ -201,12 +198,12 @@ class ExperimentsConsumerPactTest {
     V4Pact createExperimentOfAnUnknownBlockType(PactDslWithProvider p) {
         // the generated client decodes a block type it does not know as UNKNOWN_DEFAULT_OPEN_API and sends it back
         // as "unknown_default_open_api": a value the spec's enum does not have, so the client can send it
-        return p.uponReceiving("create an experiment of a block type the contract does not know")
-                .method("POST")
-                .path(EXPERIMENTS)
-                .headers(Map.of("Authorization", AUTH, "Content-Type", "application/json"))
+        return PactOperations.createExperiment(
+                        inAnyState(p),
+                        "create an experiment of a block type the contract does not know",
+                        createRequest("unknown_default_open_api"),
+                        null)
                 .matchHeader("Idempotency-Key", UUID, "0b8e6f8e-2f6a-4c55-9d1e-7a4c3b2a1f00")
-                .body(createRequest("unknown_default_open_api"))
                 .willRespondWith()
                 .status(422)
                 .body(fieldError("body", "block_type"))
@@ -228,13 +225,12 @@ class ExperimentsConsumerPactTest {
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact createExperimentFromAMissingSource(PactDslWithProvider p) {
-        return p.given("no experiment exp_missing exists")
-                .uponReceiving("create an experiment duplicating one that does not exist")
-                .method("POST")
-                .path(EXPERIMENTS)
-                .headers(Map.of("Authorization", AUTH, "Content-Type", "application/json"))
+        return PactOperations.createExperiment(
+                        given(p, "no experiment exp_missing exists"),
+                        "create an experiment duplicating one that does not exist",
+                        "{\"workflow_id\":\"wf_pact\",\"source_experiment_id\":\"exp_missing\"}",
+                        null)
                 .matchHeader("Idempotency-Key", UUID, "5d0c1f9a-8b3e-4f27-a6d4-2c9e1b7f3a11")
-                .body("{\"workflow_id\":\"wf_pact\",\"source_experiment_id\":\"exp_missing\"}")
                 .willRespondWith()
                 .status(404)
                 .body(errorEnvelope("experiment_not_found"))
@@ -255,11 +251,8 @@ class ExperimentsConsumerPactTest {
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact getExperiment(PactDslWithProvider p) {
-        return p.given("an experiment exp_pact exists")
-                .uponReceiving("get an experiment")
-                .method("GET")
-                .pathFromProviderState(EXPERIMENTS + "/${experimentId}", EXPERIMENTS + "/" + EXAMPLE_EXPERIMENT)
-                .headers(Map.of("Authorization", AUTH))
+        return PactOperations.getExperiment(
+                        given(p, "an experiment exp_pact exists"), "get an experiment", EXPERIMENT_OF_STATE)
                 .willRespondWith()
                 .status(200)
                 .headers(Map.of("Content-Type", "application/json"))
@@ -279,11 +272,10 @@ class ExperimentsConsumerPactTest {
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact getMissingExperiment(PactDslWithProvider p) {
-        return p.given("no experiment exp_missing exists")
-                .uponReceiving("get an experiment that does not exist")
-                .method("GET")
-                .path(EXPERIMENTS + "/exp_missing")
-                .headers(Map.of("Authorization", AUTH))
+        return PactOperations.getExperiment(
+                        given(p, "no experiment exp_missing exists"),
+                        "get an experiment that does not exist",
+                        MISSING_EXPERIMENT)
                 .willRespondWith()
                 .status(404)
                 .body(errorEnvelope("experiment_not_found"))
@@ -304,12 +296,11 @@ class ExperimentsConsumerPactTest {
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact renameExperiment(PactDslWithProvider p) {
-        return p.given("an experiment exp_pact exists")
-                .uponReceiving("rename an experiment")
-                .method("PATCH")
-                .pathFromProviderState(EXPERIMENTS + "/${experimentId}", EXPERIMENTS + "/" + EXAMPLE_EXPERIMENT)
-                .headers(Map.of("Authorization", AUTH, "Content-Type", "application/json"))
-                .body("{\"name\":\"" + NEW_NAME + "\"}")
+        return updateExperiment(
+                        given(p, "an experiment exp_pact exists"),
+                        "rename an experiment",
+                        EXPERIMENT_OF_STATE,
+                        "{\"name\":\"" + NEW_NAME + "\"}")
                 .willRespondWith()
                 .status(200)
                 .body(experimentFromState(NEW_NAME))
@@ -328,12 +319,11 @@ class ExperimentsConsumerPactTest {
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact renameMissingExperiment(PactDslWithProvider p) {
-        return p.given("no experiment exp_missing exists")
-                .uponReceiving("rename an experiment that does not exist")
-                .method("PATCH")
-                .path(EXPERIMENTS + "/exp_missing")
-                .headers(Map.of("Authorization", AUTH, "Content-Type", "application/json"))
-                .body("{\"name\":\"" + NEW_NAME + "\"}")
+        return updateExperiment(
+                        given(p, "no experiment exp_missing exists"),
+                        "rename an experiment that does not exist",
+                        MISSING_EXPERIMENT,
+                        "{\"name\":\"" + NEW_NAME + "\"}")
                 .willRespondWith()
                 .status(404)
                 .body(errorEnvelope("experiment_not_found"))
@@ -353,11 +343,8 @@ class ExperimentsConsumerPactTest {
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact deleteExperiment(PactDslWithProvider p) {
-        return p.given("an experiment exp_pact exists")
-                .uponReceiving("delete an experiment")
-                .method("DELETE")
-                .pathFromProviderState(EXPERIMENTS + "/${experimentId}", EXPERIMENTS + "/" + EXAMPLE_EXPERIMENT)
-                .headers(Map.of("Authorization", AUTH))
+        return PactOperations.deleteExperiment(
+                        given(p, "an experiment exp_pact exists"), "delete an experiment", EXPERIMENT_OF_STATE)
                 .willRespondWith()
                 .status(204)
                 .toPact(V4Pact.class);
@@ -371,11 +358,10 @@ class ExperimentsConsumerPactTest {
 
     @Pact(consumer = CONSUMER, provider = PROVIDER)
     V4Pact deleteMissingExperiment(PactDslWithProvider p) {
-        return p.given("no experiment exp_missing exists")
-                .uponReceiving("delete an experiment that does not exist")
-                .method("DELETE")
-                .path(EXPERIMENTS + "/exp_missing")
-                .headers(Map.of("Authorization", AUTH))
+        return PactOperations.deleteExperiment(
+                        given(p, "no experiment exp_missing exists"),
+                        "delete an experiment that does not exist",
+                        MISSING_EXPERIMENT)
                 .willRespondWith()
                 .status(404)
                 .body(errorEnvelope("experiment_not_found"))
@@ -403,11 +389,10 @@ class ExperimentsConsumerPactTest {
                     });
                 }))
                 .build();
-        return p.given("experiment exp_busy has a running run")
-                .uponReceiving("delete an experiment while its run is running")
-                .method("DELETE")
-                .pathFromProviderState(EXPERIMENTS + "/${experimentId}", EXPERIMENTS + "/" + BUSY_EXPERIMENT)
-                .headers(Map.of("Authorization", AUTH))
+        return PactOperations.deleteExperiment(
+                        given(p, "experiment exp_busy has a running run"),
+                        "delete an experiment while its run is running",
+                        PathId.fromState("experimentId", BUSY_EXPERIMENT))
                 .willRespondWith()
                 .status(409)
                 .headers(Map.of("Content-Type", "application/json"))
@@ -513,15 +498,6 @@ class ExperimentsConsumerPactTest {
                     e.stringType("msg", "Input should be one of the allowed values");
                     e.stringType("type", "enum");
                 }))
-                .build();
-    }
-
-    /** One attempt, as in {@link ExperimentRunsConsumerPactTest}: an interaction answered once is asked once. */
-    private static ExprunClient client(MockServer server) {
-        return ExprunClient.builder()
-                .baseUrl(server.getUrl())
-                .apiKey(KEY)
-                .retries(1, Duration.ZERO, Duration.ZERO)
                 .build();
     }
 }

@@ -1,10 +1,13 @@
 package io.exprun.contract;
 
 import static au.com.dius.pact.consumer.dsl.LambdaDsl.newJsonBody;
-import static io.exprun.contract.PactBodies.AUTH;
 import static io.exprun.contract.PactBodies.EXAMPLE_RUN;
 import static io.exprun.contract.PactBodies.run;
 import static io.exprun.contract.PactBodies.status;
+import static io.exprun.contract.PactOperations.client;
+import static io.exprun.contract.PactOperations.getRun;
+import static io.exprun.contract.PactOperations.given;
+import static io.exprun.contract.PactOperations.updateExperiment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +17,6 @@ import au.com.dius.pact.consumer.junit5.PactConsumerTestExt;
 import au.com.dius.pact.consumer.junit5.PactTestFor;
 import au.com.dius.pact.core.model.V4Pact;
 import au.com.dius.pact.core.model.annotations.Pact;
-import io.exprun.client.ExprunClient;
 import io.exprun.client.ExprunPreconditionFailedException;
 import io.exprun.client.ExprunResponse;
 import io.exprun.client.RequestOptions;
@@ -22,6 +24,7 @@ import io.exprun.client.RunLifecycle;
 import io.exprun.client.generated.model.ExperimentRun;
 import io.exprun.client.generated.model.UpdateExperimentRequest;
 import io.exprun.client.generated.model.WorkflowExperiment;
+import io.exprun.contract.PactOperations.PathId;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,21 +40,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @PactTestFor(providerName = "exprun-server")
 class ValidatorsAndWaitsConsumerPactTest {
 
-    private static final String RUNS = ExperimentRunsConsumerPactTest.RUNS;
-    private static final String EXPERIMENTS = "/v1/workflows/experiments";
-    private static final String KEY = AUTH.substring("Bearer ".length());
     private static final String STRONG_ETAG = "^\"[^\"]+\"$";
-    private static final String EXAMPLE_EXPERIMENT = "exp_pact";
+    private static final PathId RUN_OF_STATE = PathId.fromState("runId", EXAMPLE_RUN);
+    private static final PathId EXPERIMENT_OF_STATE = ExperimentsConsumerPactTest.EXPERIMENT_OF_STATE;
+    private static final String EXAMPLE_EXPERIMENT = EXPERIMENT_OF_STATE.example();
 
     @Pact(consumer = ExperimentRunsConsumerPactTest.CONSUMER, provider = ExperimentRunsConsumerPactTest.PROVIDER)
     V4Pact waitForACompletedRun(PactDslWithProvider p) {
-        return p.given("a completed run exists")
-                .uponReceiving("wait for a run that has ended: answered at once")
-                .method("GET")
-                .pathFromProviderState(RUNS + "/${runId}", RUNS + "/" + EXAMPLE_RUN)
+        return getRun(
+                        given(p, "a completed run exists"),
+                        "wait for a run that has ended: answered at once",
+                        RUN_OF_STATE)
                 .query("wait_for=terminal")
                 .matchQuery("timeout", "^[0-9]+ms$", "30000ms")
-                .headers(Map.of("Authorization", AUTH))
                 .willRespondWith()
                 .status(200)
                 .matchHeader("ETag", STRONG_ETAG, "\"9\"")
@@ -70,11 +71,7 @@ class ValidatorsAndWaitsConsumerPactTest {
 
     @Pact(consumer = ExperimentRunsConsumerPactTest.CONSUMER, provider = ExperimentRunsConsumerPactTest.PROVIDER)
     V4Pact getRunWithItsEtag(PactDslWithProvider p) {
-        return p.given("a running run exists")
-                .uponReceiving("get a run: its ETag")
-                .method("GET")
-                .pathFromProviderState(RUNS + "/${runId}", RUNS + "/" + EXAMPLE_RUN)
-                .headers(Map.of("Authorization", AUTH))
+        return getRun(given(p, "a running run exists"), "get a run: its ETag", RUN_OF_STATE)
                 .willRespondWith()
                 .status(200)
                 .matchHeader("ETag", STRONG_ETAG, "\"3\"")
@@ -95,11 +92,10 @@ class ValidatorsAndWaitsConsumerPactTest {
 
     @Pact(consumer = ExperimentRunsConsumerPactTest.CONSUMER, provider = ExperimentRunsConsumerPactTest.PROVIDER)
     V4Pact getUnchangedRun(PactDslWithProvider p) {
-        return p.given("a running run exists, with its ETag")
-                .uponReceiving("get a run that has not changed since its ETag: 304")
-                .method("GET")
-                .pathFromProviderState(RUNS + "/${runId}", RUNS + "/" + EXAMPLE_RUN)
-                .headers(Map.of("Authorization", AUTH))
+        return getRun(
+                        given(p, "a running run exists, with its ETag"),
+                        "get a run that has not changed since its ETag: 304",
+                        RUN_OF_STATE)
                 .headerFromProviderState("If-None-Match", "${etag}", "\"3\"")
                 .willRespondWith()
                 .status(304)
@@ -123,12 +119,12 @@ class ValidatorsAndWaitsConsumerPactTest {
 
     @Pact(consumer = ExperimentRunsConsumerPactTest.CONSUMER, provider = ExperimentRunsConsumerPactTest.PROVIDER)
     V4Pact renameOnAStaleEtag(PactDslWithProvider p) {
-        return p.given("an experiment exp_pact exists, changed since its ETag \"1\"")
-                .uponReceiving("rename an experiment on a stale If-Match: 412")
-                .method("PATCH")
-                .pathFromProviderState(EXPERIMENTS + "/${experimentId}", EXPERIMENTS + "/" + EXAMPLE_EXPERIMENT)
-                .headers(Map.of("Authorization", AUTH, "Content-Type", "application/json", "If-Match", "\"1\""))
-                .body("{\"name\":\"mine\"}")
+        return updateExperiment(
+                        given(p, "an experiment exp_pact exists, changed since its ETag \"1\""),
+                        "rename an experiment on a stale If-Match: 412",
+                        EXPERIMENT_OF_STATE,
+                        "{\"name\":\"mine\"}")
+                .headers(Map.of("If-Match", "\"1\""))
                 .willRespondWith()
                 .status(412)
                 .body(newJsonBody(o -> o.object("detail", d -> {
@@ -158,12 +154,12 @@ class ValidatorsAndWaitsConsumerPactTest {
 
     @Pact(consumer = ExperimentRunsConsumerPactTest.CONSUMER, provider = ExperimentRunsConsumerPactTest.PROVIDER)
     V4Pact renameOnTheCurrentEtag(PactDslWithProvider p) {
-        return p.given("an experiment exp_pact exists")
-                .uponReceiving("rename an experiment on its current If-Match: 200 and a new ETag")
-                .method("PATCH")
-                .pathFromProviderState(EXPERIMENTS + "/${experimentId}", EXPERIMENTS + "/" + EXAMPLE_EXPERIMENT)
-                .headers(Map.of("Authorization", AUTH, "Content-Type", "application/json", "If-Match", "\"1\""))
-                .body("{\"name\":\"mine\"}")
+        return updateExperiment(
+                        given(p, "an experiment exp_pact exists"),
+                        "rename an experiment on its current If-Match: 200 and a new ETag",
+                        EXPERIMENT_OF_STATE,
+                        "{\"name\":\"mine\"}")
+                .headers(Map.of("If-Match", "\"1\""))
                 .willRespondWith()
                 .status(200)
                 .matchHeader("ETag", STRONG_ETAG, "\"2\"")
@@ -184,14 +180,5 @@ class ValidatorsAndWaitsConsumerPactTest {
 
         assertThat(renamed.value().orElseThrow().getName()).isEqualTo("mine");
         assertThat(renamed.etag()).hasValue("\"2\"");
-    }
-
-    /** One attempt, as in the other consumer tests: an interaction answered once is asked once. */
-    private static ExprunClient client(MockServer server) {
-        return ExprunClient.builder()
-                .baseUrl(server.getUrl())
-                .apiKey(KEY)
-                .retries(1, Duration.ZERO, Duration.ZERO)
-                .build();
     }
 }

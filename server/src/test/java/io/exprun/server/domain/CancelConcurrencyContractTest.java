@@ -1,6 +1,5 @@
 package io.exprun.server.domain;
 
-import static io.exprun.server.testing.RunFixtures.KEY_A;
 import static io.exprun.server.testing.RunFixtures.OWNER;
 import static io.exprun.server.testing.RunFixtures.TENANT_A;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,8 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.store.JdbiRunStore;
 import io.exprun.server.store.JdbiWorkerStore;
+import io.exprun.server.testing.ExprunServerTest;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.RunFixtures;
+import io.exprun.server.testing.ServerConfiguration;
 import io.exprun.server.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Cancel under contention, through real HTTP and a real database: whatever the interleaving, exactly one outcome,
- * and every answer given agrees with it. Runs once per database (see the subclasses).
+ * and every answer given agrees with it. Runs once per database (the subclasses name theirs in their
+ * {@link ExprunServerTest}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class CancelConcurrencyContractTest {
@@ -38,15 +40,15 @@ abstract class CancelConcurrencyContractTest {
     private JdbiWorkerStore workers;
     private ExecutorService pool;
 
-    abstract ServerConfig freshConfig();
+    /** 32 concurrent cancels of one tenant: its fair share must admit them all, and the pool must serve them. */
+    @ServerConfiguration
+    static ServerConfig thirtyTwoAtOnce(ServerConfig fresh) {
+        ServerConfig config = fresh.withDbPoolSize(40);
+        return config.withLimits(config.limits().withTenantMaxConcurrent(32));
+    }
 
     @BeforeAll
     void start() {
-        // 32 concurrent cancels of one tenant: its fair share must admit them all
-        ServerConfig config = freshConfig().withDbPoolSize(40);
-        server = TestServer.start(config.withLimits(config.limits().withTenantMaxConcurrent(32)));
-        api = new Http(server.baseUri(), KEY_A);
-        fx = server.fixtures();
         store = server.server().store();
         workers = server.server().workerStore();
         pool = Executors.newFixedThreadPool(32);
@@ -55,7 +57,6 @@ abstract class CancelConcurrencyContractTest {
     @AfterAll
     void stop() {
         pool.shutdownNow();
-        server.close();
     }
 
     @Test

@@ -1,13 +1,8 @@
 package io.exprun.server.domain;
 
-import io.exprun.server.config.ServerConfig;
-import io.exprun.server.testing.Postgres;
-import io.exprun.server.testing.TestServer;
+import static io.exprun.server.testing.ExprunServerTest.Database.POSTGRES;
 
-class CancelConcurrencyOnPostgresTest extends CancelConcurrencyContractTest {
-    @Override
-    ServerConfig freshConfig() {
-        Postgres.Db db = Postgres.freshDatabase();
-        return TestServer.embeddedConfig(0).withDb(db.url(), db.user(), db.password());
-    }
-}
+import io.exprun.server.testing.ExprunServerTest;
+
+@ExprunServerTest(database = POSTGRES)
+class CancelConcurrencyOnPostgresTest extends CancelConcurrencyContractTest {}

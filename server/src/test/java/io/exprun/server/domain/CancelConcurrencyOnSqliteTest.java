@@ -1,11 +1,6 @@
 package io.exprun.server.domain;
 
-import io.exprun.server.config.ServerConfig;
-import io.exprun.server.testing.TestServer;
+import io.exprun.server.testing.ExprunServerTest;
 
-class CancelConcurrencyOnSqliteTest extends CancelConcurrencyContractTest {
-    @Override
-    ServerConfig freshConfig() {
-        return TestServer.embeddedConfig(0);
-    }
-}
+@ExprunServerTest
+class CancelConcurrencyOnSqliteTest extends CancelConcurrencyContractTest {}

@@ -6,13 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.contract.SpecConformance;
 import io.exprun.server.spec.JsonMapper;
+import io.exprun.server.testing.ExprunServerTest;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,20 +19,11 @@ import org.junit.jupiter.api.Test;
  * 422 {@code too_long}; one far over it is refused at the front door with 413 in the contract's envelope, before the
  * server has read it all, and the connection is closed. Nothing is stored either way.
  */
+@ExprunServerTest
 class BodyLimitTest {
 
     private static final String RUNS = "/v1/workflows/experiments/runs";
     private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.startEmbedded(0);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void a_json_body_just_over_the_limit_is_a_422_too_long_naming_the_body() {

@@ -1,9 +1,9 @@
 package io.exprun.server.edge;
 
-import static io.exprun.server.testing.RunFixtures.KEY_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.exprun.contract.SpecConformance;
+import io.exprun.server.testing.ExprunServerTest;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
 import java.io.ByteArrayOutputStream;
@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * envelope and {@code Accept-Encoding: identity} (RFC 9110, 15.5.16), before anything reads the body. It used to be
  * ignored: plain JSON labelled gzip created a run (200), real gzip was a 422 JSON decode error.
  */
+@ExprunServerTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContentEncodingTest {
 
@@ -32,17 +31,6 @@ class ContentEncodingTest {
     private final SpecConformance spec = SpecConformance.load();
     private TestServer server;
     private Http api;
-
-    @BeforeAll
-    void start() {
-        server = TestServer.startEmbedded(0);
-        api = new Http(server.baseUri(), KEY_A);
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
-    }
 
     private long storedRuns() {
         return server.server().store().countRunsByStatus().values().stream()

@@ -6,15 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.contract.SpecConformance;
-import io.exprun.server.config.ServerConfig;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
+import io.exprun.server.testing.ExprunServerTest;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -24,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The request edge, probed as an attacker would: each test is one reproduction from the issue that found it, and
  * failed before the fix. Runs once per database ({@link EdgeOnSqliteTest}, {@link EdgeOnPostgresTest}): what a database
- * cannot hold must be refused before any SQL runs, on both.
+ * cannot hold must be refused before any SQL runs, on both. Each subclass names its database in its
+ * {@link ExprunServerTest}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class EdgeContractTest {
@@ -37,18 +37,9 @@ abstract class EdgeContractTest {
     private Http api;
     private Run run;
 
-    abstract ServerConfig freshConfig();
-
     @BeforeAll
-    void start() {
-        server = TestServer.start(freshConfig());
-        api = new Http(server.baseUri(), KEY_A);
+    void makeARunningRun() {
         run = server.fixtures().runIn(TENANT_A, LifecycleStatus.RUNNING);
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
     }
 
     private long storedRuns() {

@@ -1,14 +1,9 @@
 package io.exprun.server.edge;
 
-import io.exprun.server.config.ServerConfig;
-import io.exprun.server.testing.Postgres;
-import io.exprun.server.testing.TestServer;
+import static io.exprun.server.testing.ExprunServerTest.Database.POSTGRES;
+
+import io.exprun.server.testing.ExprunServerTest;
 
 /** The request edge on PostgreSQL, which rejects U+0000 in text with an error that once read as an outage (503). */
-class EdgeOnPostgresTest extends EdgeContractTest {
-    @Override
-    ServerConfig freshConfig() {
-        Postgres.Db db = Postgres.freshDatabase();
-        return TestServer.embeddedConfig(0).withDb(db.url(), db.user(), db.password());
-    }
-}
+@ExprunServerTest(database = POSTGRES)
+class EdgeOnPostgresTest extends EdgeContractTest {}

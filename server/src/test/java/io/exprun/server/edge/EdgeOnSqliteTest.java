@@ -1,12 +1,7 @@
 package io.exprun.server.edge;
 
-import io.exprun.server.config.ServerConfig;
-import io.exprun.server.testing.TestServer;
+import io.exprun.server.testing.ExprunServerTest;
 
 /** The request edge on the embedded default, SQLite. */
-class EdgeOnSqliteTest extends EdgeContractTest {
-    @Override
-    ServerConfig freshConfig() {
-        return TestServer.embeddedConfig(0);
-    }
-}
+@ExprunServerTest
+class EdgeOnSqliteTest extends EdgeContractTest {}

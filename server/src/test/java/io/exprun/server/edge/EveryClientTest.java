@@ -5,6 +5,7 @@ import static io.exprun.server.testing.RunFixtures.TENANT_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.exprun.server.domain.LifecycleStatus;
+import io.exprun.server.testing.ExprunServerTest;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.Prerequisites;
 import io.exprun.server.testing.TestServer;
@@ -26,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -39,6 +39,7 @@ import org.junit.jupiter.api.TestInstance;
  * take. "At once" is a bound no busy machine reaches (2 s), far under the old 10 s stall: the answers here take
  * milliseconds.
  */
+@ExprunServerTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EveryClientTest {
 
@@ -50,17 +51,11 @@ class EveryClientTest {
 
     @BeforeAll
     void start() {
-        server = TestServer.startEmbedded(0);
         Http warm = new Http(server.baseUri(), KEY_A); // a warm server: the JIT has seen each operation once
         String id = warm.postJson(RUNS, CREATE).json().path("id").asText();
         warm.get(RUNS + "/" + id);
         warm.get(RUNS + "?limit=1");
         warm.post(RUNS + "/" + id + "/cancel");
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
     }
 
     @Test

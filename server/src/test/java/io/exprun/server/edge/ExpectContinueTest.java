@@ -4,14 +4,13 @@ import static io.exprun.server.testing.RunFixtures.KEY_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.exprun.server.spec.JsonMapper;
+import io.exprun.server.testing.ExprunServerTest;
 import io.exprun.server.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -21,22 +20,13 @@ import org.junit.jupiter.api.TestInstance;
  * {@code 100 Continue} once it wants the body, and refuses a body over the limit by its Content-Length with 413 before
  * a byte of it is sent. Each exchange is raw bytes over a socket, in the order a client would send them.
  */
+@ExprunServerTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExpectContinueTest {
 
     private static final String CREATE = "{\"experiment_id\":\"exp_demo\"}";
 
     private TestServer server;
-
-    @BeforeAll
-    void start() {
-        server = TestServer.startEmbedded(0);
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
-    }
 
     @Test
     void the_server_says_100_continue_then_answers_the_body_it_asked_for() throws IOException {

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.exprun.server.testing.ExprunServerTest;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
 import java.util.regex.Matcher;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * access-log line, a count in {@code http_server_requests}. Jersey on Grizzly answered them 500 in ISO-8859-1, with no
  * request id, no log line and no metric.
  */
+@ExprunServerTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MalformedTargetTest {
 
@@ -45,8 +47,6 @@ class MalformedTargetTest {
 
     @BeforeAll
     void start() {
-        server = TestServer.startEmbedded(0);
-        api = new Http(server.baseUri(), KEY_A);
         accessLog.start();
         levelBefore = access.getLevel();
         access.setLevel(ch.qos.logback.classic.Level.INFO); // the tests' logging config may keep it quiet
@@ -57,7 +57,6 @@ class MalformedTargetTest {
     void stop() {
         access.detachAppender(accessLog);
         access.setLevel(levelBefore);
-        server.close();
     }
 
     @ParameterizedTest

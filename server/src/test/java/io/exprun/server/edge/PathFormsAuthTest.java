@@ -3,15 +3,16 @@ package io.exprun.server.edge;
 import static io.exprun.server.testing.RunFixtures.KEY_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.exprun.server.testing.ExprunServerTest;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
+import io.exprun.server.testing.WithKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.TestInstance;
  * 2xx, a 422 or a 5xx, and nothing is stored. Whether a spelling routes is asked of the server itself, with a valid
  * key. The listing of cases is the test's name list.
  */
+@ExprunServerTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PathFormsAuthTest {
 
@@ -37,19 +39,15 @@ class PathFormsAuthTest {
 
     private final SpecModel spec = SpecModel.load();
     private TestServer server;
-    private Http http;
-    private final Map<Integer, Integer> answered = new java.util.TreeMap<>();
 
-    @BeforeAll
-    void start() {
-        server = TestServer.startEmbedded(0);
-        http = new Http(server.baseUri(), null);
-    }
+    @WithKey(WithKey.NONE)
+    private Http http;
+
+    private final Map<Integer, Integer> answered = new java.util.TreeMap<>();
 
     @AfterAll
     void stop() {
         System.out.println("path forms × operations × bad credentials, answers by status: " + answered);
-        server.close();
     }
 
     /** Spellings of one canonical path ("/v1/workflows/experiments/runs/x/cancel"). */

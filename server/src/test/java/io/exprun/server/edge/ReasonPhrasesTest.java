@@ -3,10 +3,9 @@ package io.exprun.server.edge;
 import static io.exprun.server.testing.RunFixtures.KEY_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.exprun.server.testing.ExprunServerTest;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * RFC 9110 has since renamed them (Content Too Large, Unprocessable Content): a phrase is for people, and RFC 9112 §4
  * has clients ignore it. Read as raw bytes over a socket, since HTTP clients do not show the phrase.
  */
+@ExprunServerTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReasonPhrasesTest {
 
@@ -26,17 +26,6 @@ class ReasonPhrasesTest {
 
     private TestServer server;
     private Http api;
-
-    @BeforeAll
-    void start() {
-        server = TestServer.startEmbedded(0);
-        api = new Http(server.baseUri(), KEY_A);
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
-    }
 
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @CsvSource(

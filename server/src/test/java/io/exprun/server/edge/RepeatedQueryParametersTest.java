@@ -1,13 +1,11 @@
 package io.exprun.server.edge;
 
-import static io.exprun.server.testing.RunFixtures.KEY_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.exprun.contract.SpecConformance;
+import io.exprun.server.testing.ExprunServerTest;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,23 +16,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * here and 500 behind a framework that takes the last). A parameter given once, and a repeated one the operation does
  * not declare, are answered as before.
  */
+@ExprunServerTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RepeatedQueryParametersTest {
 
     private final SpecConformance spec = SpecConformance.load();
     private TestServer server;
     private Http api;
-
-    @BeforeAll
-    void start() {
-        server = TestServer.startEmbedded(0);
-        api = new Http(server.baseUri(), KEY_A);
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
-    }
 
     @ParameterizedTest(name = "{0}?{1}")
     @CsvSource({

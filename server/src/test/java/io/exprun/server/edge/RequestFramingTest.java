@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.server.spec.JsonMapper;
+import io.exprun.server.testing.ExprunServerTest;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
 import java.io.ByteArrayOutputStream;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
  * connection is closed, and what the ambiguity would have smuggled in is never answered. Each case is sent as raw bytes
  * over a socket, and everything the server sends back until it hangs up is read and split into responses.
  */
+@ExprunServerTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RequestFramingTest {
 
@@ -54,7 +56,6 @@ class RequestFramingTest {
 
     @BeforeAll
     void start() {
-        server = TestServer.startEmbedded(0);
         accessLog.start();
         levelBefore = access.getLevel();
         access.setLevel(Level.INFO); // the tests' logging config may keep it quiet
@@ -65,7 +66,6 @@ class RequestFramingTest {
     void stop() {
         access.detachAppender(accessLog);
         access.setLevel(levelBefore);
-        server.close();
     }
 
     // ---- Transfer-Encoding that is not exactly "chunked", with and without Content-Length

@@ -1,6 +1,5 @@
 package io.exprun.server.edge;
 
-import static io.exprun.server.testing.RunFixtures.KEY_A;
 import static io.exprun.server.testing.RunFixtures.TENANT_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.contract.SpecConformance;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
+import io.exprun.server.testing.ExprunServerTest;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
 import java.net.URLEncoder;
@@ -22,7 +22,6 @@ import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -44,6 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Over 250 lines because the valid requests and the one-constraint violations are both derived from the spec here,
  * and must agree.
  */
+@ExprunServerTest
 class SpecDerivedRequestsTest {
 
     private static final SpecModel SPEC = SpecModel.load();
@@ -57,8 +57,6 @@ class SpecDerivedRequestsTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.startEmbedded(0);
-        api = new Http(server.baseUri(), KEY_A);
         runIds = new ArrayList<>();
         for (LifecycleStatus s : LifecycleStatus.values()) {
             runIds.add(server.fixtures().runIn(TENANT_A, s).id());
@@ -70,11 +68,6 @@ class SpecDerivedRequestsTest {
                 .json()
                 .path("data")
                 .forEach(r -> resultIds.add(r.path("id").asText()));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     /** One request: operation, concrete path, query parameters in order, JSON body text (or null). */

@@ -1,15 +1,13 @@
 package io.exprun.server.integrity;
 
-import static io.exprun.server.testing.RunFixtures.KEY_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.exprun.server.testing.ExprunServerTest;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.NoErrorLogs;
 import io.exprun.server.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -19,22 +17,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * items had no index).
  */
 @ExtendWith(NoErrorLogs.class)
+@ExprunServerTest
 class ValidationLocationsTest {
 
     private static final String EXPERIMENTS = "/v1/workflows/experiments";
     private static TestServer server;
     private static Http api;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.startEmbedded(0);
-        api = new Http(server.baseUri(), KEY_A);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void a_document_without_handle_inputs_is_located_by_its_index_and_wire_name() {

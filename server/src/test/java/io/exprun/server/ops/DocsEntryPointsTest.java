@@ -2,16 +2,16 @@ package io.exprun.server.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.exprun.server.testing.ExprunServerTest;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
+import io.exprun.server.testing.WithKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * webjar's own names {@code /docs/index.html} and {@code /docs/swagger-initializer.js}) is exprun's, loading exprun's
  * spec from this server and nothing from another host. {@link SwaggerUiBrowserTest} checks the same in a browser.
  */
+@ExprunServerTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DocsEntryPointsTest {
 
@@ -29,18 +30,9 @@ class DocsEntryPointsTest {
     private static final Pattern ELSEWHERE = Pattern.compile("(?i)(https?:)?//[a-z0-9.-]+");
 
     private TestServer server;
+
+    @WithKey(WithKey.NONE)
     private Http anonymous;
-
-    @BeforeAll
-    void start() {
-        server = TestServer.startEmbedded(0);
-        anonymous = new Http(server.baseUri(), null);
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"/docs", "/docs/", "/docs/index.html"})

@@ -11,17 +11,17 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
+import io.exprun.server.testing.ExprunServerTest;
 import io.exprun.server.testing.Http;
 import io.exprun.server.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.slf4j.LoggerFactory;
 
 /** What operators and API users expect around the API: request ids, health, metrics, the served contract. */
+@ExprunServerTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpsEndpointsTest {
 
@@ -29,17 +29,6 @@ class OpsEndpointsTest {
 
     private TestServer server;
     private Http api;
-
-    @BeforeAll
-    void start() {
-        server = TestServer.startEmbedded(0);
-        api = new Http(server.baseUri(), KEY_A);
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
-    }
 
     @Test
     void every_response_carries_a_request_id_echoing_a_sane_one() {

@@ -14,7 +14,9 @@ import java.util.Map;
 
 /**
  * A real exprun server for tests: real HTTP on an ephemeral loopback port, a real database (a fresh SQLite file in a
- * temporary directory, or the JDBC URL given), the two test tenants' keys.
+ * temporary directory, or the JDBC URL given), the two test tenants' keys. A class that needs one server for all its
+ * tests declares {@link ExprunServerTest}; the factories here are for classes that start, restart or stop servers
+ * themselves.
  */
 public final class TestServer implements AutoCloseable {
 
