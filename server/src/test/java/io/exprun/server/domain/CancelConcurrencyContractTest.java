@@ -42,9 +42,7 @@ abstract class CancelConcurrencyContractTest {
 
     @BeforeAll
     void start() {
-        // 32 concurrent cancels of one tenant: its fair share must admit them all
-        ServerConfig config = freshConfig().withDbPoolSize(40);
-        server = TestServer.start(config.withLimits(config.limits().withTenantMaxConcurrent(32)));
+        server = TestServer.start(freshConfig().withDbPoolSize(40));
         api = new Http(server.baseUri(), KEY_A);
         fx = server.fixtures();
         store = server.server().store();
