@@ -39,7 +39,7 @@ public final class TenantMeters {
     private final Map<String, Counter> refused;
     private final Map<String, Timer> waited;
 
-    TenantMeters(MeterRegistry registry, Collection<String> tenants) {
+    public TenantMeters(MeterRegistry registry, Collection<String> tenants) {
         this.registry = registry;
         TreeSet<String> labels = new TreeSet<>(tenants);
         labels.add(UNAUTHENTICATED);
