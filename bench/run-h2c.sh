@@ -80,7 +80,7 @@ point() {
 log "exprun on SQLite"
 PORT=$(free_port); mkdir -p "$OUT/sqlite"
 (cd "$OUT/sqlite" && exec env EXPRUN_PORT="$PORT" EXPRUN_BIND=127.0.0.1 EXPRUN_WORKERS=0 EXPRUN_API_KEYS="$KEY:bench" \
-  EXPRUN_TENANT_MAX_CONCURRENT=1000000 EXPRUN_TENANT_MAX_LISTS=1000000 java -jar "$SERVER_JAR" >"$OUT/server.log" 2>&1) &
+  java -jar "$SERVER_JAR" >"$OUT/server.log" 2>&1) &
 wait_http "http://127.0.0.1:$PORT/healthz"
 PID=$(pgrep -f -n "java -jar $SERVER_JAR"); PIDS+=("$PID")
 wrk -t2 -c16 -d3s -s "$ROOT/bench/lua/create.lua" "http://127.0.0.1:$PORT" -- "$KEY" "$OUT/ids" >/dev/null

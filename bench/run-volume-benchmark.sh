@@ -32,8 +32,7 @@ SAMPLES=${BENCH_VOLUME_SAMPLES:-500}
 OUT=$ROOT/bench/target/volume-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$OUT"
 PIDS=(); PGDATA_DIR=""
-# the fill sends 16 connections of two tenants: the fair-share bounds would refuse some; bench/run-fairness.sh measures them
-UNBOUNDED=(EXPRUN_TENANT_MAX_CONCURRENT=1000000 EXPRUN_TENANT_MAX_LISTS=1000000)
+# the fill sends 16 connections of two tenants, served in turn by the fair queues (bench/run-fairness.sh measures them)
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -64,7 +63,7 @@ start_server() { # workers dir env...
   local workers=$1 dir=$2; shift 2
   PORT=$(free_port)
   (cd "$dir" && exec env EXPRUN_PORT="$PORT" EXPRUN_BIND=127.0.0.1 EXPRUN_WORKERS="$workers" EXPRUN_SIM_DOC_MS=0 \
-    EXPRUN_SIM_FAILURE_RATE=0.05 EXPRUN_API_KEYS="$KEY_A:tenant-a,$KEY_B:tenant-b" "${UNBOUNDED[@]}" "$@" \
+    EXPRUN_SIM_FAILURE_RATE=0.05 EXPRUN_API_KEYS="$KEY_A:tenant-a,$KEY_B:tenant-b" "$@" \
     java -Xmx1g -jar "$SERVER_JAR" >>"$OUT/server-$DB.log" 2>&1) &
   SERVER_PID=$!; PIDS+=("$SERVER_PID")
   wait_http "http://127.0.0.1:$PORT/healthz"

@@ -18,7 +18,7 @@ import io.exprun.server.api.WholeAnswers;
 import io.exprun.server.auth.ApiKeys;
 import io.exprun.server.auth.BearerAuthFilter;
 import io.exprun.server.auth.KeyRequiredFeature;
-import io.exprun.server.auth.TenantShares;
+import io.exprun.server.auth.TenantWaits;
 import io.exprun.server.config.CatalogLoader;
 import io.exprun.server.config.ConnectionCap;
 import io.exprun.server.config.DaemonThreads;
@@ -35,6 +35,7 @@ import io.exprun.server.ops.HealthResource;
 import io.exprun.server.ops.LogEscaping;
 import io.exprun.server.ops.Metrics;
 import io.exprun.server.ops.RequestIds;
+import io.exprun.server.ops.TenantMeters;
 import io.exprun.server.spec.JsonMapper;
 import io.exprun.server.spec.SpecDocument;
 import io.exprun.server.spec.SpecOperations;
@@ -90,7 +91,7 @@ public final class ExprunServer implements AutoCloseable {
     private final RunCanceller canceller;
     private final RunWorkers workers;
     private final RunWaits waits;
-    private final TenantShares shares;
+    private final TenantWaits tenantWaits;
     private final ScheduledExecutorService waitTimer;
     private final ExecutorService waitReads;
     private final Metrics metrics;
@@ -157,7 +158,13 @@ public final class ExprunServer implements AutoCloseable {
             ExperimentService experiments = new ExperimentService(
                     experimentStore, store, JdbiIdempotencyKeys.ofExperiments(database.sql()), clock);
             ModelMapper mapper = new ModelMapper(json);
-            this.shares = tenantShares(config, metrics);
+            TenantMeters tenantMeters = metrics.tenants(config.apiKeys().values());
+            this.tenantWaits = new TenantWaits(
+                    config.apiKeys().values(),
+                    config.limits().tenantMaxWaits(),
+                    tenant -> tenantMeters.refused(tenant, "waits"));
+            tenantMeters.waitsInProgress(tenantWaits::inProgress);
+            ApiKeys apiKeys = new ApiKeys(config.apiKeys());
 
             ResourceConfig app = new ResourceConfig()
                     .register(new ExperimentRunsResource(runService, canceller, mapper, waits))
@@ -166,8 +173,8 @@ public final class ExprunServer implements AutoCloseable {
                     .register(JacksonFeature.withoutExceptionMappers())
                     .register(JsonMapper.class)
                     .register(LocalDateParamConverter.class)
-                    .register(new KeyRequiredFeature(spec, new BearerAuthFilter(new ApiKeys(config.apiKeys())), shares))
-                    .register(shares.releaser())
+                    .register(new KeyRequiredFeature(spec, new BearerAuthFilter(apiKeys), tenantWaits))
+                    .register(tenantWaits.releaser())
                     .register(new ConstraintViolations(json))
                     .register(new ContentEncodingFilter())
                     .register(new ClientLeft())
@@ -188,7 +195,7 @@ public final class ExprunServer implements AutoCloseable {
 
             JettyHttpContainer jersey = ContainerFactory.createContainer(JettyHttpContainer.class, app);
             // requests block on the database (a commit waits for its write): as many API threads as connections.
-            // The edge admits at most threads + EXPRUN_HTTP_QUEUE requests at once and answers 429 beyond.
+            // The edge runs at most that many at once; the rest wait in their tenant's queue (EXPRUN_TENANT_QUEUE).
             this.apiPool = new ThreadPoolExecutor(
                     config.dbPoolSize(),
                     config.dbPoolSize(),
@@ -197,7 +204,15 @@ public final class ExprunServer implements AutoCloseable {
                     new LinkedBlockingQueue<>(),
                     DaemonThreads.numbered("exprun-http"));
             metrics.monitor(apiPool, "exprun-http");
-            EdgeHandler edge = new EdgeHandler(jersey, apiPool, config.limits(), metrics);
+            EdgeHandler edge = new EdgeHandler(
+                    jersey,
+                    apiPool,
+                    config.limits(),
+                    metrics,
+                    apiKeys,
+                    spec.pagePaths(),
+                    () -> database.health().up(),
+                    tenantMeters);
             this.http = FrontDoor.start(config.bind(), config.port(), connectionCap, edge, metrics);
             int port = ((NetworkConnector) http.getConnectors()[0]).getLocalPort();
             this.baseUri = URI.create("http://" + config.bind() + ":" + port + "/");
@@ -234,24 +249,6 @@ public final class ExprunServer implements AutoCloseable {
         return baseUri;
     }
 
-    /** Fair shares between the configured tenants, counted in the metrics per tenant and bound. */
-    private static TenantShares tenantShares(ServerConfig config, Metrics metrics) {
-        List<String> bounds = java.util.Arrays.stream(TenantShares.Bound.values())
-                .map(TenantShares.Bound::label)
-                .toList();
-        var meters = metrics.tenantShares(config.apiKeys().values(), bounds);
-        TenantShares shares = new TenantShares(
-                config.apiKeys().values(),
-                config.tenantMaxConcurrent(),
-                config.tenantMaxLists(),
-                config.limits().tenantMaxWaits(),
-                (tenant, bound) -> meters.refused(tenant, bound.label()));
-        for (TenantShares.Bound bound : TenantShares.Bound.values()) {
-            meters.inProgress(bound.label(), tenant -> shares.inProgress(tenant, bound));
-        }
-        return shares;
-    }
-
     /** Each tenant with a key gets the catalog's experiments, once (the demo's seed data). */
     private static void seedCatalog(
             JdbiExperimentStore experiments, ExperimentCatalog catalog, java.util.Collection<String> tenants) {
@@ -281,9 +278,9 @@ public final class ExprunServer implements AutoCloseable {
         return canceller;
     }
 
-    /** The tenants' fair shares (tests read the permits in use). */
-    public TenantShares tenantShares() {
-        return shares;
+    /** The tenants' waits for runs (tests read the permits in use). */
+    public TenantWaits tenantWaits() {
+        return tenantWaits;
     }
 
     /** The waits for runs to end (tests count them). */

@@ -75,7 +75,7 @@ public final class ExperimentRunsResource implements ExperimentRunsApi {
     /**
      * Answered at once, or, with {@code wait_for=terminal} and a run still active, when the run ends or the timeout
      * (validated against the spec's pattern, its default the spec's) has passed, without holding this thread (the
-     * request was admitted as one of its tenant's waits, not a request in progress: {@code TenantShares}).
+     * request took one of its tenant's waits, {@code TenantWaits}, and gave its API thread back).
      * {@code If-None-Match} is compared with the run as answered, so a wait that ends unchanged is a 304.
      */
     @Override

@@ -13,18 +13,18 @@ import java.util.Optional;
  * credential or its class is a {@link PublicEndpoint}. So a path in any spelling Jersey accepts (matrix parameters,
  * {@code //}, dot segments, encoded letters) meets the same check as the canonical one, and an operation added to the
  * spec is protected without touching this class. The filter runs before the body is read or validated. Right after
- * it, the tenant's fair share ({@link TenantShares}) is taken, a list's when the spec says the operation answers a page.
+ * it, a request that asks to wait for a run takes one of its tenant's waits ({@link TenantWaits}).
  */
 public final class KeyRequiredFeature implements DynamicFeature {
 
     private final SpecOperations spec;
     private final BearerAuthFilter filter;
-    private final TenantShares shares;
+    private final TenantWaits waits;
 
-    public KeyRequiredFeature(SpecOperations spec, BearerAuthFilter filter, TenantShares shares) {
+    public KeyRequiredFeature(SpecOperations spec, BearerAuthFilter filter, TenantWaits waits) {
         this.spec = spec;
         this.filter = filter;
-        this.shares = shares;
+        this.waits = waits;
     }
 
     @Override
@@ -39,6 +39,6 @@ public final class KeyRequiredFeature implements DynamicFeature {
             return;
         }
         context.register(filter);
-        context.register(shares.gate(operation.orElse(null)), Priorities.AUTHENTICATION + 1);
+        context.register(waits.gate(operation.orElse(null)), Priorities.AUTHENTICATION + 1);
     }
 }

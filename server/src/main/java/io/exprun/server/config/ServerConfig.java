@@ -64,43 +64,6 @@ public record ServerConfig(
         if (!(simFailureRate >= 0 && simFailureRate <= 1)) {
             throw new IllegalArgumentException("the simulated failure rate must be between 0 and 1");
         }
-        int lists = limits.tenantMaxLists() == null ? 0 : limits.tenantMaxLists();
-        if (lists > tenantMaxConcurrent(limits, dbPoolSize)) {
-            throw new IllegalArgumentException("a list is a request too: it must not exceed "
-                    + "EXPRUN_TENANT_MAX_CONCURRENT (" + tenantMaxConcurrent(limits, dbPoolSize) + ")");
-        }
-    }
-
-    /**
-     * Fair shares: how many requests one tenant may have in progress at once (EXPRUN_TENANT_MAX_CONCURRENT). The default
-     * is half the API threads (one per database connection, EXPRUN_DB_POOL_SIZE: 8 of 16), so a tenant that saturates
-     * its share leaves the other half to everyone else, while a lone tenant can still use many threads. A value of at
-     * least the API threads lets one tenant take them all.
-     */
-    public int tenantMaxConcurrent() {
-        return tenantMaxConcurrent(limits, dbPoolSize);
-    }
-
-    private static int tenantMaxConcurrent(Limits limits, int apiThreads) {
-        return limits.tenantMaxConcurrent() != null ? limits.tenantMaxConcurrent() : Math.max(1, apiThreads / 2);
-    }
-
-    /**
-     * Fair shares: of a tenant's requests in progress, how many may be lists (EXPRUN_TENANT_MAX_LISTS). A page of up to
-     * 100 runs is CPU work (reading the rows, writing the JSON) where a get is a lookup, so the default is half the
-     * processors this JVM may use (at least 1, at most {@link #tenantMaxConcurrent()}): one tenant's lists can keep at
-     * most half the cores busy, and another tenant's requests find a free one.
-     */
-    public int tenantMaxLists() {
-        if (limits.tenantMaxLists() != null) {
-            return limits.tenantMaxLists();
-        }
-        return Math.min(tenantMaxConcurrent(), defaultTenantMaxLists());
-    }
-
-    /** Half the processors this JVM may use, at least 1. */
-    public static int defaultTenantMaxLists() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     public static ServerConfig defaults() {
@@ -123,16 +86,31 @@ public record ServerConfig(
                 RetentionPolicy.DEFAULTS);
     }
 
+    /** Variables earlier versions read, each with what replaced it. */
+    static final Map<String, String> RETIRED = Map.of(
+            "EXPRUN_TENANT_MAX_CONCURRENT",
+            "tenants are no longer capped, they take turns (EXPRUN_TENANT_QUEUE bounds what one may have waiting)",
+            "EXPRUN_TENANT_MAX_LISTS",
+            "tenants are no longer capped, they take turns, a list counting for several gets",
+            "EXPRUN_HTTP_QUEUE",
+            "each tenant has a queue of its own, EXPRUN_TENANT_QUEUE requests long");
+
     /**
      * EXPRUN_PORT, EXPRUN_BIND, EXPRUN_DB_URL/USER/PASSWORD/POOL_SIZE, EXPRUN_API_KEYS, EXPRUN_CATALOG, EXPRUN_WORKERS, …
      * EXPRUN_RETENTION (default 30 days: terminal runs and their results are deleted that long after they completed;
      * {@code off} keeps them) and EXPRUN_RETENTION_SWEEP_MS (default 60000), see {@link RetentionPolicy};
-     * EXPRUN_TENANT_MAX_CONCURRENT and EXPRUN_TENANT_MAX_LISTS, see {@link #tenantMaxConcurrent()} and
-     * {@link #tenantMaxLists()}.
+     * EXPRUN_TENANT_QUEUE, EXPRUN_QUEUE_MAX_WAIT_MS and EXPRUN_FAIR_QUEUING, see {@link Limits}. A variable this server
+     * no longer reads ({@link #RETIRED}) refuses the start, naming what replaced it: a setting an operator relies on
+     * must not be silently dropped.
      *
      * @throws IllegalArgumentException naming the variable, its value and what it should be
      */
     public static ServerConfig fromEnv(Map<String, String> env) {
+        RETIRED.forEach((name, instead) -> {
+            if (env.containsKey(name)) {
+                throw new IllegalArgumentException(name + " is no longer read: " + instead + "; unset it");
+            }
+        });
         ServerConfig c = defaults();
         c = setting(env, "EXPRUN_PORT", c, (v, x) -> x.withPort(Integer.parseInt(v)), "a port number 0-65535");
         c = setting(env, "EXPRUN_BIND", c, (v, x) -> x.withBind(v), "an address such as 127.0.0.1");
@@ -186,10 +164,22 @@ public record ServerConfig(
                 "milliseconds >= 250");
         c = setting(
                 env,
-                "EXPRUN_HTTP_QUEUE",
+                "EXPRUN_TENANT_QUEUE",
                 c,
-                (v, x) -> x.withLimits(x.limits().withHttpQueue(Integer.parseInt(v))),
-                "a number of requests >= 0");
+                (v, x) -> x.withLimits(x.limits().withTenantQueue(Integer.parseInt(v))),
+                "a number of requests >= 1 (unset: " + Limits.DEFAULT_TENANT_QUEUE + ")");
+        c = setting(
+                env,
+                "EXPRUN_QUEUE_MAX_WAIT_MS",
+                c,
+                (v, x) -> x.withLimits(x.limits().withQueueMaxWait(Duration.ofMillis(Long.parseLong(v)))),
+                "milliseconds >= 100 (unset: " + Limits.DEFAULT_QUEUE_MAX_WAIT.toMillis() + ")");
+        c = setting(
+                env,
+                "EXPRUN_FAIR_QUEUING",
+                c,
+                (v, x) -> x.withLimits(x.limits().withFairQueuing(onOff(v))),
+                "on or off (unset: on)");
         c = setting(
                 env,
                 "EXPRUN_RETENTION",
@@ -220,22 +210,6 @@ public record ServerConfig(
                 c,
                 (v, x) -> x.withLimits(x.limits().withStatementTimeout(Duration.ofMillis(Long.parseLong(v)))),
                 "milliseconds >= 1000");
-        // after EXPRUN_DB_POOL_SIZE, whose half is the default; the lists' bound is checked against this one
-        c = setting(
-                env,
-                "EXPRUN_TENANT_MAX_CONCURRENT",
-                c,
-                (v, x) -> x.withLimits(x.limits().withTenantMaxConcurrent(Integer.parseInt(v))),
-                "a number of requests >= 1 (unset: " + Math.max(1, c.dbPoolSize() / 2)
-                        + ", half of EXPRUN_DB_POOL_SIZE)");
-        c = setting(
-                env,
-                "EXPRUN_TENANT_MAX_LISTS",
-                c,
-                (v, x) -> x.withLimits(x.limits().withTenantMaxLists(Integer.parseInt(v))),
-                "a number of list requests from 1 to EXPRUN_TENANT_MAX_CONCURRENT (" + c.tenantMaxConcurrent()
-                        + "; unset: " + Math.min(c.tenantMaxConcurrent(), defaultTenantMaxLists())
-                        + ", half the processors)");
         c = setting(
                 env,
                 "EXPRUN_TENANT_MAX_WAITS",
@@ -243,6 +217,14 @@ public record ServerConfig(
                 (v, x) -> x.withLimits(x.limits().withTenantMaxWaits(Integer.parseInt(v))),
                 "a number of waits >= 1 (unset: " + Limits.DEFAULT_TENANT_MAX_WAITS + ")");
         return c;
+    }
+
+    private static boolean onOff(String v) {
+        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException("not on or off");
+        };
     }
 
     private static int connectionCap(String v) {

@@ -229,9 +229,9 @@ public final class Metrics implements RunCanceller.CancellationListener, AutoClo
                 .increment();
     }
 
-    /** Fair shares' meters, per configured tenant and bound ({@link TenantShareMeters}). */
-    public TenantShareMeters tenantShares(java.util.Collection<String> tenants, java.util.Collection<String> bounds) {
-        return new TenantShareMeters(registry, tenants, bounds);
+    /** Each tenant's queue, waits and refusals ({@link TenantMeters}), per configured tenant. */
+    public TenantMeters tenants(java.util.Collection<String> tenants) {
+        return new TenantMeters(registry, tenants);
     }
 
     /** Queue length, active threads and completed tasks of the pool that runs API requests. */

@@ -34,9 +34,11 @@ public final class SpecOperations {
     }
 
     private final Map<String, Operation> byId;
+    private final Set<String> pagePaths;
 
-    private SpecOperations(Map<String, Operation> byId) {
+    private SpecOperations(Map<String, Operation> byId, Set<String> pagePaths) {
         this.byId = byId;
+        this.pagePaths = pagePaths;
     }
 
     public static SpecOperations of(SpecDocument spec) {
@@ -46,6 +48,7 @@ public final class SpecOperations {
     static SpecOperations of(JsonNode spec) {
         JsonNode rootSecurity = spec.path("security");
         Map<String, Operation> ops = new LinkedHashMap<>();
+        Set<String> pages = new TreeSet<>();
         spec.path("paths")
                 .fields()
                 .forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
@@ -54,6 +57,9 @@ public final class SpecOperations {
                         return; // path-level keys such as `parameters`
                     }
                     JsonNode security = operation.has("security") ? operation.get("security") : rootSecurity;
+                    if ("get".equals(op.getKey()) && answersPage(spec, operation)) {
+                        pages.add(path.getKey());
+                    }
                     ops.put(
                             operation.get("operationId").asText(),
                             new Operation(
@@ -64,7 +70,7 @@ public final class SpecOperations {
                                             ? operation.get("x-long-poll").asText()
                                             : null));
                 }));
-        return new SpecOperations(Map.copyOf(ops));
+        return new SpecOperations(Map.copyOf(ops), Set.copyOf(pages));
     }
 
     /**
@@ -101,6 +107,14 @@ public final class SpecOperations {
     public Optional<Operation> servedBy(Method method) {
         return Optional.ofNullable(new AnnotatedMethod(method).getAnnotation(OperationId.class))
                 .map(id -> byId.get(id.value()));
+    }
+
+    /**
+     * The paths, as the spec writes them, whose GET answers a page: the front door weighs those requests by their cost
+     * before Jersey has matched anything (a path spelled otherwise is weighed as any other request).
+     */
+    public Set<String> pagePaths() {
+        return pagePaths;
     }
 
     /** Every operationId of the spec: the closed set of values the metrics' {@code operation} label may take. */

@@ -33,9 +33,7 @@ abstract class RunsApiContract {
 
     @BeforeAll
     void start() {
-        // the races send 16 requests of one tenant at once: its fair share must admit them all
-        ServerConfig config = freshConfig(0);
-        server = TestServer.start(config.withLimits(config.limits().withTenantMaxConcurrent(16)));
+        server = TestServer.start(freshConfig(0));
         api = new Http(server.baseUri(), KEY_A);
         fx = server.fixtures();
     }

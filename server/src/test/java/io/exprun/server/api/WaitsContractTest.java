@@ -4,7 +4,6 @@ import static io.exprun.server.testing.RunFixtures.TENANT_A;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.exprun.server.auth.TenantShares;
 import io.exprun.server.config.ServerConfig;
 import io.exprun.server.domain.LifecycleStatus;
 import io.exprun.server.domain.Run;
@@ -33,8 +32,7 @@ abstract class WaitsContractTest extends RunsApiContract {
     @org.junit.jupiter.api.BeforeAll
     void start() {
         ServerConfig config = freshConfig(0).withDbPoolSize(4);
-        server = TestServer.start(
-                config.withLimits(config.limits().withTenantMaxConcurrent(4).withTenantMaxWaits(MAX_WAITS)));
+        server = TestServer.start(config.withLimits(config.limits().withTenantMaxWaits(MAX_WAITS)));
         api = new Http(server.baseUri(), io.exprun.server.testing.RunFixtures.KEY_A);
         fx = server.fixtures();
     }
@@ -158,9 +156,8 @@ abstract class WaitsContractTest extends RunsApiContract {
         for (CompletableFuture<Http.Answer> a : held) {
             assertThat(a.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
         }
-        var shares = server.server().tenantShares();
-        await().until(() -> shares.inProgress(TENANT_A, TenantShares.Bound.WAITS) == 0);
-        await().until(() -> shares.inProgress(TENANT_A, TenantShares.Bound.REQUESTS) == 0);
+        var waits = server.server().tenantWaits();
+        await().until(() -> waits.inProgress(TENANT_A) == 0);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -25,38 +26,46 @@ class ServerConfigFromEnvTest {
     }
 
     @Test
-    void a_tenant_may_hold_half_the_api_threads_and_its_lists_half_the_processors_unless_told_otherwise() {
-        int halfTheCores = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-        assertThat(ServerConfig.fromEnv(Map.of()).tenantMaxConcurrent()).isEqualTo(8);
-        assertThat(ServerConfig.fromEnv(Map.of()).tenantMaxLists()).isEqualTo(Math.min(8, halfTheCores));
-        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_DB_POOL_SIZE", "5")).tenantMaxConcurrent())
-                .isEqualTo(2);
-        ServerConfig one = ServerConfig.fromEnv(Map.of("EXPRUN_DB_POOL_SIZE", "1"));
-        assertThat(one.tenantMaxConcurrent()).as("a one-thread server").isEqualTo(1);
-        assertThat(one.tenantMaxLists()).as("never more lists than requests").isEqualTo(1);
-        ServerConfig set =
-                ServerConfig.fromEnv(Map.of("EXPRUN_TENANT_MAX_CONCURRENT", " 3 ", "EXPRUN_TENANT_MAX_LISTS", "2"));
-        assertThat(set.tenantMaxConcurrent()).isEqualTo(3);
-        assertThat(set.tenantMaxLists()).isEqualTo(2);
-        // no upper bound: a value of at least the API threads lets one tenant take them all (a benchmark's baseline)
-        assertThat(ServerConfig.fromEnv(
-                                Map.of("EXPRUN_TENANT_MAX_CONCURRENT", "100000", "EXPRUN_TENANT_MAX_LISTS", "100000"))
-                        .tenantMaxLists())
-                .isEqualTo(100000);
+    void tenants_queue_fairly_with_a_bounded_queue_and_wait_unless_told_otherwise() {
+        ServerConfig defaults = ServerConfig.fromEnv(Map.of());
+        assertThat(defaults.limits().tenantQueue()).isEqualTo(256);
+        assertThat(defaults.limits().queueMaxWait()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.limits().fairQueuing()).isTrue();
+        ServerConfig set = ServerConfig.fromEnv(
+                Map.of("EXPRUN_TENANT_QUEUE", " 3 ", "EXPRUN_QUEUE_MAX_WAIT_MS", "250", "EXPRUN_FAIR_QUEUING", "OFF"));
+        assertThat(set.limits().tenantQueue()).isEqualTo(3);
+        assertThat(set.limits().queueMaxWait()).isEqualTo(Duration.ofMillis(250));
+        assertThat(set.limits().fairQueuing()).isFalse();
+        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_FAIR_QUEUING", "on"))
+                        .limits()
+                        .fairQueuing())
+                .isTrue();
     }
 
     @Test
-    void a_tenant_bound_below_one_or_more_lists_than_requests_is_refused_by_name() {
-        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_TENANT_MAX_CONCURRENT", "0")))
-                .hasMessage("EXPRUN_TENANT_MAX_CONCURRENT='0' is invalid (a tenant must be allowed at least 1 "
-                        + "request): expected a number of requests >= 1 (unset: 8, half of EXPRUN_DB_POOL_SIZE)");
-        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_TENANT_MAX_LISTS", "many")))
-                .hasMessageStartingWith("EXPRUN_TENANT_MAX_LISTS='many' is invalid (not a number)");
-        assertThatThrownBy(() -> ServerConfig.fromEnv(
-                        Map.of("EXPRUN_TENANT_MAX_CONCURRENT", "4", "EXPRUN_TENANT_MAX_LISTS", "5")))
-                .hasMessageStartingWith("EXPRUN_TENANT_MAX_LISTS='5' is invalid (a list is a request too: it must not "
-                        + "exceed EXPRUN_TENANT_MAX_CONCURRENT (4)): expected a number of list requests from 1 to "
-                        + "EXPRUN_TENANT_MAX_CONCURRENT (4;");
+    void a_queue_setting_out_of_range_is_refused_by_name() {
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_TENANT_QUEUE", "0")))
+                .hasMessage("EXPRUN_TENANT_QUEUE='0' is invalid (a tenant's queue must hold at least 1 request):"
+                        + " expected a number of requests >= 1 (unset: 256)");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_QUEUE_MAX_WAIT_MS", "99")))
+                .hasMessageStartingWith("EXPRUN_QUEUE_MAX_WAIT_MS='99' is invalid (the longest wait in a queue must be"
+                        + " at least 100 ms)");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("EXPRUN_FAIR_QUEUING", "maybe")))
+                .hasMessage("EXPRUN_FAIR_QUEUING='maybe' is invalid (not on or off): expected on or off (unset: on)");
+    }
+
+    @Test
+    void a_variable_no_longer_read_is_refused_by_name_with_what_replaced_it_even_when_blank() {
+        for (String retired : List.of("EXPRUN_TENANT_MAX_CONCURRENT", "EXPRUN_TENANT_MAX_LISTS", "EXPRUN_HTTP_QUEUE")) {
+            assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of(retired, "")))
+                    .hasMessageStartingWith(retired + " is no longer read: ")
+                    .hasMessageEndingWith("; unset it");
+        }
+        assertThat(ServerConfig.fromEnv(Map.of("EXPRUN_TENANT_MAX_WAITS", "3"))
+                        .limits()
+                        .tenantMaxWaits())
+                .as("negative control: the waits' bound is still read")
+                .isEqualTo(3);
     }
 
     @Test

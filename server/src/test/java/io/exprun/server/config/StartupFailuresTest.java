@@ -194,17 +194,16 @@ class StartupFailuresTest {
     }
 
     @Test
-    void more_lists_than_requests_for_a_tenant_is_refused_in_two_lines_and_exits_2() {
+    void a_retired_variable_is_refused_in_two_lines_naming_what_replaced_it_and_exits_2() {
         Exited exited = ServerProcess.runUntilExit(
-                Map.of("EXPRUN_TENANT_MAX_CONCURRENT", "2", "EXPRUN_TENANT_MAX_LISTS", "3", "EXPRUN_API_KEYS", "k:t"),
-                work,
-                List.of());
+                Map.of("EXPRUN_TENANT_MAX_CONCURRENT", "2", "EXPRUN_API_KEYS", "k:t"), work, List.of());
 
         assertTwoLinesNoTrace(exited, StartupFailure.EXIT_CONFIG);
         assertThat(cause(exited))
-                .startsWith("exprun: cannot start: invalid configuration: EXPRUN_TENANT_MAX_LISTS='3' is invalid (a "
-                        + "list is a request too: it must not exceed EXPRUN_TENANT_MAX_CONCURRENT (2)): expected a "
-                        + "number of list requests from 1 to EXPRUN_TENANT_MAX_CONCURRENT (2;");
+                .isEqualTo(
+                        "exprun: cannot start: invalid configuration: EXPRUN_TENANT_MAX_CONCURRENT is no longer read:"
+                                + " tenants are no longer capped, they take turns (EXPRUN_TENANT_QUEUE bounds what one may have"
+                                + " waiting); unset it");
     }
 
     @Test

@@ -41,9 +41,8 @@ class ClientLeftTest {
     void an_answer_whose_client_left_is_one_debug_line_and_no_error() throws Exception {
         ServerConfig config = TestServer.embeddedConfig(0)
                 .withDbPoolSize(1)
-                // one tenant's cancel holds the one thread while its list queues: its share must admit both
-                .withLimits(
-                        io.exprun.server.config.Limits.DEFAULTS.withHttpQueue(4).withTenantMaxConcurrent(2));
+                // one tenant's cancel holds the one thread while its list queues
+                .withLimits(io.exprun.server.config.Limits.DEFAULTS.withTenantQueue(4));
         ListAppender<ILoggingEvent> jersey = listen(RESPONDER, Level.ALL);
         ListAppender<ILoggingEvent> left = listen(ClientLeft.class.getName(), Level.DEBUG);
         try (TestServer server = TestServer.start(config)) {
@@ -69,7 +68,8 @@ class ClientLeftTest {
                                 + "Authorization: Bearer " + KEY_A + "\r\n\r\n")
                         .getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
-                await().atMost(Duration.ofSeconds(8)).until(() -> apiThreads(api, "queued_tasks") >= 1);
+                await().atMost(Duration.ofSeconds(8))
+                        .until(() -> io.exprun.server.testing.TenantQueueMetrics.queued(api, TENANT_A) >= 1);
                 client.setSoLinger(true, 0);
                 client.close(); // a reset: the client is gone before any answer
                 lock.rollback();

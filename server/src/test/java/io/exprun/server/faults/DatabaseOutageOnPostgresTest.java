@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -57,13 +58,10 @@ class DatabaseOutageOnPostgresTest {
             port = s.getLocalPort();
         }
         EmbeddedPostgres pg = start(data, port);
-        // CLIENTS concurrent clients of one tenant, lists among them, must meet the outage (503), not their fair share
-        // (429)
-        try (TestServer server = TestServer.start(TestServer.embeddedConfig(0)
-                .withDb(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres")
-                .withLimits(io.exprun.server.config.Limits.DEFAULTS
-                        .withTenantMaxConcurrent(CLIENTS)
-                        .withTenantMaxLists(CLIENTS)))) {
+        // CLIENTS concurrent clients of one tenant, lists among them, with the server's defaults, must meet the outage
+        // (503), never a 429
+        try (TestServer server = TestServer.start(
+                TestServer.embeddedConfig(0).withDb(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres"))) {
             Http api = new Http(server.baseUri(), KEY_A);
             Run before = server.fixtures().runIn(TENANT_A, LifecycleStatus.RUNNING);
             assertThat(api.get("/readyz").status()).isEqualTo(200);
@@ -149,6 +147,59 @@ class DatabaseOutageOnPostgresTest {
                 assertThat(api.get("/readyz").status()).isEqualTo(200);
             } finally {
                 again.close();
+            }
+        }
+    }
+
+    @Test
+    void while_the_database_is_down_a_full_queue_or_a_wait_too_long_is_answered_503_not_429() throws Exception {
+        Path data = Files.createTempDirectory("exprun-pg-outage-queue-");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        EmbeddedPostgres pg = start(data, port);
+        FairQueuingTest.Hold hold = new FairQueuingTest.Hold();
+        var config = TestServer.embeddedConfig(0)
+                .withDb(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres")
+                .withDbPoolSize(2)
+                .withLimits(io.exprun.server.config.Limits.DEFAULTS
+                        .withTenantQueue(1)
+                        .withQueueMaxWait(Duration.ofMillis(200)));
+        try (TestServer server = TestServer.start(
+                config,
+                new io.exprun.server.work.SimulatedBlockExecutor(config.simDocMillis(), config.simFailureRate()),
+                List.of(hold))) {
+            Http api = new Http(server.baseUri(), KEY_A);
+            Run run = server.fixtures().runIn(TENANT_A, LifecycleStatus.RUNNING);
+            String path = FairQueuingTest.RUNS + "/" + run.id();
+            var held = hold.holdEveryThread(api, path, "held", 2);
+            pg.close();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !server.server().database().health().up());
+
+            // one waits in the tenant's queue of 1 until it has waited too long; the next finds the queue full
+            // (or, on a machine slow enough, the first already refused, and waits too long in turn)
+            CompletableFuture<Http.Answer> waiting =
+                    api.sendAsync(api.builder(path).GET());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> waiting.isDone() || FairQueuingTest.queued(api, TENANT_A) == 1);
+            List<Http.Answer> refused = List.of(api.get(path), waiting.get(30, TimeUnit.SECONDS));
+            for (Http.Answer a : refused) {
+                assertThat(a.status()).isEqualTo(503);
+                assertThat(a.errorCode()).isEqualTo("unavailable");
+                assertThat(a.headers().firstValue("Retry-After")).hasValue("1");
+            }
+            assertThat(FairQueuingTest.refused(api, TENANT_A, "database_down")).isEqualTo(2.0);
+            assertThat(FairQueuingTest.refused(api, TENANT_A, "queue_full")
+                            + FairQueuingTest.refused(api, TENANT_A, "waited_too_long"))
+                    .isZero();
+
+            hold.open("held");
+            for (CompletableFuture<Http.Answer> f : held) {
+                assertThat(f.get(30, TimeUnit.SECONDS).status())
+                        .as("the database's own 503")
+                        .isEqualTo(503);
             }
         }
     }

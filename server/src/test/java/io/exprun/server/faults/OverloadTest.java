@@ -22,9 +22,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Beyond its bounded queue the server sheds load at once: 429 with Retry-After in the contract's shape, and /healthz
- * answers, while every API thread and queue slot is still blocked; every request it did accept is answered once the
- * blockage clears. The API threads are held deterministically by a row lock on the run they cancel, so "at once" is
+ * Beyond its tenant's bounded queue the server sheds that tenant's load at once: 429 {@code tenant_over_limit} with
+ * Retry-After in the contract's shape, and /healthz answers, while every API thread and queue slot is still blocked;
+ * every request it did accept is answered once the blockage clears. The API threads are held deterministically by a row lock on the run they cancel, so "at once" is
  * an order of events (answered before the lock is released), not a number of milliseconds a loaded machine stretches.
  */
 class OverloadTest {
@@ -33,8 +33,8 @@ class OverloadTest {
     private static final int THREADS = 2;
     private static final int QUEUE = 2;
 
-    private static double gauge(Http http, String name) {
-        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*name=\"exprun-http\"[^}]*} ([0-9.E]+)")
+    private static double gauge(Http http, String name, String label) {
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*" + label + "[^}]*} ([0-9.E]+)")
                 .matcher(http.get("/metrics").body());
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
@@ -43,10 +43,7 @@ class OverloadTest {
     void requests_beyond_the_queue_get_an_immediate_429_and_accepted_ones_are_all_answered() throws Exception {
         ServerConfig config = TestServer.embeddedConfig(0)
                 .withDbPoolSize(THREADS)
-                // one tenant fills threads and queue: its fair share must not refuse it first
-                .withLimits(io.exprun.server.config.Limits.DEFAULTS
-                        .withHttpQueue(QUEUE)
-                        .withTenantMaxConcurrent(THREADS + QUEUE));
+                .withLimits(io.exprun.server.config.Limits.DEFAULTS.withTenantQueue(QUEUE));
         try (TestServer server = TestServer.start(config)) {
             Http api = new Http(server.baseUri(), KEY_A);
             Http anonymous = api.as(null);
@@ -68,8 +65,8 @@ class OverloadTest {
                 }
                 await().atMost(Duration.ofSeconds(10))
                         .until(
-                                () -> gauge(anonymous, "executor_active_threads")
-                                        + gauge(anonymous, "executor_queued_tasks"),
+                                () -> gauge(anonymous, "executor_active_threads", "name=\"exprun-http\"")
+                                        + io.exprun.server.testing.TenantQueueMetrics.queued(anonymous, TENANT_A),
                                 n -> n >= THREADS + QUEUE);
 
                 Latencies shed = new Latencies();
@@ -79,7 +76,7 @@ class OverloadTest {
                     shed.add((System.nanoTime() - t) / 1_000_000);
                     assertThat(a.status()).isEqualTo(429);
                     assertThat(a.headers().firstValue("Retry-After")).hasValue("1");
-                    assertThat(a.errorCode()).isEqualTo("overloaded");
+                    assertThat(a.errorCode()).isEqualTo("tenant_over_limit");
                 }
                 long t = System.nanoTime();
                 assertThat(anonymous.get("/healthz").status()).isEqualTo(200);
