@@ -19,6 +19,10 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 A_JAR=${BENCH_A_JAR:?the baseline server jar}
 B_JAR=${BENCH_B_JAR:-$ROOT/server/target/exprun-server.jar}
+# settings one build needs and the other refuses, e.g. a build from before fair queuing (issue 33) capped a lone
+# tenant at 8 requests in progress: BENCH_A_ENV="EXPRUN_TENANT_MAX_CONCURRENT=1000000 EXPRUN_TENANT_MAX_LISTS=1000000"
+read -r -a A_ENV <<<"${BENCH_A_ENV:-}"
+read -r -a B_ENV <<<"${BENCH_B_ENV:-}"
 POINT=${BENCH_SECONDS:-10}
 CANCEL_POINT=${BENCH_CANCEL_SECONDS:-5}   # cancels consume runs: ~4,000/s on SQLite, each created beforehand
 CREATE=${BENCH_CREATE_SECONDS:-80}       # creating runs takes a durable commit each: ~250/s on SQLite here
@@ -62,7 +66,8 @@ turn=0
 for db in $DATABASES; do
   for build in $ORDER; do
     turn=$((turn + 1))
-    jar=$A_JAR; [[ $build == B ]] && jar=$B_JAR
+    jar=$A_JAR; build_env=("${A_ENV[@]}")
+    if [[ $build == B ]]; then jar=$B_JAR; build_env=("${B_ENV[@]}"); fi
     dir=$OUT/turn-$turn-$db-$build; mkdir -p "$dir"
     env_db=()
     if [[ $db == postgresql ]]; then
@@ -71,7 +76,7 @@ for db in $DATABASES; do
     fi
     port=$(free_port)
     (cd "$dir" && exec env EXPRUN_PORT="$port" EXPRUN_BIND=127.0.0.1 EXPRUN_WORKERS=0 EXPRUN_API_KEYS="$KEY:bench" \
-      "${env_db[@]}" java -jar "$jar" >>"$dir/server.log" 2>&1) &
+      "${env_db[@]}" "${build_env[@]}" java -jar "$jar" >>"$dir/server.log" 2>&1) &
     pid=$!; PIDS+=("$pid")
     wait_http "http://127.0.0.1:$port/healthz" || { log "server of turn $turn did not start"; exit 1; }
     # runs for the cancel point (it must not run out: a cancel of a cancelled run is a 404, counted as an error),

@@ -42,7 +42,9 @@ mkdir -p "$OUT"
 KEY=bench_$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
 PY=/usr/bin/python3
 PIDS=(); PGDATA_DIR=""
-# one key drives every connection: the server as deployed (bench/run-fairness.sh measures fair queuing)
+# one key drives every connection: the server as deployed (bench/run-fairness.sh measures fair queuing); a build from
+# before fair queuing capped a lone tenant: BENCH_SERVER_ENV="EXPRUN_TENANT_MAX_CONCURRENT=1000000 EXPRUN_TENANT_MAX_LISTS=1000000"
+read -r -a SERVER_ENV <<<"${BENCH_SERVER_ENV:-}"
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
@@ -76,7 +78,7 @@ start_server() { # dir, then env (EXPRUN_DB_URL=..., JAVA_TOOL_OPTIONS=...)
   local dir=$1; shift
   PORT=$(free_port); mkdir -p "$dir"
   (cd "$dir" && exec env EXPRUN_PORT="$PORT" EXPRUN_BIND=127.0.0.1 EXPRUN_WORKERS=0 EXPRUN_API_KEYS="$KEY:bench" \
-    "$@" java -jar "$SERVER_JAR" >>"$dir/server.log" 2>&1) &
+    "${SERVER_ENV[@]}" "$@" java -jar "$SERVER_JAR" >>"$dir/server.log" 2>&1) &
   SERVER_PID=$!; PIDS+=("$SERVER_PID")
   wait_http "http://127.0.0.1:$PORT/healthz"
 }
