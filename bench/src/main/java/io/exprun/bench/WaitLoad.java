@@ -37,8 +37,7 @@ final class WaitLoad implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern THREADS = Pattern.compile("(?m)^jvm_threads_live_threads(?:\\{[^}]*})? ([0-9.eE+]+)");
-    private static final Pattern WAITS =
-            Pattern.compile("(?m)^exprun_tenant_waits_in_progress\\{[^}]*} ([0-9.eE+]+)");
+    private static final Pattern WAITS = Pattern.compile("(?m)^exprun_tenant_waits_in_progress\\{[^}]*} ([0-9.eE+]+)");
 
     @Option(names = "--base", required = true, description = "The instance the clients wait on")
     String base;
