@@ -22,8 +22,10 @@ RUN_COLUMNS = ("id, tenant, experiment_id, workflow_id, workflow_version_id, blo
                "trigger_type, status, error_message, error_details, cancel_reason, created_at, started_at, "
                "completed_at, block_execution_fingerprint, documents_fingerprint, document_count, "
                "completed_document_count, error_count")
-CANCEL = ("UPDATE runs SET status = 'cancelled', cancel_reason = ?, completed_at = exprun_now_ms(), "
-          "lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND tenant = ? AND status IN "
+# exprun's cancel statement (store/JdbiRunStore): stamped no earlier than the run's last transition (migration V10)
+CANCEL = ("UPDATE runs SET status = 'cancelled', cancel_reason = ?, completed_at = greatest(exprun_now_ms(), "
+          "last_transition_at), last_transition_at = greatest(exprun_now_ms(), last_transition_at), "
+          "lease_owner = NULL, lease_beat = NULL WHERE id = ? AND tenant = ? AND status IN "
           "('pending', 'queued', 'running')")
 REREAD = "SELECT " + RUN_COLUMNS + " FROM runs WHERE id = ?"
 HOLD = "SELECT 1 FROM experiments WHERE tenant = ? AND id = ?"
@@ -38,6 +40,11 @@ DOCUMENTS = [("doc_1", "invoice-001.pdf", "application/pdf"), ("doc_2", "invoice
 
 def now_ms():
     return int(time.time() * 1000)
+
+
+def greatest(a, b):
+    """PostgreSQL's GREATEST, as exprun registers it on SQLite: NULLs are ignored."""
+    return b if a is None else a if b is None else max(a, b)
 
 
 def cancel(db, run_id, tenant):
@@ -68,6 +75,7 @@ def main():
     a = p.parse_args()
     db = sqlite3.connect(a.db, isolation_level=None)  # transactions are begun and committed below, by hand
     db.create_function("exprun_now_ms", 0, now_ms)
+    db.create_function("greatest", 2, greatest, deterministic=True)
     if db.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
         sys.exit("not in WAL mode")
     db.execute("PRAGMA synchronous = FULL")

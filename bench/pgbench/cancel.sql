@@ -6,6 +6,6 @@
 \set n :client_id + :clients * :k
 \set k :k + 1
 BEGIN;
-UPDATE runs SET status = 'cancelled', cancel_reason = :reason, completed_at = exprun_now_ms(), lease_owner = NULL, lease_expires_at = NULL WHERE id = (SELECT id FROM bench_cancel_ids WHERE n = :n) AND tenant = :tenant AND status IN ('pending', 'queued', 'running');
+UPDATE runs SET status = 'cancelled', cancel_reason = :reason, completed_at = GREATEST(exprun_now_ms(), last_transition_at), last_transition_at = GREATEST(exprun_now_ms(), last_transition_at), lease_owner = NULL, lease_beat = NULL WHERE id = (SELECT id FROM bench_cancel_ids WHERE n = :n) AND tenant = :tenant AND status IN ('pending', 'queued', 'running');
 SELECT id, tenant, experiment_id, workflow_id, workflow_version_id, block_id, block_type, n_consensus, trigger_type, status, error_message, error_details, cancel_reason, created_at, started_at, completed_at, block_execution_fingerprint, documents_fingerprint, document_count, completed_document_count, error_count FROM runs WHERE id = (SELECT id FROM bench_cancel_ids WHERE n = :n);
 END;
