@@ -4,7 +4,6 @@ import io.exprun.server.domain.Sha256;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,16 +15,15 @@ import java.util.Optional;
 public final class ApiKeys {
 
     private static final String BEARER = "Bearer ";
-    private final Map<byte[], String> tenantByDigest = new LinkedHashMap<>();
-    private final Map<ByteBuffer, String> flowByDigest = new HashMap<>();
+    /** Keyed by the digest's bytes: looked up by {@link #flowOf}, walked whole by {@link #tenantFor}. */
+    private final Map<ByteBuffer, String> tenantByDigest = new HashMap<>();
 
     public ApiKeys(Map<String, String> tenantByKey) {
         tenantByKey.forEach((key, tenant) -> {
             if (key.isBlank() || tenant.isBlank()) {
                 throw new IllegalArgumentException("API keys and tenants must not be blank");
             }
-            tenantByDigest.put(digest(key), tenant);
-            flowByDigest.put(ByteBuffer.wrap(digest(key)), tenant);
+            tenantByDigest.put(ByteBuffer.wrap(digest(key)), tenant);
         });
     }
 
@@ -42,14 +40,14 @@ public final class ApiKeys {
             return null;
         }
         String key = authorization.substring(BEARER.length()).strip();
-        return key.isEmpty() ? null : flowByDigest.get(ByteBuffer.wrap(digest(key)));
+        return key.isEmpty() ? null : tenantByDigest.get(ByteBuffer.wrap(digest(key)));
     }
 
     public Optional<String> tenantFor(String presentedKey) {
         byte[] presented = digest(presentedKey);
         String match = null;
-        for (Map.Entry<byte[], String> e : tenantByDigest.entrySet()) {
-            if (MessageDigest.isEqual(e.getKey(), presented)) {
+        for (Map.Entry<ByteBuffer, String> e : tenantByDigest.entrySet()) {
+            if (MessageDigest.isEqual(e.getKey().array(), presented)) {
                 match = e.getValue(); // no early exit: every key is compared
             }
         }
